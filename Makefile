@@ -1,0 +1,45 @@
+# The two commands of the README, on a fresh machine:
+#   make run    start Exchange Desk on the demo database (made on first use)
+#   make test   run the whole test suite
+# Both create the virtual environment .venv from pyproject.toml when it is missing or stale.
+
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+DEMO_DB ?= .demo/demo.sqlite
+
+.PHONY: run test lint catalogs bench wheel clean
+
+run: $(VENV)/.installed
+	@test -f $(DEMO_DB) || $(BIN)/exchange-desk --db $(DEMO_DB) demo
+	$(BIN)/exchange-desk --db $(DEMO_DB)
+
+test: $(VENV)/.installed
+	$(BIN)/pytest
+
+lint: $(VENV)/.installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+# Extract marked strings to the .pot, update the .po files, compile them with statistics.
+catalogs: $(VENV)/.installed
+	$(BIN)/pybabel extract -F i18n/babel.cfg -o i18n/exchange_desk.pot --project "Exchange Desk" \
+		--copyright-holder "Exchange Desk developers" --no-location --sort-output .
+	$(BIN)/pybabel update -D exchange_desk -i i18n/exchange_desk.pot -d i18n --no-fuzzy-matching
+	$(BIN)/pybabel compile -D exchange_desk -d i18n --statistics
+
+bench: $(VENV)/.installed
+	$(BIN)/python bench/list_delegations.py
+
+wheel: $(VENV)/.installed
+	$(BIN)/python -m build --wheel --outdir dist .
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+clean:
+	rm -rf $(VENV) .demo dist build .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,434 @@
+"""The `exchange-desk` command: without a subcommand it opens the window, with one it works
+headless (demo data, lists, statistics, database upkeep).
+
+User errors print one line to stderr and exit non-zero: 1 for refused input or a conflict,
+2 for a wrong command line, 3 when the database cannot be used.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import fields
+from enum import Enum
+from typing import Any, TextIO
+
+from exchange_desk import __version__
+from exchange_desk.domain.dates import PartialDate
+from exchange_desk.i18n.catalog import _, set_language
+from exchange_desk.i18n.languages import language_codes
+from exchange_desk.i18n.system import system_language
+
+EXIT_REFUSED = 1
+EXIT_USAGE = 2
+EXIT_STORAGE = 3
+
+
+def _common_options(parser: argparse.ArgumentParser, *, top: bool) -> None:
+    default = None if top else argparse.SUPPRESS
+    parser.add_argument(
+        "--db",
+        metavar="PATH_OR_URL",
+        default=default,
+        help=_(
+            "SQLite file or postgresql+psycopg:// URL (default: EXCHANGE_DESK_DB, "
+            "else a file in your data folder)"
+        ),
+    )
+    parser.add_argument(
+        "--lang",
+        choices=[*language_codes(), "zh", "he_IL"],
+        default=default,
+        help=_("language of messages and names (default: the system's)"),
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from exchange_desk.services.kinds import LISTABLE
+
+    parser = argparse.ArgumentParser(
+        prog="exchange-desk",
+        description=_(
+            "Exchange Desk: partner cities, delegations, events and awards of a "
+            "city's international exchange office. Without a command, opens the "
+            "window."
+        ),
+    )
+    parser.add_argument("--version", action="version", version=f"Exchange Desk {__version__}")
+    _common_options(parser, top=True)
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    demo = commands.add_parser("demo", help=_("fill an empty database with the demo data"))
+    _common_options(demo, top=False)
+    demo.add_argument(
+        "--force",
+        action="store_true",
+        help=_("replace the records of a non-empty database (after a backup)"),
+    )
+    demo.add_argument(
+        "--scale",
+        type=int,
+        default=0,
+        metavar="N",
+        help=_("also add N synthetic delegations, with cities, events and awards in proportion"),
+    )
+
+    listing = commands.add_parser("list", help=_("list records of one kind"))
+    _common_options(listing, top=False)
+    listing.add_argument("kind", choices=LISTABLE)
+    listing.add_argument("--year", type=int, help=_("only records of this year"))
+    listing.add_argument("--search", default="", help=_("only records whose names contain this"))
+    listing.add_argument("--limit", type=int, help=_("at most this many records"))
+    listing.add_argument("--json", action="store_true", help=_("print JSON"))
+
+    stats = commands.add_parser("stats", help=_("counts per tier, country, direction and year"))
+    _common_options(stats, top=False)
+    stats.add_argument("--json", action="store_true", help=_("print JSON"))
+
+    anniversaries = commands.add_parser(
+        "anniversaries", help=_("partnerships reaching a round anniversary in a year")
+    )
+    _common_options(anniversaries, top=False)
+    anniversaries.add_argument("--year", type=int, required=True)
+    anniversaries.add_argument("--json", action="store_true", help=_("print JSON"))
+
+    db = commands.add_parser("db", help=_("database upkeep"))
+    db_commands = db.add_subparsers(dest="db_command", metavar="ACTION", required=True)
+    upgrade = db_commands.add_parser("upgrade", help=_("migrate to the newest schema"))
+    _common_options(upgrade, top=False)
+    check = db_commands.add_parser("check", help=_("check integrity and migration state"))
+    _common_options(check, top=False)
+    _common_options(db, top=False)
+    return parser
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, (PartialDate, dt.date)):
+        return value.isoformat()
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, tuple):
+        return [_jsonable(item) for item in value]
+    if hasattr(value, "__dataclass_fields__"):
+        return {f.name: _jsonable(getattr(value, f.name)) for f in fields(value)}
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    return str(value)
+
+
+def _print_json(data: Any, out: TextIO) -> None:
+    out.write(json.dumps(data, ensure_ascii=False, indent=1))
+    out.write("\n")
+
+
+def _table(headers: Sequence[str], rows: Sequence[Sequence[str]], out: TextIO) -> None:
+    widths = [max([len(h)] + [len(r[i]) for r in rows]) for i, h in enumerate(headers)]
+    widths = [min(w, 60) for w in widths]
+    line = "  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True))
+    out.write(line.rstrip() + "\n")
+    for row in rows:
+        cells = [c if len(c) <= w else c[: w - 1] + "…" for c, w in zip(row, widths, strict=True)]
+        out.write("  ".join(c.ljust(w) for c, w in zip(cells, widths, strict=True)).rstrip())
+        out.write("\n")
+
+
+def _text_columns(kind: str) -> list[tuple[str, Callable[[Any], str]]]:
+    from exchange_desk.services.records import Listed
+
+    def label(column: str) -> Callable[[Any], str]:
+        def get(listed: Listed[Any]) -> str:
+            names = listed.labels.get(column)
+            return names.best() if names is not None else ""
+
+        return get
+
+    def text(attribute: str) -> Callable[[Any], str]:
+        def get(listed: Listed[Any]) -> str:
+            value = getattr(listed.record, attribute)
+            if value is None:
+                return ""
+            return value.label if hasattr(value, "label") else str(value)
+
+        return get
+
+    def name(prefix: str) -> Callable[[Any], str]:
+        def get(listed: Listed[Any]) -> str:
+            from exchange_desk.services.records import Names
+
+            record = listed.record
+            return Names(
+                getattr(record, f"{prefix}_en"),
+                getattr(record, f"{prefix}_zh"),
+                getattr(record, f"{prefix}_he"),
+            ).best()
+
+        return get
+
+    def sample(listed: Listed[Any]) -> str:
+        return _("sample") if listed.record.is_sample else ""
+
+    columns: dict[str, list[tuple[str, Callable[[Any], str]]]] = {
+        "cities": [
+            (_("Name"), name("name")),
+            (_("Country"), text("country")),
+            (_("Region"), text("region")),
+        ],
+        "partnerships": [
+            (_("City"), label("city_id")),
+            (_("Tier"), text("tier")),
+            (_("Since"), text("established")),
+            (_("Status"), text("status")),
+        ],
+        "delegations": [
+            (_("Start"), text("start_date")),
+            (_("Direction"), text("direction")),
+            (_("Partner city"), label("city_id")),
+            (_("Members"), text("members")),
+            (_("Purpose"), text("purpose")),
+        ],
+        "events": [
+            (_("Start"), text("start_date")),
+            (_("Name"), name("name")),
+            (_("Kind"), text("kind")),
+            (_("Where"), label("city_id")),
+        ],
+        "agreements": [
+            (_("Signed"), text("signed_on")),
+            (_("Title"), name("title")),
+            (_("Area"), text("area")),
+        ],
+        "organizations": [
+            (_("Name"), name("name")),
+            (_("Kind"), text("kind")),
+            (_("City"), label("city_id")),
+        ],
+        "conferences": [
+            (_("Start"), text("start_date")),
+            (_("Name"), name("name")),
+            (_("Host city"), label("host_city_id")),
+        ],
+        "awards": [
+            (_("Date"), text("awarded_on")),
+            (_("Title"), name("title")),
+            (_("Conference"), label("conference_id")),
+        ],
+    }
+    return [(_("Id"), text("id")), *columns[kind], (_("Sample"), sample)]
+
+
+def _list(args: argparse.Namespace, out: TextIO) -> int:
+    from exchange_desk.services.export import json_records
+    from exchange_desk.services.records import ListQuery, list_records
+
+    database = _open(args)
+    query = ListQuery(search=args.search, year=args.year, limit=args.limit)
+    if args.json:
+        lines = json_records(database, args.kind, query, args.lang)
+        out.write("[\n" + ",\n".join(lines) + ("\n]\n" if lines else "]\n"))
+        return 0
+    page = list_records(database, args.kind, query)
+    columns = _text_columns(args.kind)
+    _table(
+        [h for h, _get in columns],
+        [[get(listed) for _h, get in columns] for listed in page.rows],
+        out,
+    )
+    return 0
+
+
+def _stats(args: argparse.Namespace, out: TextIO) -> int:
+    from exchange_desk.services.statistics import statistics
+
+    figures = statistics(_open(args))
+    if args.json:
+        _print_json(
+            {
+                "partnerships_by_tier": {
+                    k.value: v for k, v in figures.partnerships_by_tier.items()
+                },
+                "partnerships_by_status": {
+                    k.value: v for k, v in figures.partnerships_by_status.items()
+                },
+                "partnerships_by_country": figures.partnerships_by_country,
+                "delegations_by_direction": {
+                    k.value: v for k, v in figures.delegations_by_direction.items()
+                },
+                "delegations_by_year": {
+                    str(year): {k.value: v for k, v in counts.items()}
+                    for year, counts in figures.delegations_by_year.items()
+                },
+                "events_by_year": {str(k): v for k, v in figures.events_by_year.items()},
+                "awards_by_year": {str(k): v for k, v in figures.awards_by_year.items()},
+            },
+            out,
+        )
+        return 0
+    for tier, count in figures.partnerships_by_tier.items():
+        out.write(f"{tier.label}: {count}\n")
+    for direction, count in figures.delegations_by_direction.items():
+        out.write(
+            _("delegations, {direction}: {count}").format(direction=direction.label, count=count)
+            + "\n"
+        )
+    return 0
+
+
+def _anniversaries(args: argparse.Namespace, out: TextIO) -> int:
+    from exchange_desk.services.statistics import anniversaries
+
+    found = anniversaries(_open(args), args.year)
+    if args.json:
+        _print_json(
+            [
+                {
+                    "partnership_id": a.partnership_id,
+                    "city_id": a.city_id,
+                    "city": a.city.best(args.lang),
+                    "country": a.country,
+                    "tier": a.tier.value,
+                    "established": str(a.established),
+                    "years": a.years,
+                    "is_sample": a.is_sample,
+                }
+                for a in found
+            ],
+            out,
+        )
+        return 0
+    _table(
+        [_("Years"), _("City"), _("Tier"), _("Since")],
+        [[str(a.years), a.city.best(), a.tier.label, str(a.established)] for a in found],
+        out,
+    )
+    return 0
+
+
+def _demo(args: argparse.Namespace, out: TextIO) -> int:
+    from exchange_desk.services.demo import fill_demo
+
+    if args.scale < 0:
+        raise _UsageError(_("--scale must be 0 or more."))
+    database = _open(args)
+    result = fill_demo(
+        database,
+        force=args.force,
+        scale=args.scale,
+        progress=lambda message: print(message, file=sys.stderr),
+    )
+    out.write(
+        _(
+            "Demo data added to {where}: {sister} sister cities, {friendly} friendly "
+            "cooperative cities, {delegations} delegations."
+        ).format(
+            where=database.describe(),
+            sister=result.sister_cities,
+            friendly=result.friendly_cities,
+            delegations=result.delegations + result.synthetic_delegations,
+        )
+        + "\n"
+    )
+    return 0
+
+
+def _db(args: argparse.Namespace, out: TextIO) -> int:
+    from exchange_desk.services.database import (
+        check_database,
+        open_office_database,
+        upgrade_database,
+    )
+
+    if args.db_command == "upgrade":
+        database, backup = upgrade_database(args.db)
+        if backup is not None:
+            out.write(_("Backup copy: {path}").format(path=backup) + "\n")
+        out.write(_("{where} is at the newest schema.").format(where=database.describe()) + "\n")
+        return 0
+    database = open_office_database(args.db, migrate=False)
+    report = check_database(database)
+    out.write(
+        _("Database: {where} ({backend})").format(where=report.location, backend=report.backend)
+        + "\n"
+    )
+    out.write(
+        _("Schema: {current} (newest: {head})").format(
+            current=report.current_revision or _("none"), head=report.head_revision
+        )
+        + "\n"
+    )
+    for kind, count in report.counts.items():
+        out.write(f"  {kind}: {count}\n")
+    for problem in report.problems:
+        out.write(_("Problem: {problem}").format(problem=problem) + "\n")
+    if report.current_revision != report.head_revision:
+        out.write(_("The schema is not the newest: run 'exchange-desk db upgrade'.") + "\n")
+    out.write((_("OK") if report.ok else _("Problems found")) + "\n")
+    return 0 if report.ok else EXIT_REFUSED
+
+
+class _UsageError(Exception):
+    pass
+
+
+def _open(args: argparse.Namespace) -> Any:
+    from exchange_desk.services.database import open_office_database
+
+    return open_office_database(args.db)
+
+
+def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
+    """Run the command line; returns the exit status."""
+    out = out or sys.stdout
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    set_language(_early_language(arguments))
+    parser = build_parser()
+    args = parser.parse_args(arguments)
+    if args.lang:
+        args.lang = set_language(args.lang).code
+    if args.command is None:
+        from exchange_desk.ui.app import run_gui
+
+        return run_gui(database_location=args.db, language=args.lang)
+    handlers: dict[str, Callable[[argparse.Namespace, TextIO], int]] = {
+        "demo": _demo,
+        "list": _list,
+        "stats": _stats,
+        "anniversaries": _anniversaries,
+        "db": _db,
+    }
+    from exchange_desk.domain.errors import ExchangeDeskError, StorageUnavailable
+
+    try:
+        return handlers[args.command](args, out)
+    except StorageUnavailable as exc:
+        print(f"exchange-desk: {exc.user_message()}", file=sys.stderr)
+        return EXIT_STORAGE
+    except ExchangeDeskError as exc:
+        print(f"exchange-desk: {exc.user_message()}", file=sys.stderr)
+        return EXIT_REFUSED
+    except _UsageError as exc:
+        print(f"exchange-desk: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except BrokenPipeError:
+        return 0
+    except KeyboardInterrupt:
+        return 130
+
+
+def _early_language(arguments: list[str]) -> str:
+    """The language for help texts, read before the parser exists (it is translated too)."""
+    for index, argument in enumerate(arguments):
+        if argument == "--lang" and index + 1 < len(arguments):
+            return _valid_or_default(arguments[index + 1])
+        if argument.startswith("--lang="):
+            return _valid_or_default(argument.split("=", 1)[1])
+    return system_language()
+
+
+def _valid_or_default(code: str) -> str:
+    from exchange_desk.i18n.languages import find_language
+
+    language = find_language(code)
+    return language.code if language else system_language()

@@ -1,0 +1,1 @@
+"""The office's concepts in pure Python: kinds, dates, records, rules. No Qt, SQL or PDF."""

@@ -1,0 +1,163 @@
+"""The office's fixed vocabularies: tiers, directions, statuses, kinds, areas, roles.
+
+Each value is stored in the database as its lower-case text; the labels shown to people are
+marked for translation here and translated where they are shown.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from exchange_desk.i18n.catalog import N_, _
+
+
+class Labelled(StrEnum):
+    """A StrEnum whose members carry a translatable label."""
+
+    @property
+    def label(self) -> str:
+        return _(_LABELS[(type(self).__name__, self.value)])
+
+
+class PartnershipTier(Labelled):
+    SISTER_CITY = "sister_city"
+    FRIENDLY_COOPERATIVE_CITY = "friendly_cooperative_city"
+
+
+class PartnershipStatus(Labelled):
+    ACTIVE = "active"
+    DORMANT = "dormant"
+    ENDED = "ended"
+
+
+class CooperationArea(Labelled):
+    GOVERNMENT = "government"
+    CULTURE = "culture"
+    EDUCATION = "education"
+    COMMERCE = "commerce"
+    TRADE = "trade"
+    SCIENCE = "science"
+    AGRICULTURE = "agriculture"
+    HEALTH = "health"
+    TOURISM = "tourism"
+    SPORT = "sport"
+    YOUTH = "youth"
+
+
+class OrganizationKind(Labelled):
+    SCHOOL = "school"
+    UNIVERSITY = "university"
+    COMPANY = "company"
+    GOVERNMENT_BUREAU = "government_bureau"
+    DEVELOPMENT_ZONE = "development_zone"
+    CHOIR = "choir"
+    ART_GROUP = "art_group"
+    ASSOCIATION = "association"
+    OTHER = "other"
+
+
+class Direction(Labelled):
+    OUTGOING = "outgoing"
+    INCOMING = "incoming"
+
+
+class DelegationStatus(Labelled):
+    PLANNED = "planned"
+    DONE = "done"
+    CANCELLED = "cancelled"
+
+
+class EventKind(Labelled):
+    ARTS_FESTIVAL = "arts_festival"
+    CHORAL_FESTIVAL = "choral_festival"
+    EXHIBITION = "exhibition"
+    CELEBRATION = "celebration"
+    SPORTS = "sports"
+    YOUTH_EXCHANGE = "youth_exchange"
+    EDUCATION_EXCHANGE = "education_exchange"
+    FAIR = "fair"
+    OTHER = "other"
+
+
+class ParticipantRole(Labelled):
+    HOST = "host"
+    PARTICIPANT = "participant"
+    PERFORMER = "performer"
+    ORGANIZER = "organizer"
+    SPONSOR = "sponsor"
+
+
+class RecipientKind(Labelled):
+    CITY = "city"
+    ORGANIZATION = "organization"
+    PERSON = "person"
+
+
+class LanguageMode(Labelled):
+    """Which languages a certificate carries, in the order they are printed."""
+
+    ZH = "zh"
+    EN = "en"
+    HE = "he"
+    ZH_EN = "zh+en"
+    HE_EN = "he+en"
+    ZH_HE = "zh+he"
+    ZH_EN_HE = "zh+en+he"
+
+
+_LABELS: dict[tuple[str, str], str] = {
+    ("PartnershipTier", "sister_city"): N_("sister city"),
+    ("PartnershipTier", "friendly_cooperative_city"): N_("friendly cooperative city"),
+    ("PartnershipStatus", "active"): N_("active"),
+    ("PartnershipStatus", "dormant"): N_("dormant"),
+    ("PartnershipStatus", "ended"): N_("ended"),
+    ("CooperationArea", "government"): N_("government"),
+    ("CooperationArea", "culture"): N_("culture"),
+    ("CooperationArea", "education"): N_("education"),
+    ("CooperationArea", "commerce"): N_("commerce"),
+    ("CooperationArea", "trade"): N_("trade"),
+    ("CooperationArea", "science"): N_("science"),
+    ("CooperationArea", "agriculture"): N_("agriculture"),
+    ("CooperationArea", "health"): N_("health"),
+    ("CooperationArea", "tourism"): N_("tourism"),
+    ("CooperationArea", "sport"): N_("sport"),
+    ("CooperationArea", "youth"): N_("youth"),
+    ("OrganizationKind", "school"): N_("school"),
+    ("OrganizationKind", "university"): N_("university"),
+    ("OrganizationKind", "company"): N_("company"),
+    ("OrganizationKind", "government_bureau"): N_("government bureau"),
+    ("OrganizationKind", "development_zone"): N_("development zone"),
+    ("OrganizationKind", "choir"): N_("choir"),
+    ("OrganizationKind", "art_group"): N_("art group"),
+    ("OrganizationKind", "association"): N_("association"),
+    ("OrganizationKind", "other"): N_("other organization"),
+    ("Direction", "outgoing"): N_("outgoing"),
+    ("Direction", "incoming"): N_("incoming"),
+    ("DelegationStatus", "planned"): N_("planned"),
+    ("DelegationStatus", "done"): N_("done"),
+    ("DelegationStatus", "cancelled"): N_("cancelled"),
+    ("EventKind", "arts_festival"): N_("arts festival"),
+    ("EventKind", "choral_festival"): N_("choral festival"),
+    ("EventKind", "exhibition"): N_("exhibition"),
+    ("EventKind", "celebration"): N_("celebration"),
+    ("EventKind", "sports"): N_("sports event"),
+    ("EventKind", "youth_exchange"): N_("youth exchange"),
+    ("EventKind", "education_exchange"): N_("education exchange"),
+    ("EventKind", "fair"): N_("fair"),
+    ("EventKind", "other"): N_("other event"),
+    ("ParticipantRole", "host"): N_("host"),
+    ("ParticipantRole", "participant"): N_("participant"),
+    ("ParticipantRole", "performer"): N_("performer"),
+    ("ParticipantRole", "organizer"): N_("organizer"),
+    ("ParticipantRole", "sponsor"): N_("sponsor"),
+    ("RecipientKind", "city"): N_("city"),
+    ("RecipientKind", "organization"): N_("organization"),
+    ("RecipientKind", "person"): N_("person"),
+    ("LanguageMode", "zh"): N_("Chinese"),
+    ("LanguageMode", "en"): N_("English"),
+    ("LanguageMode", "he"): N_("Hebrew"),
+    ("LanguageMode", "zh+en"): N_("Chinese and English"),
+    ("LanguageMode", "he+en"): N_("Hebrew and English"),
+    ("LanguageMode", "zh+he"): N_("Chinese and Hebrew"),
+    ("LanguageMode", "zh+en+he"): N_("Chinese, English and Hebrew"),
+}

@@ -1,0 +1,85 @@
+"""The project's own errors, so that callers can tell bad input from a failing environment.
+
+- `InvalidInput`: the user typed something the rules refuse; carries field-level problems.
+- `NotFound`: the record asked for does not exist (any more).
+- `Conflict`: the write would break uniqueness or leave dependent records dangling.
+- `StorageUnavailable`: the database cannot be used now (locked, corrupt, unreachable, too new).
+Anything else that escapes the services is a bug.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from exchange_desk.i18n.catalog import _
+
+
+@dataclass(frozen=True, slots=True)
+class FieldProblem:
+    """One refused field: which field, and a message already in the user's language."""
+
+    field: str
+    message: str
+
+
+class ExchangeDeskError(Exception):
+    """Base of every error the program expects and explains to the user."""
+
+    def user_message(self) -> str:
+        return str(self)
+
+
+class InvalidInput(ExchangeDeskError):
+    def __init__(self, problems: list[FieldProblem]) -> None:
+        self.problems = problems
+        super().__init__("; ".join(f"{p.field}: {p.message}" for p in problems))
+
+    def for_field(self, field: str) -> list[str]:
+        return [p.message for p in self.problems if p.field == field]
+
+    def user_message(self) -> str:
+        return "\n".join(f"{p.field}: {p.message}" for p in self.problems)
+
+
+class NotFound(ExchangeDeskError):
+    def __init__(self, kind: str, record_id: int) -> None:
+        self.kind = kind
+        self.record_id = record_id
+        super().__init__(_("No {kind} record with id {id}.").format(kind=kind, id=record_id))
+
+
+class Conflict(ExchangeDeskError):
+    """The write collides with what is stored: a duplicate, or records that depend on it."""
+
+    def __init__(
+        self,
+        message: str,
+        problems: list[FieldProblem] | None = None,
+        dependents: list[str] | None = None,
+    ) -> None:
+        self.problems = problems or []
+        self.dependents = dependents or []
+        super().__init__(message)
+
+    def for_field(self, field: str) -> list[str]:
+        return [p.message for p in self.problems if p.field == field]
+
+    def user_message(self) -> str:
+        lines = [str(self)]
+        lines.extend(f"- {dependent}" for dependent in self.dependents)
+        return "\n".join(lines)
+
+
+class StorageProblem(StrEnum):
+    LOCKED = "locked"
+    CORRUPT = "corrupt"
+    UNREACHABLE = "unreachable"
+    TOO_NEW = "too_new"
+    READ_ONLY = "read_only"
+
+
+class StorageUnavailable(ExchangeDeskError):
+    def __init__(self, problem: StorageProblem, message: str) -> None:
+        self.problem = problem
+        super().__init__(message)

@@ -1,0 +1,711 @@
+"""The demo data set: every fact of the 2018 Jinan news item, plus flagged sample records.
+
+Facts (`is_sample=False`) come from `shared/seed/jinan-friendship-cities-2018.txt`: Kfar Saba
+as a sister city since 2009, the two MOUs, the arts festival with two Jinan schools, the
+choir at the choral festival, two New Year celebrations, Sinotruk and the high-tech zone,
+both 2018 conferences and both awards. What the seed leaves unknown (the day an MOU was
+signed) stays empty rather than invented. To reach the 25 sister cities and 45 friendly
+cooperative cities the seed counts, and the "more than 20 delegations", sample records are
+added with `is_sample=True`: they are never passed off as fact.
+
+`add_scale_load` adds a synthetic load for benchmarks, inserted in bulk.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from sqlalchemy import delete, insert, select
+
+from exchange_desk.domain.dates import PartialDate
+from exchange_desk.domain.enums import (
+    CooperationArea,
+    DelegationStatus,
+    Direction,
+    EventKind,
+    OrganizationKind,
+    ParticipantRole,
+    PartnershipStatus,
+    PartnershipTier,
+    RecipientKind,
+)
+from exchange_desk.domain.errors import Conflict
+from exchange_desk.domain.records import (
+    Agreement,
+    Award,
+    City,
+    Conference,
+    CulturalEvent,
+    Delegation,
+    EventParticipant,
+    OfficeProfile,
+    Organization,
+    Partnership,
+)
+from exchange_desk.i18n.catalog import _
+from exchange_desk.services.database import is_empty
+from exchange_desk.services.demo_cities import (
+    SAMPLE_FRIENDLY_CITIES,
+    SAMPLE_SISTER_CITIES,
+    SampleCity,
+)
+from exchange_desk.services.office import save_office_profile
+from exchange_desk.services.records import create
+from exchange_desk.storage import models as m
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from exchange_desk.storage.database import Database
+
+Progress = Callable[[str], None]
+
+
+@dataclass(frozen=True, slots=True)
+class DemoResult:
+    sister_cities: int
+    friendly_cities: int
+    delegations: int
+    synthetic_delegations: int
+    backup: Path | None
+
+
+def _quiet(_message: str) -> None:
+    return None
+
+
+def fill_demo(
+    database: Database, *, force: bool = False, scale: int = 0, progress: Progress = _quiet
+) -> DemoResult:
+    """Fill the database with the demo data set (and `scale` synthetic delegations).
+
+    Refuses a database that holds records unless `force`; then its records are replaced,
+    after a backup copy of a SQLite file is made.
+    """
+    backup = None
+    if not is_empty(database):
+        if not force:
+            raise Conflict(
+                _(
+                    "The database already holds records; the demo data was not added. "
+                    "Use --force to replace them (a backup copy is made first)."
+                )
+            )
+        if database.path is not None:
+            backup = database.backup("before-demo")
+            progress(_("Backup copy: {path}").format(path=backup))
+        clear_all(database)
+    progress(_("Adding the facts of the 2018 report…"))
+    kfar_saba_delegations = _add_facts(database)
+    progress(_("Adding sample partner cities…"))
+    sample_delegations = _add_sample_partners(database)
+    synthetic = 0
+    if scale > 0:
+        progress(_("Adding a synthetic load of {count} delegations…").format(count=scale))
+        synthetic = add_scale_load(database, scale)
+    return DemoResult(
+        sister_cities=1 + len(SAMPLE_SISTER_CITIES),
+        friendly_cities=len(SAMPLE_FRIENDLY_CITIES),
+        delegations=kfar_saba_delegations + sample_delegations,
+        synthetic_delegations=synthetic,
+        backup=backup,
+    )
+
+
+def clear_all(database: Database) -> None:
+    """Delete every record and file, in one transaction, children before parents."""
+    with database.unit_of_work() as session:
+        for table in reversed(m.Base.metadata.sorted_tables):
+            session.execute(delete(table))
+
+
+def _org(
+    database: Database,
+    en: str,
+    zh: str,
+    he: str,
+    kind: OrganizationKind,
+    city_id: int | None,
+    notes: str = "",
+) -> int:
+    organization = create(
+        database,
+        Organization(name_en=en, name_zh=zh, name_he=he, kind=kind, city_id=city_id, notes=notes),
+    )
+    assert organization.id is not None
+    return organization.id
+
+
+def _add_facts(database: Database) -> int:
+    """The seed's facts; returns how many (sample) Kfar Saba delegations were added."""
+    city = {}
+    for key, record in {
+        "jinan": City(
+            name_en="Jinan",
+            name_zh="济南",
+            name_he="ג'ינאן",
+            name_local="济南",
+            country="CN",
+            region="Shandong",
+            latitude=36.65,
+            longitude=117.12,
+            population=9_200_000,
+        ),
+        "kfar_saba": City(
+            name_en="Kfar Saba",
+            name_zh="克法尔萨巴",
+            name_he="כפר סבא",
+            name_local="כפר סבא",
+            country="IL",
+            region="Central District",
+            latitude=32.18,
+            longitude=34.91,
+            population=100_000,
+        ),
+        "wuhan": City(
+            name_en="Wuhan",
+            name_zh="武汉",
+            name_he="ווהאן",
+            name_local="武汉",
+            country="CN",
+            region="Hubei",
+            latitude=30.59,
+            longitude=114.31,
+            population=11_000_000,
+        ),
+        "beijing": City(
+            name_en="Beijing",
+            name_zh="北京",
+            name_he="בייג'ינג",
+            name_local="北京",
+            country="CN",
+            region="Beijing",
+            latitude=39.90,
+            longitude=116.40,
+            population=21_000_000,
+        ),
+    }.items():
+        stored = create(database, record)
+        assert stored.id is not None
+        city[key] = stored.id
+
+    save_office_profile(
+        database,
+        OfficeProfile(
+            home_city_id=city["jinan"],
+            office_name_en="Foreign Affairs Office of the Jinan Municipal People's Government",
+            office_name_zh="济南市人民政府外事办公室",
+            office_name_he="המחלקה לקשרי חוץ של ממשלת העירייה של ג'ינאן",
+            signatory_title_en="Director",
+            signatory_title_zh="主任",
+            signatory_title_he="מנהל המחלקה",
+        ),
+    )
+    create(
+        database,
+        Partnership(
+            city_id=city["kfar_saba"],
+            tier=PartnershipTier.SISTER_CITY,
+            established=PartialDate(2009),
+            status=PartnershipStatus.ACTIVE,
+            areas=(
+                CooperationArea.GOVERNMENT,
+                CooperationArea.CULTURE,
+                CooperationArea.EDUCATION,
+                CooperationArea.COMMERCE,
+                CooperationArea.TRADE,
+                CooperationArea.SCIENCE,
+                CooperationArea.AGRICULTURE,
+            ),
+            notes="Governmental, cultural and educational exchanges since 2009; cooperation "
+            "expanded to commerce, trade, science and agriculture. 10th anniversary in 2019.",
+        ),
+    )
+
+    org = {
+        "yuying": _org(
+            database,
+            "Jinan Yuying Middle School",
+            "济南育英中学",
+            "חטיבת הביניים יואינג ג'ינאן",
+            OrganizationKind.SCHOOL,
+            city["jinan"],
+        ),
+        "sdu_high": _org(
+            database,
+            "The High School Affiliated to Shandong University",
+            "山东大学附属中学",
+            "התיכון שליד אוניברסיטת שאנדונג",
+            OrganizationKind.SCHOOL,
+            city["jinan"],
+        ),
+        "jinan_culture": _org(
+            database,
+            "Jinan Municipal Bureau of Culture",
+            "济南市文化局",
+            "לשכת התרבות של ג'ינאן",
+            OrganizationKind.GOVERNMENT_BUREAU,
+            city["jinan"],
+        ),
+        "jinan_education": _org(
+            database,
+            "Jinan Municipal Education Bureau",
+            "济南市教育局",
+            "לשכת החינוך של ג'ינאן",
+            OrganizationKind.GOVERNMENT_BUREAU,
+            city["jinan"],
+        ),
+        "ks_culture": _org(
+            database,
+            "Kfar Saba Municipality, Culture Division",
+            "克法尔萨巴市政府文化部门",
+            "עיריית כפר סבא, אגף התרבות",
+            OrganizationKind.GOVERNMENT_BUREAU,
+            city["kfar_saba"],
+        ),
+        "ks_education": _org(
+            database,
+            "Kfar Saba Municipality, Education Division",
+            "克法尔萨巴市政府教育部门",
+            "עיריית כפר סבא, אגף החינוך",
+            OrganizationKind.GOVERNMENT_BUREAU,
+            city["kfar_saba"],
+        ),
+        "ks_municipality": _org(
+            database,
+            "Kfar Saba Municipality",
+            "克法尔萨巴市政府",
+            "עיריית כפר סבא",
+            OrganizationKind.GOVERNMENT_BUREAU,
+            city["kfar_saba"],
+        ),
+        "ks_choir": _org(
+            database,
+            "Kfar Saba choir",
+            "克法尔萨巴合唱团",
+            "מקהלת כפר סבא",
+            OrganizationKind.CHOIR,
+            city["kfar_saba"],
+        ),
+        "hightech": _org(
+            database,
+            "Jinan High-tech Zone",
+            "济南高新技术产业开发区",
+            "אזור ההייטק של ג'ינאן",
+            OrganizationKind.DEVELOPMENT_ZONE,
+            city["jinan"],
+            "Expanded its business in Israel with the support of Kfar Saba.",
+        ),
+        "sinotruk": _org(
+            database,
+            "China National Heavy Duty Truck Group (Sinotruk)",
+            "中国重型汽车集团",
+            "קבוצת המשאיות הכבדות הלאומית של סין (סינוטרוק)",
+            OrganizationKind.COMPANY,
+            city["jinan"],
+            "Expanded its business in Israel with the support of Kfar Saba.",
+        ),
+        "cpaffc": _org(
+            database,
+            "Chinese People's Association for Friendship with Foreign Countries",
+            "中国人民对外友好协会",
+            "האגודה העממית של סין לידידות עם ארצות חוץ",
+            OrganizationKind.ASSOCIATION,
+            city["beijing"],
+        ),
+        "cifca": _org(
+            database,
+            "China International Friendship Cities Association",
+            "中国国际友好城市联合会",
+            "האיגוד הבינלאומי של ערים תאומות של סין",
+            OrganizationKind.ASSOCIATION,
+            city["beijing"],
+        ),
+        "jinan_fao": _org(
+            database,
+            "Jinan Municipal Foreign Affairs Office",
+            "济南市人民政府外事办公室",
+            "המחלקה לקשרי חוץ של ג'ינאן",
+            OrganizationKind.GOVERNMENT_BUREAU,
+            city["jinan"],
+        ),
+    }
+
+    create(
+        database,
+        Agreement(
+            title_en="MOU on cultural exchange between the culture authorities of Jinan and "
+            "Kfar Saba",
+            title_zh="济南市与克法尔萨巴市文化部门文化交流谅解备忘录",
+            title_he="מזכר הבנות לחילופי תרבות בין רשויות התרבות של ג'ינאן וכפר סבא",
+            city_id=city["kfar_saba"],
+            area=CooperationArea.CULTURE,
+            party_ids=(org["jinan_culture"], org["ks_culture"]),
+            notes="Signed by the two cities' culture authorities (date not given in the source).",
+        ),
+    )
+    create(
+        database,
+        Agreement(
+            title_en="MOU on educational exchange between the education authorities of Jinan and "
+            "Kfar Saba",
+            title_zh="济南市与克法尔萨巴市教育部门教育交流谅解备忘录",
+            title_he="מזכר הבנות לחילופי חינוך בין רשויות החינוך של ג'ינאן וכפר סבא",
+            city_id=city["kfar_saba"],
+            area=CooperationArea.EDUCATION,
+            party_ids=(org["jinan_education"], org["ks_education"]),
+            notes="Signed by the two cities' education authorities (date not given in the source).",
+        ),
+    )
+
+    create(
+        database,
+        CulturalEvent(
+            name_en="Arts festival in Kfar Saba",
+            name_zh="克法尔萨巴艺术节",
+            name_he="פסטיבל אמנויות בכפר סבא",
+            kind=EventKind.ARTS_FESTIVAL,
+            city_id=city["kfar_saba"],
+            partner_city_id=city["kfar_saba"],
+            host_organization_id=org["ks_municipality"],
+            participants=(
+                EventParticipant(org["yuying"], ParticipantRole.PARTICIPANT),
+                EventParticipant(org["sdu_high"], ParticipantRole.PARTICIPANT),
+            ),
+            description="Jinan Yuying Middle School and the High School Affiliated to Shandong "
+            "University took part.",
+        ),
+    )
+    create(
+        database,
+        CulturalEvent(
+            name_en="International choral festival in Jinan",
+            name_zh="济南国际合唱节",
+            name_he="פסטיבל המקהלות הבינלאומי בג'ינאן",
+            kind=EventKind.CHORAL_FESTIVAL,
+            city_id=city["jinan"],
+            partner_city_id=city["kfar_saba"],
+            participants=(EventParticipant(org["ks_choir"], ParticipantRole.PERFORMER),),
+            description="Kfar Saba sent a choir.",
+        ),
+    )
+    for ordinal, (en, zh, he) in enumerate(
+        (("first year", "第一年", "השנה הראשונה"), ("second year", "第二年", "השנה השנייה")),
+        start=1,
+    ):
+        create(
+            database,
+            CulturalEvent(
+                name_en=f"New Year celebration for Jinan employees in Kfar Saba ({en})",
+                name_zh=f"克法尔萨巴为济南在当地员工举办的新年庆祝活动（{zh}）",
+                name_he=f"חגיגת השנה החדשה לעובדי ג'ינאן בכפר סבא ({he})",
+                kind=EventKind.CELEBRATION,
+                city_id=city["kfar_saba"],
+                partner_city_id=city["kfar_saba"],
+                host_organization_id=org["ks_municipality"],
+                description=f"Held two years running; this is the {en}.",
+            ),
+        )
+        assert ordinal in (1, 2)
+
+    cifcc = create(
+        database,
+        Conference(
+            name_en="China International Friendship Cities Conference 2018",
+            name_zh="2018中国国际友好城市大会",
+            name_he="כנס ערי הידידות הבינלאומי של סין 2018",
+            edition=6,
+            host_city_id=city["wuhan"],
+            start_date=PartialDate(2018, 11, 16),
+            attendance=800,
+            countries=60,
+            organizer_ids=(org["cpaffc"], org["cifca"]),
+        ),
+    )
+    sjk = create(
+        database,
+        Conference(
+            name_en="20th Sino-Japan-South Korea Friendship City Exchange Conference",
+            name_zh="第二十届中日韩友好城市交流大会",
+            name_he="הכנס העשרים לחילופי ערים תאומות סין-יפן-דרום קוריאה",
+            edition=20,
+            start_date=PartialDate(2018, 10),
+        ),
+    )
+    create(
+        database,
+        Award(
+            title_en="Award of the China International Friendship Cities Conference 2018",
+            title_zh="2018中国国际友好城市大会奖项",
+            title_he="פרס כנס ערי הידידות הבינלאומי של סין 2018",
+            conference_id=cifcc.id,
+            awarded_on=PartialDate(2018, 11),
+            giver_organization_id=org["cpaffc"],
+            recipient_kind=RecipientKind.CITY,
+            recipient_city_id=city["kfar_saba"],
+            citation_en="For its governmental, cultural and educational exchanges with Jinan since "
+            "2009, and cooperation in commerce, trade, science and agriculture.",
+            citation_zh="表彰其自2009年以来与济南开展的政府、文化和教育交流，以及在商业、贸易、"
+            "科技和农业领域的合作。",
+            citation_he="על חילופי השלטון, התרבות והחינוך עם ג'ינאן מאז 2009, ועל שיתוף הפעולה "
+            "במסחר, בסחר, במדע ובחקלאות.",
+        ),
+    )
+    create(
+        database,
+        Award(
+            title_en="Award of the 20th Sino-Japan-South Korea Friendship City Exchange Conference",
+            title_zh="第二十届中日韩友好城市交流大会奖项",
+            title_he="פרס הכנס העשרים לחילופי ערים תאומות סין-יפן-דרום קוריאה",
+            conference_id=sjk.id,
+            awarded_on=PartialDate(2018, 10),
+            recipient_kind=RecipientKind.CITY,
+            recipient_city_id=city["jinan"],
+            citation_en="For its cooperation and exchanges with Japan and South Korea.",
+            citation_zh="表彰其与日本和韩国的合作与交流。",
+            citation_he="על שיתוף הפעולה והחילופים עם יפן ודרום קוריאה.",
+        ),
+    )
+
+    # "More than 20 delegations" in both directions: their details are not in the source,
+    # so they are sample records spread over 2009-2018.
+    rng = random.Random(2009)
+    purposes = (
+        ("Government visit", "政府访问"),
+        ("Education exchange", "教育交流"),
+        ("Culture exchange", "文化交流"),
+        ("Trade and investment", "经贸考察"),
+        ("Agricultural technology", "农业技术交流"),
+        ("Science and innovation", "科技创新交流"),
+    )
+    count = 22
+    for index in range(count):
+        year = 2009 + index * 10 // count
+        month = rng.randint(1, 12)
+        day = rng.randint(1, 20)
+        purpose = purposes[index % len(purposes)][0]
+        organizations: tuple[int, ...] = ()
+        if purpose == "Trade and investment" and year >= 2015:
+            organizations = (org["hightech"], org["sinotruk"])
+        elif purpose == "Education exchange":
+            organizations = (org["yuying"],) if index % 2 else (org["sdu_high"],)
+        create(
+            database,
+            Delegation(
+                direction=Direction.OUTGOING if index % 2 == 0 else Direction.INCOMING,
+                city_id=city["kfar_saba"],
+                start_date=PartialDate(year, month, day),
+                end_date=PartialDate(year, month, day + rng.randint(2, 7)),
+                leader="Sample leader",
+                leader_title="Sample title",
+                members=rng.randint(4, 18),
+                purpose=purpose,
+                outcome="",
+                status=DelegationStatus.DONE,
+                organization_ids=organizations,
+                is_sample=True,
+            ),
+        )
+    return count
+
+
+def _add_sample_partner(
+    database: Database, sample: SampleCity, tier: PartnershipTier, rng: random.Random
+) -> int:
+    city = create(
+        database,
+        City(
+            name_en=sample.name_en,
+            name_zh=sample.name_zh,
+            name_he=sample.name_he,
+            name_local=sample.name_local,
+            country=sample.country,
+            region=sample.region,
+            latitude=sample.latitude,
+            longitude=sample.longitude,
+            population=sample.population,
+            is_sample=True,
+        ),
+    )
+    assert city.id is not None
+    areas = tuple(sorted(rng.sample(list(CooperationArea), rng.randint(2, 5))))
+    create(
+        database,
+        Partnership(
+            city_id=city.id,
+            tier=tier,
+            established=PartialDate(sample.established_year),
+            status=PartnershipStatus.ACTIVE,
+            areas=areas,
+            is_sample=True,
+        ),
+    )
+    visits = rng.randint(0, 2)
+    for _visit in range(visits):
+        year = rng.randint(max(sample.established_year, 2010), 2018)
+        month = rng.randint(1, 12)
+        create(
+            database,
+            Delegation(
+                direction=rng.choice(list(Direction)),
+                city_id=city.id,
+                start_date=PartialDate(year, month),
+                leader="Sample leader",
+                members=rng.randint(3, 20),
+                purpose="Sample visit",
+                status=DelegationStatus.DONE,
+                is_sample=True,
+            ),
+        )
+    return visits
+
+
+def _add_sample_partners(database: Database) -> int:
+    rng = random.Random(2018)
+    visits = 0
+    for sample in SAMPLE_SISTER_CITIES:
+        visits += _add_sample_partner(database, sample, PartnershipTier.SISTER_CITY, rng)
+    for sample in SAMPLE_FRIENDLY_CITIES:
+        visits += _add_sample_partner(
+            database, sample, PartnershipTier.FRIENDLY_COOPERATIVE_CITY, rng
+        )
+    return visits
+
+
+# --- synthetic load ----------------------------------------------------------------------
+
+_BATCH = 5_000
+
+
+def add_scale_load(database: Database, delegations: int) -> int:
+    """Add `delegations` synthetic delegations, with cities (1 per 100), organizations
+    (1 per 50), events (1 per 10) and awards (1 per 50), all flagged as sample.
+
+    Rows go in by bulk insert: the generator's values are valid by construction, and going
+    through validation one record at a time would take minutes at 100,000.
+    """
+    rng = random.Random(delegations)
+    now = m.utcnow()
+    stamp = {"created_at": now, "updated_at": now, "is_sample": True}
+    countries = ("DE", "FR", "JP", "KR", "US", "BR", "AU", "ZA", "IN", "EG", "MX", "IT")
+    with database.unit_of_work() as session:
+        first = (
+            session.scalar(select(m.CityRow.id).order_by(m.CityRow.id.desc()).limit(1)) or 0
+        ) + 1
+        city_count = max(1, delegations // 100)
+        cities = [
+            {
+                "name_en": f"Synthetic City {first + i:06d}",
+                "name_zh": f"样例城市{first + i:06d}",
+                "name_he": f"עיר לדוגמה {first + i:06d}",
+                "name_local": "",
+                "country": countries[i % len(countries)],
+                "region": "",
+                **stamp,
+            }
+            for i in range(city_count)
+        ]
+        session.execute(insert(m.CityRow), cities)
+        city_ids = list(
+            session.scalars(
+                select(m.CityRow.id)
+                .where(m.CityRow.name_en.like("Synthetic City %"))
+                .order_by(m.CityRow.id.desc())
+                .limit(city_count)
+            )
+        )
+        session.execute(
+            insert(m.PartnershipRow),
+            [
+                {
+                    "city_id": city_id,
+                    "tier": PartnershipTier.FRIENDLY_COOPERATIVE_CITY,
+                    "established": PartialDate(rng.randint(1990, 2020)),
+                    "status": PartnershipStatus.ACTIVE,
+                    "signed_at": "",
+                    "notes": "",
+                    **stamp,
+                }
+                for city_id in city_ids
+            ],
+        )
+        org_count = max(1, delegations // 50)
+        session.execute(
+            insert(m.OrganizationRow),
+            [
+                {
+                    "name_en": f"Synthetic Organization {i:06d}",
+                    "name_zh": f"样例机构{i:06d}",
+                    "name_he": f"ארגון לדוגמה {i:06d}",
+                    "kind": OrganizationKind.ASSOCIATION,
+                    "city_id": city_ids[i % len(city_ids)],
+                    "notes": "",
+                    **stamp,
+                }
+                for i in range(org_count)
+            ],
+        )
+        for start in range(0, delegations, _BATCH):
+            rows = []
+            for _i in range(start, min(start + _BATCH, delegations)):
+                year = rng.randint(2000, 2026)
+                month = rng.randint(1, 12)
+                day = rng.randint(1, 28)
+                rows.append(
+                    {
+                        "direction": Direction.OUTGOING
+                        if rng.random() < 0.5
+                        else Direction.INCOMING,
+                        "city_id": city_ids[rng.randrange(len(city_ids))],
+                        "start_date": PartialDate(year, month, day),
+                        "end_date": PartialDate(year, month, min(28, day + rng.randint(1, 9))),
+                        "leader": f"Leader {rng.randint(1, 9999):04d}",
+                        "leader_title": "Deputy Mayor",
+                        "members": rng.randint(2, 40),
+                        "purpose": "Synthetic visit",
+                        "outcome": "",
+                        "status": DelegationStatus.DONE,
+                        **stamp,
+                    }
+                )
+            session.execute(insert(m.DelegationRow), rows)
+        session.execute(
+            insert(m.CulturalEventRow),
+            [
+                {
+                    "name_en": f"Synthetic Festival {i:06d}",
+                    "name_zh": f"样例节日{i:06d}",
+                    "name_he": f"פסטיבל לדוגמה {i:06d}",
+                    "kind": EventKind.ARTS_FESTIVAL,
+                    "start_date": PartialDate(rng.randint(2000, 2026), rng.randint(1, 12)),
+                    "city_id": city_ids[i % len(city_ids)],
+                    "partner_city_id": city_ids[i % len(city_ids)],
+                    "attendance": rng.randint(50, 5000),
+                    "description": "",
+                    **stamp,
+                }
+                for i in range(max(1, delegations // 10))
+            ],
+        )
+        session.execute(
+            insert(m.AwardRow),
+            [
+                {
+                    "title_en": f"Synthetic Friendship Award {i:06d}",
+                    "title_zh": f"样例友好奖{i:06d}",
+                    "title_he": f"פרס ידידות לדוגמה {i:06d}",
+                    "awarded_on": PartialDate(rng.randint(2000, 2026)),
+                    "recipient_kind": RecipientKind.CITY,
+                    "recipient_city_id": city_ids[i % len(city_ids)],
+                    "citation_en": "",
+                    "citation_zh": "",
+                    "citation_he": "",
+                    **stamp,
+                }
+                for i in range(max(1, delegations // 50))
+            ],
+        )
+    return delegations

@@ -1,0 +1,643 @@
+"""List, read, create, update and delete any kind of record, through `kinds.KINDS`.
+
+Writes validate with the domain's rules, check references and uniqueness with field-level
+messages, and run in one transaction. Deleting a record that others depend on is refused
+with the list of what depends on it, or, with `cascade=True`, deletes the records that cannot
+exist without it, clears optional references and unlinks it from lists, all in one transaction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
+
+from sqlalchemy import Date, Enum, Select, String, delete, func, or_, select, type_coerce
+from sqlalchemy import update as sql_update
+from sqlalchemy.exc import IntegrityError
+
+from exchange_desk.domain.dates import PartialDate
+from exchange_desk.domain.enums import PartnershipTier
+from exchange_desk.domain.errors import Conflict, FieldProblem, InvalidInput, NotFound
+from exchange_desk.domain.records import Partnership, TierChange
+from exchange_desk.domain.validation import require_valid
+from exchange_desk.i18n.catalog import _, active_language, ngettext
+from exchange_desk.services.attachments import delete_owned
+from exchange_desk.services.kinds import KIND_OF_TABLE, KINDS, Kind, kind_named, kind_of
+from exchange_desk.storage import models as m
+from exchange_desk.storage.types import PartialDateType
+
+if TYPE_CHECKING:
+    from sqlalchemy import Table
+    from sqlalchemy.orm import Session
+
+    from exchange_desk.storage.database import Database
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class Names:
+    """A record's name in each language; `best()` picks one with a fixed fallback order."""
+
+    en: str = ""
+    zh: str = ""
+    he: str = ""
+
+    def best(self, language: str | None = None) -> str:
+        language = language or active_language()
+        preferred = {"zh_CN": self.zh, "he": self.he}.get(language, self.en)
+        return preferred or self.en or self.zh or self.he
+
+    @classmethod
+    def of(cls, values: Sequence[Any]) -> Names:
+        if len(values) == 3:
+            return cls(values[0] or "", values[1] or "", values[2] or "")
+        texts = [str(v) if v is not None else "" for v in values] + ["", "", ""]
+        return cls(texts[0], texts[1], texts[2])
+
+
+@dataclass(frozen=True, slots=True)
+class Listed(Generic[T]):
+    """One record of a list, with the names of the records it refers to."""
+
+    record: T
+    labels: dict[str, Names]
+
+
+@dataclass(slots=True)
+class ListQuery:
+    """What to list: a search text, a year, equality filters, order and a page."""
+
+    search: str = ""
+    year: int | None = None
+    filters: Mapping[str, Any] = field(default_factory=dict)
+    order_by: str | None = None
+    descending: bool = False
+    offset: int = 0
+    limit: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Page(Generic[T]):
+    rows: list[Listed[T]]
+    total: int
+
+
+@dataclass(frozen=True, slots=True)
+class Dependent:
+    """Records of one kind that depend on the record to delete, and what deleting does."""
+
+    kind: str
+    ids: tuple[int, ...]
+    action: str  # "delete", "clear" (the reference becomes empty) or "unlink"
+
+    def describe(self) -> str:
+        kind = KINDS[self.kind].label(len(self.ids)) if self.kind in KINDS else self.kind
+        count = len(self.ids)
+        if self.action == "delete":
+            template = ngettext(
+                "{count} {kind} would be deleted with it",
+                "{count} {kind} would be deleted with it",
+                count,
+            )
+        elif self.action == "clear":
+            template = ngettext(
+                "{count} {kind} refers to it (the reference would be cleared)",
+                "{count} {kind} refer to it (the reference would be cleared)",
+                count,
+            )
+        else:
+            template = ngettext(
+                "{count} {kind} lists it (it would be removed from the list)",
+                "{count} {kind} list it (it would be removed from the list)",
+                count,
+            )
+        return template.format(count=count, kind=kind)
+
+
+@dataclass(frozen=True, slots=True)
+class Deletion:
+    """What a delete did (or, refused, would do)."""
+
+    kind: str
+    id: int
+    dependents: tuple[Dependent, ...]
+
+
+# --- reading -----------------------------------------------------------------------------
+
+
+def _table(kind: Kind) -> Table:
+    return kind.row.__table__  # type: ignore[return-value]
+
+
+def _coerce_filter(kind: Kind, column: str, value: Any) -> Any:
+    python_type = _table(kind).c[column].type.python_type
+    if isinstance(value, str) and python_type is int:
+        try:
+            return int(value)
+        except ValueError:
+            raise InvalidInput(
+                [FieldProblem(column, _("Not a whole number: {value}").format(value=value))]
+            ) from None
+    if isinstance(value, str) and python_type is bool:
+        return value.strip().lower() in ("1", "true", "yes")
+    if isinstance(value, str) and issubclass(python_type, StrEnum):
+        try:
+            return python_type(value)
+        except ValueError:
+            allowed = ", ".join(member.value for member in python_type)
+            raise InvalidInput(
+                [FieldProblem(column, _("Choose one of: {allowed}").format(allowed=allowed))]
+            ) from None
+    return value
+
+
+def _selected(table: Table, name: str, raw: bool) -> Any:
+    column = table.c[name]
+    if raw and isinstance(column.type, (PartialDateType, Enum, Date)):
+        # Stored as text already in the form JSON wants: skip building Python objects.
+        return type_coerce(column, String()).label(name)
+    return column
+
+
+def _filtered(
+    kind: Kind, query: ListQuery, *, raw: bool = False
+) -> tuple[Select[Any], dict[str, Any]]:
+    """The SELECT of a list (the kind's columns, WHERE) and the column to sort each reference
+    by. Referred tables are joined only when the search or the order needs their names:
+    fetching names separately is much faster for long lists."""
+    table = _table(kind)
+    columns: list[Any] = [table.c.id] + [_selected(table, name, raw) for name in kind.scalar_fields]
+    statement = select(*columns).select_from(table)
+    text = query.search.strip()
+    sort_columns: dict[str, Any] = {}
+    searchable = [table.c[name] for name in kind.search_columns]
+    for reference in kind.references:
+        if not text and query.order_by != reference.column:
+            continue
+        target = KINDS[reference.kind]
+        alias = _table(target).alias(f"ref_{reference.column}")
+        statement = statement.outerjoin(alias, alias.c.id == table.c[reference.column])
+        sort_columns[reference.column] = alias.c[target.name_columns[0]]
+        searchable.extend(alias.c[name] for name in target.name_columns)
+    if text:
+        statement = statement.where(
+            or_(*(column.icontains(text, autoescape=True) for column in searchable))
+        )
+    if query.year is not None:
+        if kind.date_column is None:
+            raise InvalidInput([FieldProblem("year", _("This list has no dates to filter by."))])
+        date = table.c[kind.date_column]
+        statement = statement.where(date >= f"{query.year:04d}", date < f"{query.year + 1:04d}")
+    for column, value in query.filters.items():
+        if column not in kind.filters and column != "id":
+            raise InvalidInput(
+                [
+                    FieldProblem(
+                        column, _("This list cannot be filtered by {column}.").format(column=column)
+                    )
+                ]
+            )
+        statement = statement.where(table.c[column] == _coerce_filter(kind, column, value))
+    return statement, sort_columns
+
+
+_CHUNK = 500  # ids per IN (...): far below every backend's limit on bound parameters
+
+
+def _reference_names(
+    session: Session, kind: Kind, rows: Sequence[Sequence[Any]]
+) -> dict[str, dict[int, Sequence[Any]]]:
+    """For each reference column, the names of the records the rows refer to, by id."""
+    positions = {name: index + 1 for index, name in enumerate(kind.scalar_fields)}
+    found: dict[str, dict[int, Sequence[Any]]] = {}
+    for reference in kind.references:
+        position = positions[reference.column]
+        wanted = sorted({row[position] for row in rows} - {None})
+        target = KINDS[reference.kind]
+        table = _table(target)
+        names: dict[int, Sequence[Any]] = {}
+        for start in range(0, len(wanted), _CHUNK):
+            chunk = wanted[start : start + _CHUNK]
+            for record_id, *values in session.execute(
+                select(table.c.id, *(table.c[n] for n in target.name_columns)).where(
+                    table.c.id.in_(chunk)
+                )
+            ):
+                names[record_id] = values
+        found[reference.column] = names
+    return found
+
+
+def _ordered(
+    kind: Kind, statement: Select[Any], query: ListQuery, sort_columns: Mapping[str, Any]
+) -> Select[Any]:
+    table = _table(kind)
+    names = [query.order_by] if query.order_by else list(kind.default_order)
+    order = []
+    for name in names:
+        if name not in table.c:
+            raise InvalidInput(
+                [FieldProblem("order_by", _("Cannot sort by {column}.").format(column=name))]
+            )
+        # A reference sorts by the referred record's name, not by its meaningless id.
+        column = sort_columns.get(name, table.c[name])
+        order.append(column.desc() if query.descending else column.asc())
+    order.append(table.c.id.desc() if query.descending else table.c.id.asc())
+    return statement.order_by(*order)
+
+
+def _record(kind: Kind, values: Sequence[Any], collections: Mapping[str, Any]) -> Any:
+    scalars = dict(zip(kind.scalar_fields, values[1 : 1 + len(kind.scalar_fields)], strict=True))
+    return kind.record(id=values[0], **scalars, **collections)
+
+
+def _collections_for(
+    session: Session, kind: Kind, ids: Select[Any] | Iterable[int]
+) -> dict[int, dict[str, tuple[Any, ...]]]:
+    found: dict[int, dict[str, list[Any]]] = defaultdict(lambda: defaultdict(list))
+    for collection in kind.collections:
+        row_table = collection.row.__table__
+        parent = row_table.c[collection.parent_column]
+        statement = (
+            select(collection.row)
+            .where(parent.in_(ids))
+            .order_by(parent, row_table.c[collection.order_column])
+        )
+        for row in session.scalars(statement):
+            found[getattr(row, collection.parent_column)][collection.field].append(
+                collection.to_value(row)
+            )
+    return {
+        parent_id: {name: tuple(values) for name, values in per_field.items()}
+        for parent_id, per_field in found.items()
+    }
+
+
+def list_records(database: Database, kind_name: str, query: ListQuery | None = None) -> Page[Any]:
+    """One page of records of a kind, filtered, searched and sorted in the database."""
+    kind = kind_named(kind_name)
+    query = query or ListQuery()
+    statement, sort_columns = _filtered(kind, query)
+    with database.reading() as session:
+        total = session.scalar(select(func.count()).select_from(statement.subquery())) or 0
+        statement = _ordered(kind, statement, query, sort_columns)
+        if query.offset:
+            statement = statement.offset(query.offset)
+        if query.limit is not None:
+            statement = statement.limit(query.limit)
+        rows = session.execute(statement).all()
+        collections: dict[int, dict[str, tuple[Any, ...]]] = {}
+        if kind.collections and rows:
+            ids: Select[Any] | list[int]
+            if query.limit is None and not query.offset:
+                ids = statement.with_only_columns(_table(kind).c.id).order_by(None)
+            else:
+                ids = [row[0] for row in rows]
+            collections = _collections_for(session, kind, ids)
+        references = _reference_names(session, kind, rows)
+    listed = []
+    cache: dict[tuple[str, int], Names] = {}
+    for row in rows:
+        record = _record(kind, row, collections.get(row[0], {}))
+        labels = {}
+        for column, names in references.items():
+            value = getattr(record, column)
+            if value is not None and value in names:
+                key = (column, value)
+                if key not in cache:
+                    cache[key] = Names.of(names[value])
+                labels[column] = cache[key]
+        listed.append(Listed(record, labels))
+    return Page(listed, total)
+
+
+def label_key(column: str) -> str:
+    """The key under which a reference's name appears next to its id (`city_id` -> `city`)."""
+    return column.removesuffix("_id")
+
+
+def get_record(database: Database, kind_name: str, record_id: int) -> Any:
+    """The record of `kind_name` with `record_id`; NotFound if there is none."""
+    kind = kind_named(kind_name)
+    page = list_records(database, kind.name, ListQuery(filters={"id": record_id}))
+    if not page.rows:
+        raise NotFound(kind.label(), record_id)
+    return page.rows[0].record
+
+
+def get_listed(database: Database, kind_name: str, record_id: int) -> Listed[Any]:
+    kind = kind_named(kind_name)
+    page = list_records(database, kind.name, ListQuery(filters={"id": record_id}))
+    if not page.rows:
+        raise NotFound(kind.label(), record_id)
+    return page.rows[0]
+
+
+def names_of(database: Database, kind_name: str, record_id: int) -> Names:
+    kind = kind_named(kind_name)
+    if not kind.name_columns:
+        return Names(f"{kind.label()} {record_id}")
+    table = _table(kind)
+    with database.reading() as session:
+        row = session.execute(
+            select(*(table.c[name] for name in kind.name_columns)).where(table.c.id == record_id)
+        ).first()
+    if row is None:
+        raise NotFound(kind.label(), record_id)
+    return Names.of(row)
+
+
+# --- writing -----------------------------------------------------------------------------
+
+
+def _check_references(session: Session, kind: Kind, record: Any) -> list[FieldProblem]:
+    problems = []
+    for reference in kind.references:
+        value = getattr(record, reference.column)
+        if value is None:
+            continue
+        target = KINDS[reference.kind]
+        if session.get(target.row, value) is None:
+            problems.append(
+                FieldProblem(
+                    reference.column,
+                    _("There is no {kind} with id {id}.").format(kind=target.label(), id=value),
+                )
+            )
+    for collection in kind.collections:
+        foreign = [
+            fk
+            for fk in collection.row.__table__.foreign_keys
+            if fk.parent.name != collection.parent_column
+        ]
+        if not foreign:
+            continue
+        target_table = foreign[0].column.table
+        target_kind = KIND_OF_TABLE[target_table.name]
+        wanted = {
+            getattr(value, "organization_id", value) for value in getattr(record, collection.field)
+        }
+        if not wanted:
+            continue
+        present = set(
+            session.scalars(select(target_table.c.id).where(target_table.c.id.in_(wanted)))
+        )
+        for missing in sorted(wanted - present):
+            problems.append(
+                FieldProblem(
+                    collection.field,
+                    _("There is no {kind} with id {id}.").format(
+                        kind=target_kind.label(), id=missing
+                    ),
+                )
+            )
+    return problems
+
+
+def _check_unique(session: Session, kind: Kind, record: Any) -> list[FieldProblem]:
+    problems = []
+    table = _table(kind)
+    for rule in kind.unique:
+        statement = select(table.c.id).where(
+            *(table.c[column] == getattr(record, column) for column in rule.columns)
+        )
+        if record.id is not None:
+            statement = statement.where(table.c.id != record.id)
+        other = session.scalar(statement.limit(1))
+        if other is not None:
+            values = {name: getattr(record, name) for name in kind.scalar_fields}
+            problems.append(
+                FieldProblem(rule.field, _(rule.message).format(other_id=other, **values))
+            )
+    return problems
+
+
+def _write_collections(
+    session: Session, kind: Kind, row_id: int, record: Any, *, replace_existing: bool
+) -> None:
+    for collection in kind.collections:
+        if replace_existing:
+            row_table = collection.row.__table__
+            session.execute(
+                delete(row_table).where(  # type: ignore[arg-type]
+                    row_table.c[collection.parent_column] == row_id
+                )
+            )
+        session.add_all(
+            collection.to_row(row_id, value) for value in getattr(record, collection.field)
+        )
+
+
+def _prepare(session: Session, kind: Kind, record: Any) -> None:
+    require_valid(record)
+    problems = _check_references(session, kind, record) + _check_unique(session, kind, record)
+    if problems:
+        duplicate = {rule.field for rule in kind.unique}
+        if all(problem.field in duplicate for problem in problems):
+            raise Conflict(problems[0].message, problems)
+        raise InvalidInput(problems)
+
+
+def _integrity(kind: Kind, exc: IntegrityError) -> Conflict:
+    return Conflict(
+        _("The {kind} could not be saved: it conflicts with what is stored ({reason}).").format(
+            kind=kind.label(), reason=str(exc.orig).splitlines()[0]
+        )
+    )
+
+
+def _today() -> PartialDate:
+    return PartialDate.from_date(dt.date.today())
+
+
+def create(database: Database, record: T) -> T:
+    """Store a new record (its `id` must be None); returns it with its new id."""
+    kind = kind_of(record)
+    if getattr(record, "id", None) is not None:
+        raise InvalidInput([FieldProblem("id", _("A new record cannot have an id yet."))])
+    try:
+        with database.unit_of_work() as session:
+            _prepare(session, kind, record)
+            row: Any = kind.row(**{name: getattr(record, name) for name in kind.scalar_fields})
+            session.add(row)
+            session.flush()
+            _write_collections(session, kind, row.id, record, replace_existing=False)
+            if isinstance(record, Partnership):
+                session.add(
+                    m.TierChangeRow(
+                        partnership_id=row.id,
+                        changed_on=record.established or _today(),
+                        from_tier=None,
+                        to_tier=record.tier,
+                        note="",
+                    )
+                )
+            new_id = row.id
+    except IntegrityError as exc:
+        raise _integrity(kind, exc) from exc
+    return replace(record, id=new_id)  # type: ignore[type-var]
+
+
+def update(
+    database: Database,
+    record: T,
+    *,
+    tier_changed_on: PartialDate | None = None,
+    tier_note: str = "",
+) -> T:
+    """Store the changed fields of an existing record; a partnership's new tier is recorded
+    in its history (dated `tier_changed_on`, else today)."""
+    kind = kind_of(record)
+    record_id = getattr(record, "id", None)
+    if record_id is None:
+        raise InvalidInput([FieldProblem("id", _("The record to change has no id."))])
+    try:
+        with database.unit_of_work() as session:
+            row = session.get(kind.row, record_id)
+            if row is None:
+                raise NotFound(kind.label(), record_id)
+            _prepare(session, kind, record)
+            previous_tier = getattr(row, "tier", None)
+            for name in kind.scalar_fields:
+                setattr(row, name, getattr(record, name))
+            _write_collections(session, kind, record_id, record, replace_existing=True)
+            if isinstance(record, Partnership) and previous_tier != record.tier:
+                session.add(
+                    m.TierChangeRow(
+                        partnership_id=record_id,
+                        changed_on=tier_changed_on or _today(),
+                        from_tier=previous_tier,
+                        to_tier=record.tier,
+                        note=tier_note,
+                    )
+                )
+            session.flush()
+    except IntegrityError as exc:
+        raise _integrity(kind, exc) from exc
+    return record
+
+
+def tier_history(database: Database, partnership_id: int) -> list[TierChange]:
+    with database.reading() as session:
+        rows = session.scalars(
+            select(m.TierChangeRow)
+            .where(m.TierChangeRow.partnership_id == partnership_id)
+            .order_by(m.TierChangeRow.changed_on, m.TierChangeRow.id)
+        ).all()
+        return [
+            TierChange(
+                id=row.id,
+                partnership_id=row.partnership_id,
+                changed_on=row.changed_on,
+                from_tier=PartnershipTier(row.from_tier) if row.from_tier else None,
+                to_tier=PartnershipTier(row.to_tier),
+                note=row.note,
+            )
+            for row in rows
+        ]
+
+
+# --- deleting ----------------------------------------------------------------------------
+
+
+def _association_parents() -> dict[str, tuple[Kind, str]]:
+    """Association table name -> (the kind that owns the list, its parent column)."""
+    parents = {}
+    for kind in KINDS.values():
+        for collection in kind.collections:
+            parents[collection.row.__tablename__] = (kind, collection.parent_column)
+    return parents
+
+
+def dependents(session: Session, kind: Kind, record_id: int) -> list[Dependent]:
+    """What refers to the record, by kind and by what deleting it would do to them."""
+    target = _table(kind)
+    associations = _association_parents()
+    found: list[Dependent] = []
+    for table in m.Base.metadata.sorted_tables:
+        for fk in table.foreign_keys:
+            if fk.column.table is not target:
+                continue
+            column = fk.parent
+            if table.name in associations:
+                owner, parent_column = associations[table.name]
+                if column.name == parent_column:
+                    continue  # the record's own list: goes with it
+                ids = tuple(
+                    session.scalars(
+                        select(table.c[parent_column]).where(column == record_id).distinct()
+                    )
+                )
+                if ids:
+                    found.append(Dependent(owner.name, ids, "unlink"))
+                continue
+            if fk.ondelete == "CASCADE":
+                continue  # part of the record (e.g. tier history)
+            ids = tuple(session.scalars(select(table.c.id).where(column == record_id)))
+            if not ids:
+                continue
+            referrer = KIND_OF_TABLE.get(table.name)
+            reference = referrer.reference(column.name) if referrer else None
+            required = not column.nullable or (reference is not None and reference.required)
+            name = referrer.name if referrer else table.name
+            found.append(Dependent(name, ids, "delete" if required else "clear"))
+    return found
+
+
+def _delete_in(session: Session, kind: Kind, record_id: int, seen: set[tuple[str, int]]) -> None:
+    if (kind.name, record_id) in seen:
+        return
+    seen.add((kind.name, record_id))
+    for dependent in dependents(session, kind, record_id):
+        if dependent.action == "delete":
+            for child_id in dependent.ids:
+                _delete_in(session, KINDS[dependent.kind], child_id, seen)
+    associations = _association_parents()
+    target = _table(kind)
+    for table in m.Base.metadata.sorted_tables:
+        for fk in table.foreign_keys:
+            if fk.column.table is not target or fk.ondelete == "CASCADE":
+                continue
+            if table.name in associations:
+                session.execute(delete(table).where(fk.parent == record_id))
+            elif fk.parent.nullable:
+                session.execute(
+                    sql_update(table).where(fk.parent == record_id).values({fk.parent.name: None})
+                )
+    delete_owned(session, kind.name, record_id)
+    session.execute(delete(target).where(target.c.id == record_id))
+
+
+def delete_record(
+    database: Database, kind_name: str, record_id: int, *, cascade: bool = False
+) -> Deletion:
+    """Delete a record. Refused with `Conflict` when others depend on it, unless `cascade`."""
+    kind = kind_named(kind_name)
+    try:
+        with database.unit_of_work() as session:
+            if session.get(kind.row, record_id) is None:
+                raise NotFound(kind.label(), record_id)
+            found = dependents(session, kind, record_id)
+            if found and not cascade:
+                raise Conflict(
+                    _("The {kind} {id} cannot be deleted: other records depend on it.").format(
+                        kind=kind.label(), id=record_id
+                    ),
+                    dependents=[dependent.describe() for dependent in found],
+                )
+            _delete_in(session, kind, record_id, set())
+    except IntegrityError as exc:
+        raise _integrity(kind, exc) from exc
+    return Deletion(kind.name, record_id, tuple(found))
+
+
+def dependents_of(database: Database, kind_name: str, record_id: int) -> list[Dependent]:
+    kind = kind_named(kind_name)
+    with database.reading() as session:
+        return dependents(session, kind, record_id)

@@ -1,0 +1,1 @@
+"""The Qt application (PySide6 only here): windows, table models, dialogs, printing."""

@@ -1,0 +1,109 @@
+"""Translation plumbing: languages in one place, catalogs looked up at call time."""
+
+from __future__ import annotations
+
+import gettext
+from pathlib import Path
+
+import pytest
+from babel.messages.pofile import read_po
+
+from exchange_desk.domain.enums import Direction, PartnershipTier
+from exchange_desk.i18n.catalog import _, active_language, load_translations, ngettext, set_language
+from exchange_desk.i18n.languages import LANGUAGES, find_language
+from exchange_desk.i18n.system import system_language
+from exchange_desk.paths import i18n_dir, resources_dir
+
+CATALOGS = {language.code: i18n_dir() / language.code / "LC_MESSAGES" / "exchange_desk.po"
+            for language in LANGUAGES}
+
+
+def test_three_languages_and_their_direction() -> None:
+    assert [language.code for language in LANGUAGES] == ["en", "zh_CN", "he"]
+    hebrew = find_language("he")
+    assert hebrew is not None and hebrew.is_rtl
+    chinese = find_language("zh")
+    assert chinese is not None and chinese.code == "zh_CN" and not chinese.is_rtl
+    assert find_language("fr") is None
+
+
+def test_each_language_has_a_catalog() -> None:
+    assert (i18n_dir() / "exchange_desk.pot").is_file()
+    assert (i18n_dir() / "babel.cfg").is_file()
+    for path in CATALOGS.values():
+        assert path.is_file(), path
+
+
+def test_the_program_finds_its_files() -> None:
+    assert resources_dir().is_dir()
+    assert i18n_dir().is_dir()
+
+
+def test_translation_is_looked_up_at_call_time() -> None:
+    label = PartnershipTier.SISTER_CITY
+    assert label.label == "sister city"
+    set_language("zh_CN")
+    assert active_language() == "zh_CN"
+    assert label.label == "友好城市"
+    set_language("he")
+    assert label.label == "עיר תאומה"
+    assert Direction.OUTGOING.label == "יוצאת"
+    set_language("en")
+    assert label.label == "sister city"
+
+
+def test_unknown_language_is_refused() -> None:
+    with pytest.raises(ValueError, match="xx"):
+        set_language("xx")
+
+
+def test_plurals_follow_the_language() -> None:
+    singular, plural = "{count} {kind} would be deleted with it", \
+        "{count} {kind} would be deleted with it"
+    assert ngettext(singular, plural, 1) == singular
+    set_language("he")
+    one, two, many = (ngettext(singular, plural, n) for n in (1, 2, 7))
+    assert "{count}" in many and "{kind}" in many
+    assert one != singular
+
+
+def test_po_compiled_in_memory_equals_mo(tmp_path: Path) -> None:
+    """A checkout without compiled catalogs reads the .po files directly."""
+    from babel.messages.mofile import write_mo
+
+    language = find_language("he")
+    assert language is not None
+    folder = tmp_path / "he" / "LC_MESSAGES"
+    folder.mkdir(parents=True)
+    with CATALOGS["he"].open("rb") as handle:
+        catalog = read_po(handle, locale="he")
+    with (folder / "exchange_desk.mo").open("wb") as handle:
+        write_mo(handle, catalog)
+    from_mo = load_translations(language, tmp_path)
+    from_po = load_translations(language, i18n_dir())
+    assert isinstance(from_mo, gettext.GNUTranslations)
+    assert from_mo.gettext("sister city") == from_po.gettext("sister city") == "עיר תאומה"
+
+
+def test_english_is_the_source() -> None:
+    assert _("sister city") == "sister city"
+
+
+@pytest.mark.parametrize(
+    ("environment", "expected"),
+    [
+        ({"LANG": "zh_CN.UTF-8"}, "zh_CN"),
+        ({"LANG": "he_IL.UTF-8"}, "he"),
+        ({"LANGUAGE": "he:en", "LANG": "en_US.UTF-8"}, "he"),
+        ({"LANG": "fr_FR.UTF-8"}, "en"),
+        ({"EXCHANGE_DESK_LANG": "zh", "LANG": "he_IL.UTF-8"}, "zh_CN"),
+    ],
+)
+def test_system_language(monkeypatch: pytest.MonkeyPatch, environment: dict[str, str],
+                         expected: str) -> None:
+    for name in ("EXCHANGE_DESK_LANG", "LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setattr("locale.getlocale", lambda: (None, None))
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)
+    assert system_language() == expected
