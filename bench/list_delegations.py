@@ -43,12 +43,29 @@ def main() -> int:
     if not database.exists():
         print(f"making {database.name} (demo --scale {args.scale}) …", file=sys.stderr)
         subprocess.run(
-            [sys.executable, "-m", "exchange_desk", "--db", str(database), "demo",
-             "--scale", str(args.scale)],
-            check=True, stdout=subprocess.DEVNULL,
+            [
+                sys.executable,
+                "-m",
+                "exchange_desk",
+                "--db",
+                str(database),
+                "demo",
+                "--scale",
+                str(args.scale),
+            ],
+            check=True,
+            stdout=subprocess.DEVNULL,
         )
-    listing = [sys.executable, "-m", "exchange_desk", "--db", str(database), "list",
-               "delegations", "--json"]
+    listing = [
+        sys.executable,
+        "-m",
+        "exchange_desk",
+        "--db",
+        str(database),
+        "list",
+        "delegations",
+        "--json",
+    ]
     importing = [sys.executable, "-c", IMPORT]
 
     output = subprocess.run(listing, check=True, capture_output=True, text=True).stdout

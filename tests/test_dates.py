@@ -20,8 +20,9 @@ from exchange_desk.domain.dates import DatePrecision, PartialDate, parse_optiona
         ("2018-11-16", DatePrecision.DAY, dt.date(2018, 11, 16), dt.date(2018, 11, 16)),
     ],
 )
-def test_parse_keeps_precision(text: str, precision: DatePrecision, earliest: dt.date,
-                               latest: dt.date) -> None:
+def test_parse_keeps_precision(
+    text: str, precision: DatePrecision, earliest: dt.date, latest: dt.date
+) -> None:
     value = PartialDate.parse(text)
     assert value.precision is precision
     assert value.isoformat() == text
@@ -57,15 +58,24 @@ def test_certainly_before_respects_precision() -> None:
 
 
 def test_text_order_is_date_order() -> None:
-    values = [PartialDate(2009, 2), PartialDate(2009), PartialDate(2008, 12, 31),
-              PartialDate(2009, 1, 1)]
-    assert [v.isoformat() for v in sorted(values)] == ["2008-12-31", "2009", "2009-01-01",
-                                                       "2009-02"]
+    values = [
+        PartialDate(2009, 2),
+        PartialDate(2009),
+        PartialDate(2008, 12, 31),
+        PartialDate(2009, 1, 1),
+    ]
+    assert [v.isoformat() for v in sorted(values)] == [
+        "2008-12-31",
+        "2009",
+        "2009-01-01",
+        "2009-02",
+    ]
 
 
 dates = st.builds(
-    lambda d, precision: PartialDate(d.year, d.month if precision > 0 else None,
-                                     d.day if precision > 1 else None),
+    lambda d, precision: PartialDate(
+        d.year, d.month if precision > 0 else None, d.day if precision > 1 else None
+    ),
     st.dates(min_value=dt.date(1000, 1, 1), max_value=dt.date(2999, 12, 31)),
     st.integers(0, 2),
 )

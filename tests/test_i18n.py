@@ -14,16 +14,21 @@ from exchange_desk.i18n.languages import LANGUAGES, find_language
 from exchange_desk.i18n.system import system_language
 from exchange_desk.paths import i18n_dir, resources_dir
 
-CATALOGS = {language.code: i18n_dir() / language.code / "LC_MESSAGES" / "exchange_desk.po"
-            for language in LANGUAGES}
+CATALOGS = {
+    language.code: i18n_dir() / language.code / "LC_MESSAGES" / "exchange_desk.po"
+    for language in LANGUAGES
+}
 
 
 def test_three_languages_and_their_direction() -> None:
     assert [language.code for language in LANGUAGES] == ["en", "zh_CN", "he"]
     hebrew = find_language("he")
-    assert hebrew is not None and hebrew.is_rtl
+    assert hebrew is not None
+    assert hebrew.is_rtl
     chinese = find_language("zh")
-    assert chinese is not None and chinese.code == "zh_CN" and not chinese.is_rtl
+    assert chinese is not None
+    assert chinese.code == "zh_CN"
+    assert not chinese.is_rtl
     assert find_language("fr") is None
 
 
@@ -58,12 +63,16 @@ def test_unknown_language_is_refused() -> None:
 
 
 def test_plurals_follow_the_language() -> None:
-    singular, plural = "{count} {kind} would be deleted with it", \
-        "{count} {kind} would be deleted with it"
+    singular, plural = (
+        "{count} {kind} would be deleted with it",
+        "{count} {kind} would be deleted with it",
+    )
     assert ngettext(singular, plural, 1) == singular
     set_language("he")
     one, two, many = (ngettext(singular, plural, n) for n in (1, 2, 7))
-    assert "{count}" in many and "{kind}" in many
+    for form in (one, two, many):
+        assert "{count}" in form
+        assert "{kind}" in form
     assert one != singular
 
 
@@ -99,8 +108,9 @@ def test_english_is_the_source() -> None:
         ({"EXCHANGE_DESK_LANG": "zh", "LANG": "he_IL.UTF-8"}, "zh_CN"),
     ],
 )
-def test_system_language(monkeypatch: pytest.MonkeyPatch, environment: dict[str, str],
-                         expected: str) -> None:
+def test_system_language(
+    monkeypatch: pytest.MonkeyPatch, environment: dict[str, str], expected: str
+) -> None:
     for name in ("EXCHANGE_DESK_LANG", "LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setattr("locale.getlocale", lambda: (None, None))

@@ -53,9 +53,18 @@ def test_sqlite_pragmas(sqlite_db: Database) -> None:
 
 
 def _city(connection: Any, **values: Any) -> int:
-    row = {"name_en": "Kfar Saba", "country": "IL", "name_zh": "", "name_he": "",
-           "name_local": "", "region": "", "is_sample": False,
-           "created_at": m.utcnow(), "updated_at": m.utcnow(), **values}
+    row = {
+        "name_en": "Kfar Saba",
+        "country": "IL",
+        "name_zh": "",
+        "name_he": "",
+        "name_local": "",
+        "region": "",
+        "is_sample": False,
+        "created_at": m.utcnow(),
+        "updated_at": m.utcnow(),
+        **values,
+    }
     result = connection.execute(insert(m.CityRow).values(row).returning(m.CityRow.id))
     return int(result.scalar_one())
 
@@ -66,38 +75,119 @@ def _stamp() -> dict[str, Any]:
 
 BAD_ROWS = [
     ("duplicate city", lambda c: (_city(c), _city(c))),
-    ("negative members", lambda c: c.execute(insert(m.DelegationRow).values(
-        direction="outgoing", city_id=_city(c), members=-1, status="done", leader="",
-        leader_title="", purpose="", outcome="", **_stamp()))),
-    ("end before start", lambda c: c.execute(insert(m.DelegationRow).values(
-        direction="outgoing", city_id=_city(c), start_date="2018-05-03", end_date="2018-05-01",
-        status="done", leader="", leader_title="", purpose="", outcome="", **_stamp()))),
-    ("unknown direction", lambda c: c.execute(text(
-        "INSERT INTO delegations (direction, city_id, status, leader, leader_title, purpose, "
-        "outcome, is_sample, created_at, updated_at) VALUES ('sideways', :city, 'done', '', '', "
-        "'', '', false, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"), {"city": _city(c)})),
-    ("missing city", lambda c: c.execute(insert(m.DelegationRow).values(
-        direction="outgoing", city_id=999_999, status="done", leader="", leader_title="",
-        purpose="", outcome="", **_stamp()))),
-    ("two recipients", lambda c: c.execute(insert(m.AwardRow).values(
-        title_en="Prize", recipient_kind="city", recipient_city_id=_city(c),
-        recipient_person_id=None, recipient_organization_id=None, citation_en="",
-        citation_zh="", citation_he="", title_zh="", title_he="", **_stamp()
-    ).values(recipient_kind="person"))),
+    (
+        "negative members",
+        lambda c: c.execute(
+            insert(m.DelegationRow).values(
+                direction="outgoing",
+                city_id=_city(c),
+                members=-1,
+                status="done",
+                leader="",
+                leader_title="",
+                purpose="",
+                outcome="",
+                **_stamp(),
+            )
+        ),
+    ),
+    (
+        "end before start",
+        lambda c: c.execute(
+            insert(m.DelegationRow).values(
+                direction="outgoing",
+                city_id=_city(c),
+                start_date="2018-05-03",
+                end_date="2018-05-01",
+                status="done",
+                leader="",
+                leader_title="",
+                purpose="",
+                outcome="",
+                **_stamp(),
+            )
+        ),
+    ),
+    (
+        "unknown direction",
+        lambda c: c.execute(
+            text(
+                "INSERT INTO delegations (direction, city_id, status, leader, leader_title, "
+                "purpose, outcome, is_sample, created_at, updated_at) VALUES ('sideways', "
+                ":city, 'done', '', '', '', '', false, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
+            ),
+            {"city": _city(c)},
+        ),
+    ),
+    (
+        "missing city",
+        lambda c: c.execute(
+            insert(m.DelegationRow).values(
+                direction="outgoing",
+                city_id=999_999,
+                status="done",
+                leader="",
+                leader_title="",
+                purpose="",
+                outcome="",
+                **_stamp(),
+            )
+        ),
+    ),
+    (
+        "two recipients",
+        lambda c: c.execute(
+            insert(m.AwardRow)
+            .values(
+                title_en="Prize",
+                recipient_kind="city",
+                recipient_city_id=_city(c),
+                recipient_person_id=None,
+                recipient_organization_id=None,
+                citation_en="",
+                citation_zh="",
+                citation_he="",
+                title_zh="",
+                title_he="",
+                **_stamp(),
+            )
+            .values(recipient_kind="person")
+        ),
+    ),
     ("latitude out of range", lambda c: _city(c, latitude=120.0)),
     ("certificate number twice", lambda c: _two_certificates(c)),
 ]
 
 
 def _two_certificates(connection: Any) -> None:
-    award = connection.execute(insert(m.AwardRow).values(
-        title_en="Prize", title_zh="", title_he="", recipient_kind="city",
-        recipient_city_id=_city(connection), citation_en="", citation_zh="", citation_he="",
-        **_stamp()).returning(m.AwardRow.id)).scalar_one()
+    award = connection.execute(
+        insert(m.AwardRow)
+        .values(
+            title_en="Prize",
+            title_zh="",
+            title_he="",
+            recipient_kind="city",
+            recipient_city_id=_city(connection),
+            citation_en="",
+            citation_zh="",
+            citation_he="",
+            **_stamp(),
+        )
+        .returning(m.AwardRow.id)
+    ).scalar_one()
     for _ in range(2):
-        connection.execute(insert(m.CertificateRow).values(
-            number="JN-2018-001", award_id=award, language_mode="zh+en", design="classic",
-            issued_on=m.utcnow().date(), issued_by="", reprints=0, **_stamp()))
+        connection.execute(
+            insert(m.CertificateRow).values(
+                number="JN-2018-001",
+                award_id=award,
+                language_mode="zh+en",
+                design="classic",
+                issued_on=m.utcnow().date(),
+                issued_by="",
+                reprints=0,
+                **_stamp(),
+            )
+        )
 
 
 @pytest.mark.parametrize(("name", "write"), BAD_ROWS, ids=[name for name, _ in BAD_ROWS])
@@ -148,16 +238,18 @@ def test_a_truncated_sqlite_file_is_reported(tmp_path: Path, demo_file: Path) ->
     path = tmp_path / "truncated.sqlite"
     content = demo_file.read_bytes()
     path.write_bytes(content[:4096] + b"\x00" * 100 + content[8192:20000])
-    with pytest.raises(StorageUnavailable) as caught:
-        database = open_database(path)
-        from exchange_desk.services.records import list_records
+    from exchange_desk.services.database import check_database
 
-        list_records(database, "delegations")
+    def open_and_read() -> None:
+        database = open_database(path)
+        check_database(database)
+
+    with pytest.raises(StorageUnavailable) as caught:
+        open_and_read()
     assert caught.value.problem is StorageProblem.CORRUPT
 
 
-def test_a_locked_database_is_reported(demo_db: Database, monkeypatch: pytest.MonkeyPatch
-                                       ) -> None:
+def test_a_locked_database_is_reported(demo_db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
     from exchange_desk.domain.records import City
     from exchange_desk.services.records import create, list_records
 
@@ -232,8 +324,9 @@ def test_an_older_database_is_backed_up_then_migrated(
 ) -> None:
     """With a newer migration present, opening a 0001 file copies it aside first."""
     migrations = tmp_path / "migrations"
-    shutil.copytree(storage.MIGRATIONS_DIR, migrations,
-                    ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(
+        storage.MIGRATIONS_DIR, migrations, ignore=shutil.ignore_patterns("__pycache__")
+    )
     (migrations / "versions" / "0002_test.py").write_text(SECOND_REVISION, encoding="utf-8")
     monkeypatch.setattr(storage, "MIGRATIONS_DIR", migrations)
     monkeypatch.setattr(storage, "SCHEMA_HEAD", "0002")
@@ -262,8 +355,9 @@ def test_an_older_shared_database_waits_for_db_upgrade(
     """One desk never migrates a shared PostgreSQL database behind the others' backs."""
     open_database(pg_url).dispose()
     migrations = tmp_path / "migrations"
-    shutil.copytree(storage.MIGRATIONS_DIR, migrations,
-                    ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(
+        storage.MIGRATIONS_DIR, migrations, ignore=shutil.ignore_patterns("__pycache__")
+    )
     (migrations / "versions" / "0002_test.py").write_text(SECOND_REVISION, encoding="utf-8")
     monkeypatch.setattr(storage, "MIGRATIONS_DIR", migrations)
     monkeypatch.setattr(storage, "SCHEMA_HEAD", "0002")

@@ -34,8 +34,14 @@ def _fields(record: object) -> set[str]:
 
 
 def test_a_valid_city_has_no_problems() -> None:
-    city = City(name_en="Kfar Saba", name_he="כפר סבא", country="IL", latitude=32.18,
-                longitude=34.91, population=100_000)
+    city = City(
+        name_en="Kfar Saba",
+        name_he="כפר סבא",
+        country="IL",
+        latitude=32.18,
+        longitude=34.91,
+        population=100_000,
+    )
     assert problems(city) == []
     require_valid(city)
 
@@ -71,40 +77,65 @@ def test_all_problems_are_reported_together() -> None:
 
 def test_delegation_rules() -> None:
     delegation = Delegation(
-        direction=Direction.INCOMING, city_id=1, start_date=PartialDate(2018, 5, 3),
-        end_date=PartialDate(2018, 5, 1), members=-2, organization_ids=(3, 3),
+        direction=Direction.INCOMING,
+        city_id=1,
+        start_date=PartialDate(2018, 5, 3),
+        end_date=PartialDate(2018, 5, 1),
+        members=-2,
+        organization_ids=(3, 3),
     )
     assert _fields(delegation) == {"end_date", "members", "organization_ids"}
-    same_year = Delegation(direction=Direction.INCOMING, city_id=1,
-                           start_date=PartialDate(2018, 5, 3), end_date=PartialDate(2018))
+    same_year = Delegation(
+        direction=Direction.INCOMING,
+        city_id=1,
+        start_date=PartialDate(2018, 5, 3),
+        end_date=PartialDate(2018),
+    )
     assert problems(same_year) == []
 
 
 def test_partnership_and_conference_periods() -> None:
-    partnership = Partnership(city_id=1, tier=PartnershipTier.SISTER_CITY,
-                              established=PartialDate(2009), ended=PartialDate(2008))
+    partnership = Partnership(
+        city_id=1,
+        tier=PartnershipTier.SISTER_CITY,
+        established=PartialDate(2009),
+        ended=PartialDate(2008),
+    )
     assert _fields(partnership) == {"ended"}
-    conference = Conference(name_en="CIFCC", edition=0, attendance=-1,
-                            start_date=PartialDate(2018, 11, 16),
-                            end_date=PartialDate(2018, 11, 15))
+    conference = Conference(
+        name_en="CIFCC",
+        edition=0,
+        attendance=-1,
+        start_date=PartialDate(2018, 11, 16),
+        end_date=PartialDate(2018, 11, 15),
+    )
     assert _fields(conference) == {"edition", "attendance", "end_date"}
 
 
 def test_award_has_exactly_the_recipient_its_kind_names() -> None:
     missing = Award(title_en="Prize", recipient_kind=RecipientKind.CITY)
     assert _fields(missing) == {"recipient_city_id"}
-    two = Award(title_en="Prize", recipient_kind=RecipientKind.PERSON, recipient_person_id=1,
-                recipient_city_id=2)
+    two = Award(
+        title_en="Prize",
+        recipient_kind=RecipientKind.PERSON,
+        recipient_person_id=1,
+        recipient_city_id=2,
+    )
     assert _fields(two) == {"recipient_city_id"}
-    good = Award(title_en="Prize", recipient_kind=RecipientKind.ORGANIZATION,
-                 recipient_organization_id=4)
+    good = Award(
+        title_en="Prize", recipient_kind=RecipientKind.ORGANIZATION, recipient_organization_id=4
+    )
     assert problems(good) == []
 
 
 def test_certificate_number_rules() -> None:
     def certificate(number: str) -> Certificate:
-        return Certificate(number=number, award_id=1, language_mode=LanguageMode.ZH_EN,
-                           issued_on=dt.date(2018, 11, 16))
+        return Certificate(
+            number=number,
+            award_id=1,
+            language_mode=LanguageMode.ZH_EN,
+            issued_on=dt.date(2018, 11, 16),
+        )
 
     assert problems(certificate("JN-2018/001")) == []
     assert _fields(certificate("")) == {"number"}
@@ -118,8 +149,9 @@ def test_person_email() -> None:
 
 
 def test_organization_needs_an_english_name() -> None:
-    assert _fields(Organization(name_en="", name_zh="育英中学",
-                                kind=OrganizationKind.SCHOOL)) == {"name_en"}
+    assert _fields(Organization(name_en="", name_zh="育英中学", kind=OrganizationKind.SCHOOL)) == {
+        "name_en"
+    }
 
 
 def test_messages_follow_the_language() -> None:

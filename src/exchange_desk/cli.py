@@ -46,6 +46,24 @@ def _common_options(parser: argparse.ArgumentParser, *, top: bool) -> None:
     )
 
 
+def _whole_number(text: str, minimum: int) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            _("not a whole number: {text}").format(text=text)
+        ) from None
+    if value < minimum:
+        raise argparse.ArgumentTypeError(
+            _("must be {minimum} or more: {text}").format(minimum=minimum, text=text)
+        )
+    return value
+
+
+def _not_negative(text: str) -> int:
+    return _whole_number(text, 0)
+
+
 def build_parser() -> argparse.ArgumentParser:
     from exchange_desk.services.kinds import LISTABLE
 
@@ -70,7 +88,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     demo.add_argument(
         "--scale",
-        type=int,
+        type=_not_negative,
         default=0,
         metavar="N",
         help=_("also add N synthetic delegations, with cities, events and awards in proportion"),
@@ -81,7 +99,7 @@ def build_parser() -> argparse.ArgumentParser:
     listing.add_argument("kind", choices=LISTABLE)
     listing.add_argument("--year", type=int, help=_("only records of this year"))
     listing.add_argument("--search", default="", help=_("only records whose names contain this"))
-    listing.add_argument("--limit", type=int, help=_("at most this many records"))
+    listing.add_argument("--limit", type=_not_negative, help=_("at most this many records"))
     listing.add_argument("--json", action="store_true", help=_("print JSON"))
 
     stats = commands.add_parser("stats", help=_("counts per tier, country, direction and year"))
@@ -240,6 +258,7 @@ def _list(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _stats(args: argparse.Namespace, out: TextIO) -> int:
+    from exchange_desk.domain.enums import Direction
     from exchange_desk.services.statistics import statistics
 
     figures = statistics(_open(args))
@@ -268,11 +287,13 @@ def _stats(args: argparse.Namespace, out: TextIO) -> int:
         return 0
     for tier, count in figures.partnerships_by_tier.items():
         out.write(f"{tier.label}: {count}\n")
-    for direction, count in figures.delegations_by_direction.items():
-        out.write(
-            _("delegations, {direction}: {count}").format(direction=direction.label, count=count)
-            + "\n"
-        )
+    by_direction = figures.delegations_by_direction
+    out.write(
+        _("Outgoing delegations: {count}").format(count=by_direction[Direction.OUTGOING]) + "\n"
+    )
+    out.write(
+        _("Incoming delegations: {count}").format(count=by_direction[Direction.INCOMING]) + "\n"
+    )
     return 0
 
 
@@ -309,8 +330,6 @@ def _anniversaries(args: argparse.Namespace, out: TextIO) -> int:
 def _demo(args: argparse.Namespace, out: TextIO) -> int:
     from exchange_desk.services.demo import fill_demo
 
-    if args.scale < 0:
-        raise _UsageError(_("--scale must be 0 or more."))
     database = _open(args)
     result = fill_demo(
         database,
@@ -320,8 +339,8 @@ def _demo(args: argparse.Namespace, out: TextIO) -> int:
     )
     out.write(
         _(
-            "Demo data added to {where}: {sister} sister cities, {friendly} friendly "
-            "cooperative cities, {delegations} delegations."
+            "Demo data added to {where}: sister cities {sister}, friendly cooperative "
+            "cities {friendly}, delegations {delegations}."
         ).format(
             where=database.describe(),
             sister=result.sister_cities,
@@ -346,7 +365,7 @@ def _db(args: argparse.Namespace, out: TextIO) -> int:
             out.write(_("Backup copy: {path}").format(path=backup) + "\n")
         out.write(_("{where} is at the newest schema.").format(where=database.describe()) + "\n")
         return 0
-    database = open_office_database(args.db, migrate=False)
+    database = open_office_database(args.db, migrate=False, create=False)
     report = check_database(database)
     out.write(
         _("Database: {where} ({backend})").format(where=report.location, backend=report.backend)
@@ -366,10 +385,6 @@ def _db(args: argparse.Namespace, out: TextIO) -> int:
         out.write(_("The schema is not the newest: run 'exchange-desk db upgrade'.") + "\n")
     out.write((_("OK") if report.ok else _("Problems found")) + "\n")
     return 0 if report.ok else EXIT_REFUSED
-
-
-class _UsageError(Exception):
-    pass
 
 
 def _open(args: argparse.Namespace) -> Any:
@@ -408,9 +423,6 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     except ExchangeDeskError as exc:
         print(f"exchange-desk: {exc.user_message()}", file=sys.stderr)
         return EXIT_REFUSED
-    except _UsageError as exc:
-        print(f"exchange-desk: {exc}", file=sys.stderr)
-        return EXIT_USAGE
     except BrokenPipeError:
         return 0
     except KeyboardInterrupt:

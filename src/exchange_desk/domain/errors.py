@@ -3,7 +3,8 @@
 - `InvalidInput`: the user typed something the rules refuse; carries field-level problems.
 - `NotFound`: the record asked for does not exist (any more).
 - `Conflict`: the write would break uniqueness or leave dependent records dangling.
-- `StorageUnavailable`: the database cannot be used now (locked, corrupt, unreachable, too new).
+- `StorageUnavailable`: the database cannot be used now (locked, corrupt, unreachable, too
+  new, or a shared database waiting for `db upgrade`).
 Anything else that escapes the services is a bug.
 """
 
@@ -76,6 +77,7 @@ class StorageProblem(StrEnum):
     CORRUPT = "corrupt"
     UNREACHABLE = "unreachable"
     TOO_NEW = "too_new"
+    NEEDS_UPGRADE = "needs_upgrade"
     READ_ONLY = "read_only"
 
 

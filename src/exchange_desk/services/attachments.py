@@ -112,19 +112,22 @@ def attachments_of(database: Database, owner_kind: str, owner_id: int) -> list[A
 def read_attachment(database: Database, attachment_id: int) -> bytes:
     """The file's bytes, after checking them against the hash they were stored with."""
     with database.reading() as session:
-        row = session.get(m.AttachmentRow, attachment_id)
-        if row is None:
-            raise NotFound(_("attachment"), attachment_id)
-        blob = session.get(m.AttachmentBlobRow, row.sha256)
-        content = blob.content if blob is not None else b""
-    if blob is None or hashlib.sha256(content).hexdigest() != row.sha256:
+        found = session.execute(
+            select(m.AttachmentRow.sha256, m.AttachmentRow.file_name, m.AttachmentBlobRow.content)
+            .outerjoin(m.AttachmentBlobRow, m.AttachmentBlobRow.sha256 == m.AttachmentRow.sha256)
+            .where(m.AttachmentRow.id == attachment_id)
+        ).first()
+    if found is None:
+        raise NotFound(_("attachment"), attachment_id)
+    digest, file_name, content = found
+    if content is None or hashlib.sha256(content).hexdigest() != digest:
         raise StorageUnavailable(
             StorageProblem.CORRUPT,
             _("The stored file {name} is damaged (its content no longer matches its hash).").format(
-                name=row.file_name
+                name=file_name
             ),
         )
-    return content
+    return bytes(content)
 
 
 def _remove(session: Session, which: ColumnElement[bool]) -> None:

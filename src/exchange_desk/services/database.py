@@ -32,10 +32,14 @@ __all__ = [
 
 
 def open_office_database(
-    location: str | os.PathLike[str] | URL | None = None, *, migrate: bool = True
+    location: str | os.PathLike[str] | URL | None = None,
+    *,
+    migrate: bool = True,
+    create: bool = True,
 ) -> Database:
-    """Open (and create or migrate, see `storage.database.open_database`) the database."""
-    return open_database(location, migrate=migrate)
+    """Open (and create or migrate, see `storage.database.open_database`) the database;
+    with `create=False` a missing SQLite file is reported instead of made."""
+    return open_database(location, migrate=migrate, create=create)
 
 
 def upgrade_database(

@@ -98,13 +98,13 @@ def fill_demo(
             backup = database.backup("before-demo")
             progress(_("Backup copy: {path}").format(path=backup))
         clear_all(database)
-    progress(_("Adding the facts of the 2018 report…"))
+    progress(_("Adding the facts of the 2018 news item…"))
     kfar_saba_delegations = _add_facts(database)
     progress(_("Adding sample partner cities…"))
     sample_delegations = _add_sample_partners(database)
     synthetic = 0
     if scale > 0:
-        progress(_("Adding a synthetic load of {count} delegations…").format(count=scale))
+        progress(_("Adding synthetic delegations: {count}…").format(count=scale))
         synthetic = add_scale_load(database, scale)
     return DemoResult(
         sister_cities=1 + len(SAMPLE_SISTER_CITIES),
@@ -617,19 +617,40 @@ def add_scale_load(database: Database, delegations: int) -> int:
                 .limit(city_count)
             )
         )
+        established = {city_id: PartialDate(rng.randint(1990, 2020)) for city_id in city_ids}
         session.execute(
             insert(m.PartnershipRow),
             [
                 {
                     "city_id": city_id,
                     "tier": PartnershipTier.FRIENDLY_COOPERATIVE_CITY,
-                    "established": PartialDate(rng.randint(1990, 2020)),
+                    "established": established[city_id],
                     "status": PartnershipStatus.ACTIVE,
                     "signed_at": "",
                     "notes": "",
                     **stamp,
                 }
                 for city_id in city_ids
+            ],
+        )
+        # Every partnership's history starts with its first tier, as `create` records it.
+        partnership_ids = session.execute(
+            select(m.PartnershipRow.id, m.PartnershipRow.city_id).where(
+                m.PartnershipRow.city_id.in_(select(m.CityRow.id).where(m.CityRow.id >= first))
+            )
+        ).all()
+        session.execute(
+            insert(m.TierChangeRow),
+            [
+                {
+                    "partnership_id": partnership_id,
+                    "changed_on": established[city_id],
+                    "from_tier": None,
+                    "to_tier": PartnershipTier.FRIENDLY_COOPERATIVE_CITY,
+                    "note": "",
+                    "created_at": now,
+                }
+                for partnership_id, city_id in partnership_ids
             ],
         )
         org_count = max(1, delegations // 50)

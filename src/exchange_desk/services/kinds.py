@@ -47,8 +47,7 @@ class UniqueRule:
 @dataclass(frozen=True, slots=True)
 class Kind:
     name: str
-    singular: str
-    plural: str
+    counted: Callable[[int], str]  # the kind's name for a count, in the active language
     record: type[Any]
     row: type[m.Base]
     name_columns: tuple[str, ...]
@@ -62,7 +61,7 @@ class Kind:
     scalar_fields: tuple[str, ...] = field(default=())
 
     def label(self, count: int = 1) -> str:
-        return ngettext(self.singular, self.plural, count)
+        return self.counted(count)
 
     def reference(self, column: str) -> Reference | None:
         return next((ref for ref in self.references if ref.column == column), None)
@@ -102,8 +101,7 @@ def _named(collection: Collection, name: str) -> Collection:
 
 CITIES = _kind(
     name="cities",
-    singular=N_("city"),
-    plural=N_("cities"),
+    counted=lambda n: ngettext("city", "cities", n),
     record=r.City,
     row=m.CityRow,
     name_columns=("name_en", "name_zh", "name_he"),
@@ -122,8 +120,7 @@ CITIES = _kind(
 
 PARTNERSHIPS = _kind(
     name="partnerships",
-    singular=N_("partnership"),
-    plural=N_("partnerships"),
+    counted=lambda n: ngettext("partnership", "partnerships", n),
     record=r.Partnership,
     row=m.PartnershipRow,
     name_columns=(),
@@ -144,8 +141,7 @@ PARTNERSHIPS = _kind(
 
 ORGANIZATIONS = _kind(
     name="organizations",
-    singular=N_("organization"),
-    plural=N_("organizations"),
+    counted=lambda n: ngettext("organization", "organizations", n),
     record=r.Organization,
     row=m.OrganizationRow,
     name_columns=("name_en", "name_zh", "name_he"),
@@ -158,8 +154,7 @@ ORGANIZATIONS = _kind(
 
 PERSONS = _kind(
     name="persons",
-    singular=N_("person"),
-    plural=N_("persons"),
+    counted=lambda n: ngettext("person", "people", n),
     record=r.Person,
     row=m.PersonRow,
     name_columns=("name", "name_zh", "name_he"),
@@ -172,8 +167,7 @@ PERSONS = _kind(
 
 DELEGATIONS = _kind(
     name="delegations",
-    singular=N_("delegation"),
-    plural=N_("delegations"),
+    counted=lambda n: ngettext("delegation", "delegations", n),
     record=r.Delegation,
     row=m.DelegationRow,
     name_columns=(),
@@ -192,8 +186,7 @@ DELEGATIONS = _kind(
 
 AGREEMENTS = _kind(
     name="agreements",
-    singular=N_("agreement"),
-    plural=N_("agreements"),
+    counted=lambda n: ngettext("agreement", "agreements", n),
     record=r.Agreement,
     row=m.AgreementRow,
     name_columns=("title_en", "title_zh", "title_he"),
@@ -209,8 +202,7 @@ AGREEMENTS = _kind(
 
 EVENTS = _kind(
     name="events",
-    singular=N_("cultural event"),
-    plural=N_("cultural events"),
+    counted=lambda n: ngettext("cultural event", "cultural events", n),
     record=r.CulturalEvent,
     row=m.CulturalEventRow,
     name_columns=("name_en", "name_zh", "name_he"),
@@ -241,8 +233,7 @@ EVENTS = _kind(
 
 CONFERENCES = _kind(
     name="conferences",
-    singular=N_("conference"),
-    plural=N_("conferences"),
+    counted=lambda n: ngettext("conference", "conferences", n),
     record=r.Conference,
     row=m.ConferenceRow,
     name_columns=("name_en", "name_zh", "name_he"),
@@ -258,8 +249,7 @@ CONFERENCES = _kind(
 
 AWARDS = _kind(
     name="awards",
-    singular=N_("award"),
-    plural=N_("awards"),
+    counted=lambda n: ngettext("award", "awards", n),
     record=r.Award,
     row=m.AwardRow,
     name_columns=("title_en", "title_zh", "title_he"),
@@ -286,8 +276,7 @@ AWARDS = _kind(
 
 CERTIFICATES = _kind(
     name="certificates",
-    singular=N_("certificate"),
-    plural=N_("certificates"),
+    counted=lambda n: ngettext("certificate", "certificates", n),
     record=r.Certificate,
     row=m.CertificateRow,
     name_columns=("number",),

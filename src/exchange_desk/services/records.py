@@ -436,12 +436,12 @@ def _write_collections(
 
 def _prepare(session: Session, kind: Kind, record: Any) -> None:
     require_valid(record)
-    problems = _check_references(session, kind, record) + _check_unique(session, kind, record)
-    if problems:
-        duplicate = {rule.field for rule in kind.unique}
-        if all(problem.field in duplicate for problem in problems):
-            raise Conflict(problems[0].message, problems)
-        raise InvalidInput(problems)
+    missing = _check_references(session, kind, record)
+    if missing:
+        raise InvalidInput(missing)
+    duplicates = _check_unique(session, kind, record)
+    if duplicates:
+        raise Conflict(duplicates[0].message, duplicates)
 
 
 def _integrity(kind: Kind, exc: IntegrityError) -> Conflict:

@@ -59,7 +59,8 @@ def resolve_url(location: str | os.PathLike[str] | None = None) -> URL:
         return make_url(f"sqlite:///{Path(chosen).expanduser().resolve()}")
     try:
         url = make_url(chosen)
-    except ArgumentError as exc:
+        url.port  # noqa: B018 - a non-numeric port only fails when read
+    except (ArgumentError, ValueError) as exc:
         raise StorageUnavailable(
             StorageProblem.UNREACHABLE, _("Not a database address: {url}").format(url=chosen)
         ) from exc
@@ -115,6 +116,9 @@ def classify(exc: BaseException) -> StorageUnavailable | None:
 
 
 def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
+    # SQLite's own lower() folds ASCII only: "ZÜRICH" would not find "Zürich". Searches
+    # compare lower(column) with lower(text), so Python's Unicode-aware lower() replaces it.
+    dbapi_connection.create_function("lower", 1, _unicode_lower, deterministic=True)
     cursor = dbapi_connection.cursor()
     try:
         cursor.execute("PRAGMA foreign_keys=ON")
@@ -125,6 +129,10 @@ def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
         cursor.execute("PRAGMA mmap_size=268435456")
     finally:
         cursor.close()
+
+
+def _unicode_lower(value: Any) -> Any:
+    return value.lower() if isinstance(value, str) else value
 
 
 def make_engine(url: URL) -> Engine:
@@ -312,7 +320,12 @@ class Database:
         self.engine.dispose()
 
 
-def _check_sqlite_file(path: Path) -> None:
+def _check_sqlite_file(path: Path, *, create: bool) -> None:
+    if not path.exists() and not create:
+        raise StorageUnavailable(
+            StorageProblem.UNREACHABLE,
+            _("There is no database at {path}.").format(path=path),
+        )
     if not path.exists():
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -345,7 +358,10 @@ def _check_sqlite_file(path: Path) -> None:
 
 
 def open_database(
-    location: str | os.PathLike[str] | URL | None = None, *, migrate: bool = True
+    location: str | os.PathLike[str] | URL | None = None,
+    *,
+    migrate: bool = True,
+    create: bool = True,
 ) -> Database:
     """Open the database, creating or migrating it as needed (see the module docstring).
 
@@ -355,7 +371,7 @@ def open_database(
     """
     url = location if isinstance(location, URL) else resolve_url(location)
     if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
-        _check_sqlite_file(Path(str(url.database)))
+        _check_sqlite_file(Path(str(url.database)), create=create)
     database = Database(url, make_engine(url))
     try:
         if database.stored_revision() == SCHEMA_HEAD:
@@ -368,7 +384,7 @@ def open_database(
             database.upgrade()
             return database
         raise StorageUnavailable(
-            StorageProblem.TOO_NEW,
+            StorageProblem.NEEDS_UPGRADE,
             _(
                 "The shared database uses an older schema ({revision}). Back it up, then run "
                 "'exchange-desk db upgrade'."

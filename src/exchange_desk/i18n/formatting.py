@@ -1,0 +1,52 @@
+"""Dates, partial dates and numbers in the active language, with Babel.
+
+A date known only to the year is shown as the year, one known to the month as month and year
+("Nov 2018", "2018年11月", "נוב׳ 2018"): never with an invented day.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from babel.dates import format_date, format_skeleton
+from babel.numbers import format_decimal
+
+from exchange_desk.domain.dates import DatePrecision, PartialDate
+from exchange_desk.i18n.catalog import active_language
+from exchange_desk.i18n.languages import find_language
+
+# Babel puts bidirectional marks into some Hebrew formats; the callers that draw text
+# themselves (PDF) strip them, Qt lays them out correctly.
+_DIRECTION_MARKS = dict.fromkeys(map(ord, "\u200e\u200f\u061c"), None)
+
+
+def _locale(language: str | None) -> str:
+    found = find_language(language or active_language())
+    return found.babel_locale if found else "en"
+
+
+def format_partial_date(
+    value: PartialDate | None, language: str | None = None, *, strip_marks: bool = False
+) -> str:
+    if value is None:
+        return ""
+    locale = _locale(language)
+    if value.precision is DatePrecision.YEAR:
+        text = str(value.year)
+    elif value.precision is DatePrecision.MONTH:
+        text = format_skeleton("yMMM", value.earliest(), locale=locale)
+    else:
+        text = format_date(value.earliest(), "medium", locale=locale)
+    return text.translate(_DIRECTION_MARKS) if strip_marks else text
+
+
+def format_day(value: dt.date | None, language: str | None = None) -> str:
+    if value is None:
+        return ""
+    return format_date(value, "medium", locale=_locale(language))
+
+
+def format_number(value: int | float | None, language: str | None = None) -> str:
+    if value is None:
+        return ""
+    return format_decimal(value, locale=_locale(language))

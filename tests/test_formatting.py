@@ -1,0 +1,40 @@
+"""Dates and numbers in each language, partial dates without invented days."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from exchange_desk.domain.dates import PartialDate
+from exchange_desk.i18n.catalog import set_language
+from exchange_desk.i18n.formatting import format_day, format_number, format_partial_date
+
+
+@pytest.mark.parametrize(
+    ("language", "year", "month", "day"),
+    [
+        ("en", "2009", "Nov 2018", "Nov 16, 2018"),
+        ("zh_CN", "2009", "2018年11月", "2018年11月16日"),
+        ("he", "2009", "נוב׳ 2018", "16 בנוב׳ 2018"),
+    ],
+)
+def test_partial_dates(language: str, year: str, month: str, day: str) -> None:
+    assert format_partial_date(PartialDate(2009), language) == year
+    assert format_partial_date(PartialDate(2018, 11), language) == month
+    assert format_partial_date(PartialDate(2018, 11, 16), language) == day
+    assert format_partial_date(None, language) == ""
+
+
+def test_active_language_is_the_default() -> None:
+    set_language("zh_CN")
+    assert format_partial_date(PartialDate(2018, 10)) == "2018年10月"
+    assert format_day(dt.date(2018, 11, 16)) == "2018年11月16日"
+
+
+def test_numbers_and_marks() -> None:
+    assert format_number(100000, "en") == "100,000"
+    assert format_number(None) == ""
+    stripped = format_partial_date(PartialDate(2018, 11, 16), "he", strip_marks=True)
+    assert "\u200f" not in stripped
+    assert "\u200e" not in stripped
