@@ -448,3 +448,35 @@ def test_scale_load_partnerships_have_their_first_tier_entry(sqlite_db: Database
     assert [(c.from_tier, c.to_tier, c.changed_on) for c in history] == [
         (None, partnership.tier, partnership.established)
     ]
+
+
+def test_a_failure_half_way_leaves_an_empty_database_empty(
+    sqlite_db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import exchange_desk.services.demo as demo
+
+    def broken(database: Database) -> int:
+        raise RuntimeError("disk pulled out")
+
+    monkeypatch.setattr(demo, "_add_sample_partners", broken)
+    with pytest.raises(RuntimeError, match="disk pulled out"):
+        fill_demo(sqlite_db)
+    assert set(_counts(sqlite_db).values()) == {0}
+
+
+def test_a_failed_force_keeps_the_old_records(
+    demo_db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import exchange_desk.services.demo as demo
+
+    create(demo_db, City(name_en="Keepsake", country="DE"))
+    before = _counts(demo_db)
+
+    def broken(database: Database, delegations: int) -> int:
+        raise RuntimeError("out of memory")
+
+    monkeypatch.setattr(demo, "add_scale_load", broken)
+    with pytest.raises(RuntimeError, match="out of memory"):
+        fill_demo(demo_db, force=True, scale=10)
+    assert _counts(demo_db) == before
+    assert [c.name_en for c in _records(demo_db, "cities", search="Keepsake")] == ["Keepsake"]

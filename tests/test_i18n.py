@@ -117,3 +117,31 @@ def test_system_language(
     for name, value in environment.items():
         monkeypatch.setenv(name, value)
     assert system_language() == expected
+
+
+def _placeholders(text: str) -> set[str]:
+    import re
+
+    return set(re.findall(r"\{[a-z_]*(?:![rsa])?\}", text))
+
+
+@pytest.mark.parametrize("code", ["zh_CN", "he"])
+def test_catalogs_are_complete_and_keep_placeholders(code: str) -> None:
+    """Every message of the template is translated, not fuzzy, with the same placeholders."""
+    with (i18n_dir() / "exchange_desk.pot").open("rb") as handle:
+        template = read_po(handle)
+    with CATALOGS[code].open("rb") as handle:
+        catalog = read_po(handle, locale=code)
+    wanted = {message.id for message in template if message.id}
+    present = {message.id for message in catalog if message.id}
+    assert wanted - present == set(), "missing from the catalog: run make catalogs"
+    for message in catalog:
+        if not message.id:
+            continue
+        assert not message.fuzzy, message.id
+        sources = message.id if isinstance(message.id, tuple) else (message.id,)
+        forms = message.string if isinstance(message.string, tuple) else (message.string,)
+        assert all(forms), f"untranslated: {message.id!r}"
+        expected = _placeholders(sources[-1])
+        for form in forms:
+            assert _placeholders(form) == expected, (message.id, form)

@@ -374,3 +374,23 @@ def test_an_in_memory_database_has_no_file() -> None:
     database = Database(engine.url, engine)
     assert database.path is None
     assert database.describe() == ":memory:"
+
+
+def test_service_calls_inside_one_unit_of_work_are_atomic(db: Database) -> None:
+    from exchange_desk.domain.errors import Conflict
+    from exchange_desk.domain.records import City
+    from exchange_desk.services.records import create, list_records
+
+    def two_with_one_name() -> None:
+        with db.unit_of_work():
+            create(db, City(name_en="Augsburg", country="DE"))
+            assert list_records(db, "cities").total == 1  # reads see the unit's own writes
+            create(db, City(name_en="Augsburg", country="DE"))
+
+    with pytest.raises(Conflict):
+        two_with_one_name()
+    assert list_records(db, "cities").total == 0
+    with db.unit_of_work():
+        create(db, City(name_en="Augsburg", country="DE"))
+        create(db, City(name_en="Regina", country="CA"))
+    assert list_records(db, "cities").total == 2

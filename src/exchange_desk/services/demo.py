@@ -97,15 +97,17 @@ def fill_demo(
         if database.path is not None:
             backup = database.backup("before-demo")
             progress(_("Backup copy: {path}").format(path=backup))
+    # One transaction: a failure half-way leaves the database as it was, never half-filled.
+    with database.unit_of_work():
         clear_all(database)
-    progress(_("Adding the facts of the 2018 news item…"))
-    kfar_saba_delegations = _add_facts(database)
-    progress(_("Adding sample partner cities…"))
-    sample_delegations = _add_sample_partners(database)
-    synthetic = 0
-    if scale > 0:
-        progress(_("Adding synthetic delegations: {count}…").format(count=scale))
-        synthetic = add_scale_load(database, scale)
+        progress(_("Adding the facts of the 2018 news item…"))
+        kfar_saba_delegations = _add_facts(database)
+        progress(_("Adding sample partner cities…"))
+        sample_delegations = _add_sample_partners(database)
+        synthetic = 0
+        if scale > 0:
+            progress(_("Adding synthetic delegations: {count}…").format(count=scale))
+            synthetic = add_scale_load(database, scale)
     return DemoResult(
         sister_cities=1 + len(SAMPLE_SISTER_CITIES),
         friendly_cities=len(SAMPLE_FRIENDLY_CITIES),

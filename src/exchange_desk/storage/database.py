@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import sqlite3
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -189,6 +190,7 @@ class Database:
         self.url = url
         self.engine = engine
         self._sessions = sessionmaker(engine, expire_on_commit=False)
+        self._local = threading.local()
 
     @property
     def backend(self) -> str:
@@ -205,8 +207,17 @@ class Database:
 
     @contextmanager
     def unit_of_work(self) -> Iterator[Session]:
-        """One transaction: committed when the block ends, rolled back when it raises."""
+        """One transaction: committed when the block ends, rolled back when it raises.
+
+        Units of work opened inside another (on the same thread) join it, so that several
+        service calls can be made atomic: `with database.unit_of_work(): create(...); ...`.
+        """
+        joined = getattr(self._local, "session", None)
+        if joined is not None:
+            yield joined
+            return
         session = self._sessions()
+        self._local.session = session
         try:
             with session.begin():
                 yield session
@@ -216,11 +227,18 @@ class Database:
                 raise problem from exc
             raise
         finally:
+            self._local.session = None
             session.close()
 
     @contextmanager
     def reading(self) -> Iterator[Session]:
-        """A session for reads only: nothing it does is committed."""
+        """A session for reads only: nothing it does is committed. Inside a unit of work it
+        is that unit's session, so reads see what the unit has written so far."""
+        joined = getattr(self._local, "session", None)
+        if joined is not None:
+            joined.flush()
+            yield joined
+            return
         session = self._sessions()
         try:
             yield session

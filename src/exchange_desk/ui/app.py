@@ -287,7 +287,9 @@ class MainWindow(QMainWindow):
             rows, total = load_rows(database, tab)
             self.totals[tab] = total
             self.tabs.addTab(self._table(tab, rows), f"{_(title)} ({format_number(total)})")
-        where = QLabel(_("Database: {where}").format(where=database.describe()))
+        # The path is isolated left to right, or a Hebrew line would move its slashes.
+        location = "\u2066" + database.describe() + "\u2069"
+        where = QLabel(_("Database: {where}").format(where=location))
         self.statusBar().addWidget(where, 1)
         self.statusBar().addPermanentWidget(QLabel(f"Exchange Desk {__version__}"))
         self.resize(1240, 780)
