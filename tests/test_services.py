@@ -1451,3 +1451,17 @@ def test_office_profile_round_trip(db: Database) -> None:
         save_office_profile(db, replace(changed, signatory_en="x" * 300))
     assert raised.value.for_field("signatory_en")
     assert office_profile(db) == changed
+
+
+def test_long_pages_read_their_lists_in_chunks(
+    demo_db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A page of ids goes to the database in chunks (backends limit bound parameters)."""
+    import exchange_desk.services.records as records
+
+    whole = list_records(demo_db, "delegations", ListQuery(offset=1, limit=80))
+    monkeypatch.setattr(records, "_CHUNK", 3)
+    chunked = list_records(demo_db, "delegations", ListQuery(offset=1, limit=80))
+    assert [row.record for row in chunked.rows] == [row.record for row in whole.rows]
+    assert any(row.record.organization_ids for row in chunked.rows)
+    assert [row.labels for row in chunked.rows] == [row.labels for row in whole.rows]

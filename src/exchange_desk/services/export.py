@@ -123,4 +123,4 @@ def json_records(
     if query.limit is not None:
         statement = statement.limit(query.limit)
     with database.reading() as session:
-        return [str(text) for (text,) in session.execute(statement)]
+        return list(session.scalars(statement))

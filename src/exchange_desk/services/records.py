@@ -261,18 +261,25 @@ def _collections_for(
     session: Session, kind: Kind, ids: Select[Any] | Iterable[int]
 ) -> dict[int, dict[str, tuple[Any, ...]]]:
     found: dict[int, dict[str, list[Any]]] = defaultdict(lambda: defaultdict(list))
+    # A subquery goes in whole; a list of ids in chunks, under every backend's parameter limit.
+    if isinstance(ids, Select):
+        batches: list[Select[Any] | list[int]] = [ids]
+    else:
+        listed = list(ids)
+        batches = [listed[i : i + _CHUNK] for i in range(0, len(listed), _CHUNK)]
     for collection in kind.collections:
         row_table = collection.row.__table__
         parent = row_table.c[collection.parent_column]
-        statement = (
-            select(collection.row)
-            .where(parent.in_(ids))
-            .order_by(parent, row_table.c[collection.order_column])
-        )
-        for row in session.scalars(statement):
-            found[getattr(row, collection.parent_column)][collection.field].append(
-                collection.to_value(row)
+        for batch in batches:
+            statement = (
+                select(collection.row)
+                .where(parent.in_(batch))
+                .order_by(parent, row_table.c[collection.order_column])
             )
+            for row in session.scalars(statement):
+                found[getattr(row, collection.parent_column)][collection.field].append(
+                    collection.to_value(row)
+                )
     return {
         parent_id: {name: tuple(values) for name, values in per_field.items()}
         for parent_id, per_field in found.items()
