@@ -10,8 +10,11 @@ DEMO_DB ?= .demo/demo.sqlite
 
 .PHONY: run test lint catalogs bench wheel clean
 
+# The demo database is made under another name and moved into place when complete, so an
+# interrupted first run is simply made again next time.
 run: $(VENV)/.installed
-	@test -f $(DEMO_DB) || $(BIN)/exchange-desk --db $(DEMO_DB) demo
+	@test -f $(DEMO_DB) || { rm -f $(DEMO_DB).new && \
+		$(BIN)/exchange-desk --db $(DEMO_DB).new demo && mv $(DEMO_DB).new $(DEMO_DB); }
 	$(BIN)/exchange-desk --db $(DEMO_DB)
 
 test: $(VENV)/.installed
