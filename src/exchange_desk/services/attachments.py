@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import mimetypes
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import ColumnElement, and_, delete, select, update
 
@@ -28,6 +28,7 @@ from exchange_desk.storage import models as m
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
+    from exchange_desk.services.records import Snapshot
     from exchange_desk.storage.database import Database
 
 MAX_SIZE = 50 * 1024 * 1024
@@ -130,8 +131,9 @@ def read_attachment(database: Database, attachment_id: int) -> bytes:
     return bytes(content)
 
 
-def _remove(session: Session, which: ColumnElement[bool]) -> None:
-    """Delete the attachments matching `which`, clear references to them, drop unused bytes."""
+def _remove(session: Session, which: ColumnElement[bool], snapshot: Snapshot | None = None) -> None:
+    """Delete the attachments matching `which`, clear references to them, drop unused bytes;
+    what is removed is kept in `snapshot` when one is given (undo)."""
     digests = set(session.scalars(select(m.AttachmentRow.sha256).where(which)))
     if not digests:
         return
@@ -142,7 +144,17 @@ def _remove(session: Session, which: ColumnElement[bool]) -> None:
         m.OfficeProfileRow.seal_attachment_id,
         m.OfficeProfileRow.logo_attachment_id,
     ):
+        if snapshot is not None:
+            table: Any = column.table
+            snapshot.keep_reference(session, table, column.key, column.in_(ids))
         session.execute(update(column.table).where(column.in_(ids)).values({column.key: None}))
+    if snapshot is not None:
+        snapshot.keep(
+            session,
+            m.AttachmentBlobRow.__table__,  # type: ignore[arg-type]
+            m.AttachmentBlobRow.sha256.in_(digests),
+        )
+        snapshot.keep(session, m.AttachmentRow.__table__, which)  # type: ignore[arg-type]
     session.execute(delete(m.AttachmentRow).where(which))
     still_used = set(
         session.scalars(select(m.AttachmentRow.sha256).where(m.AttachmentRow.sha256.in_(digests)))
@@ -152,11 +164,14 @@ def _remove(session: Session, which: ColumnElement[bool]) -> None:
         session.execute(delete(m.AttachmentBlobRow).where(m.AttachmentBlobRow.sha256.in_(orphans)))
 
 
-def delete_owned(session: Session, owner_kind: str, owner_id: int) -> None:
+def delete_owned(
+    session: Session, owner_kind: str, owner_id: int, snapshot: Snapshot | None = None
+) -> None:
     """Delete a record's attachments inside the caller's transaction."""
     _remove(
         session,
         and_(m.AttachmentRow.owner_kind == owner_kind, m.AttachmentRow.owner_id == owner_id),
+        snapshot,
     )
 
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
-from sqlalchemy import Date, Enum, Select, String, delete, func, or_, select, type_coerce
+from sqlalchemy import Date, Enum, Select, String, delete, func, insert, or_, select, type_coerce
 from sqlalchemy import update as sql_update
 from sqlalchemy.exc import IntegrityError
 
@@ -121,11 +121,12 @@ class Dependent:
 
 @dataclass(frozen=True, slots=True)
 class Deletion:
-    """What a delete did (or, refused, would do)."""
+    """What a delete did: the record, what depended on it, and what it takes to undo it."""
 
     kind: str
     id: int
     dependents: tuple[Dependent, ...]
+    snapshot: Snapshot
 
 
 # --- reading -----------------------------------------------------------------------------
@@ -597,14 +598,55 @@ def dependents(session: Session, kind: Kind, record_id: int) -> list[Dependent]:
     return found
 
 
-def _delete_in(session: Session, kind: Kind, record_id: int, seen: set[tuple[str, int]]) -> None:
+@dataclass(slots=True)
+class Snapshot:
+    """Everything a delete removed or changed, so that it can be put back (undo).
+
+    `rows` are whole rows, by table, as they were; `cleared` are rows whose references were
+    set to empty: (table, row id, the values to put back, its time of last change included).
+    """
+
+    rows: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+    cleared: list[tuple[str, int, dict[str, Any]]] = field(default_factory=list)
+
+    def keep(self, session: Session, table: Table, where: Any) -> None:
+        for row in session.execute(select(table).where(where)).mappings():
+            self.rows.append((table.name, dict(row)))
+
+    def keep_reference(self, session: Session, table: Table, column: str, where: Any) -> None:
+        stamp = [table.c.updated_at] if "updated_at" in table.c else []
+        for row_id, value, *changed in session.execute(
+            select(table.c.id, table.c[column], *stamp).where(where)
+        ):
+            values = {column: value}
+            if changed:
+                values["updated_at"] = changed[0]
+            self.cleared.append((table.name, row_id, values))
+
+
+def _cascade_children(session: Session, table: Table, where: Any, snapshot: Snapshot) -> None:
+    """Keep the rows that the database deletes with `table`'s rows (ON DELETE CASCADE)."""
+    ids = (
+        [row[0] for row in session.execute(select(table.c.id).where(where))]
+        if "id" in table.c
+        else []
+    )
+    for child in m.Base.metadata.sorted_tables:
+        for fk in child.foreign_keys:
+            if fk.column.table is table and fk.ondelete == "CASCADE" and ids:
+                snapshot.keep(session, child, fk.parent.in_(ids))
+
+
+def _delete_in(
+    session: Session, kind: Kind, record_id: int, seen: set[tuple[str, int]], snapshot: Snapshot
+) -> None:
     if (kind.name, record_id) in seen:
         return
     seen.add((kind.name, record_id))
     for dependent in dependents(session, kind, record_id):
         if dependent.action == "delete":
             for child_id in dependent.ids:
-                _delete_in(session, KINDS[dependent.kind], child_id, seen)
+                _delete_in(session, KINDS[dependent.kind], child_id, seen, snapshot)
     associations = _association_parents()
     target = _table(kind)
     for table in m.Base.metadata.sorted_tables:
@@ -612,20 +654,29 @@ def _delete_in(session: Session, kind: Kind, record_id: int, seen: set[tuple[str
             if fk.column.table is not target or fk.ondelete == "CASCADE":
                 continue
             if table.name in associations:
+                snapshot.keep(session, table, fk.parent == record_id)
                 session.execute(delete(table).where(fk.parent == record_id))
             elif fk.parent.nullable:
+                snapshot.keep_reference(session, table, fk.parent.name, fk.parent == record_id)
                 session.execute(
                     sql_update(table).where(fk.parent == record_id).values({fk.parent.name: None})
                 )
-    delete_owned(session, kind.name, record_id)
-    session.execute(delete(target).where(target.c.id == record_id))
+    delete_owned(session, kind.name, record_id, snapshot)
+    where = target.c.id == record_id
+    snapshot.keep(session, target, where)
+    _cascade_children(session, target, where, snapshot)
+    session.execute(delete(target).where(where))
 
 
 def delete_record(
     database: Database, kind_name: str, record_id: int, *, cascade: bool = False
 ) -> Deletion:
-    """Delete a record. Refused with `Conflict` when others depend on it, unless `cascade`."""
+    """Delete a record. Refused with `Conflict` when others depend on it, unless `cascade`.
+
+    The returned `Deletion` carries a `Snapshot` that `restore` puts back (undo).
+    """
     kind = kind_named(kind_name)
+    snapshot = Snapshot()
     try:
         with database.unit_of_work() as session:
             if session.get(kind.row, record_id) is None:
@@ -638,10 +689,37 @@ def delete_record(
                     ),
                     dependents=[dependent.describe() for dependent in found],
                 )
-            _delete_in(session, kind, record_id, set())
+            _delete_in(session, kind, record_id, set(), snapshot)
     except IntegrityError as exc:
         raise _integrity(kind, exc) from exc
-    return Deletion(kind.name, record_id, tuple(found))
+    return Deletion(kind.name, record_id, tuple(found), snapshot)
+
+
+def restore(database: Database, snapshot: Snapshot) -> None:
+    """Put back what a delete removed: rows parents first, then the cleared references."""
+    tables = m.Base.metadata.tables
+    order = {table.name: index for index, table in enumerate(m.Base.metadata.sorted_tables)}
+    rows = sorted(snapshot.rows, key=lambda item: order[item[0]])
+    try:
+        with database.unit_of_work() as session:
+            for name, values in rows:
+                table = tables[name]
+                if (
+                    name == "attachment_blobs"
+                    and session.get(m.AttachmentBlobRow, values["sha256"]) is not None
+                ):
+                    continue  # the same bytes are stored for another attachment
+                session.execute(insert(table).values(values))
+            # Last cleared first: a row cleared twice gets its oldest state back last.
+            for name, row_id, values in reversed(snapshot.cleared):
+                table = tables[name]
+                session.execute(sql_update(table).where(table.c.id == row_id).values(values))
+    except IntegrityError as exc:
+        raise Conflict(
+            _("The deleted records cannot be put back: {reason}").format(
+                reason=str(exc.orig).splitlines()[0]
+            )
+        ) from exc
 
 
 def dependents_of(database: Database, kind_name: str, record_id: int) -> list[Dependent]:

@@ -1,0 +1,416 @@
+"""What the main window's detail pane shows for one record: its facts, and the records that
+hang on it (for a partner city, the timeline of its delegations, events, agreements and
+awards), each of which the window can go to."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import or_, select
+
+from exchange_desk.domain.anniversaries import next_round_anniversary
+from exchange_desk.domain.dates import PartialDate
+from exchange_desk.domain.enums import PartnershipStatus
+from exchange_desk.domain.errors import NotFound
+from exchange_desk.i18n.catalog import N_
+from exchange_desk.services.kinds import kind_named
+from exchange_desk.services.records import Names, get_listed, tier_history
+from exchange_desk.storage import models as m
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from exchange_desk.storage.database import Database
+
+
+@dataclass(frozen=True, slots=True)
+class Related:
+    """A record that hangs on the one shown: where to go, when, and what it is."""
+
+    kind: str
+    id: int
+    date: PartialDate | None
+    title: Names
+    note: Any = None  # an enum or text shown beside the title (direction, role, kind)
+    is_sample: bool = False
+
+
+@dataclass(slots=True)
+class Detail:
+    """The facts of one record as (label, value) pairs, and its related records in groups.
+
+    Values are raw (enums, partial dates, `Names`, numbers, text): the window formats them.
+    """
+
+    kind: str
+    id: int
+    title: Names
+    is_sample: bool
+    facts: list[tuple[str, Any]] = field(default_factory=list)
+    groups: list[tuple[str, list[Related]]] = field(default_factory=list)
+
+
+def _related(
+    session: Session,
+    row: type[m.Base],
+    kind: str,
+    where: Any,
+    *,
+    date: str | None,
+    names: tuple[str, ...],
+    note: str | None = None,
+    limit: int = 500,
+) -> list[Related]:
+    table: Any = row.__table__
+    columns = [table.c.id, table.c.is_sample]
+    columns.append(table.c[date] if date else table.c.id.label("no_date"))
+    columns.extend(table.c[name] for name in names)
+    if note:
+        columns.append(table.c[note])
+    order = [table.c[date], table.c.id] if date else [table.c.id]
+    found = []
+    for values in session.execute(select(*columns).where(where).order_by(*order).limit(limit)):
+        record_id, is_sample, when, *rest = values
+        title = Names(*[*rest[: len(names)], "", "", ""][:3])
+        found.append(
+            Related(
+                kind,
+                record_id,
+                when if date else None,
+                title,
+                rest[len(names)] if note else None,
+                bool(is_sample),
+            )
+        )
+    return found
+
+
+def _names(listed_label: Names | None) -> Names:
+    return listed_label or Names()
+
+
+def _partner_city(database: Database, partnership_id: int) -> Detail:
+    listed = get_listed(database, "partnerships", partnership_id)
+    partnership = listed.record
+    city_id = partnership.city_id
+    city = get_listed(database, "cities", city_id).record
+    detail = Detail(
+        "partnerships",
+        partnership_id,
+        Names(city.name_en, city.name_zh, city.name_he),
+        partnership.is_sample,
+    )
+    detail.facts += [
+        (N_("Tier"), partnership.tier),
+        (N_("Since"), partnership.established),
+        (N_("Status"), partnership.status),
+    ]
+    if partnership.established is not None and partnership.status != PartnershipStatus.ENDED:
+        year, ordinal = next_round_anniversary(partnership.established, dt.date.today().year)
+        detail.facts.append((N_("Next anniversary"), (year, ordinal)))
+    if partnership.signed_at:
+        detail.facts.append((N_("Signed at"), partnership.signed_at))
+    if partnership.areas:
+        detail.facts.append((N_("Areas of cooperation"), partnership.areas))
+    detail.facts += [(N_("Country"), ("country", city.country))]
+    if city.region:
+        detail.facts.append((N_("Region"), city.region))
+    if city.name_local:
+        detail.facts.append((N_("Local name"), city.name_local))
+    if city.population:
+        detail.facts.append((N_("Population"), city.population))
+    history = tier_history(database, partnership_id)
+    if len(history) > 1:
+        detail.facts.append((N_("Tier history"), tuple(history)))
+    if partnership.notes:
+        detail.facts.append((N_("Notes"), partnership.notes))
+    with database.reading() as session:
+        timeline = _related(
+            session,
+            m.DelegationRow,
+            "delegations",
+            m.DelegationRow.city_id == city_id,
+            date="start_date",
+            names=("purpose",),
+            note="direction",
+        )
+        timeline += _related(
+            session,
+            m.CulturalEventRow,
+            "events",
+            or_(
+                m.CulturalEventRow.city_id == city_id, m.CulturalEventRow.partner_city_id == city_id
+            ),
+            date="start_date",
+            names=("name_en", "name_zh", "name_he"),
+            note="kind",
+        )
+        timeline += _related(
+            session,
+            m.AgreementRow,
+            "agreements",
+            m.AgreementRow.city_id == city_id,
+            date="signed_on",
+            names=("title_en", "title_zh", "title_he"),
+            note="area",
+        )
+        timeline += _related(
+            session,
+            m.AwardRow,
+            "awards",
+            m.AwardRow.recipient_city_id == city_id,
+            date="awarded_on",
+            names=("title_en", "title_zh", "title_he"),
+        )
+    # Undated records (the seed often gives no date) go last, the rest in time order.
+    timeline.sort(
+        key=lambda item: (
+            item.date is None,
+            item.date.isoformat() if item.date else "",
+            item.kind,
+            item.id,
+        )
+    )
+    detail.groups.append((N_("Timeline"), timeline))
+    detail.groups.append(
+        (N_("City"), [Related("cities", city_id, None, detail.title, None, city.is_sample)])
+    )
+    return detail
+
+
+def _generic(database: Database, kind: str, record_id: int) -> Detail:
+    listed = get_listed(database, kind, record_id)
+    record = listed.record
+    spec = kind_named(kind)
+    names = spec.name_columns
+    if names and len(names) == 3:
+        title = Names(*(getattr(record, name) for name in names))
+    elif kind == "delegations" and record.purpose:
+        title = Names(record.purpose)
+    else:
+        title = Names(f"{spec.label()} {record_id}")
+    detail = Detail(kind, record_id, title, bool(record.is_sample))
+    skip = set(names) | {"is_sample"}
+    for name in spec.scalar_fields:
+        if name in skip:
+            continue
+        value = getattr(record, name)
+        if value in (None, "", ()):
+            continue
+        reference = spec.reference(name)
+        if reference is not None:
+            target = listed.labels.get(name)
+            detail.groups.append(
+                (_LABELS.get(name, name), [Related(reference.kind, value, None, _names(target))])
+            )
+            continue
+        detail.facts.append((_LABELS.get(name, name), value))
+    with database.reading() as session:
+        _add_lists(session, detail, kind, record)
+    return detail
+
+
+def _organizations(
+    session: Session, ids: list[int], notes: dict[int, Any] | None = None
+) -> list[Related]:
+    if not ids:
+        return []
+    o = m.OrganizationRow
+    rows = session.execute(
+        select(o.id, o.name_en, o.name_zh, o.name_he, o.is_sample).where(o.id.in_(ids))
+    ).all()
+    by_id = {row[0]: row for row in rows}
+    return [
+        Related(
+            "organizations", i, None, Names(*by_id[i][1:4]), (notes or {}).get(i), bool(by_id[i][4])
+        )
+        for i in ids
+        if i in by_id
+    ]
+
+
+def _add_lists(session: Session, detail: Detail, kind: str, record: Any) -> None:
+    record_id = detail.id
+    if kind == "delegations":
+        detail.groups.append(
+            (N_("Organizations"), _organizations(session, list(record.organization_ids)))
+        )
+    elif kind == "agreements":
+        detail.groups.append((N_("Parties"), _organizations(session, list(record.party_ids))))
+    elif kind == "conferences":
+        detail.groups.append(
+            (N_("Organizers"), _organizations(session, list(record.organizer_ids)))
+        )
+        detail.groups.append(
+            (
+                N_("Awards"),
+                _related(
+                    session,
+                    m.AwardRow,
+                    "awards",
+                    m.AwardRow.conference_id == record_id,
+                    date="awarded_on",
+                    names=("title_en", "title_zh", "title_he"),
+                ),
+            )
+        )
+    elif kind == "events":
+        roles = {p.organization_id: p.role for p in record.participants}
+        detail.groups.append((N_("Participants"), _organizations(session, list(roles), roles)))
+    elif kind == "awards":
+        detail.groups.append(
+            (
+                N_("Certificates"),
+                _related(
+                    session,
+                    m.CertificateRow,
+                    "certificates",
+                    m.CertificateRow.award_id == record_id,
+                    date=None,
+                    names=("number",),
+                ),
+            )
+        )
+    elif kind == "organizations":
+        d = m.DelegationOrganizationRow
+        e = m.EventParticipantRow
+        a = m.AgreementPartyRow
+        detail.groups.append(
+            (
+                N_("Delegations"),
+                _related(
+                    session,
+                    m.DelegationRow,
+                    "delegations",
+                    m.DelegationRow.id.in_(
+                        select(d.delegation_id).where(d.organization_id == record_id)
+                    ),
+                    date="start_date",
+                    names=("purpose",),
+                    note="direction",
+                ),
+            )
+        )
+        detail.groups.append(
+            (
+                N_("Cultural events"),
+                _related(
+                    session,
+                    m.CulturalEventRow,
+                    "events",
+                    or_(
+                        m.CulturalEventRow.host_organization_id == record_id,
+                        m.CulturalEventRow.id.in_(
+                            select(e.event_id).where(e.organization_id == record_id)
+                        ),
+                    ),
+                    date="start_date",
+                    names=("name_en", "name_zh", "name_he"),
+                    note="kind",
+                ),
+            )
+        )
+        detail.groups.append(
+            (
+                N_("Agreements"),
+                _related(
+                    session,
+                    m.AgreementRow,
+                    "agreements",
+                    m.AgreementRow.id.in_(
+                        select(a.agreement_id).where(a.organization_id == record_id)
+                    ),
+                    date="signed_on",
+                    names=("title_en", "title_zh", "title_he"),
+                ),
+            )
+        )
+        detail.groups.append(
+            (
+                N_("Awards"),
+                _related(
+                    session,
+                    m.AwardRow,
+                    "awards",
+                    or_(
+                        m.AwardRow.recipient_organization_id == record_id,
+                        m.AwardRow.giver_organization_id == record_id,
+                    ),
+                    date="awarded_on",
+                    names=("title_en", "title_zh", "title_he"),
+                ),
+            )
+        )
+    detail.groups = [(label, items) for label, items in detail.groups if items]
+
+
+_KIND_LABELS: dict[tuple[str, str], str] = {
+    ("events", "city_id"): N_("Where"),
+    ("organizations", "city_id"): N_("City"),
+    ("persons", "organization_id"): N_("Organization"),
+}
+
+_LABELS: dict[str, str] = {
+    "city_id": N_("Partner city"),
+    "partner_city_id": N_("Partner city"),
+    "host_city_id": N_("Host city"),
+    "host_organization_id": N_("Host"),
+    "giver_organization_id": N_("Given by"),
+    "conference_id": N_("Conference"),
+    "recipient_city_id": N_("Recipient"),
+    "recipient_organization_id": N_("Recipient"),
+    "recipient_person_id": N_("Recipient"),
+    "organization_id": N_("Organization"),
+    "award_id": N_("Award"),
+    "direction": N_("Direction"),
+    "start_date": N_("Start"),
+    "end_date": N_("End"),
+    "leader": N_("Leader"),
+    "leader_title": N_("Leader's title"),
+    "members": N_("Members"),
+    "purpose": N_("Purpose"),
+    "outcome": N_("Outcome"),
+    "status": N_("Status"),
+    "kind": N_("Kind"),
+    "attendance": N_("Attendance"),
+    "description": N_("Description"),
+    "signed_on": N_("Signed"),
+    "expires_on": N_("Expires"),
+    "area": N_("Area"),
+    "notes": N_("Notes"),
+    "edition": N_("Edition"),
+    "countries": N_("Countries"),
+    "awarded_on": N_("Date"),
+    "recipient_kind": N_("Recipient is a"),
+    "citation_en": N_("Citation (English)"),
+    "citation_zh": N_("Citation (Chinese)"),
+    "citation_he": N_("Citation (Hebrew)"),
+    "country": N_("Country"),
+    "region": N_("Region"),
+    "name_local": N_("Local name"),
+    "latitude": N_("Latitude"),
+    "longitude": N_("Longitude"),
+    "population": N_("Population"),
+    "title": N_("Title"),
+    "email": N_("E-mail"),
+    "phone": N_("Phone"),
+    "number": N_("Number"),
+    "language_mode": N_("Languages"),
+    "design": N_("Design"),
+    "issued_on": N_("Issued on"),
+    "issued_by": N_("Issued by"),
+    "reprints": N_("Reprints"),
+    "scan_attachment_id": N_("Scanned copy"),
+}
+
+
+def record_detail(database: Database, kind: str, record_id: int) -> Detail:
+    """The detail of a record; a partnership is shown as its partner city."""
+    try:
+        if kind == "partnerships":
+            return _partner_city(database, record_id)
+        return _generic(database, kind, record_id)
+    except NotFound:
+        raise
