@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import os
 import shutil
+import tempfile
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
-# Before anything imports Qt: tests never open a real window.
+# Before anything imports Qt: tests never open a real window, nor touch the user's settings.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ["XDG_CONFIG_HOME"] = tempfile.mkdtemp(prefix="exchange-desk-settings-")
 os.environ.pop("EXCHANGE_DESK_DB", None)
 os.environ.setdefault("EXCHANGE_DESK_LANG", "en")
 

@@ -77,6 +77,16 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"Exchange Desk {__version__}")
     _common_options(parser, top=True)
+    parser.add_argument(
+        "--screenshot",
+        metavar="FILE.png",
+        help=_("open the window, save a picture of it once the data is shown, and exit"),
+    )
+    parser.add_argument(
+        "--tab",
+        choices=LISTABLE,
+        help=_("the tab to show (with --screenshot, or to start on)"),
+    )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     demo = commands.add_parser("demo", help=_("fill an empty database with the demo data"))
@@ -405,7 +415,9 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     if args.command is None:
         from exchange_desk.ui.app import run_gui
 
-        return run_gui(database_location=args.db, language=args.lang)
+        return run_gui(
+            database_location=args.db, language=args.lang, screenshot=args.screenshot, tab=args.tab
+        )
     handlers: dict[str, Callable[[argparse.Namespace, TextIO], int]] = {
         "demo": _demo,
         "list": _list,

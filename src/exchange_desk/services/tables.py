@@ -41,7 +41,8 @@ if TYPE_CHECKING:
 @dataclass(frozen=True, slots=True)
 class TableColumn:
     """A column: its key, its header (marked with N_), and how its values are to be shown:
-    `text`, `names`, `date` (ISO text of a partial date), `number`, `enum`, `country`."""
+    `text`, `names`, `date` (ISO text of a partial date), `number`, `year`, `enum`,
+    `country`."""
 
     key: str
     header: str
@@ -267,8 +268,8 @@ def _load_delegations(session: Session, table: RecordTable, limit: int | None) -
         [cities.name(c) for c in city_ids],
         members,
         leaders,
-        purposes,
         statuses,
+        purposes,
     ]
     table.sample = [bool(value) for value in sample]
     table.search_text = [
@@ -502,7 +503,7 @@ TABS: dict[str, tuple[str, tuple[TableColumn, ...], tuple[Facet, ...], Loader]] 
             TableColumn("tier", N_("Tier"), "enum"),
             TableColumn("established", N_("Since"), "date"),
             TableColumn("status", N_("Status"), "enum"),
-            TableColumn("next_anniversary", N_("Next anniversary"), "number"),
+            TableColumn("next_anniversary", N_("Next anniversary"), "year"),
         ),
         (
             Facet("tier", N_("Tier"), _choices(PartnershipTier)),
@@ -519,8 +520,8 @@ TABS: dict[str, tuple[str, tuple[TableColumn, ...], tuple[Facet, ...], Loader]] 
             TableColumn("city", N_("Partner city"), "names"),
             TableColumn("members", N_("Members"), "number"),
             TableColumn("leader", N_("Leader"), "text"),
-            TableColumn("purpose", N_("Purpose"), "text"),
             TableColumn("status", N_("Status"), "enum"),
+            TableColumn("purpose", N_("Purpose"), "text"),
         ),
         (
             _YEAR,

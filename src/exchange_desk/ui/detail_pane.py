@@ -1,0 +1,123 @@
+"""The detail pane: the selected record's facts and the records that hang on it, each a
+link that takes the window to that record."""
+
+from __future__ import annotations
+
+import html
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QFrame,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from exchange_desk.i18n.catalog import _
+from exchange_desk.services.details import Detail, Related
+from exchange_desk.ui.formatting import show
+
+
+class DetailPane(QScrollArea):
+    """Shows one `Detail`; `go_to(kind, id)` is emitted when a related record is clicked."""
+
+    go_to = Signal(str, int)
+    edit_requested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWidgetResizable(True)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setMinimumWidth(260)
+        self.detail: Detail | None = None
+        self._layout = QVBoxLayout()
+        self.show_nothing()
+
+    def _clear(self) -> None:
+        # A new page each time: the scroll area deletes the old one with all it held.
+        body = QWidget()
+        self._layout = QVBoxLayout(body)
+        self._layout.setContentsMargins(12, 10, 12, 10)
+        self.setWidget(body)
+
+    def show_nothing(self, text: str | None = None) -> None:
+        self.detail = None
+        self._clear()
+        hint = QLabel(text or _("Select a record to see its details."))
+        hint.setWordWrap(True)
+        hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        hint.setStyleSheet("color: palette(mid);")
+        self._layout.addStretch(1)
+        self._layout.addWidget(hint)
+        self._layout.addStretch(2)
+
+    def show_detail(self, detail: Detail) -> None:
+        self.detail = detail
+        self._clear()
+        title = QLabel(html.escape(detail.title.best()))
+        title.setWordWrap(True)
+        title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        font = title.font()
+        font.setPointSizeF(font.pointSizeF() * 1.35)
+        font.setBold(True)
+        title.setFont(font)
+        self._layout.addWidget(title)
+        if detail.is_sample:
+            badge = QLabel(_("Sample record: invented for the demo, not a fact"))
+            badge.setWordWrap(True)
+            badge.setStyleSheet(
+                "background: #fff4d6; color: #6b4e00; border: 1px solid #e6c770;"
+                " border-radius: 3px; padding: 3px 6px;"
+            )
+            self._layout.addWidget(badge)
+        facts = QFormLayout()
+        facts.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        facts.setLabelAlignment(Qt.AlignmentFlag.AlignLeading | Qt.AlignmentFlag.AlignTop)
+        for label, value in detail.facts:
+            text = QLabel(html.escape(show(value)).replace("\n", "<br>"))
+            text.setWordWrap(True)
+            text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            name = QLabel(_(label) + ":")
+            name.setStyleSheet("color: palette(dark);")
+            facts.addRow(name, text)
+        self._layout.addLayout(facts)
+        for label, items in detail.groups:
+            header = QLabel(f"<b>{html.escape(_(label))}</b>")
+            header.setContentsMargins(0, 10, 0, 2)
+            self._layout.addWidget(header)
+            links = QLabel(self._links(items))
+            links.setWordWrap(True)
+            links.setTextFormat(Qt.TextFormat.RichText)
+            links.setTextInteractionFlags(
+                Qt.TextInteractionFlag.LinksAccessibleByMouse
+                | Qt.TextInteractionFlag.LinksAccessibleByKeyboard
+            )
+            links.linkActivated.connect(self._follow)
+            self._layout.addWidget(links)
+        edit = QPushButton(_("Edit…"))
+        edit.clicked.connect(self.edit_requested)
+        self._layout.addSpacing(8)
+        self._layout.addWidget(edit, 0, Qt.AlignmentFlag.AlignLeading)
+        self._layout.addStretch(1)
+
+    @staticmethod
+    def _links(items: list[Related]) -> str:
+        lines = []
+        for item in items:
+            parts = []
+            if item.date is not None:
+                parts.append(html.escape(show(item.date)))
+            title = item.title.best() or "—"
+            style = ' style="font-style: italic; color: #696969;"' if item.is_sample else ""
+            parts.append(f'<a href="{item.kind}:{item.id}"{style}>{html.escape(title)}</a>')
+            if item.note is not None:
+                parts.append(f'<span style="color: #555;">({html.escape(show(item.note))})</span>')
+            lines.append(" ".join(parts))
+        return "<br>".join(lines)
+
+    def _follow(self, link: str) -> None:
+        kind, _separator, record_id = link.partition(":")
+        self.go_to.emit(kind, int(record_id))

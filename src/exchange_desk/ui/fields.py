@@ -1,0 +1,790 @@
+"""The widgets that edit one field of a record, and the red problem labels under them.
+
+Every editor has `value()`, which reads what is typed into the field's Python value or raises
+`Unparseable` with a message for the user, and `set_value()`, which shows a value. Editors never
+talk to the database themselves; the lists of records they choose from come from `Choices`,
+which reads them through the services once per dialog.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable, Iterable, Sequence
+from functools import cmp_to_key
+from typing import Any, Protocol
+
+from PySide6.QtCore import QCollator, QDate, QLocale, QObject, QSize, Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QCompleter,
+    QDateEdit,
+    QGridLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPlainTextEdit,
+    QPushButton,
+    QSizePolicy,
+    QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from exchange_desk.domain.countries import country_codes, country_name
+from exchange_desk.domain.dates import PartialDate
+from exchange_desk.domain.enums import Labelled, ParticipantRole
+from exchange_desk.domain.errors import FieldProblem, NotFound
+from exchange_desk.domain.records import EventParticipant
+from exchange_desk.i18n.catalog import _, active_language
+from exchange_desk.i18n.languages import LANGUAGES, find_language
+from exchange_desk.services.database import Database
+from exchange_desk.services.kinds import kind_named
+from exchange_desk.services.records import list_records, names_of
+from exchange_desk.ui.forms import record_label
+
+Creator = Callable[[str], Any]
+"""Opens a dialog for a new record of a kind; returns the stored record, or None."""
+
+PROBLEM_COLOR = "#c62828"  # a red that stays readable on white and on light grey
+
+
+class Unparseable(ValueError):
+    """What is typed cannot even be read as the field's type (a date "2018-13")."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class FieldEditor(Protocol):
+    def value(self) -> Any: ...
+
+    def set_value(self, value: Any) -> None: ...
+
+
+def plain_button(text: str) -> QPushButton:
+    """A helper button inside a form; never the default, so Enter in a field means OK."""
+    button = QPushButton(text)
+    button.setAutoDefault(False)
+    button.setDefault(False)
+    return button
+
+
+def _locale() -> QLocale:
+    language = find_language(active_language())
+    return QLocale(language.code if language else "en")
+
+
+def sorted_texts(items: Iterable[tuple[Any, str]]) -> list[tuple[Any, str]]:
+    """Items sorted by their text the way the user's language sorts (pinyin, alef-bet)."""
+    collator = QCollator(_locale())
+    collator.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+    collator.setNumericMode(True)
+
+    def compare(a: tuple[Any, str], b: tuple[Any, str]) -> int:
+        return collator.compare(a[1], b[1])
+
+    return sorted(items, key=cmp_to_key(compare))
+
+
+# --- problems ----------------------------------------------------------------------------
+
+
+def problem_label() -> QLabel:
+    """A red label under a field, hidden while it has nothing to say."""
+    label = QLabel()
+    label.setObjectName("problem")
+    # Messages quote what the user typed: never let that be read as markup.
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    label.setWordWrap(True)
+    label.setStyleSheet(f"color: {PROBLEM_COLOR};")
+    label.hide()
+    return label
+
+
+class ProblemBoard:
+    """Where each field's problems are shown, and a general place for the rest."""
+
+    def __init__(self, general: QLabel) -> None:
+        self.general = general
+        self.labels: dict[str, QLabel] = {}
+
+    def register(self, field: str, label: QLabel) -> None:
+        self.labels[field] = label
+
+    def clear(self) -> None:
+        for label in [*self.labels.values(), self.general]:
+            label.clear()
+            label.hide()
+
+    def show(self, problems: Sequence[FieldProblem]) -> list[str]:
+        """Show each problem under its field; returns the fields that have a problem, in
+        the order given."""
+        shown: list[str] = []
+        for problem in problems:
+            label = self.labels.get(problem.field)
+            if label is None:
+                self.show_general(problem.message)
+                continue
+            self._append(label, problem.message)
+            if problem.field not in shown:
+                shown.append(problem.field)
+        return shown
+
+    def show_general(self, message: str) -> None:
+        self._append(self.general, message)
+
+    def text(self, field: str) -> str:
+        label = self.labels.get(field)
+        return label.text() if label is not None and not label.isHidden() else ""
+
+    @staticmethod
+    def _append(label: QLabel, message: str) -> None:
+        label.setText(f"{label.text()}\n{message}" if label.text() else message)
+        label.show()
+
+
+# --- plain values ------------------------------------------------------------------------
+
+
+class TextEdit(QLineEdit):
+    def value(self) -> str:
+        # Spaces around a name would make "Kfar Saba " a second Kfar Saba.
+        return self.text().strip()
+
+    def set_value(self, value: Any) -> None:
+        self.setText("" if value is None else str(value))
+
+
+class MultilineEdit(QPlainTextEdit):
+    """Free text of a few lines; Tab moves on to the next field, as in the other fields."""
+
+    def __init__(self, lines: int = 3, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setTabChangesFocus(True)
+        self._lines = lines
+
+    def sizeHint(self) -> QSize:
+        # QPlainTextEdit asks for a dozen lines by default, which makes forms needlessly tall.
+        margins = self.contentsMargins()
+        document_margin = int(self.document().documentMargin() * 2)
+        height = (
+            self.fontMetrics().lineSpacing() * self._lines
+            + margins.top()
+            + margins.bottom()
+            + document_margin
+        )
+        return QSize(super().sizeHint().width(), height)
+
+    def minimumSizeHint(self) -> QSize:
+        return self.sizeHint()
+
+    def value(self) -> str:
+        return self.toPlainText().strip()
+
+    def set_value(self, value: Any) -> None:
+        self.setPlainText("" if value is None else str(value))
+
+
+_DATE_TYPED = re.compile(r"^(\d{4})(?:[-./](\d{1,2})(?:[-./](\d{1,2}))?)?$")
+
+
+class PartialDateEdit(QLineEdit):
+    """A date typed as YYYY, YYYY-MM or YYYY-MM-DD; a date known to the year stays a year."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setPlaceholderText(_("YYYY, YYYY-MM or YYYY-MM-DD"))
+        self.setToolTip(
+            _(
+                "Type only what is known: 2009, 2018-11 or 2018-11-16. "
+                "A year stays a year; no day is invented."
+            )
+        )
+        self.editingFinished.connect(self._tidy)
+        # Wide enough for its hint in any language, not for a paragraph.
+        self.setMaximumWidth(self.fontMetrics().horizontalAdvance(self.placeholderText()) + 32)
+
+    def value(self) -> PartialDate | None:
+        text = self.text().strip()
+        if not text:
+            return None
+        # Slashes, dots and single digits are how dates are often typed (2018/11/6).
+        match = _DATE_TYPED.match(text)
+        try:
+            if match is None:
+                raise ValueError(text)
+            year, month, day = match.groups()
+            return PartialDate(int(year), int(month) if month else None, int(day) if day else None)
+        except ValueError:
+            raise Unparseable(
+                _(
+                    "Not a date: {text}. Type YYYY, YYYY-MM or YYYY-MM-DD "
+                    "(e.g. 2018, 2018-11 or 2018-11-16)."
+                ).format(text=text)
+            ) from None
+
+    def set_value(self, value: Any) -> None:
+        self.setText("" if value is None else value.isoformat())
+
+    def _tidy(self) -> None:
+        # Show what will be stored ("2018/11/6" becomes "2018-11-06"); leave a wrong
+        # date as typed, so that the user can correct it.
+        try:
+            value = self.value()
+        except Unparseable:
+            return
+        if value is not None and value.isoformat() != self.text():
+            self.setText(value.isoformat())
+
+
+class NumberEdit(QLineEdit):
+    """An optional whole number: empty, or digits (group separators are forgiven)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setMaximumWidth(self.fontMetrics().horizontalAdvance("0") * 16 + 16)
+
+    def value(self) -> int | None:
+        text = self.text().strip()
+        if not text:
+            return None
+        cleaned = text
+        for separator in {",", " ", "\u00a0", "\u202f", "'", _locale().groupSeparator()}:
+            cleaned = cleaned.replace(separator, "")
+        try:
+            return int(cleaned)
+        except ValueError:
+            raise Unparseable(_("Not a whole number: {value}").format(value=text)) from None
+
+    def set_value(self, value: Any) -> None:
+        self.setText("" if value is None else str(value))
+
+
+class DecimalEdit(QLineEdit):
+    """An optional decimal number such as a latitude; a comma is taken as the decimal point."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setMaximumWidth(self.fontMetrics().horizontalAdvance("0") * 16 + 16)
+
+    def value(self) -> float | None:
+        text = self.text().strip()
+        if not text:
+            return None
+        try:
+            return float(text.replace(",", "."))
+        except ValueError:
+            raise Unparseable(_("Not a number: {value}").format(value=text)) from None
+
+    def set_value(self, value: Any) -> None:
+        self.setText("" if value is None else str(value))
+
+
+class CountSpin(QSpinBox):
+    """A whole number that is always there, such as the number of reprints."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setRange(0, 1_000_000)
+
+    def value(self) -> int:
+        return int(super().value())
+
+    def set_value(self, value: Any) -> None:
+        self.setValue(int(value or 0))
+
+
+class DayEdit(QDateEdit):
+    """A full calendar date, with a calendar to pick from."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setCalendarPopup(True)
+        # The same ISO form as the partial dates next to it, whatever the language.
+        self.setDisplayFormat("yyyy-MM-dd")
+
+    def value(self) -> dt.date:
+        day = self.date()
+        return dt.date(day.year(), day.month(), day.day())
+
+    def set_value(self, value: Any) -> None:
+        day = value if isinstance(value, dt.date) else dt.date.today()
+        self.setDate(QDate(day.year, day.month, day.day))
+
+
+class CheckEdit(QCheckBox):
+    def value(self) -> bool:
+        return self.isChecked()
+
+    def set_value(self, value: Any) -> None:
+        self.setChecked(bool(value))
+
+
+class EnumCombo(QComboBox):
+    """One member of a vocabulary, shown by its translated label.
+
+    A required field without a default starts unchosen ("Choose…"), so that a direction or a
+    tier is never recorded because it happened to be first in the list."""
+
+    def __init__(
+        self, enum: type[Labelled], *, optional: bool = False, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self._enum = enum
+        self._optional = optional
+        if optional:
+            self.addItem("", None)
+        for member in enum:
+            # The text value, not the member: Qt would turn a str subclass into a plain str.
+            self.addItem(member.label, member.value)
+        self.setPlaceholderText(_("Choose…"))
+        self.set_value(None)
+
+    def value(self) -> Labelled | None:
+        data = self.currentData()
+        return None if data is None else self._enum(data)
+
+    def set_value(self, value: Any) -> None:
+        if value is None:
+            self.setCurrentIndex(0 if self._optional else -1)
+            return
+        self.setCurrentIndex(self.findData(self._enum(value).value))
+
+
+# --- choosing records --------------------------------------------------------------------
+
+
+class Choices(QObject):
+    """The records a dialog's pickers choose from, read once per kind, by name.
+
+    `added` tells every picker of a kind that a record was created from one of them, so that
+    an organization made for one list can be chosen in the next at once."""
+
+    added = Signal(str, int)
+
+    def __init__(self, database: Database, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.database = database
+        self._lists: dict[str, list[tuple[int, str]]] = {}
+        self._texts: dict[str, dict[int, str]] = {}
+
+    def of(self, kind: str) -> list[tuple[int, str]]:
+        if kind not in self._lists:
+            rows = list_records(self.database, kind).rows
+            items = [(listed.record.id, record_label(kind, listed.record)) for listed in rows]
+            self._lists[kind] = sorted_texts(items)
+            self._texts[kind] = dict(items)
+        return self._lists[kind]
+
+    def text(self, kind: str, record_id: int) -> str:
+        known = self._texts.get(kind) or {}
+        if record_id in known:
+            return known[record_id]
+        try:
+            names = names_of(self.database, kind, record_id)
+        except NotFound:
+            return f"{kind_named(kind).label()} {record_id}"
+        return names.best() or f"{kind_named(kind).label()} {record_id}"
+
+    def add(self, kind: str, record: Any) -> None:
+        text = record_label(kind, record)
+        self.of(kind).append((record.id, text))
+        self._texts[kind][record.id] = text
+        self.added.emit(kind, record.id)
+
+
+class SearchCombo(QComboBox):
+    """An editable combo that finds an item by any part of its text, whatever the case."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setEditable(True)
+        # Typing a name that is not in the list must not add it as if it were a record.
+        self.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.setMinimumContentsLength(22)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        completer = QCompleter(self.model(), self)
+        completer.setFilterMode(Qt.MatchFlag.MatchContains)
+        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
+        self.setCompleter(completer)
+        line = self.lineEdit()
+        assert line is not None
+        line.setPlaceholderText(_("Type to search…"))
+
+    def chosen_data(self) -> Any:
+        """The data of the item whose text is shown, None when empty; LookupError when the
+        text names no item."""
+        text = self.currentText().strip()
+        if not text:
+            return None
+        index = self.currentIndex()
+        if index >= 0 and self.itemText(index).strip() == text:
+            return self.itemData(index)
+        # Typed rather than picked: a whole name, in any case, still counts if it is unique.
+        wanted = text.casefold()
+        matches = [i for i in range(self.count()) if self.itemText(i).strip().casefold() == wanted]
+        if len(matches) == 1:
+            return self.itemData(matches[0])
+        raise LookupError(text)
+
+
+class CountryCombo(SearchCombo):
+    """A country chosen by its name in the user's language (or typed as its ISO code)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        language = find_language(active_language())
+        locale = language.babel_locale if language else "en"
+        items = [(code, f"{country_name(code, locale)} ({code})") for code in country_codes()]
+        for code, text in sorted_texts(items):
+            self.addItem(text, code)
+        self.set_value(None)
+
+    def value(self) -> str:
+        try:
+            code = self.chosen_data()
+        except LookupError:
+            typed = self.currentText().strip().upper()
+            if typed in country_codes():
+                return typed
+            raise Unparseable(
+                _("Unknown country: {text}. Choose one from the list.").format(
+                    text=self.currentText().strip()
+                )
+            ) from None
+        return "" if code is None else str(code)
+
+    def set_value(self, value: Any) -> None:
+        index = self.findData(value) if value else -1
+        if index < 0 and value:
+            self.addItem(str(value), str(value))  # an unknown code stays visible to be fixed
+            index = self.count() - 1
+        self.setCurrentIndex(index)
+
+
+class ReferencePicker(QWidget):
+    """Chooses one record of a kind by its name, or creates it with "New…"."""
+
+    created = Signal(int)
+
+    def __init__(
+        self,
+        choices: Choices,
+        kind: str,
+        *,
+        optional: bool = True,
+        create: Creator | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.choices = choices
+        self.kind = kind
+        self._optional = optional
+        self._create = create
+        self.combo = SearchCombo()
+        if optional:
+            self.combo.addItem("", None)
+        for record_id, text in choices.of(kind):
+            self.combo.addItem(text, record_id)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.combo, 1)
+        self.new_button = plain_button(_("New…"))
+        self.new_button.setToolTip(
+            _("Create a new {kind} and choose it").format(kind=kind_named(kind).label())
+        )
+        self.new_button.clicked.connect(self.create_new)
+        self.new_button.setVisible(create is not None)
+        layout.addWidget(self.new_button)
+        self.setFocusProxy(self.combo)
+        choices.added.connect(self._on_added)
+        self.set_value(None)
+
+    def value(self) -> int | None:
+        try:
+            found = self.combo.chosen_data()
+        except LookupError:
+            raise Unparseable(
+                _(
+                    "No {kind} is called {text}: choose one from the list, or create it with New…."
+                ).format(kind=kind_named(self.kind).label(), text=self.combo.currentText().strip())
+            ) from None
+        return None if found is None else int(found)
+
+    def set_value(self, value: Any) -> None:
+        if value is None:
+            self.combo.setCurrentIndex(0 if self._optional else -1)
+            return
+        index = self.combo.findData(value)
+        if index < 0:
+            self.combo.addItem(self.choices.text(self.kind, int(value)), int(value))
+            index = self.combo.count() - 1
+        self.combo.setCurrentIndex(index)
+
+    def create_new(self) -> None:
+        """Open the dialog for a new record of the kind; choose the record it stores."""
+        if self._create is None:
+            return
+        record = self._create(self.kind)
+        if record is None:
+            return
+        self.choices.add(self.kind, record)
+        self.set_value(record.id)
+        self.created.emit(int(record.id))
+
+    def _on_added(self, kind: str, record_id: int) -> None:
+        if kind == self.kind and self.combo.findData(record_id) < 0:
+            self.combo.addItem(self.choices.text(kind, record_id), record_id)
+
+
+class ReferenceListEdit(QWidget):
+    """A list of records of one kind (the organizations of a delegation): Add and Remove."""
+
+    problem_found = Signal(str)
+
+    def __init__(
+        self,
+        choices: Choices,
+        kind: str,
+        *,
+        create: Creator | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.choices = choices
+        self.kind = kind
+        self.list = QListWidget()
+        self.list.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.list.setMaximumHeight(self.fontMetrics().lineSpacing() * 4 + 12)
+        self.picker = ReferencePicker(choices, kind, optional=True, create=create)
+        # A record created from this list is meant for the list.
+        self.picker.created.connect(lambda _record_id: self.add_chosen())
+        self.add_button = plain_button(_("Add"))
+        self.add_button.clicked.connect(self.add_chosen)
+        self.remove_button = plain_button(_("Remove"))
+        self.remove_button.clicked.connect(self.remove_selected)
+        row = QHBoxLayout()
+        row.addWidget(self.picker, 1)
+        row.addWidget(self.add_button)
+        row.addWidget(self.remove_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.list)
+        layout.addLayout(row)
+        self.setFocusProxy(self.picker)
+
+    def ids(self) -> tuple[int, ...]:
+        return tuple(
+            int(self.list.item(row).data(Qt.ItemDataRole.UserRole))
+            for row in range(self.list.count())
+        )
+
+    def value(self) -> tuple[int, ...]:
+        # A name chosen but not added would silently be lost on OK: say so instead.
+        if self.picker.combo.currentText().strip():
+            raise Unparseable(_("Press Add to put the chosen entry on the list, or clear it."))
+        return self.ids()
+
+    def set_value(self, value: Any) -> None:
+        self.list.clear()
+        for record_id in value or ():
+            self._append(int(record_id))
+
+    def add_chosen(self) -> None:
+        try:
+            record_id = self.picker.value()
+        except Unparseable as exc:
+            self.problem_found.emit(exc.message)
+            return
+        if record_id is None:
+            return
+        if record_id in self.ids():
+            self.list.setCurrentRow(self.ids().index(record_id))
+        else:
+            self._append(record_id)
+        self.picker.set_value(None)
+
+    def remove_selected(self) -> None:
+        for item in self.list.selectedItems():
+            self.list.takeItem(self.list.row(item))
+
+    def _append(self, record_id: int) -> None:
+        item = QListWidgetItem(self.choices.text(self.kind, record_id))
+        item.setData(Qt.ItemDataRole.UserRole, record_id)
+        self.list.addItem(item)
+
+
+class ParticipantsEdit(QWidget):
+    """The organizations taking part in an event, each with its role."""
+
+    problem_found = Signal(str)
+
+    def __init__(
+        self,
+        choices: Choices,
+        *,
+        create: Creator | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.choices = choices
+        self.table = QTableWidget(0, 2)
+        self.table.setHorizontalHeaderLabels([_("Organization"), _("Role")])
+        self.table.verticalHeader().setVisible(False)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        self.table.setMaximumHeight(self.fontMetrics().lineSpacing() * 7 + 16)
+        self.picker = ReferencePicker(choices, "organizations", optional=True, create=create)
+        self.picker.created.connect(lambda _record_id: self.add_chosen())
+        self.role = EnumCombo(ParticipantRole)
+        self.role.set_value(ParticipantRole.PARTICIPANT)
+        self.add_button = plain_button(_("Add"))
+        self.add_button.clicked.connect(self.add_chosen)
+        self.remove_button = plain_button(_("Remove"))
+        self.remove_button.clicked.connect(self.remove_selected)
+        row = QHBoxLayout()
+        row.addWidget(self.picker, 1)
+        row.addWidget(self.role)
+        row.addWidget(self.add_button)
+        row.addWidget(self.remove_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.table)
+        layout.addLayout(row)
+        self.setFocusProxy(self.picker)
+
+    def participants(self) -> tuple[EventParticipant, ...]:
+        found = []
+        for row in range(self.table.rowCount()):
+            item = self.table.item(row, 0)
+            combo = self.table.cellWidget(row, 1)
+            assert item is not None
+            assert isinstance(combo, EnumCombo)
+            role = combo.value()
+            found.append(
+                EventParticipant(
+                    organization_id=int(item.data(Qt.ItemDataRole.UserRole)),
+                    role=ParticipantRole(role or ParticipantRole.PARTICIPANT),
+                )
+            )
+        return tuple(found)
+
+    def value(self) -> tuple[EventParticipant, ...]:
+        if self.picker.combo.currentText().strip():
+            raise Unparseable(_("Press Add to put the chosen entry on the list, or clear it."))
+        return self.participants()
+
+    def set_value(self, value: Any) -> None:
+        self.table.setRowCount(0)
+        for participant in value or ():
+            self._append(participant.organization_id, participant.role)
+
+    def add_chosen(self) -> None:
+        try:
+            record_id = self.picker.value()
+        except Unparseable as exc:
+            self.problem_found.emit(exc.message)
+            return
+        if record_id is None:
+            return
+        present = [p.organization_id for p in self.participants()]
+        if record_id in present:
+            self.table.selectRow(present.index(record_id))
+        else:
+            role = self.role.value()
+            self._append(record_id, ParticipantRole(role or ParticipantRole.PARTICIPANT))
+        self.picker.set_value(None)
+
+    def remove_selected(self) -> None:
+        rows = sorted({index.row() for index in self.table.selectedIndexes()}, reverse=True)
+        for row in rows:
+            self.table.removeRow(row)
+
+    def _append(self, organization_id: int, role: ParticipantRole) -> None:
+        row = self.table.rowCount()
+        self.table.insertRow(row)
+        item = QTableWidgetItem(self.choices.text("organizations", organization_id))
+        item.setData(Qt.ItemDataRole.UserRole, organization_id)
+        self.table.setItem(row, 0, item)
+        combo = EnumCombo(ParticipantRole)
+        combo.set_value(role)
+        self.table.setCellWidget(row, 1, combo)
+
+
+class AreasEdit(QWidget):
+    """The areas of cooperation, each a check box, in rows of three."""
+
+    COLUMNS = 3
+
+    def __init__(self, enum: type[Labelled], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._enum = enum
+        self.boxes: dict[str, QCheckBox] = {}
+        layout = QGridLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        for index, member in enumerate(enum):
+            box = QCheckBox(member.label)
+            self.boxes[member.value] = box
+            layout.addWidget(box, index // self.COLUMNS, index % self.COLUMNS)
+
+    def value(self) -> tuple[Labelled, ...]:
+        return tuple(self._enum(value) for value, box in self.boxes.items() if box.isChecked())
+
+    def set_value(self, value: Any) -> None:
+        chosen = {self._enum(member).value for member in value or ()}
+        for member_value, box in self.boxes.items():
+            box.setChecked(member_value in chosen)
+
+
+class NamesGroup(QWidget):
+    """One name in English, Chinese and Hebrew, each with its own problem label.
+
+    Each line is laid out in its own language's direction (the Hebrew one right to left),
+    whatever the direction of the rest of the window."""
+
+    def __init__(
+        self, fields: Sequence[str], *, multiline: bool = False, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.editors: dict[str, TextEdit | MultilineEdit] = {}
+        self.problem_labels: dict[str, QLabel] = {}
+        self.language_labels: dict[str, QLabel] = {}
+        layout = QGridLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setVerticalSpacing(2)
+        layout.setColumnStretch(1, 1)
+        for row, (field, language) in enumerate(zip(fields, LANGUAGES, strict=True)):
+            editor: TextEdit | MultilineEdit = MultilineEdit(3) if multiline else TextEdit()
+            editor.setLayoutDirection(
+                Qt.LayoutDirection.RightToLeft
+                if language.is_rtl
+                else Qt.LayoutDirection.LeftToRight
+            )
+            # Each language's own name: a reader of any of them finds their line.
+            label = QLabel(language.native_name)
+            label.setBuddy(editor)
+            # Leading edge, mirrored by the layout in a right-to-left window; without it a
+            # label aligns by its own script, and "עברית" would stand apart from "English".
+            vertical = Qt.AlignmentFlag.AlignTop if multiline else Qt.AlignmentFlag.AlignVCenter
+            layout.addWidget(label, row * 2, 0, Qt.AlignmentFlag.AlignLeading | vertical)
+            layout.addWidget(editor, row * 2, 1)
+            problem = problem_label()
+            layout.addWidget(problem, row * 2 + 1, 1)
+            self.editors[field] = editor
+            self.problem_labels[field] = problem
+            self.language_labels[field] = label
+        self.setFocusProxy(next(iter(self.editors.values())))

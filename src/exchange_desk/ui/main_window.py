@@ -1,0 +1,698 @@
+"""The main window: one tab per kind of record, menus, toolbar, status bar, editing with
+undo and redo, and what it remembers between sessions (QSettings)."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
+from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence, QUndoStack
+from PySide6.QtWidgets import (
+    QApplication,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QStyle,
+    QTabWidget,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from exchange_desk import __version__
+from exchange_desk.domain.errors import ExchangeDeskError, StorageUnavailable
+from exchange_desk.i18n.catalog import N_, _
+from exchange_desk.i18n.formatting import format_number
+from exchange_desk.services.database import Database, check_database, is_empty
+from exchange_desk.services.demo import fill_demo
+from exchange_desk.services.kinds import kind_named
+from exchange_desk.services.records import (
+    ListQuery,
+    create,
+    delete_record,
+    dependents_of,
+    get_record,
+    list_records,
+    names_of,
+    update,
+)
+from exchange_desk.services.statistics import anniversaries, statistics
+from exchange_desk.ui.record_tab import RecordTab
+from exchange_desk.ui.undo import CreateCommand, DeleteCommand, UpdateCommand, _RecordCommand
+from exchange_desk.ui.workers import Progress, run_with_progress
+
+# (tab key, title, what `--tab` and `list` call it)
+TABS: tuple[tuple[str, str, str], ...] = (
+    ("partner_cities", N_("Partner cities"), "cities"),
+    ("delegations", N_("Delegations"), "delegations"),
+    ("events", N_("Cultural events"), "events"),
+    ("awards", N_("Awards"), "awards"),
+    ("agreements", N_("Agreements"), "agreements"),
+    ("organizations", N_("Organizations"), "organizations"),
+    ("conferences", N_("Conferences"), "conferences"),
+)
+TAB_OF_KIND = {"partnerships": "partner_cities", **{tab: tab for tab, _t, _n in TABS}}
+TAB_FOR_CLI = {name: tab for tab, _title, name in TABS}
+SETTINGS_GROUP = "main_window"
+
+
+class MainWindow(QMainWindow):
+    """Exchange Desk's window on one database."""
+
+    def __init__(
+        self,
+        database: Database,
+        settings: QSettings | None = None,
+        parent: QWidget | None = None,
+        *,
+        remember: bool = True,
+    ) -> None:
+        super().__init__(parent)
+        self.database = database
+        self.settings = settings or QSettings()
+        self.undo_stack = QUndoStack(self)
+        # Off for pictures made for the docs: they show the defaults and change nothing.
+        self._remember = remember
+        self.setWindowIcon(QIcon.fromTheme("x-office-address-book"))
+        self.tabs = QTabWidget()
+        self.tabs.setDocumentMode(True)
+        # Tabs are built when first shown: the window appears as soon as its first tab can.
+        self.record_tabs: dict[str, RecordTab] = {}
+        self._pages: dict[str, QWidget] = {}
+        for key, _title, _name in TABS:
+            page = QWidget()
+            page_layout = QVBoxLayout(page)
+            page_layout.setContentsMargins(0, 0, 0, 0)
+            self._pages[key] = page
+            self.tabs.addTab(page, "")
+        self.setCentralWidget(self.tabs)
+        self._make_actions()
+        self._make_menus()
+        self._make_toolbar()
+        self._counts = QLabel()
+        self._where = QLabel()
+        self.statusBar().addWidget(self._counts, 1)
+        self.statusBar().addPermanentWidget(self._where)
+        self.retranslate()
+        if remember:
+            self._restore_settings()
+        else:
+            self.resize(1280, 800)
+        self.tabs.currentChanged.connect(self._tab_shown)
+        self._tab_shown(self.tabs.currentIndex())
+
+    # --- building ----------------------------------------------------------------------
+
+    def _action(
+        self,
+        slot: Callable[[], Any],
+        shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None,
+        icon: QStyle.StandardPixmap | None = None,
+    ) -> QAction:
+        action = QAction(self)
+        action.triggered.connect(lambda _checked=False: slot())
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        if icon is not None:
+            action.setIcon(self.style().standardIcon(icon))
+        self.addAction(action)
+        return action
+
+    def _make_actions(self) -> None:
+        sp = QStyle.StandardPixmap
+        self.act_new = self._action(self.new_record, QKeySequence.StandardKey.New, sp.SP_FileIcon)
+        self.act_edit = self._action(self.edit_current, "F2", sp.SP_FileDialogDetailedView)
+        self.act_edit_enter = self._action(self.edit_current, "Return")
+        self.act_duplicate = self._action(self.duplicate_current, "Ctrl+D")
+        self.act_delete = self._action(
+            self.delete_current, QKeySequence.StandardKey.Delete, sp.SP_TrashIcon
+        )
+        self.act_undo = self._action(self.undo, QKeySequence.StandardKey.Undo, sp.SP_ArrowBack)
+        self.act_redo = self._action(self.redo, "Ctrl+Shift+Z", sp.SP_ArrowForward)
+        self.act_find = self._action(self.focus_search, QKeySequence.StandardKey.Find)
+        self.act_reload = self._action(
+            self.reload_all, QKeySequence.StandardKey.Refresh, sp.SP_BrowserReload
+        )
+        self.act_details = QAction(self)
+        self.act_details.setCheckable(True)
+        self.act_details.setChecked(True)
+        self.act_details.toggled.connect(self._show_details)
+        self.act_profile = self._action(self.edit_office_profile)
+        self.act_check = self._action(self.check_database)
+        self.act_demo = self._action(self.load_demo)
+        self.act_statistics = self._action(self.show_statistics)
+        self.act_anniversaries = self._action(self.show_anniversaries)
+        self.act_about = self._action(self.show_about)
+        self.act_quit = self._action(self.close, QKeySequence.StandardKey.Quit)
+        self.tab_actions = []
+        for index in range(len(TABS)):
+            action = self._action(self._tab_switcher(index), f"Ctrl+{index + 1}")
+            self.tab_actions.append(action)
+        self.undo_stack.canUndoChanged.connect(self.act_undo.setEnabled)
+        self.undo_stack.canRedoChanged.connect(self.act_redo.setEnabled)
+        self.act_undo.setEnabled(False)
+        self.act_redo.setEnabled(False)
+
+    def _tab_switcher(self, index: int) -> Callable[[], None]:
+        return lambda: self.tabs.setCurrentIndex(index)
+
+    def _make_menus(self) -> None:
+        bar = self.menuBar()
+        self.menu_file = bar.addMenu("")
+        self.menu_file.addActions([self.act_profile, self.act_check])
+        self.menu_file.addSeparator()
+        self.menu_file.addAction(self.act_quit)
+        self.menu_edit = bar.addMenu("")
+        self.menu_edit.addActions([self.act_undo, self.act_redo])
+        self.menu_edit.addSeparator()
+        self.menu_edit.addAction(self.act_find)
+        self.menu_view = bar.addMenu("")
+        self.menu_view.addActions(self.tab_actions)
+        self.menu_view.addSeparator()
+        self.menu_view.addActions([self.act_details, self.act_reload])
+        self.menu_records = bar.addMenu("")
+        self.menu_records.addActions(
+            [self.act_new, self.act_edit, self.act_duplicate, self.act_delete]
+        )
+        self.menu_records.addSeparator()
+        self.menu_records.addAction(self.act_demo)
+        self.menu_documents = bar.addMenu("")
+        self.menu_documents.addActions([self.act_statistics, self.act_anniversaries])
+        self.menu_help = bar.addMenu("")
+        self.menu_help.addAction(self.act_about)
+
+    def _make_toolbar(self) -> None:
+        self.toolbar = QToolBar()
+        self.toolbar.setObjectName("main_toolbar")
+        self.toolbar.setMovable(False)
+        self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.toolbar.addActions([self.act_new, self.act_edit, self.act_delete])
+        self.toolbar.addSeparator()
+        self.toolbar.addActions([self.act_undo, self.act_redo])
+        self.toolbar.addSeparator()
+        self.toolbar.addAction(self.act_reload)
+        self.addToolBar(self.toolbar)
+
+    def retranslate(self) -> None:
+        """Set every text in the active language."""
+        self.setWindowTitle(_("Exchange Desk"))
+        for index, (key, title, _name) in enumerate(TABS):
+            self.tabs.setTabText(index, _(title))
+            if key in self.record_tabs:
+                self.record_tabs[key].retranslate()
+            self.tab_actions[index].setText(_(title))
+        texts = {
+            self.act_new: _("&New…"),
+            self.act_edit: _("&Edit…"),
+            self.act_duplicate: _("D&uplicate…"),
+            self.act_delete: _("&Delete…"),
+            self.act_undo: _("&Undo"),
+            self.act_redo: _("&Redo"),
+            self.act_find: _("&Find"),
+            self.act_reload: _("Re&load"),
+            self.act_details: _("Show &details"),
+            self.act_profile: _("Office &profile…"),
+            self.act_check: _("&Check database"),
+            self.act_demo: _("Load &demo data…"),
+            self.act_statistics: _("&Statistics…"),
+            self.act_anniversaries: _("&Anniversaries…"),
+            self.act_about: _("&About Exchange Desk"),
+            self.act_quit: _("&Quit"),
+        }
+        for action, text in texts.items():
+            action.setText(text)
+        self.menu_file.setTitle(_("&File"))
+        self.menu_edit.setTitle(_("&Edit"))
+        self.menu_view.setTitle(_("&View"))
+        self.menu_records.setTitle(_("&Records"))
+        self.menu_documents.setTitle(_("D&ocuments"))
+        self.menu_help.setTitle(_("&Help"))
+        self.toolbar.setWindowTitle(_("Toolbar"))
+        self._where.setText(self._location())
+        self._update_status()
+
+    def _location(self) -> str:
+        backend = "PostgreSQL" if self.database.backend == "postgresql" else "SQLite"
+        # Isolated left to right, or a Hebrew line would move the path's slashes.
+        return _("{backend}: {where}").format(
+            backend=backend, where="\u2066" + self.database.describe() + "\u2069"
+        )
+
+    # --- tabs ----------------------------------------------------------------------------
+
+    def current_tab(self) -> RecordTab:
+        return self.tab(TABS[max(self.tabs.currentIndex(), 0)][0])
+
+    def tab(self, key: str) -> RecordTab:
+        """The tab `key` (or its `list` name), built on first use."""
+        key = TAB_FOR_CLI.get(key, key)
+        tab = self.record_tabs.get(key)
+        if tab is None:
+            tab = RecordTab(self.database, key)
+            tab.activated.connect(self.edit_current)
+            tab.go_to.connect(self.go_to)
+            tab.counts_changed.connect(self._update_status)
+            tab.failed.connect(self._report)
+            tab.detail.setVisible(self.act_details.isChecked())
+            if self._remember:
+                self._restore_tab(key, tab)
+            self.record_tabs[key] = tab
+            layout = self._pages[key].layout()
+            assert layout is not None
+            layout.addWidget(tab)
+        return tab
+
+    def _tab_shown(self, index: int) -> None:
+        if index >= 0:
+            self.current_tab().load_all()
+        self._update_status()
+
+    def _update_status(self) -> None:
+        key = TABS[max(self.tabs.currentIndex(), 0)][0]
+        tab = self.record_tabs.get(key)
+        if tab is None:
+            return
+        total = len(tab.model.table)
+        shown = tab.model.visible_count()
+        if not tab.complete:
+            text = _("Loading…")
+        elif shown == total:
+            text = _("{count} records").format(count=format_number(total))
+        else:
+            text = _("{shown} of {total} records shown").format(
+                shown=format_number(shown), total=format_number(total)
+            )
+        self._counts.setText(text)
+
+    def go_to(self, kind: str, record_id: int) -> None:
+        """Show a related record: in its tab if it has one, else in its dialog."""
+        if kind == "cities":
+            found = list_records(
+                self.database, "partnerships", ListQuery(filters={"city_id": record_id}, limit=1)
+            ).rows
+            if not found:
+                self._edit(kind, record_id)
+                return
+            kind, record_id = "partnerships", found[0].record.id
+        key = TAB_OF_KIND.get(kind)
+        if key is None:
+            self._edit(kind, record_id)
+            return
+        tab = self.tab(key)
+        self.tabs.setCurrentWidget(self._pages[key])
+
+        def select() -> None:
+            if not tab.select_record(record_id):
+                self.statusBar().showMessage(_("That record is no longer there."), 4000)
+
+        if tab.complete:
+            select()
+        else:
+            tab._pending_select = record_id
+            tab.load_all()
+
+    def focus_search(self) -> None:
+        tab = self.current_tab()
+        tab.search_box.setFocus()
+        tab.search_box.selectAll()
+
+    def _show_details(self, shown: bool) -> None:
+        for tab in self.record_tabs.values():
+            tab.detail.setVisible(shown)
+
+    def reload_all(self) -> None:
+        for tab in self.record_tabs.values():
+            tab.reload()
+
+    # --- editing -------------------------------------------------------------------------
+
+    def _save(self, record: Any) -> Any:
+        """Store a record from a dialog; the change enters the undo history only if it was
+        accepted (errors go back to the dialog, which keeps what was typed)."""
+        if getattr(record, "id", None) is None:
+            stored = create(self.database, record)
+            self.undo_stack.push(CreateCommand(self.database, self._changed, stored))
+        else:
+            before = get_record(self.database, kind_named_of(record), record.id)
+            stored = update(self.database, record)
+            self.undo_stack.push(UpdateCommand(self.database, self._changed, before, stored))
+        self._changed(kind_named_of(stored), stored.id)
+        return stored
+
+    def _changed(self, kind: str, record_id: int | None) -> None:
+        """Something was written: read the tabs again, keeping the selection."""
+        current = self.current_tab()
+        for tab in self.record_tabs.values():
+            if tab is current:
+                select = record_id if tab.model.table.kind == kind else None
+                tab.reload(select)
+            else:
+                tab.complete = False  # read again when shown
+        self._update_status()
+
+    def _dialog(self, kind: str, record: Any | None, *, duplicate: bool = False) -> Any | None:
+        from exchange_desk.ui.record_dialog import edit_record
+
+        return edit_record(self, self.database, kind, record, self._save, duplicate=duplicate)
+
+    def _edit(self, kind: str, record_id: int) -> None:
+        try:
+            record = get_record(self.database, kind, record_id)
+        except ExchangeDeskError as exc:
+            self._report(exc)
+            return
+        self._dialog(kind, record)
+
+    def new_record(self) -> None:
+        self._dialog(self.current_tab().model.table.kind, None)
+
+    def edit_current(self) -> None:
+        tab = self.current_tab()
+        record_id = tab.current_id()
+        if record_id is None:
+            return
+        self._edit(tab.model.table.kind, record_id)
+
+    def duplicate_current(self) -> None:
+        tab = self.current_tab()
+        record_id = tab.current_id()
+        if record_id is None:
+            return
+        try:
+            record = get_record(self.database, tab.model.table.kind, record_id)
+        except ExchangeDeskError as exc:
+            self._report(exc)
+            return
+        self._dialog(tab.model.table.kind, record, duplicate=True)
+
+    def delete_current(self) -> None:
+        tab = self.current_tab()
+        record_id = tab.current_id()
+        if record_id is None:
+            return
+        kind = tab.model.table.kind
+        try:
+            name = names_of(self.database, kind, record_id).best()
+            found = dependents_of(self.database, kind, record_id)
+        except ExchangeDeskError as exc:
+            self._report(exc)
+            return
+        label = kind_named(kind).label()
+        if found:
+            lines = "".join(f"<li>{html.escape(d.describe())}</li>" for d in found)
+            text = _("Other records depend on the {kind} “{name}”:").format(
+                kind=label, name=html.escape(name)
+            )
+            question = _("Delete it and do all of the above? You can undo this with Ctrl+Z.")
+            message = f"<p>{text}</p><ul>{lines}</ul><p>{question}</p>"
+        else:
+            message = html.escape(
+                _("Delete the {kind} “{name}”? You can undo this with Ctrl+Z.").format(
+                    kind=label, name=name
+                )
+            )
+        answer = QMessageBox.question(
+            self,
+            _("Delete"),
+            message,
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Cancel,
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        try:
+            deletion = delete_record(self.database, kind, record_id, cascade=bool(found))
+        except ExchangeDeskError as exc:
+            self._report(exc)
+            return
+        self.undo_stack.push(DeleteCommand(self.database, self._changed, deletion))
+        self._changed(kind, None)
+        self.statusBar().showMessage(_("Deleted. Ctrl+Z brings it back."), 5000)
+
+    def undo(self) -> None:
+        self._step(self.undo_stack.undo, self.undo_stack.index() - 1)
+
+    def redo(self) -> None:
+        self._step(self.undo_stack.redo, self.undo_stack.index())
+
+    def _step(self, action: Callable[[], None], index: int) -> None:
+        command = self.undo_stack.command(index)
+        action()
+        if isinstance(command, _RecordCommand) and command.error is not None:
+            error = command.error
+            # The records no longer match the history (someone changed them meanwhile).
+            self.undo_stack.clear()
+            self._report(
+                error,
+                _("This step could not be undone or redone, so the undo history was cleared."),
+            )
+
+    # --- office, checks, demo --------------------------------------------------------------
+
+    def edit_office_profile(self) -> None:
+        from exchange_desk.ui.profile_dialog import edit_office_profile
+
+        edit_office_profile(self, self.database)
+
+    def check_database(self) -> None:
+        try:
+            report = check_database(self.database)
+        except ExchangeDeskError as exc:
+            self._report(exc)
+            return
+        if report.ok:
+            QMessageBox.information(
+                self,
+                _("Check database"),
+                _("No problems found in {where}.").format(where=self.database.describe()),
+            )
+        else:
+            problems = "\n".join(report.problems) or _("The schema is not the newest.")
+            QMessageBox.warning(self, _("Check database"), problems)
+
+    def load_demo(self) -> None:
+        empty = is_empty(self.database)
+        if not empty:
+            answer = QMessageBox.warning(
+                self,
+                _("Load demo data"),
+                _(
+                    "This replaces every record in the database with the demo data. A backup "
+                    "copy of a database file is made first. Continue?"
+                ),
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+                QMessageBox.StandardButton.Cancel,
+            )
+            if answer != QMessageBox.StandardButton.Yes:
+                return
+        database = self.database
+
+        def work(progress: Progress) -> Any:
+            return fill_demo(database, force=not empty, progress=progress.report)
+
+        def done(_result: Any) -> None:
+            self.undo_stack.clear()
+            self.reload_all()
+
+        self._demo_progress = run_with_progress(
+            self, _("Loading the demo data"), work, done, self._report
+        )
+
+    def offer_demo_if_empty(self) -> None:
+        """On a new, empty database: load the demo data, or start empty."""
+        if not is_empty(self.database):
+            return
+        box = QMessageBox(self)
+        box.setIcon(QMessageBox.Icon.Question)
+        box.setWindowTitle(_("Exchange Desk"))
+        box.setText(_("This database is empty."))
+        box.setInformativeText(
+            _(
+                "Load the demo data (the 2018 Jinan–Kfar Saba report, with "
+                "sample partners marked as such) to look around, or start "
+                "with an empty database for your office."
+            )
+        )
+        demo = box.addButton(_("Load demo data"), QMessageBox.ButtonRole.AcceptRole)
+        box.addButton(_("Start empty"), QMessageBox.ButtonRole.RejectRole)
+        box.exec()
+        if box.clickedButton() is demo:
+            self.load_demo()
+
+    # --- documents -----------------------------------------------------------------------
+
+    def show_statistics(self) -> None:
+        try:
+            figures = statistics(self.database)
+        except ExchangeDeskError as exc:
+            self._report(exc)
+            return
+        rows = [
+            f"<tr><td>{html.escape(tier.label)}</td><td align=right>"
+            f"{format_number(count)}</td></tr>"
+            for tier, count in figures.partnerships_by_tier.items()
+        ]
+        rows += [
+            f"<tr><td>{html.escape(_('{direction} delegations').format(direction=d.label))}"
+            f"</td><td align=right>{format_number(count)}</td></tr>"
+            for d, count in figures.delegations_by_direction.items()
+        ]
+        years = "".join(
+            f"<tr><td>{year}</td><td align=right>{format_number(sum(counts.values()))}</td></tr>"
+            for year, counts in list(figures.delegations_by_year.items())[-10:]
+        )
+        QMessageBox.information(
+            self,
+            _("Statistics"),
+            f"<table cellspacing=6>{''.join(rows)}</table><p><b>"
+            f"{html.escape(_('Delegations per year'))}</b></p><table cellspacing=4>{years}</table>",
+        )
+
+    def show_anniversaries(self) -> None:
+        import datetime as dt
+
+        year = dt.date.today().year
+        try:
+            found = anniversaries(self.database, year) + anniversaries(self.database, year + 1)
+        except ExchangeDeskError as exc:
+            self._report(exc)
+            return
+        lines = (
+            "".join(
+                f"<li>{a.established.year + a.years}: {html.escape(a.city.best())} — "
+                f"{html.escape(_('{years} years').format(years=a.years))}"
+                f"{' (' + html.escape(_('sample')) + ')' if a.is_sample else ''}</li>"
+                for a in found
+            )
+            or f"<li>{html.escape(_('None'))}</li>"
+        )
+        QMessageBox.information(
+            self,
+            _("Anniversaries"),
+            "<p>"
+            + html.escape(
+                _("Round anniversaries in {this} and {next}:").format(this=year, next=year + 1)
+            )
+            + f"</p><ul>{lines}</ul>",
+        )
+
+    def show_about(self) -> None:
+        from PySide6 import __version__ as pyside_version
+
+        components = [
+            ("Qt / PySide6", "LGPL-3.0"),
+            ("SQLAlchemy", "MIT"),
+            ("Alembic", "MIT"),
+            ("ReportLab", "BSD"),
+            ("Babel", "BSD-3-Clause"),
+            ("platformdirs", "MIT"),
+            ("psycopg", "LGPL-3.0"),
+            ("python-bidi", "LGPL-3.0"),
+        ]
+        rows = "".join(
+            f"<tr><td>{name}</td><td>{licence}</td></tr>" for name, licence in components
+        )
+        QMessageBox.about(
+            self,
+            _("About Exchange Desk"),
+            f"<h3>{html.escape(_('Exchange Desk'))} {__version__}</h3>"
+            f"<p>{html.escape(_('For the office that runs a city’s international relations.'))}</p>"
+            f"<p>{html.escape(self._location())}</p>"
+            f"<p>{html.escape(_('Bundled fonts: none yet; the system’s fonts are used.'))}</p>"
+            f"<p>{html.escape(_('Built with:'))}</p><table cellspacing=4>{rows}</table>"
+            f"<p>PySide6 {pyside_version}</p>",
+        )
+
+    def _report(self, error: BaseException, context: str | None = None) -> None:
+        if isinstance(error, ExchangeDeskError):
+            text = error.user_message()
+        else:
+            text = _("Something went wrong: {error}").format(error=error)
+        if context:
+            text = f"{text}\n\n{context}"
+        title = (
+            _("Database unavailable")
+            if isinstance(error, StorageUnavailable)
+            else _("Exchange Desk")
+        )
+        QMessageBox.warning(self, title, text)
+
+    # --- what is remembered --------------------------------------------------------------
+
+    def _restore_settings(self) -> None:
+        s = self.settings
+        s.beginGroup(SETTINGS_GROUP)
+        geometry = s.value("geometry")
+        if isinstance(geometry, QByteArray):
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1280, 800)
+        state = s.value("state")
+        if isinstance(state, QByteArray):
+            self.restoreState(state)
+        self.tabs.setCurrentIndex(int(str(s.value("tab", 0) or 0)))
+        self.act_details.setChecked(s.value("details", "true") in (True, "true"))
+        s.endGroup()
+
+    def _restore_tab(self, key: str, tab: RecordTab) -> None:
+        s = self.settings
+        s.beginGroup(SETTINGS_GROUP)
+        splitter = s.value(f"{key}/splitter")
+        if isinstance(splitter, QByteArray):
+            tab.splitter.restoreState(splitter)
+        header = s.value(f"{key}/header")
+        if isinstance(header, QByteArray):
+            tab.view.horizontalHeader().restoreState(header)
+            tab._sized = True
+        s.endGroup()
+
+    def save_settings(self) -> None:
+        s = self.settings
+        s.beginGroup(SETTINGS_GROUP)
+        s.setValue("geometry", self.saveGeometry())
+        s.setValue("state", self.saveState())
+        s.setValue("tab", self.tabs.currentIndex())
+        s.setValue("details", self.act_details.isChecked())
+        for key, tab in self.record_tabs.items():
+            s.setValue(f"{key}/splitter", tab.splitter.saveState())
+            s.setValue(f"{key}/header", tab.view.horizontalHeader().saveState())
+        s.endGroup()
+        s.sync()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self._remember:
+            self.save_settings()
+        super().closeEvent(event)
+
+    def screenshot_when_loaded(self, path: str, tab: str | None) -> None:
+        """Select `tab`, wait until its data is shown, save a picture, quit (for docs)."""
+        key = TAB_FOR_CLI.get(tab or "", tab or self.current_tab().tab)
+        target = self.tab(key)
+
+        def shoot() -> None:
+            QApplication.processEvents()
+            if not self.grab().save(path):
+                self._report(OSError(path))
+            QApplication.quit()
+
+        def loaded() -> None:
+            target.view.selectRow(0)  # so the picture shows the detail pane too
+            QTimer.singleShot(400, shoot)
+
+        self.tabs.setCurrentWidget(self._pages[key])
+        if target.complete:
+            loaded()
+        else:
+            target.loaded.connect(loaded)
+            target.load_all()
+
+
+def kind_named_of(record: Any) -> str:
+    from exchange_desk.services.kinds import kind_of
+
+    return kind_of(record).name
+
+
+__all__ = ["TABS", "MainWindow", "kind_named"]

@@ -1,0 +1,298 @@
+"""The Office profile dialog: home city, the office's names, signatory, seal and logo.
+
+What is entered here is printed on every certificate and report. The seal and logo images are
+stored as attachments of the office only when OK is pressed, so that Cancel leaves no stray
+files in the database.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QImage, QPixmap
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from exchange_desk.domain.errors import (
+    ExchangeDeskError,
+    FieldProblem,
+    InvalidInput,
+    NotFound,
+    StorageUnavailable,
+)
+from exchange_desk.domain.records import OfficeProfile
+from exchange_desk.i18n.catalog import N_, _
+from exchange_desk.services.attachments import attach, delete_attachment, read_attachment
+from exchange_desk.services.database import Database
+from exchange_desk.services.office import office_profile, save_office_profile
+from exchange_desk.ui.fields import (
+    Choices,
+    NamesGroup,
+    ProblemBoard,
+    ReferencePicker,
+    Unparseable,
+    plain_button,
+    problem_label,
+)
+
+THUMBNAIL = QSize(160, 100)
+_SIGNATURES = {b"\x89PNG\r\n\x1a\n": "image/png", b"\xff\xd8\xff": "image/jpeg"}
+_NAME_GROUPS = (
+    ("office_name", N_("Office name")),
+    ("signatory", N_("Signatory")),
+    ("signatory_title", N_("Signatory's title")),
+)
+
+
+def image_type(content: bytes) -> str | None:
+    """The media type of PNG or JPEG bytes, told by their first bytes; None otherwise."""
+    for signature, media_type in _SIGNATURES.items():
+        if content.startswith(signature):
+            return media_type
+    return None
+
+
+class ImageField(QWidget):
+    """An image of the office (seal or logo): a preview, "Choose image…" and "Remove"."""
+
+    problem_found = Signal(str)
+
+    def __init__(self, database: Database, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.database = database
+        self.attachment_id: int | None = None
+        self._pending: tuple[str, bytes, str] | None = None  # chosen, not stored yet
+        self.preview = QLabel()
+        self.preview.setFixedSize(THUMBNAIL)
+        self.preview.setFrameShape(QFrame.Shape.StyledPanel)
+        self.preview.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.preview.setWordWrap(True)
+        self.choose_button = plain_button(_("Choose image…"))
+        self.choose_button.clicked.connect(self.choose)
+        self.remove_button = plain_button(_("Remove"))
+        self.remove_button.clicked.connect(self.remove)
+        buttons = QVBoxLayout()
+        buttons.addWidget(self.choose_button)
+        buttons.addWidget(self.remove_button)
+        buttons.addStretch(1)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.preview)
+        layout.addLayout(buttons)
+        layout.addStretch(1)
+        self._show_image(None)
+
+    @property
+    def has_image(self) -> bool:
+        return self.attachment_id is not None or self._pending is not None
+
+    def set_attachment(self, attachment_id: int | None) -> None:
+        """Show the stored image `attachment_id` (None: no image)."""
+        self.attachment_id = attachment_id
+        self._pending = None
+        if attachment_id is None:
+            self._show_image(None)
+            return
+        try:
+            content = read_attachment(self.database, attachment_id)
+        except (NotFound, StorageUnavailable) as exc:
+            # The profile still opens, so that the office can choose the image again.
+            self.preview.setText(_("The image cannot be read."))
+            self.problem_found.emit(exc.user_message())
+            return
+        self._show_image(QImage.fromData(content))
+
+    def choose(self) -> None:
+        path, _chosen_filter = QFileDialog.getOpenFileName(
+            self, _("Choose image"), "", _("Images (*.png *.jpg *.jpeg)")
+        )
+        if path:
+            self.load_file(Path(path))
+
+    def load_file(self, path: Path) -> bool:
+        """Take the image at `path` to be stored on OK; say why not if it cannot be."""
+        try:
+            content = path.read_bytes()
+        except OSError as exc:
+            self.problem_found.emit(
+                _("The file cannot be read: {reason}").format(reason=exc.strerror or exc)
+            )
+            return False
+        media_type = image_type(content)
+        image = QImage.fromData(content)
+        if media_type is None or image.isNull():
+            self.problem_found.emit(_("{name} is not a PNG or JPEG image.").format(name=path.name))
+            return False
+        self._pending = (path.name, content, media_type)
+        self._show_image(image)
+        return True
+
+    def remove(self) -> None:
+        self.attachment_id = None
+        self._pending = None
+        self._show_image(None)
+
+    def store(self) -> int | None:
+        """Store a newly chosen image as an attachment of the office; the id to refer to."""
+        if self._pending is not None:
+            name, content, media_type = self._pending
+            stored = attach(self.database, "office", 1, name, content, media_type=media_type)
+            # Kept, so that a second try after a refused save does not store it again.
+            self.attachment_id = stored.id
+            self._pending = None
+        return self.attachment_id
+
+    def _show_image(self, image: QImage | None) -> None:
+        if image is None or image.isNull():
+            self.preview.setPixmap(QPixmap())
+            self.preview.setText(_("No image"))
+            self.remove_button.setEnabled(False)
+            return
+        scaled = image.scaled(
+            THUMBNAIL - QSize(8, 8),
+            Qt.AspectRatioMode.KeepAspectRatio,
+            Qt.TransformationMode.SmoothTransformation,
+        )
+        self.preview.setPixmap(QPixmap.fromImage(scaled))
+        self.remove_button.setEnabled(True)
+
+
+class OfficeProfileDialog(QDialog):
+    """Edits the office profile; `saved_profile` holds it after OK succeeded."""
+
+    def __init__(self, database: Database, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.database = database
+        self.profile = office_profile(database)
+        self.saved_profile: OfficeProfile | None = None
+        self.setWindowTitle(_("Office profile"))
+        self.choices = Choices(database, self)
+        self.general = problem_label()
+        self.problems = ProblemBoard(self.general)
+        self.editors: dict[str, Any] = {}
+        self.row_labels: dict[str, QLabel] = {}
+        form = QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+
+        self.home_city = ReferencePicker(self.choices, "cities", optional=True)
+        self.home_city.set_value(self.profile.home_city_id)
+        self._add_row(form, "home_city_id", _("Home city"), self.home_city)
+        for prefix, label in _NAME_GROUPS:
+            names = tuple(f"{prefix}_{suffix}" for suffix in ("en", "zh", "he"))
+            group = NamesGroup(names)
+            for name in names:
+                group.editors[name].set_value(getattr(self.profile, name))
+                self.editors[name] = group.editors[name]
+                self.problems.register(name, group.problem_labels[name])
+            row_label = QLabel(_(label))
+            row_label.setBuddy(group.editors[names[0]])
+            self.row_labels[prefix] = row_label
+            form.addRow(row_label, group)
+        self.seal = ImageField(database)
+        self._add_row(form, "seal_attachment_id", _("Seal"), self.seal)
+        self.seal.set_attachment(self.profile.seal_attachment_id)
+        self.logo = ImageField(database)
+        self._add_row(form, "logo_attachment_id", _("Logo"), self.logo)
+        self.logo.set_attachment(self.profile.logo_attachment_id)
+
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.buttons.accepted.connect(self.save)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.general)
+        layout.addLayout(form)
+        layout.addStretch(1)
+        layout.addWidget(self.buttons)
+        self.resize(max(620, self.sizeHint().width()), self.sizeHint().height())
+
+    def _add_row(self, form: QFormLayout, field: str, text: str, widget: QWidget) -> None:
+        problem = problem_label()
+        self.problems.register(field, problem)
+        if isinstance(widget, ImageField):
+            widget.problem_found.connect(
+                lambda message, name=field: self.problems.show([FieldProblem(name, message)])
+            )
+        row = QWidget()
+        box = QVBoxLayout(row)
+        box.setContentsMargins(0, 0, 0, 0)
+        box.setSpacing(2)
+        box.addWidget(widget)
+        box.addWidget(problem)
+        row.setFocusProxy(widget)
+        label = QLabel(text)
+        label.setBuddy(widget)
+        self.row_labels[field] = label
+        form.addRow(label, row)
+
+    def save(self) -> bool:
+        """Store the profile (and newly chosen images); keep the dialog open on a problem."""
+        self.problems.clear()
+        try:
+            home_city_id = self.home_city.value()
+        except Unparseable as exc:
+            self.problems.show([FieldProblem("home_city_id", exc.message)])
+            return False
+        values: dict[str, Any] = {name: editor.value() for name, editor in self.editors.items()}
+        previous = {self.profile.seal_attachment_id, self.profile.logo_attachment_id}
+        try:
+            values["seal_attachment_id"] = self._store(self.seal, "seal_attachment_id")
+            values["logo_attachment_id"] = self._store(self.logo, "logo_attachment_id")
+            profile = replace(self.profile, home_city_id=home_city_id, **values)
+            saved = save_office_profile(self.database, profile)
+        except InvalidInput as exc:
+            self.problems.show(exc.problems)
+            return False
+        except (StorageUnavailable, NotFound) as exc:
+            QMessageBox.warning(self, _("Not saved"), exc.user_message())
+            return False
+        self._forget(previous - {saved.seal_attachment_id, saved.logo_attachment_id, None})
+        self.profile = self.saved_profile = saved
+        self.accept()
+        return True
+
+    @staticmethod
+    def _store(image: ImageField, field: str) -> int | None:
+        try:
+            return image.store()
+        except InvalidInput as exc:
+            # attach() names its own arguments (file_name, content): they belong to this image.
+            raise InvalidInput([FieldProblem(field, p.message) for p in exc.problems]) from exc
+
+    def _forget(self, attachment_ids: set[int | None]) -> None:
+        # A replaced or removed image is no longer referred to by anything.
+        for attachment_id in attachment_ids:
+            if attachment_id is None:
+                continue
+            # The profile is saved already; a file left behind only takes space.
+            with contextlib.suppress(ExchangeDeskError):
+                delete_attachment(self.database, attachment_id)
+
+
+def edit_office_profile(parent: QWidget | None, database: Database) -> bool:
+    """Open the Office profile dialog modally; True if the profile was saved."""
+    try:
+        dialog = OfficeProfileDialog(database, parent)
+    except StorageUnavailable as exc:
+        QMessageBox.warning(parent, _("Office profile"), exc.user_message())
+        return False
+    try:
+        dialog.exec()
+        return dialog.saved_profile is not None
+    finally:
+        dialog.deleteLater()

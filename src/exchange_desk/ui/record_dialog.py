@@ -1,0 +1,413 @@
+"""The dialog that creates, edits or duplicates one record of any kind.
+
+The fields come from `forms.FORMS`; storing is the caller's `saver`, so the same dialog serves
+the main window, the nested "New…" of a picker and the tests. What the user typed is never lost
+to an error: a field that cannot be read, a rule the services refuse, a duplicate or a locked
+database all leave the dialog open with every field as it was, the message next to the field
+it concerns.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import MISSING, fields, replace
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QFrame,
+    QLabel,
+    QMessageBox,
+    QScrollArea,
+    QStyle,
+    QVBoxLayout,
+    QWidget,
+)
+
+from exchange_desk.domain.errors import (
+    Conflict,
+    FieldProblem,
+    InvalidInput,
+    NotFound,
+    StorageUnavailable,
+)
+from exchange_desk.domain.validation import problems as rule_problems
+from exchange_desk.i18n.catalog import _
+from exchange_desk.i18n.formatting import format_partial_date
+from exchange_desk.services.database import Database
+from exchange_desk.services.kinds import kind_named
+from exchange_desk.ui.fields import (
+    AreasEdit,
+    CheckEdit,
+    Choices,
+    CountryCombo,
+    CountSpin,
+    DayEdit,
+    DecimalEdit,
+    EnumCombo,
+    FieldEditor,
+    MultilineEdit,
+    NamesGroup,
+    NumberEdit,
+    PartialDateEdit,
+    ParticipantsEdit,
+    ProblemBoard,
+    ReferenceListEdit,
+    ReferencePicker,
+    TextEdit,
+    Unparseable,
+    problem_label,
+)
+from exchange_desk.ui.forms import EDIT_TITLES, NEW_TITLES, FieldSpec, Widget, form_of, record_label
+
+Saver = Callable[[Any], Any]
+"""Stores a record (creates it when its id is None, else updates it) and returns it as stored;
+raises InvalidInput, Conflict, StorageUnavailable or NotFound."""
+
+COPY_SUFFIX = " (copy)"  # added to the English name, so it stays English in every language
+
+
+def duplicate_of(kind: str, record: Any) -> Any:
+    """A copy of `record` to be stored as a new record."""
+    changes: dict[str, Any] = {"id": None}
+    if kind == "cities":
+        # Cities are unique by country and English name: the copy must differ to be stored.
+        changes["name_en"] = record.name_en + COPY_SUFFIX
+    if kind == "agreements":
+        # The scan belongs to the original agreement and goes when it is deleted.
+        changes["scan_attachment_id"] = None
+    if kind == "certificates":
+        changes["reprints"] = 0
+    return replace(record, **changes)
+
+
+def _stand_in(spec: FieldSpec) -> Any:
+    """A value of the right type for a required field without a default that is empty or
+    unreadable, so that the other fields can still be checked; the field's own problem is
+    reported already."""
+    if spec.widget is Widget.ENUM and spec.enum is not None:
+        return next(iter(spec.enum))
+    if spec.widget is Widget.REFERENCE:
+        return 0
+    return ""
+
+
+def _defaults(record_type: type[Any]) -> dict[str, Any]:
+    found: dict[str, Any] = {}
+    for field in fields(record_type):
+        if field.default is not MISSING:
+            found[field.name] = field.default
+    return found
+
+
+class RecordDialog(QDialog):
+    """Edits one record; `saved_record` holds the stored record after OK succeeded."""
+
+    def __init__(
+        self,
+        database: Database,
+        kind: str,
+        record: Any | None,
+        saver: Saver,
+        parent: QWidget | None = None,
+        *,
+        duplicate: bool = False,
+    ) -> None:
+        super().__init__(parent)
+        self.database = database
+        self.kind = kind
+        self.saver = saver
+        self.saved_record: Any | None = None
+        self.specs = form_of(kind)
+        self._record_type = kind_named(kind).record
+        if record is not None and duplicate:
+            record = duplicate_of(kind, record)
+        self._base = record
+        self.choices = Choices(database, self)
+        self.editors: dict[str, FieldEditor] = {}
+        self.field_widgets: dict[str, QWidget] = {}
+        self.row_labels: dict[str, QLabel] = {}
+
+        self.general = problem_label()
+        self.problems = ProblemBoard(self.general)
+        self.form = QFormLayout()
+        self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        self.form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.DontWrapRows)
+        for spec in self.specs:
+            self._add_row(spec)
+        content = QWidget()
+        content.setLayout(self.form)
+        self.scroll_area = QScrollArea()
+        self.scroll_area.setWidgetResizable(True)
+        self.scroll_area.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.scroll_area.setWidget(content)
+
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.buttons.accepted.connect(self.save)
+        self.buttons.rejected.connect(self.reject)
+        ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        ok.setDefault(True)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.general)
+        layout.addWidget(self.scroll_area, 1)
+        layout.addWidget(self.buttons)
+
+        self._load(record)
+        self._connect_switches()
+        self.setWindowTitle(self._title(record, duplicate))
+        self._fit(content)
+
+    # --- building ------------------------------------------------------------------------
+
+    def _add_row(self, spec: FieldSpec) -> None:
+        label = QLabel("" if spec.widget is Widget.FLAG else _(spec.label))
+        self.row_labels[spec.name] = label
+        if spec.widget in (Widget.NAMES, Widget.MULTILINE_NAMES):
+            group = NamesGroup(spec.fields, multiline=spec.widget is Widget.MULTILINE_NAMES)
+            for name in spec.fields:
+                self.editors[name] = group.editors[name]
+                self.field_widgets[name] = group.editors[name]
+                self.problems.register(name, group.problem_labels[name])
+            label.setBuddy(group.editors[spec.fields[0]])
+            self.form.addRow(label, group)
+            return
+        widget = self._editor(spec)
+        self.editors[spec.name] = widget  # type: ignore[assignment]
+        self.field_widgets[spec.name] = widget
+        problem = problem_label()
+        self.problems.register(spec.name, problem)
+        if isinstance(widget, (ReferenceListEdit, ParticipantsEdit)):
+            widget.problem_found.connect(
+                lambda message, name=spec.name: self._show([FieldProblem(name, message)])
+            )
+        row = QWidget()
+        box = QVBoxLayout(row)
+        box.setContentsMargins(0, 0, 0, 0)
+        box.setSpacing(2)
+        box.addWidget(widget)
+        box.addWidget(problem)
+        row.setFocusProxy(widget)
+        label.setBuddy(widget)
+        self.form.addRow(label, row)
+
+    def _editor(self, spec: FieldSpec) -> QWidget:
+        widget = spec.widget
+        if widget is Widget.TEXT:
+            return TextEdit()
+        if widget is Widget.MULTILINE:
+            return MultilineEdit(3)
+        if widget is Widget.DATE:
+            return PartialDateEdit()
+        if widget is Widget.DAY:
+            return DayEdit()
+        if widget is Widget.NUMBER:
+            return NumberEdit()
+        if widget is Widget.COUNT:
+            return CountSpin()
+        if widget is Widget.DECIMAL:
+            return DecimalEdit()
+        if widget is Widget.FLAG:
+            return CheckEdit(_(spec.label))
+        if widget is Widget.COUNTRY:
+            return CountryCombo()
+        if widget is Widget.ENUM:
+            assert spec.enum is not None
+            return EnumCombo(spec.enum, optional=not spec.required)
+        if widget is Widget.AREAS:
+            assert spec.enum is not None
+            return AreasEdit(spec.enum)
+        if widget is Widget.PARTICIPANTS:
+            return ParticipantsEdit(self.choices, create=self.create_record)
+        assert spec.kind is not None
+        if widget is Widget.REFERENCES:
+            return ReferenceListEdit(self.choices, spec.kind, create=self.create_record)
+        return ReferencePicker(
+            self.choices, spec.kind, optional=not spec.required, create=self.create_record
+        )
+
+    def _load(self, record: Any | None) -> None:
+        if record is not None:
+            values = {name: getattr(record, name) for name in self.editors}
+        else:
+            defaults = _defaults(self._record_type)
+            values = {name: defaults.get(name) for name in self.editors}
+        for name, value in values.items():
+            self.editors[name].set_value(value)
+
+    def _connect_switches(self) -> None:
+        # Fields that only mean something for one value of an enum (an award's recipient).
+        for controller in {spec.enabled_when[0] for spec in self.specs if spec.enabled_when}:
+            combo = self.editors[controller]
+            assert isinstance(combo, EnumCombo)
+            combo.currentIndexChanged.connect(self._apply_switches)
+        self._apply_switches()
+
+    def _switched_off(self, spec: FieldSpec) -> bool:
+        if spec.enabled_when is None:
+            return False
+        controller, wanted = spec.enabled_when
+        try:
+            current = self.editors[controller].value()
+        except Unparseable:
+            return True
+        return current is None or str(current) != wanted
+
+    def _apply_switches(self) -> None:
+        for spec in self.specs:
+            if spec.enabled_when is None:
+                continue
+            off = self._switched_off(spec)
+            widget = self.field_widgets[spec.name]
+            widget.setEnabled(not off)
+            self.row_labels[spec.name].setEnabled(not off)
+            if off:
+                self.editors[spec.name].set_value(None)
+
+    def _title(self, record: Any | None, duplicate: bool) -> str:
+        if record is None or duplicate or record.id is None:
+            return _(NEW_TITLES[self.kind])
+        return _(EDIT_TITLES[self.kind]).format(name=self.describe(record))
+
+    def describe(self, record: Any) -> str:
+        """How the title names the record: its name, or what tells it apart."""
+        if self.kind == "partnerships":
+            return self.choices.text("cities", record.city_id)
+        if self.kind == "delegations":
+            city = self.choices.text("cities", record.city_id)
+            when = format_partial_date(record.start_date)
+            return f"{city}, {when}" if when else city
+        return record_label(self.kind, record)
+
+    def _fit(self, content: QWidget) -> None:
+        # The scroll area hides the form's height from the dialog: size it to the form, up to
+        # most of the screen, so that short forms show without a scroll bar.
+        hint = content.sizeHint()
+        # Never narrower than the form: the scroll area only scrolls up and down.
+        scroll_bar = self.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent)
+        self.scroll_area.setMinimumWidth(content.minimumSizeHint().width() + scroll_bar + 4)
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        available = screen.availableGeometry() if screen is not None else None
+        extra = self.buttons.sizeHint().height() + 48
+        width = max(620, hint.width() + 40)
+        height = hint.height() + extra
+        if available is not None:
+            width = min(width, int(available.width() * 0.9))
+            height = min(height, int(available.height() * 0.85))
+        self.resize(width, height)
+
+    # --- saving --------------------------------------------------------------------------
+
+    def build_record(self) -> tuple[Any | None, list[FieldProblem]]:
+        """The record the fields describe, or the fields that cannot be read."""
+        values: dict[str, Any] = {}
+        problems: list[FieldProblem] = []
+        for spec in self.specs:
+            off = self._switched_off(spec)
+            for name in spec.fields:
+                if off:
+                    values[name] = None
+                    continue
+                try:
+                    value = self.editors[name].value()
+                except Unparseable as exc:
+                    problems.append(FieldProblem(name, exc.message))
+                    continue
+                if spec.required and (value is None or value == ""):
+                    problems.append(FieldProblem(name, _("This field is required.")))
+                    continue
+                values[name] = value
+        if problems:
+            return None, problems + self._other_problems(values, problems)
+        return self._record(values), []
+
+    def _record(self, values: dict[str, Any]) -> Any:
+        if self._base is not None:
+            return replace(self._base, **values)
+        return self._record_type(**values)
+
+    def _other_problems(
+        self, values: dict[str, Any], found: list[FieldProblem]
+    ) -> list[FieldProblem]:
+        """What the domain's rules say about the other fields, so that one OK shows every
+        problem at once rather than one field after another."""
+        reported = {problem.field for problem in found}
+        defaults = _defaults(self._record_type)
+        stand_ins = dict(values)
+        for spec in self.specs:
+            for name in spec.fields:
+                if name in reported:
+                    stand_ins[name] = defaults[name] if name in defaults else _stand_in(spec)
+        try:
+            record = self._record(stand_ins)
+        except (TypeError, ValueError):
+            return []
+        off = {name for spec in self.specs if self._switched_off(spec) for name in spec.fields}
+        return [
+            problem
+            for problem in rule_problems(record)
+            if problem.field not in reported and problem.field not in off
+        ]
+
+    def save(self) -> bool:
+        """Store what the fields describe; on success close the dialog, else explain why not
+        and keep everything typed."""
+        self.problems.clear()
+        record, problems = self.build_record()
+        if record is None:
+            self._show(problems)
+            return False
+        try:
+            stored = self.saver(record)
+        except (InvalidInput, Conflict) as exc:
+            if exc.problems:
+                self._show(exc.problems)
+            else:
+                self.problems.show_general(exc.user_message())
+            return False
+        except (StorageUnavailable, NotFound) as exc:
+            QMessageBox.warning(self, _("Not saved"), exc.user_message())
+            return False
+        self.saved_record = stored
+        self.accept()
+        return True
+
+    def _show(self, problems: Sequence[FieldProblem]) -> None:
+        fields_with_problems = self.problems.show(problems)
+        if fields_with_problems:
+            first = self.field_widgets[fields_with_problems[0]]
+            self.scroll_area.ensureWidgetVisible(first)
+            first.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def create_record(self, kind: str) -> Any | None:
+        """Open a nested dialog for a new record of `kind`, stored with the same saver."""
+        dialog = RecordDialog(self.database, kind, None, self.saver, self)
+        try:
+            dialog.exec()
+            return dialog.saved_record
+        finally:
+            dialog.deleteLater()
+
+
+def edit_record(
+    parent: QWidget | None,
+    database: Database,
+    kind: str,
+    record: Any | None,
+    saver: Saver,
+    *,
+    duplicate: bool = False,
+) -> Any | None:
+    """Open the dialog modally; return the saved record or None if cancelled."""
+    dialog = RecordDialog(database, kind, record, saver, parent, duplicate=duplicate)
+    try:
+        dialog.exec()
+        return dialog.saved_record
+    finally:
+        dialog.deleteLater()

@@ -1,0 +1,290 @@
+"""One tab of the main window: search box and filters, the table, and the detail pane.
+
+The first page of records is read at once so the tab shows data immediately; the whole
+table then loads in the background, after which searching, filtering and sorting happen in
+memory.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QItemSelection, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from exchange_desk.domain.countries import country_name
+from exchange_desk.domain.errors import ExchangeDeskError
+from exchange_desk.i18n.catalog import _
+from exchange_desk.i18n.formatting import format_number
+from exchange_desk.services.database import Database
+from exchange_desk.services.details import record_detail
+from exchange_desk.services.tables import Facet, RecordTable, conference_choices, load_table
+from exchange_desk.ui.detail_pane import DetailPane
+from exchange_desk.ui.formatting import babel_locale
+from exchange_desk.ui.table_model import RecordTableModel
+from exchange_desk.ui.workers import run_in_background
+
+FIRST_PAGE = 300
+
+
+class RecordTab(QWidget):
+    """A tab of records of one kind (`tab` as in `services.tables.TABS`)."""
+
+    loaded = Signal()  # the complete table is shown
+    counts_changed = Signal()
+    activated = Signal()  # a row was double-clicked or Enter pressed
+    go_to = Signal(str, int)
+    failed = Signal(object)
+
+    def __init__(self, database: Database, tab: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.database = database
+        self.tab = tab
+        self.complete = False
+        self._loading = False
+        self._pending_select: int | None = None
+
+        self.search_box = QLineEdit()
+        self.search_box.setClearButtonEnabled(True)
+        self.search_box.textChanged.connect(self._search)
+        self.filters: dict[str, QComboBox] = {}
+        self.count_label = QLabel()
+        self.count_label.setStyleSheet("color: palette(dark);")
+
+        self.view = QTableView()
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.view.setAlternatingRowColors(True)
+        self.view.setSortingEnabled(True)
+        self.view.setWordWrap(False)
+        self.view.setTabKeyNavigation(False)
+        vertical = self.view.verticalHeader()
+        vertical.setVisible(False)
+        vertical.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)  # fast at 100,000 rows
+        vertical.setDefaultSectionSize(self.fontMetrics().height() + 10)
+        horizontal = self.view.horizontalHeader()
+        horizontal.setHighlightSections(False)
+        horizontal.setStretchLastSection(True)
+        horizontal.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        self.view.doubleClicked.connect(lambda _index: self.activated.emit())
+
+        self.detail = DetailPane()
+        self.detail.go_to.connect(self.go_to)
+        self.detail.edit_requested.connect(self.activated)
+
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.addWidget(self.view)
+        self.splitter.addWidget(self.detail)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setChildrenCollapsible(False)
+
+        self._bar = QHBoxLayout()
+        self._bar.addWidget(self.search_box, 3)
+        self._bar.addStretch(0)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 0)
+        layout.addLayout(self._bar)
+        layout.addWidget(self.splitter, 1)
+
+        self.model = RecordTableModel(load_table(database, tab, limit=FIRST_PAGE))
+        self.complete = self.model.table.complete
+        self.view.setModel(self.model)
+        self.view.selectionModel().selectionChanged.connect(self._selected)
+        self._build_filters(self.model.table)
+        self.retranslate()
+        self._sized = False
+        self._size_columns()
+        if self.complete:
+            QTimer.singleShot(0, self.loaded.emit)
+
+    # --- loading -----------------------------------------------------------------------
+
+    def load_all(self) -> None:
+        """Read the whole table in the background (no-op when it is complete or loading)."""
+        if self.complete or self._loading:
+            return
+        self._loading = True
+        self.count_label.setText(_("Loading…"))
+        database, tab = self.database, self.tab
+        run_in_background(lambda: load_table(database, tab), self._arrived, self._failed)
+
+    def reload(self, select: int | None = None) -> None:
+        """Read the table again (after a change), then select `select` if given."""
+        self._pending_select = select if select is not None else self.current_id()
+        self.complete = False
+        self._loading = False
+        self.load_all()
+
+    def _arrived(self, table: RecordTable) -> None:
+        self._loading = False
+        self.complete = True
+        chosen = self._pending_select if self._pending_select is not None else self.current_id()
+        self._pending_select = None
+        self.model.replace_table(table)
+        self._refill_filter_choices(table)
+        self._size_columns()
+        self.update_count()
+        if chosen is not None:
+            self.select_record(chosen)
+        else:
+            self.detail.show_nothing()
+        self.loaded.emit()
+
+    def _failed(self, error: BaseException) -> None:
+        self._loading = False
+        self.count_label.setText(_("Not loaded"))
+        self.failed.emit(error)
+
+    # --- search and filters --------------------------------------------------------------
+
+    def _search(self, text: str) -> None:
+        self.model.set_search(text)
+        self.update_count()
+
+    def _build_filters(self, table: RecordTable) -> None:
+        for facet in table.facets:
+            combo = QComboBox()
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+            combo.setProperty("facet", facet.key)
+            combo.currentIndexChanged.connect(
+                lambda _i, key=facet.key, box=combo: self._filter(key, box)
+            )
+            self.filters[facet.key] = combo
+            self._bar.addWidget(combo)
+        self._bar.addWidget(self.count_label)
+        self._refill_filter_choices(table)
+
+    def _refill_filter_choices(self, table: RecordTable) -> None:
+        for facet in table.facets:
+            combo = self.filters[facet.key]
+            current = combo.currentData()
+            combo.blockSignals(True)
+            combo.clear()
+            combo.addItem(self._all_label(facet), None)
+            for value, text in self._choices(facet, table):
+                combo.addItem(text, value)
+            index = combo.findData(current) if current is not None else 0
+            combo.setCurrentIndex(max(index, 0))
+            combo.blockSignals(False)
+
+    def _all_label(self, facet: Facet) -> str:
+        labels = {
+            "year": _("All years"),
+            "country": _("All countries"),
+            "status": _("Any status"),
+            "direction": _("Both directions"),
+            "tier": _("Both tiers"),
+            "kind": _("All kinds"),
+            "area": _("All areas"),
+            "conference": _("All conferences"),
+        }
+        return labels.get(facet.key, _("All"))
+
+    def _choices(self, facet: Facet, table: RecordTable) -> list[tuple[Any, str]]:
+        if facet.choices:
+            return [(member, str(member.label)) for member in facet.choices]
+        values = table.facet_values.get(facet.key, [])
+        present = sorted({value for value in values if value is not None}, key=str)
+        if facet.key == "year":
+            return [(year, str(year)) for year in sorted(present, reverse=True)]
+        if facet.key == "country":
+            locale = babel_locale()
+            named = [(code, country_name(code, locale)) for code in present if code]
+            return sorted(named, key=lambda item: item[1])
+        if facet.key == "conference":
+            return [
+                (conference_id, names.best())
+                for conference_id, names in conference_choices(self.database)
+            ]
+        return [(value, str(value)) for value in present]
+
+    def _filter(self, key: str, combo: QComboBox) -> None:
+        self.model.set_filter(key, combo.currentData())
+        self.update_count()
+
+    # --- selection and detail ------------------------------------------------------------
+
+    def current_id(self) -> int | None:
+        rows = self.view.selectionModel().selectedRows()
+        return self.model.record_id(rows[0].row()) if rows else None
+
+    def select_record(self, record_id: int) -> bool:
+        row = self.model.row_of(record_id)
+        if row is None and (
+            self.search_box.text()
+            or any(combo.currentIndex() > 0 for combo in self.filters.values())
+        ):
+            # The record is hidden by the search or a filter: show everything, then look again.
+            self.search_box.clear()
+            for combo in self.filters.values():
+                combo.setCurrentIndex(0)
+            row = self.model.row_of(record_id)
+        if row is None:
+            return False
+        index = self.model.index(row, 0)
+        self.view.selectRow(row)
+        self.view.scrollTo(index, QAbstractItemView.ScrollHint.PositionAtCenter)
+        return True
+
+    def _selected(self, _selected: QItemSelection, _deselected: QItemSelection) -> None:
+        self.show_current_detail()
+
+    def show_current_detail(self) -> None:
+        record_id = self.current_id()
+        if record_id is None:
+            self.detail.show_nothing()
+            return
+        try:
+            self.detail.show_detail(record_detail(self.database, self.model.table.kind, record_id))
+        except ExchangeDeskError as exc:
+            self.detail.show_nothing(exc.user_message())
+
+    # --- looks ---------------------------------------------------------------------------
+
+    def update_count(self) -> None:
+        shown, total = self.model.visible_count(), len(self.model.table)
+        if not self.complete:
+            self.count_label.setText(_("Loading…"))
+        elif shown == total:
+            self.count_label.setText(format_number(total))
+        else:
+            self.count_label.setText(
+                _("{shown} of {total}").format(
+                    shown=format_number(shown), total=format_number(total)
+                )
+            )
+        self.counts_changed.emit()
+
+    def _size_columns(self) -> None:
+        if self._sized or not len(self.model.table):
+            return
+        # Sized once from the first rows (resizing to all 100,000 would take seconds).
+        header = self.view.horizontalHeader()
+        header.setResizeContentsPrecision(200)
+        self.view.resizeColumnsToContents()
+        for column in range(self.model.columnCount()):
+            header.resizeSection(column, min(max(header.sectionSize(column), 70), 360))
+        self._sized = True
+
+    def retranslate(self) -> None:
+        self.search_box.setPlaceholderText(_("Search in English, Chinese or Hebrew (Ctrl+F)…"))
+        self.model.forget_texts()
+        self._refill_filter_choices(self.model.table)
+        self.update_count()
+
+    def row_activated_index(self) -> QModelIndex:
+        rows = self.view.selectionModel().selectedRows()
+        return rows[0] if rows else QModelIndex()

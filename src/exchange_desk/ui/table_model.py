@@ -1,0 +1,234 @@
+"""The Qt model of one tab: a `services.tables.RecordTable` shown through a list of visible
+rows, which searching, filtering and sorting rebuild in memory without touching the database.
+
+Cells are formatted for the user's language when drawn, with caches: a table of 100,000
+delegations holds a few thousand distinct dates and a handful of kinds.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QBrush, QColor, QFont
+
+from exchange_desk.domain.countries import country_name
+from exchange_desk.domain.dates import PartialDate
+from exchange_desk.i18n.catalog import _, active_language
+from exchange_desk.i18n.formatting import format_number, format_partial_date
+from exchange_desk.i18n.languages import find_language
+from exchange_desk.services.tables import RecordTable
+
+_Index = QModelIndex | QPersistentModelIndex
+SORT_ROLE = Qt.ItemDataRole.UserRole + 1
+ID_ROLE = Qt.ItemDataRole.UserRole + 2
+
+
+class RecordTableModel(QAbstractTableModel):
+    """The visible rows of a tab, in the chosen order, found by the search and filters."""
+
+    def __init__(self, table: RecordTable) -> None:
+        super().__init__()
+        self.table = table
+        self._order: list[int] = list(range(len(table)))  # rows of `table` in sort order
+        self._visible: list[int] = list(self._order)
+        self._search = ""
+        self._filters: dict[str, Any] = {}
+        self._sort: tuple[int, Qt.SortOrder] | None = None
+        self._texts: dict[tuple[int, Any], str] = {}
+        self._keys: dict[int, list[Any]] = {}
+        self._italic = QFont()
+        self._italic.setItalic(True)
+        self._grey = QBrush(QColor(105, 105, 105))
+        self._sample_tip = _("Sample record: invented for the demo, not a fact")
+
+    # --- what is shown ----------------------------------------------------------------
+
+    def replace_table(self, table: RecordTable) -> None:
+        """Show new data (the complete table after a first page, or after a change), keeping
+        the search, the filters and the order."""
+        self.beginResetModel()
+        self.table = table
+        self._keys.clear()
+        self._order = list(range(len(table)))
+        if self._sort is not None:
+            self._order = self._sorted(self._order, *self._sort)
+        self._visible = table.matching(self._order, self._search, self._filters)
+        self.endResetModel()
+
+    def set_search(self, text: str) -> None:
+        if text == self._search:
+            return
+        self.beginResetModel()
+        # A longer text only narrows what is shown: search among the visible rows.
+        base = self._visible if text.startswith(self._search) and self._search else self._order
+        self._search = text
+        self._visible = self.table.matching(base, text, self._filters)
+        self.endResetModel()
+
+    def set_filter(self, key: str, value: Any) -> None:
+        self.beginResetModel()
+        if value is None:
+            self._filters.pop(key, None)
+        else:
+            self._filters[key] = value
+        self._visible = self.table.matching(self._order, self._search, self._filters)
+        self.endResetModel()
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        self.layoutAboutToBeChanged.emit()
+        persistent = self.persistentIndexList()
+        old_rows = [self._visible[index.row()] for index in persistent]
+        self._sort = (column, order)
+        self._order = self._sorted(list(range(len(self.table))), column, order)
+        self._visible = self.table.matching(self._order, self._search, self._filters)
+        # Only the few rows Qt keeps track of (the selection) are looked up again.
+        position: dict[int, int] = {}
+        for row in set(old_rows):
+            with contextlib.suppress(ValueError):
+                position[row] = self._visible.index(row)
+        self.changePersistentIndexList(
+            persistent,
+            [
+                self.index(position[row], index.column()) if row in position else QModelIndex()
+                for row, index in zip(old_rows, persistent, strict=True)
+            ],
+        )
+        self.layoutChanged.emit()
+
+    def _sorted(self, rows: list[int], column: int, order: Qt.SortOrder) -> list[int]:
+        keys = self._sort_keys(column)
+        descending = order == Qt.SortOrder.DescendingOrder
+        if None not in keys:
+            rows.sort(key=keys.__getitem__, reverse=descending)
+            return rows
+        # Empty values sort last either way, as people expect.
+        filled = [row for row in rows if keys[row] is not None]
+        empty = [row for row in rows if keys[row] is None]
+        filled.sort(key=keys.__getitem__, reverse=descending)
+        return filled + empty
+
+    def _sort_keys(self, column: int) -> list[Any]:
+        """One sort key per row of the table, computed once per column and language."""
+        cached = self._keys.get(column)
+        if cached is not None:
+            return cached
+        values = self.table.data[column]
+        shows = self.table.columns[column].shows
+        if shows == "names":
+            # Rows share their Names objects (one per city), so each is folded once.
+            language = active_language()
+            folded = {
+                id(names): (names.best(language).casefold() or None)
+                for names in {id(value): value for value in values}.values()
+            }
+            keys = [folded[id(value)] for value in values]
+        elif shows in ("enum", "country"):
+            labels = {
+                value: self._text(column, value).casefold() or None
+                for value in set(values)
+                if value is not None
+            }
+            keys = list(map(labels.get, values))
+        elif shows == "text":
+            keys = [value.casefold() if value else None for value in values]
+        else:
+            keys = list(values)
+        self._keys[column] = keys
+        return keys
+
+    # --- Qt's model interface ------------------------------------------------------------
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._visible)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.table.columns)
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        row = self._visible[index.row()]
+        column = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._text(column, self.table.data[column][row])
+        if role == ID_ROLE:
+            return self.table.ids[row]
+        if role == Qt.ItemDataRole.TextAlignmentRole and self.table.columns[column].shows in (
+            "number",
+            "year",
+        ):
+            return int(Qt.AlignmentFlag.AlignTrailing | Qt.AlignmentFlag.AlignVCenter)
+        if self.table.sample[row]:
+            # Invented records must never pass for facts: grey, italic, and said so.
+            if role == Qt.ItemDataRole.FontRole:
+                return self._italic
+            if role == Qt.ItemDataRole.ForegroundRole:
+                return self._grey
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return self._sample_tip
+        return None
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if role != Qt.ItemDataRole.DisplayRole:
+            return None
+        if orientation == Qt.Orientation.Horizontal:
+            return _(self.table.columns[section].header)
+        return None
+
+    # --- helpers for the window ----------------------------------------------------------
+
+    def record_id(self, row: int) -> int:
+        return self.table.ids[self._visible[row]]
+
+    def row_of(self, record_id: int) -> int | None:
+        table_row = self.table.row_of(record_id)
+        if table_row is None:
+            return None
+        try:
+            return self._visible.index(table_row)
+        except ValueError:
+            return None
+
+    def is_sample(self, row: int) -> bool:
+        return self.table.sample[self._visible[row]]
+
+    def visible_count(self) -> int:
+        return len(self._visible)
+
+    def forget_texts(self) -> None:
+        """Drop formatted texts (after the language changed)."""
+        self._texts.clear()
+        self._keys.clear()
+        self._sample_tip = _("Sample record: invented for the demo, not a fact")
+
+    def _text(self, column: int, value: Any) -> str:
+        if value is None:
+            return ""
+        shows = self.table.columns[column].shows
+        if shows == "names":
+            return str(value.best())
+        if shows in ("text", "year"):
+            return str(value)
+        key = (column, value)
+        text = self._texts.get(key)
+        if text is None:
+            text = _format(shows, value)
+            self._texts[key] = text
+        return text
+
+
+def _format(shows: str, value: Any) -> str:
+    if shows == "date":
+        return format_partial_date(PartialDate.parse(value))
+    if shows == "number":
+        return format_number(value)
+    if shows == "enum":
+        return str(value.label)
+    if shows == "country":
+        language = find_language(active_language())
+        return country_name(value, language.babel_locale if language else "en")
+    return str(value)

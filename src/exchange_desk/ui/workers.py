@@ -1,0 +1,125 @@
+"""Work slower than a blink runs off the GUI thread, so the window never freezes.
+
+`run_in_background` runs a function on Qt's thread pool and delivers its result (or its
+error) to the GUI thread. `run_with_progress` adds a progress dialog whose Cancel button
+asks the work to stop: the function receives a `Progress` to report to and to check.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
+from PySide6.QtWidgets import QProgressDialog, QWidget
+
+from exchange_desk.i18n.catalog import _
+
+
+class Cancelled(Exception):
+    """Raised inside the work when the user pressed Cancel."""
+
+
+class Progress:
+    """Given to a long task: `report(text)` says what it does and stops it if cancelled."""
+
+    def __init__(self, signals: _Signals) -> None:
+        self._signals = signals
+        self._cancelled = threading.Event()
+
+    def report(self, text: str) -> None:
+        if self._cancelled.is_set():
+            raise Cancelled
+        self._signals.progress.emit(text)
+
+    def cancel(self) -> None:
+        self._cancelled.set()
+
+    @property
+    def cancelled(self) -> bool:
+        return self._cancelled.is_set()
+
+
+class _Signals(QObject):
+    done = Signal(object)
+    failed = Signal(object)
+    progress = Signal(str)
+
+
+class _Task(QRunnable):
+    def __init__(self, work: Callable[[], Any], signals: _Signals) -> None:
+        super().__init__()
+        self._work = work
+        self.signals = signals
+
+    def run(self) -> None:
+        try:
+            result = self._work()
+        except BaseException as exc:  # delivered to the GUI thread, which decides
+            self.signals.failed.emit(exc)
+        else:
+            self.signals.done.emit(result)
+
+
+_running: set[_Signals] = set()  # keeps the signal objects alive until they have fired
+
+
+def run_in_background(
+    work: Callable[[], Any],
+    on_done: Callable[[Any], None],
+    on_failed: Callable[[BaseException], None],
+) -> None:
+    """Run `work()` on the thread pool; call `on_done(result)` or `on_failed(error)` on the
+    GUI thread."""
+    signals = _Signals()
+    _running.add(signals)
+
+    @Slot(object)
+    def done(result: Any) -> None:
+        _running.discard(signals)
+        on_done(result)
+
+    @Slot(object)
+    def failed(error: Any) -> None:
+        _running.discard(signals)
+        on_failed(error)
+
+    signals.done.connect(done)
+    signals.failed.connect(failed)
+    QThreadPool.globalInstance().start(_Task(work, signals))
+
+
+def run_with_progress(
+    parent: QWidget | None,
+    title: str,
+    work: Callable[[Progress], Any],
+    on_done: Callable[[Any], None],
+    on_failed: Callable[[BaseException], None],
+) -> QProgressDialog:
+    """Like `run_in_background`, with a progress dialog and a Cancel button."""
+    dialog = QProgressDialog(title, _("Cancel"), 0, 0, parent)
+    dialog.setWindowTitle(title)
+    dialog.setMinimumDuration(400)  # quick work never flashes a dialog
+    signals = _Signals()
+    progress = Progress(signals)
+    signals.progress.connect(dialog.setLabelText)
+    dialog.canceled.connect(progress.cancel)
+    _running.add(signals)
+
+    @Slot(object)
+    def done(result: Any) -> None:
+        _running.discard(signals)
+        dialog.reset()
+        on_done(result)
+
+    @Slot(object)
+    def failed(error: Any) -> None:
+        _running.discard(signals)
+        dialog.reset()
+        on_failed(error)
+
+    signals.done.connect(done)
+    signals.failed.connect(failed)
+    QThreadPool.globalInstance().start(_Task(lambda: work(progress), signals))
+    return dialog
