@@ -34,6 +34,8 @@ catalogs: $(VENV)/.installed
 
 bench: $(VENV)/.installed
 	$(BIN)/python bench/list_delegations.py
+	$(BIN)/python bench/startup.py
+	$(BIN)/python bench/table_100k.py
 
 wheel: $(VENV)/.installed
 	$(BIN)/python -m build --wheel --outdir dist .

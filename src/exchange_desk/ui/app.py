@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import sys
 
-from PySide6.QtCore import QCoreApplication, Qt, QTimer
+from PySide6.QtCore import QCoreApplication, QLibraryInfo, Qt, QTimer, QTranslator
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from exchange_desk.domain.errors import ExchangeDeskError
@@ -25,11 +25,29 @@ def make_application(language: str | None = None) -> QApplication:
     QCoreApplication.setApplicationName("Exchange Desk")
     app = QApplication.instance() or QApplication(sys.argv)
     assert isinstance(app, QApplication)
+    _install_qt_translation(app, chosen.code)
     # Before any window exists, so every widget is laid out in the language's direction.
     app.setLayoutDirection(
         Qt.LayoutDirection.RightToLeft if chosen.is_rtl else Qt.LayoutDirection.LeftToRight
     )
     return app
+
+
+_qt_translators: list[QTranslator] = []
+
+
+def _install_qt_translation(app: QApplication, code: str) -> None:
+    """Qt's own strings (OK, Cancel, the file and print dialogs) from Qt's qtbase catalogs."""
+    for translator in _qt_translators:
+        app.removeTranslator(translator)
+    _qt_translators.clear()
+    if code == "en":
+        return
+    translator = QTranslator(app)
+    folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    if translator.load(f"qtbase_{code}", folder):
+        app.installTranslator(translator)
+        _qt_translators.append(translator)
 
 
 def run_gui(

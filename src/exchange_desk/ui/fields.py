@@ -65,6 +65,8 @@ class Unparseable(ValueError):
 
 
 class FieldEditor(Protocol):
+    """What the dialogs ask of every editor: read the value (or raise `Unparseable`), show one."""
+
     def value(self) -> Any: ...
 
     def set_value(self, value: Any) -> None: ...

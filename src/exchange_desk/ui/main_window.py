@@ -124,11 +124,16 @@ class MainWindow(QMainWindow):
         sp = QStyle.StandardPixmap
         self.act_new = self._action(self.new_record, QKeySequence.StandardKey.New, sp.SP_FileIcon)
         self.act_edit = self._action(self.edit_current, "F2", sp.SP_FileDialogDetailedView)
+        # Enter edits and Delete deletes only in a table: in the search box they edit text.
         self.act_edit_enter = self._action(self.edit_current, "Return")
+        self.act_edit_enter.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.removeAction(self.act_edit_enter)
         self.act_duplicate = self._action(self.duplicate_current, "Ctrl+D")
         self.act_delete = self._action(
             self.delete_current, QKeySequence.StandardKey.Delete, sp.SP_TrashIcon
         )
+        self.act_delete.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.removeAction(self.act_delete)
         self.act_undo = self._action(self.undo, QKeySequence.StandardKey.Undo, sp.SP_ArrowBack)
         self.act_redo = self._action(self.redo, "Ctrl+Shift+Z", sp.SP_ArrowForward)
         self.act_find = self._action(self.focus_search, QKeySequence.StandardKey.Find)
@@ -256,6 +261,7 @@ class MainWindow(QMainWindow):
             tab.counts_changed.connect(self._update_status)
             tab.failed.connect(self._report)
             tab.detail.setVisible(self.act_details.isChecked())
+            tab.view.addActions([self.act_edit_enter, self.act_delete])
             if self._remember:
                 self._restore_tab(key, tab)
             self.record_tabs[key] = tab

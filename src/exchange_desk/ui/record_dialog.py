@@ -81,7 +81,7 @@ def duplicate_of(kind: str, record: Any) -> Any:
         # The scan belongs to the original agreement and goes when it is deleted.
         changes["scan_attachment_id"] = None
     if kind == "certificates":
-        changes["reprints"] = 0
+        changes["reprints"] = 0  # the copy has not been printed yet
     return replace(record, **changes)
 
 
