@@ -151,8 +151,18 @@ class RecordTab(QWidget):
     # --- search and filters --------------------------------------------------------------
 
     def _search(self, text: str) -> None:
+        current = self.current_id()
         self.model.set_search(text)
+        self._keep_selection(current)
         self.update_count()
+
+    def _keep_selection(self, record_id: int | None) -> None:
+        """Select the record again after the rows were rebuilt, if it is still shown."""
+        if record_id is None:
+            return
+        row = self.model.row_of(record_id)
+        if row is not None:
+            self.view.selectRow(row)
 
     def _build_filters(self, table: RecordTable) -> None:
         for facet in table.facets:
@@ -212,7 +222,9 @@ class RecordTab(QWidget):
         return [(value, str(value)) for value in present]
 
     def _filter(self, key: str, combo: QComboBox) -> None:
+        current = self.current_id()
         self.model.set_filter(key, combo.currentData())
+        self._keep_selection(current)
         self.update_count()
 
     # --- selection and detail ------------------------------------------------------------
@@ -222,12 +234,11 @@ class RecordTab(QWidget):
         return self.model.record_id(rows[0].row()) if rows else None
 
     def select_record(self, record_id: int) -> bool:
+        """Select and show a record; a search or filter hiding it is cleared first."""
+        if self.model.table.row_of(record_id) is None:
+            return False  # not in this tab (any more)
         row = self.model.row_of(record_id)
-        if row is None and (
-            self.search_box.text()
-            or any(combo.currentIndex() > 0 for combo in self.filters.values())
-        ):
-            # The record is hidden by the search or a filter: show everything, then look again.
+        if row is None:
             self.search_box.clear()
             for combo in self.filters.values():
                 combo.setCurrentIndex(0)
