@@ -80,7 +80,7 @@ class DetailPane(QScrollArea):
             text = QLabel(html.escape(show(value)).replace("\n", "<br>"))
             text.setWordWrap(True)
             text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-            name = QLabel(_(label) + ":")
+            name = QLabel(_("{label}:").format(label=_(label)))
             name.setStyleSheet("color: palette(dark);")
             facts.addRow(name, text)
         self._layout.addLayout(facts)

@@ -22,8 +22,9 @@ from PySide6.QtWidgets import (
 )
 
 from exchange_desk import __version__
+from exchange_desk.domain.enums import Direction
 from exchange_desk.domain.errors import ExchangeDeskError, StorageUnavailable
-from exchange_desk.i18n.catalog import N_, _
+from exchange_desk.i18n.catalog import N_, _, ngettext
 from exchange_desk.i18n.formatting import format_number
 from exchange_desk.services.database import Database, check_database, is_empty
 from exchange_desk.services.demo import fill_demo
@@ -220,7 +221,7 @@ class MainWindow(QMainWindow):
             self.act_details: _("Show &details"),
             self.act_profile: _("Office &profile…"),
             self.act_check: _("&Check database"),
-            self.act_demo: _("Load &demo data…"),
+            self.act_demo: _("Load de&mo data…"),
             self.act_statistics: _("&Statistics…"),
             self.act_anniversaries: _("&Anniversaries…"),
             self.act_about: _("&About Exchange Desk"),
@@ -285,7 +286,9 @@ class MainWindow(QMainWindow):
         if not tab.complete:
             text = _("Loading…")
         elif shown == total:
-            text = _("{count} records").format(count=format_number(total))
+            text = ngettext("{count} record", "{count} records", total).format(
+                count=format_number(total)
+            )
         else:
             text = _("{shown} of {total} records shown").format(
                 shown=format_number(shown), total=format_number(total)
@@ -414,11 +417,11 @@ class MainWindow(QMainWindow):
             question = _("Delete it and do all of the above? You can undo this with Ctrl+Z.")
             message = f"<p>{text}</p><ul>{lines}</ul><p>{question}</p>"
         else:
-            message = html.escape(
-                _("Delete the {kind} “{name}”? You can undo this with Ctrl+Z.").format(
-                    kind=label, name=name
-                )
+            # Rich text like the other branch, so an escaped ' in Xi'an shows as itself.
+            question = _("Delete the {kind} “{name}”? You can undo this with Ctrl+Z.").format(
+                kind=label, name=name
             )
+            message = f"<p>{html.escape(question)}</p>"
         answer = QMessageBox.question(
             self,
             _("Delete"),
@@ -535,16 +538,18 @@ class MainWindow(QMainWindow):
         except ExchangeDeskError as exc:
             self._report(exc)
             return
-        rows = [
-            f"<tr><td>{html.escape(tier.label)}</td><td align=right>"
-            f"{format_number(count)}</td></tr>"
-            for tier, count in figures.partnerships_by_tier.items()
+        direction_labels = {
+            Direction.OUTGOING: _("Outgoing delegations"),
+            Direction.INCOMING: _("Incoming delegations"),
+        }
+        per_year = _("Delegations per year")
+        rows = [(tier.label, count) for tier, count in figures.partnerships_by_tier.items()] + [
+            (direction_labels[d], count) for d, count in figures.delegations_by_direction.items()
         ]
-        rows += [
-            f"<tr><td>{html.escape(_('{direction} delegations').format(direction=d.label))}"
-            f"</td><td align=right>{format_number(count)}</td></tr>"
-            for d, count in figures.delegations_by_direction.items()
-        ]
+        table = "".join(
+            f"<tr><td>{html.escape(label)}</td><td align=right>{format_number(count)}</td></tr>"
+            for label, count in rows
+        )
         years = "".join(
             f"<tr><td>{year}</td><td align=right>{format_number(sum(counts.values()))}</td></tr>"
             for year, counts in list(figures.delegations_by_year.items())[-10:]
@@ -552,8 +557,8 @@ class MainWindow(QMainWindow):
         QMessageBox.information(
             self,
             _("Statistics"),
-            f"<table cellspacing=6>{''.join(rows)}</table><p><b>"
-            f"{html.escape(_('Delegations per year'))}</b></p><table cellspacing=4>{years}</table>",
+            f"<table cellspacing=6>{table}</table><p><b>{html.escape(per_year)}</b></p>"
+            f"<table cellspacing=4>{years}</table>",
         )
 
     def show_anniversaries(self) -> None:
@@ -565,23 +570,25 @@ class MainWindow(QMainWindow):
         except ExchangeDeskError as exc:
             self._report(exc)
             return
-        lines = (
-            "".join(
-                f"<li>{a.established.year + a.years}: {html.escape(a.city.best())} — "
-                f"{html.escape(_('{years} years').format(years=a.years))}"
-                f"{' (' + html.escape(_('sample')) + ')' if a.is_sample else ''}</li>"
-                for a in found
+        sample = _("sample")
+        lines = []
+        for anniversary in found:
+            years = ngettext("{years} year", "{years} years", anniversary.years).format(
+                years=anniversary.years
             )
-            or f"<li>{html.escape(_('None'))}</li>"
-        )
+            marker = f" ({sample})" if anniversary.is_sample else ""
+            lines.append(
+                f"<li>{anniversary.established.year + anniversary.years}: "
+                f"{html.escape(anniversary.city.best())} — {html.escape(years)}"
+                f"{html.escape(marker)}</li>"
+            )
+        if not lines:
+            lines.append(f"<li>{html.escape(_('None'))}</li>")
+        heading = _("Round anniversaries in {this} and {next}:").format(this=year, next=year + 1)
         QMessageBox.information(
             self,
             _("Anniversaries"),
-            "<p>"
-            + html.escape(
-                _("Round anniversaries in {this} and {next}:").format(this=year, next=year + 1)
-            )
-            + f"</p><ul>{lines}</ul>",
+            f"<p>{html.escape(heading)}</p><ul>{''.join(lines)}</ul>",
         )
 
     def show_about(self) -> None:
@@ -600,14 +607,18 @@ class MainWindow(QMainWindow):
         rows = "".join(
             f"<tr><td>{name}</td><td>{licence}</td></tr>" for name, licence in components
         )
+        title = _("Exchange Desk")
+        purpose = _("For the office that runs a city’s international relations.")
+        fonts = _("Bundled fonts: none yet; the system’s fonts are used.")
+        built = _("Built with:")
         QMessageBox.about(
             self,
             _("About Exchange Desk"),
-            f"<h3>{html.escape(_('Exchange Desk'))} {__version__}</h3>"
-            f"<p>{html.escape(_('For the office that runs a city’s international relations.'))}</p>"
+            f"<h3>{html.escape(title)} {__version__}</h3>"
+            f"<p>{html.escape(purpose)}</p>"
             f"<p>{html.escape(self._location())}</p>"
-            f"<p>{html.escape(_('Bundled fonts: none yet; the system’s fonts are used.'))}</p>"
-            f"<p>{html.escape(_('Built with:'))}</p><table cellspacing=4>{rows}</table>"
+            f"<p>{html.escape(fonts)}</p>"
+            f"<p>{html.escape(built)}</p><table cellspacing=4>{rows}</table>"
             f"<p>PySide6 {pyside_version}</p>",
         )
 
