@@ -57,7 +57,8 @@ class DetailPane(QScrollArea):
     def show_detail(self, detail: Detail) -> None:
         self.detail = detail
         self._clear()
-        title = QLabel(html.escape(detail.title.best()))
+        title = QLabel(detail.title.best())
+        title.setTextFormat(Qt.TextFormat.PlainText)  # names are shown as typed, never as markup
         title.setWordWrap(True)
         title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         font = title.font()
@@ -77,7 +78,8 @@ class DetailPane(QScrollArea):
         facts.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         facts.setLabelAlignment(Qt.AlignmentFlag.AlignLeading | Qt.AlignmentFlag.AlignTop)
         for label, value in detail.facts:
-            text = QLabel(html.escape(show(value)).replace("\n", "<br>"))
+            text = QLabel(show(value))
+            text.setTextFormat(Qt.TextFormat.PlainText)
             text.setWordWrap(True)
             text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             name = QLabel(_("{label}:").format(label=_(label)))

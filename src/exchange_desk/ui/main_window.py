@@ -695,7 +695,7 @@ class MainWindow(QMainWindow):
             QApplication.quit()
 
         def loaded() -> None:
-            target.view.selectRow(0)  # so the picture shows the detail pane too
+            target.select_row(0)  # so the picture shows the detail pane too
             QTimer.singleShot(400, shoot)
 
         self.tabs.setCurrentWidget(self._pages[key])

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QItemSelection, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import QItemSelection, QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -162,7 +162,7 @@ class RecordTab(QWidget):
             return
         row = self.model.row_of(record_id)
         if row is not None:
-            self.view.selectRow(row)
+            self.select_row(row)
 
     def _build_filters(self, table: RecordTable) -> None:
         for facet in table.facets:
@@ -245,10 +245,20 @@ class RecordTab(QWidget):
             row = self.model.row_of(record_id)
         if row is None:
             return False
-        index = self.model.index(row, 0)
-        self.view.selectRow(row)
-        self.view.scrollTo(index, QAbstractItemView.ScrollHint.PositionAtCenter)
+        self.select_row(row)
+        self.view.scrollTo(self.model.index(row, 0), QAbstractItemView.ScrollHint.PositionAtCenter)
         return True
+
+    def select_row(self, row: int) -> None:
+        """Select a whole row through the selection model: QTableView.selectRow() selects
+        nothing in a right-to-left window before the view has been laid out."""
+        index = self.model.index(row, 0)
+        flags = (
+            QItemSelectionModel.SelectionFlag.ClearAndSelect
+            | QItemSelectionModel.SelectionFlag.Rows
+            | QItemSelectionModel.SelectionFlag.Current
+        )
+        self.view.selectionModel().setCurrentIndex(index, flags)
 
     def _selected(self, _selected: QItemSelection, _deselected: QItemSelection) -> None:
         self.show_current_detail()
