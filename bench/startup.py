@@ -22,8 +22,9 @@ OUT = HERE / "out"
 
 def _timed(command: list[str], env: dict[str, str]) -> float:
     start = time.perf_counter()
-    subprocess.run(command, check=True, env=env, stdout=subprocess.DEVNULL,
-                   stderr=subprocess.DEVNULL)
+    subprocess.run(
+        command, check=True, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     return time.perf_counter() - start
 
 
@@ -45,10 +46,13 @@ def main() -> int:
     OUT.mkdir(exist_ok=True)
     demo = OUT / "demo.sqlite"
     if not demo.exists():
-        subprocess.run([sys.executable, "-m", "exchange_desk", "--db", str(demo), "demo"],
-                       check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen",
-           "XDG_CONFIG_HOME": str(OUT / "config")}
+        subprocess.run(
+            [sys.executable, "-m", "exchange_desk", "--db", str(demo), "demo"],
+            check=True,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "XDG_CONFIG_HOME": str(OUT / "config")}
     bare = [sys.executable, str(HERE / "_bare_window.py")]
     app = [sys.executable, str(HERE / "_app_window.py"), str(demo)]
     _timed(bare, env)  # warm the file cache for both
@@ -58,13 +62,18 @@ def main() -> int:
         bares.append(_timed(bare, env))
         apps.append(_timed(app, env))
     bare_s, app_s = statistics.median(bares), statistics.median(apps)
-    print(json.dumps({
-        "bare_window_s": round(bare_s, 3),
-        "exchange_desk_s": round(app_s, 3),
-        "ratio": round(app_s / bare_s, 2),
-        "target_ratio": 1.5,
-        "within_target": app_s / bare_s <= 1.5,
-    }, indent=2))
+    print(
+        json.dumps(
+            {
+                "bare_window_s": round(bare_s, 3),
+                "exchange_desk_s": round(app_s, 3),
+                "ratio": round(app_s / bare_s, 2),
+                "target_ratio": 1.5,
+                "within_target": app_s / bare_s <= 1.5,
+            },
+            indent=2,
+        )
+    )
     return 0
 
 

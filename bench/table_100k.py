@@ -30,8 +30,20 @@ def _database(scale: int) -> Path:
     path = OUT / f"scale-{scale}.sqlite"
     if not path.exists():
         print(f"making {path.name} (demo --scale {scale}) …", file=sys.stderr)
-        subprocess.run([sys.executable, "-m", "exchange_desk", "--db", str(path), "demo",
-                        "--scale", str(scale)], check=True, stdout=subprocess.DEVNULL)
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "exchange_desk",
+                "--db",
+                str(path),
+                "demo",
+                "--scale",
+                str(scale),
+            ],
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
     return path
 
 

@@ -197,7 +197,9 @@ def test_no_command_opens_the_window_with_db_and_lang(
 ) -> None:
     calls: list[dict[str, Any]] = []
 
-    def fake_run_gui(database_location: str | None = None, language: str | None = None) -> int:
+    def fake_run_gui(
+        database_location: str | None = None, language: str | None = None, **_options: Any
+    ) -> int:
         calls.append({"database_location": database_location, "language": language})
         return 0
 

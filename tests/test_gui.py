@@ -1,67 +1,106 @@
-"""The main window and the start-up of the GUI (offscreen, through pytest-qt)."""
+"""The main window and the start-up of the GUI (offscreen, through pytest-qt).
+
+Edit dialogs are not opened here (tests/test_dialogs.py has them): editing goes through
+`MainWindow._save`, which is what a dialog calls, and through the undo stack.
+"""
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import shutil
 import sqlite3
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QAbstractItemModel, QModelIndex, Qt
+from PySide6.QtCore import QEvent, QModelIndex, QSettings, Qt, QThreadPool, QTimer
+from PySide6.QtGui import QImage
 from PySide6.QtTest import QAbstractItemModelTester
-from PySide6.QtWidgets import QApplication, QLabel, QMessageBox, QTableView
+from PySide6.QtWidgets import QApplication, QLabel, QMessageBox
 
-from exchange_desk import __version__
+import exchange_desk.ui.app as app_module
+import exchange_desk.ui.record_tab as record_tab_module
+from exchange_desk.domain.dates import PartialDate
+from exchange_desk.domain.enums import Direction, PartnershipTier
+from exchange_desk.domain.records import City, Delegation, Partnership
 from exchange_desk.i18n.catalog import _, active_language, set_language
-from exchange_desk.services.records import ListQuery, list_records
+from exchange_desk.services.database import is_empty
+from exchange_desk.services.records import (
+    ListQuery,
+    create,
+    get_record,
+    list_records,
+    tier_history,
+)
+from exchange_desk.services.tables import load_table
 from exchange_desk.storage.database import Database
-from exchange_desk.ui.app import SORT_ROLE, TABS, MainWindow, RecordTableModel, run_gui
+from exchange_desk.ui.app import make_application, run_gui
+from exchange_desk.ui.formatting import show
+from exchange_desk.ui.main_window import TABS, MainWindow
+from exchange_desk.ui.record_tab import RecordTab
+from exchange_desk.ui.table_model import ID_ROLE
 
-# Which kind of record each tab lists (the partner cities tab lists the partnerships).
-KIND_OF_TAB = {
-    "partner_cities": "partnerships",
-    "delegations": "delegations",
-    "events": "events",
-    "awards": "awards",
-    "agreements": "agreements",
-    "organizations": "organizations",
-    "conferences": "conferences",
-}
-TITLES = {
-    "partner_cities": "Partner cities",
-    "delegations": "Delegations",
-    "events": "Cultural events",
-    "awards": "Awards",
-    "agreements": "Agreements",
-    "organizations": "Organizations",
-    "conferences": "Conferences",
+TAB_KEYS = [key for key, _title, _name in TABS]
+TITLES = [
+    "Partner cities",
+    "Delegations",
+    "Cultural events",
+    "Awards",
+    "Agreements",
+    "Organizations",
+    "Conferences",
+]
+# Records in the demo database, by tab.
+DEMO_COUNTS = {
+    "partner_cities": 70,
+    "delegations": 83,
+    "events": 4,
+    "awards": 2,
+    "agreements": 2,
+    "organizations": 13,
+    "conferences": 2,
 }
 # The offscreen platform plugin says this whenever a window is shown; it is not ours.
 OFFSCREEN_NOISE = pytest.mark.qt_log_ignore(r"This plugin does not support propagateSizeHints")
+Yes = QMessageBox.StandardButton.Yes
+Cancel = QMessageBox.StandardButton.Cancel
 
 
-def app() -> QApplication:
-    instance = QApplication.instance()
-    assert isinstance(instance, QApplication)
-    return instance
+# --- fixtures and helpers ----------------------------------------------------------------
 
 
-@pytest.fixture
-def left_to_right(qapp: QApplication) -> Iterator[None]:
-    """Whatever a test does to the application's direction, the next one starts LTR."""
+@pytest.fixture(autouse=True)
+def _no_work_left_behind(qapp: QApplication) -> Iterator[None]:
+    """Background loads finish within their test, never in the next one; and every test
+    starts and ends left to right."""
     qapp.setLayoutDirection(Qt.LayoutDirection.LeftToRight)
     yield
+    assert QThreadPool.globalInstance().waitForDone(30_000)
+    qapp.processEvents()
     qapp.setLayoutDirection(Qt.LayoutDirection.LeftToRight)
 
 
 @pytest.fixture
-def window(qtbot: Any, demo_db: Database, left_to_right: None) -> MainWindow:
-    main_window = MainWindow(demo_db)
+def settings(tmp_path: Path) -> QSettings:
+    """Settings of this test alone (what one window saves, the next one reads)."""
+    return QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+
+
+@pytest.fixture
+def window(qtbot: Any, demo_db: Database, settings: QSettings) -> MainWindow:
+    main_window = MainWindow(demo_db, settings)
     qtbot.addWidget(main_window)
+    wait_loaded(qtbot, main_window.current_tab())
     return main_window
+
+
+@pytest.fixture
+def small_pages(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tabs show a first page of 10 records and load the rest in the background."""
+    monkeypatch.setattr(record_tab_module, "FIRST_PAGE", 10)
 
 
 @pytest.fixture
@@ -71,45 +110,38 @@ def demo_path(demo_file: Path, tmp_path: Path) -> Path:
     return copy
 
 
-def tab_index(tab: str) -> int:
-    return [name for name, _title in TABS].index(tab)
+def settle(qtbot: Any, *tabs: RecordTab, timeout: int = 15_000) -> None:
+    """Wait until no load runs in the background and its result has been shown."""
+    pool = QThreadPool.globalInstance()
+    qtbot.waitUntil(lambda: pool.activeThreadCount() == 0, timeout=timeout)
+    QApplication.processEvents()
+    for tab in tabs:
+        qtbot.waitUntil(lambda tab=tab: tab.complete and not tab._loading, timeout=timeout)
 
 
-def view_of(window: MainWindow, tab: str) -> QTableView:
-    view = window.tabs.widget(tab_index(tab))
-    assert isinstance(view, QTableView)
-    return view
+def wait_loaded(qtbot: Any, tab: RecordTab) -> RecordTab:
+    settle(qtbot, tab)
+    return tab
 
 
-def model_of(window: MainWindow, tab: str) -> QAbstractItemModel:
-    return view_of(window, tab).model()
+def show_tab(qtbot: Any, window: MainWindow, key: str) -> RecordTab:
+    """Switch to a tab as a click on it does; returns it with its complete table."""
+    window.tabs.setCurrentIndex(TAB_KEYS.index(key))
+    tab = window.current_tab()
+    assert tab is window.tab(key)
+    return wait_loaded(qtbot, tab)
 
 
-def cells(model: QAbstractItemModel) -> list[list[str]]:
-    return [
-        [model.data(model.index(row, column)) for column in range(model.columnCount())]
-        for row in range(model.rowCount())
+def column(tab: RecordTab, header: str) -> int:
+    headers = [
+        tab.model.headerData(c, Qt.Orientation.Horizontal) for c in range(tab.model.columnCount())
     ]
+    return headers.index(header)
 
 
-def headers(model: QAbstractItemModel) -> list[str]:
-    return [
-        model.headerData(column, Qt.Orientation.Horizontal) for column in range(model.columnCount())
-    ]
-
-
-def column_of(model: QAbstractItemModel, header: str) -> int:
-    return headers(model).index(header)
-
-
-def rows_for(database: Database, tab: str) -> list[tuple[Any, Any]]:
-    """A tab's rows built straight from `list_records`: (listed record, its city or None)."""
-    kind = KIND_OF_TAB[tab]
-    listed = list_records(database, kind).rows
-    if tab != "partner_cities":
-        return [(row, None) for row in listed]
-    cities = {row.record.id: row.record for row in list_records(database, "cities").rows}
-    return [(row, cities[row.record.city_id]) for row in listed]
+def cells(tab: RecordTab, col: int) -> list[str]:
+    model = tab.model
+    return [model.data(model.index(row, col)) for row in range(model.rowCount())]
 
 
 def status_texts(window: MainWindow) -> str:
@@ -117,209 +149,750 @@ def status_texts(window: MainWindow) -> str:
     return "\n".join([bar.currentMessage(), *(label.text() for label in bar.findChildren(QLabel))])
 
 
-# --- the main window -------------------------------------------------------------------
+def detail_texts(tab: RecordTab) -> list[str]:
+    page = tab.detail.widget()
+    assert page is not None
+    return [label.text() for label in page.findChildren(QLabel)]
 
 
-def test_tabs_carry_titles_and_record_counts(window: MainWindow, demo_db: Database) -> None:
-    assert window.tabs.count() == 7
-    assert [name for name, _title in TABS] == list(TITLES)
-    for index, (tab, _title) in enumerate(TABS):
-        total = list_records(demo_db, KIND_OF_TAB[tab]).total
-        assert window.tabs.tabText(index) == f"{TITLES[tab]} ({total})"
-    # 25 sister cities and 45 friendly cooperative cities.
-    assert window.tabs.tabText(0) == "Partner cities (70)"
-    assert window.tabs.tabText(1) == "Delegations (83)"
+def choose(tab: RecordTab, facet: str, value: Any) -> None:
+    """Pick `value` in a filter's drop-down as the user does."""
+    combo = tab.filters[facet]
+    index = next(i for i in range(combo.count()) if combo.itemData(i) == value)
+    combo.setCurrentIndex(index)
 
 
-def test_each_tab_shows_every_record_of_its_kind(window: MainWindow, demo_db: Database) -> None:
-    for tab, _title in TABS:
-        model = model_of(window, tab)
-        assert model.rowCount() == list_records(demo_db, KIND_OF_TAB[tab]).total, tab
-        assert model.columnCount() >= 4, tab
-        assert headers(model)[-1] == "Sample", tab
+def partnership_of(database: Database, city: str) -> int:
+    for row in list_records(database, "partnerships").rows:
+        if row.labels["city_id"].en == city:
+            return int(row.record.id)
+    raise LookupError(city)
 
 
-def test_status_bar_names_the_database_file(window: MainWindow, demo_db: Database) -> None:
-    assert demo_db.path is not None
+def kfar_saba_delegations(database: Database) -> list[int]:
+    city_id = get_record(database, "partnerships", partnership_of(database, "Kfar Saba")).city_id
+    query = ListQuery(filters={"city_id": city_id})
+    return [row.record.id for row in list_records(database, "delegations", query).rows]
+
+
+class Questions:
+    """What QMessageBox.question was asked (its texts), and the answer it gives."""
+
+    def __init__(self) -> None:
+        self.asked: list[str] = []
+        self.answer = Yes
+
+    def __call__(self, _parent: Any, _title: str, text: str, *_args: Any) -> Any:
+        self.asked.append(text)
+        return self.answer
+
+
+@pytest.fixture
+def questions(monkeypatch: pytest.MonkeyPatch) -> Questions:
+    """QMessageBox.question records its text and answers Yes (or `questions.answer`)."""
+    asked = Questions()
+    monkeypatch.setattr(QMessageBox, "question", asked)
+    return asked
+
+
+@pytest.fixture
+def warnings(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """QMessageBox.warning records its title and text instead of showing a dialog."""
+    shown: list[str] = []
+
+    def warning(_parent: Any, title: str, text: str, *_args: Any) -> Any:
+        shown.append(f"{title}\n{text}")
+        return Cancel
+
+    monkeypatch.setattr(QMessageBox, "warning", warning)
+    return shown
+
+
+# --- 1. the models pass Qt's model tester -------------------------------------------------
+
+
+@pytest.mark.usefixtures("small_pages")
+@pytest.mark.parametrize("key", TAB_KEYS)
+def test_every_tab_model_passes_the_model_tester(
+    qtbot: Any, demo_db: Database, settings: QSettings, key: str
+) -> None:
+    window = MainWindow(demo_db, settings, remember=False)
+    qtbot.addWidget(window)
+    tab = window.tab(key)
+    fatal = QAbstractItemModelTester.FailureReportingMode.Fatal
+    tester = QAbstractItemModelTester(tab.model, fatal)
+    model = tab.model
+    # The first page, then (once the tab is shown) the complete table, under the tester.
+    window.tabs.setCurrentIndex(TAB_KEYS.index(key))
+    wait_loaded(qtbot, tab)
+    total = DEMO_COUNTS[key]
+    assert model.rowCount() == total == len(model.table)
+    assert model.columnCount() == len(model.table.columns) >= 3
+    assert model.rowCount(model.index(0, 0)) == 0  # a table: nothing below a cell
+    assert model.data(QModelIndex()) is None
+    assert {model.data(model.index(r, 0), ID_ROLE) for r in range(total)} == set(model.table.ids)
+
+    tab.search_box.setText("a")
+    tab.search_box.setText("an")  # narrows among the rows shown
+    assert model.rowCount() <= total
+    tab.search_box.setText("an\u00a0no such thing")
+    assert model.rowCount() == 0
+    tab.search_box.clear()
+    assert model.rowCount() == total
+
+    combo = next(iter(tab.filters.values()))
+    combo.setCurrentIndex(combo.count() - 1)
+    assert model.rowCount() <= total
+    for col in range(model.columnCount()):
+        for order in (Qt.SortOrder.AscendingOrder, Qt.SortOrder.DescendingOrder):
+            tab.view.sortByColumn(col, order)
+    combo.setCurrentIndex(0)
+    assert model.rowCount() == total
+    tab.view.selectRow(0)
+    tab.reload()  # the table again, sorted, with the selection kept
+    wait_loaded(qtbot, tab)
+    assert model.rowCount() == total
+    assert tab.current_id() is not None
+    del tester
+
+
+# --- 2. tabs and status bar -----------------------------------------------------------------
+
+
+def test_tab_titles_and_status_bar(qtbot: Any, window: MainWindow, demo_db: Database) -> None:
+    assert [window.tabs.tabText(i) for i in range(window.tabs.count())] == TITLES
+    assert window.windowTitle() == "Exchange Desk"
+    assert window.tabs.currentIndex() == 0
+    assert window.current_tab() is window.tab("cities") is window.tab("partner_cities")
+    cities = window.tab("cities")
+    assert cities.model.table.kind == "partnerships"
+    assert cities.model.rowCount() == 70
+    assert cities.count_label.text() == "70"
     texts = status_texts(window)
-    assert str(demo_db.path) in texts
+    assert "70 records" in texts
+    assert "SQLite:" in texts
     assert demo_db.describe() in texts
+    assert demo_db.describe().endswith("demo-copy.sqlite")
+
+    show_tab(qtbot, window, "delegations")
+    assert "83 records" in status_texts(window)
+    for key in TAB_KEYS:
+        tab = show_tab(qtbot, window, key)
+        assert tab.model.rowCount() == DEMO_COUNTS[key], key
+        assert tab.model.table.tab == key
+    assert window.tabs.currentIndex() == TAB_KEYS.index("conferences")
 
 
-def test_window_title(window: MainWindow) -> None:
-    assert window.windowTitle().startswith("Exchange Desk")
-    assert __version__ in status_texts(window) or __version__ in window.windowTitle()
-
-
-def test_delegations_tab_shows_real_values(window: MainWindow, demo_db: Database) -> None:
-    model = model_of(window, "delegations")
-    assert model.rowCount() > 0
-    assert headers(model) == ["Start", "Direction", "Partner city", "Members", "Purpose", "Sample"]
-    shown = cells(model)
-    assert "Kfar Saba" in {cell for row in shown for cell in row}
-    assert {"outgoing", "incoming"} <= {row[1] for row in shown}
-    assert all(row[0] for row in shown)  # every delegation has a start date
-    assert all(row[-1] in ("", "sample") for row in shown)
-    # The first row is the service's first delegation, cell by cell.
-    first = list_records(demo_db, "delegations", ListQuery(limit=1)).rows[0]
-    assert shown[0][2] == first.labels["city_id"].best()
-    assert shown[0][3] == str(first.record.members)
-    assert shown[0][4] == first.record.purpose
-    assert str(first.record.start_date.year) in shown[0][0]
-
-
-def test_partner_cities_tab(window: MainWindow) -> None:
-    model = model_of(window, "partner_cities")
-    assert headers(model)[:3] == ["Partner city", "Country", "Tier"]
-    rows = {row[0]: row for row in cells(model)}
-    assert len(rows) == 70
-    kfar_saba = rows["Kfar Saba"]
-    assert kfar_saba[1] == "Israel"
-    assert kfar_saba[2] == "sister city"
-    assert "2009" in kfar_saba[3]
-    assert kfar_saba[-1] == ""  # a fact, not a sample record
-    tiers = [row[2] for row in rows.values()]
+def test_the_partner_cities_tab_lists_the_partnerships(window: MainWindow) -> None:
+    tab = window.tab("cities")
+    names = cells(tab, column(tab, "Partner city"))
+    tiers = cells(tab, column(tab, "Tier"))
+    assert len(names) == len(set(names)) == 70
     assert tiers.count("sister city") == 25
     assert tiers.count("friendly cooperative city") == 45
-    assert "Jinan" not in rows  # the home city is nobody's partner
+    assert "Jinan" not in names  # the home city is nobody's partner
+    row = names.index("Kfar Saba")
+    assert cells(tab, column(tab, "Country"))[row] == "Israel"
+    assert tiers[row] == "sister city"
+    assert cells(tab, column(tab, "Since"))[row] == "2009"
+    # Invented records never pass for facts: italic, grey and said so; Kfar Saba is real.
+    model = tab.model
+    italic = model.data(model.index(row, 0), Qt.ItemDataRole.FontRole)
+    assert italic is None
+    assert model.data(model.index(row, 0), Qt.ItemDataRole.ToolTipRole) is None
+    sample = next(r for r in range(model.rowCount()) if model.is_sample(r))
+    assert model.data(model.index(sample, 0), Qt.ItemDataRole.FontRole).italic()
+    assert model.data(model.index(sample, 0), Qt.ItemDataRole.ForegroundRole) is not None
+    assert "Sample record" in model.data(model.index(sample, 0), Qt.ItemDataRole.ToolTipRole)
 
 
-def test_sample_records_are_marked(window: MainWindow) -> None:
-    model = model_of(window, "partner_cities")
-    sample_column = model.columnCount() - 1
-    for row in range(model.rowCount()):
-        is_sample = model.data(model.index(row, sample_column)) == "sample"
-        font = model.data(model.index(row, 0), Qt.ItemDataRole.FontRole)
-        assert (font is not None and font.italic()) == is_sample, row
+@pytest.mark.usefixtures("small_pages")
+def test_a_first_page_then_the_complete_table(
+    qtbot: Any, demo_db: Database, settings: QSettings
+) -> None:
+    window = MainWindow(demo_db, settings)
+    qtbot.addWidget(window)
+    delegations = window.tab("delegations")  # built, not shown: only the first page
+    assert delegations.model.rowCount() == 10
+    assert not delegations.complete
+    with qtbot.waitSignal(delegations.loaded, timeout=15_000):
+        window.tabs.setCurrentIndex(1)
+    assert delegations.complete
+    assert delegations.model.rowCount() == 83
+    assert delegations.count_label.text() == "83"
+    assert "83 records" in status_texts(window)
+    wait_loaded(qtbot, window.tab("cities"))
 
 
-def test_awards_and_conferences_tabs(window: MainWindow) -> None:
-    awards = cells(model_of(window, "awards"))
-    assert len(awards) == 2
-    assert {row[2] for row in awards} == {
-        "China International Friendship Cities Conference 2018",
-        "20th Sino-Japan-South Korea Friendship City Exchange Conference",
-    }
-    conferences = model_of(window, "conferences")
-    host = column_of(conferences, "Host city")
-    assert "Wuhan" in {row[host] for row in cells(conferences)}
+# --- 3. search and filters ------------------------------------------------------------------
 
 
-def test_sorting_a_column(window: MainWindow) -> None:
-    view = view_of(window, "delegations")
-    model = view.model()
-    members = column_of(model, "Members")
-    view.sortByColumn(members, Qt.SortOrder.DescendingOrder)
-    shown = [int(row[members]) for row in cells(model)]
+@pytest.mark.parametrize("needle", ["kfar", "KFAR", "כפר", "克法"])
+def test_search_finds_kfar_saba_in_any_language(window: MainWindow, needle: str) -> None:
+    tab = window.tab("cities")
+    tab.search_box.setText(needle)
+    assert cells(tab, 0) == ["Kfar Saba"]
+    assert tab.count_label.text() == "1 of 70"
+    assert "1 of 70 records shown" in status_texts(window)
+    tab.search_box.clear()
+    assert tab.model.rowCount() == 70
+    assert tab.count_label.text() == "70"
+
+
+def test_search_and_filters_on_delegations(qtbot: Any, window: MainWindow) -> None:
+    tab = show_tab(qtbot, window, "delegations")
+    city = column(tab, "Partner city")
+    direction = column(tab, "Direction")
+    tab.search_box.setText("kfar")
+    assert cells(tab, city) == ["Kfar Saba"] * 22
+    assert tab.count_label.text() == "22 of 83"
+    tab.search_box.setText("")
+    assert tab.model.rowCount() == 83
+    assert tab.count_label.text() == "83"
+
+    choose(tab, "direction", Direction.OUTGOING)
+    assert set(cells(tab, direction)) == {"outgoing"}
+    assert tab.model.rowCount() == 41
+    assert tab.count_label.text() == "41 of 83"
+    tab.search_box.setText("kfar")  # the search and the filter together
+    assert tab.model.rowCount() == 11
+    assert set(cells(tab, city)) == {"Kfar Saba"}
+    assert set(cells(tab, direction)) == {"outgoing"}
+    assert tab.count_label.text() == "11 of 83"
+    assert "11 of 83 records shown" in status_texts(window)
+    choose(tab, "direction", Direction.INCOMING)
+    assert tab.model.rowCount() == 11
+    assert set(cells(tab, direction)) == {"incoming"}
+    choose(tab, "direction", None)  # "Both directions"
+    assert tab.model.rowCount() == 22
+    tab.search_box.clear()
+    assert tab.model.rowCount() == 83
+
+
+def test_tier_filter_on_partner_cities(window: MainWindow) -> None:
+    tab = window.tab("cities")
+    combo = tab.filters["tier"]
+    assert combo.itemText(0) == "Both tiers"
+    assert combo.itemData(0) is None
+    choose(tab, "tier", PartnershipTier.SISTER_CITY)
+    assert tab.model.rowCount() == 25
+    assert set(cells(tab, column(tab, "Tier"))) == {"sister city"}
+    assert tab.count_label.text() == "25 of 70"
+    tab.search_box.setText("kfar")
+    assert cells(tab, 0) == ["Kfar Saba"]
+    choose(tab, "tier", PartnershipTier.FRIENDLY_COOPERATIVE_CITY)
+    assert tab.model.rowCount() == 0
+    assert tab.count_label.text() == "0 of 70"
+    tab.search_box.clear()
+    assert tab.model.rowCount() == 45
+
+
+# --- 4. sorting -----------------------------------------------------------------------------
+
+
+def test_sorting_by_a_column(qtbot: Any, window: MainWindow, demo_db: Database) -> None:
+    tab = show_tab(qtbot, window, "delegations")
+    members = column(tab, "Members")
+    tab.view.sortByColumn(members, Qt.SortOrder.DescendingOrder)
+    shown = [int(text) for text in cells(tab, members)]
     assert shown == sorted(shown, reverse=True)
-    start = column_of(model, "Start")
-    view.sortByColumn(start, Qt.SortOrder.AscendingOrder)
-    keys = [model.data(model.index(r, start), SORT_ROLE) for r in range(model.rowCount())]
-    assert keys == sorted(keys)
-    assert keys[0].startswith("2009")
+    table = load_table(demo_db, "delegations")
+    everyone = table.data[table.column_index("members")]
+    assert shown[0] == max(everyone)
+    assert shown[-1] == min(everyone)
+    tab.view.sortByColumn(members, Qt.SortOrder.AscendingOrder)
+    assert [int(text) for text in cells(tab, members)] == sorted(shown)
+    start = column(tab, "Start")
+    starts = dict(zip(table.ids, table.data[table.column_index("start_date")], strict=True))
+    for order in (Qt.SortOrder.DescendingOrder, Qt.SortOrder.AscendingOrder):
+        tab.view.sortByColumn(start, order)
+        shown_dates = [starts[tab.model.record_id(r)] for r in range(83)]  # ISO dates
+        expected = sorted(starts.values(), reverse=order == Qt.SortOrder.DescendingOrder)
+        assert shown_dates == expected
+    assert cells(tab, start)[0] == "Jan 11, 2009"  # the oldest first
+
+    cities = show_tab(qtbot, window, "partner_cities")
+    cities.view.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+    names = cells(cities, 0)
+    assert names == sorted(names, key=str.casefold)
+    cities.view.sortByColumn(0, Qt.SortOrder.DescendingOrder)
+    assert cells(cities, 0) == list(reversed(names))
 
 
-def test_window_on_an_empty_database(qtbot: Any, sqlite_db: Database) -> None:
-    empty = MainWindow(sqlite_db)
-    qtbot.addWidget(empty)
-    for index, (tab, _title) in enumerate(TABS):
-        assert empty.tabs.tabText(index) == f"{TITLES[tab]} (0)"
-        assert model_of(empty, tab).rowCount() == 0
+def test_empty_values_sort_last_either_way(qtbot: Any, window: MainWindow) -> None:
+    tab = show_tab(qtbot, window, "conferences")
+    for header in ("Host city", "Attendance", "Countries"):
+        col = column(tab, header)
+        for order in (Qt.SortOrder.AscendingOrder, Qt.SortOrder.DescendingOrder):
+            tab.view.sortByColumn(col, order)
+            shown = cells(tab, col)
+            assert shown[0] != "", (header, order)
+            assert shown[-1] == "", (header, order)
+    host = cells(tab, column(tab, "Host city"))
+    assert "Wuhan" in host
+
+
+def test_the_selection_survives_sorting(window: MainWindow, demo_db: Database) -> None:
+    tab = window.tab("cities")
+    kfar_saba = partnership_of(demo_db, "Kfar Saba")
+    assert tab.select_record(kfar_saba)
+    for col in range(tab.model.columnCount()):
+        for order in (Qt.SortOrder.DescendingOrder, Qt.SortOrder.AscendingOrder):
+            tab.view.sortByColumn(col, order)
+            assert tab.current_id() == kfar_saba, (col, order)
+            [selected] = tab.view.selectionModel().selectedRows()
+            assert selected.row() == tab.model.row_of(kfar_saba)
+            assert selected.data() == "Kfar Saba"
+    assert tab.detail.detail is not None
+    assert tab.detail.detail.id == kfar_saba
+
+
+# --- 5. the detail pane ---------------------------------------------------------------------
+
+
+@pytest.mark.usefixtures("small_pages")
+def test_detail_of_kfar_saba_and_its_links(
+    qtbot: Any, demo_db: Database, settings: QSettings
+) -> None:
+    window = MainWindow(demo_db, settings)
+    qtbot.addWidget(window)
+    tab = wait_loaded(qtbot, window.tab("cities"))
+    kfar_saba = partnership_of(demo_db, "Kfar Saba")
+    assert tab.detail.detail is None
+    assert tab.select_record(kfar_saba)
+    detail = tab.detail.detail
+    assert detail is not None
+    assert detail.title.best() == "Kfar Saba"
+    facts = dict(detail.facts)
+    assert facts["Tier"] == PartnershipTier.SISTER_CITY
+    assert show(facts["Tier"]) == "sister city"
+    assert facts["Since"] == PartialDate(2009)
+    texts = detail_texts(tab)
+    assert "Kfar Saba" in texts
+    assert {"Tier:", "sister city", "Since:", "2009"} <= set(texts)
+    groups = dict(detail.groups)
+    delegations = [item for item in groups["Timeline"] if item.kind == "delegations"]
+    assert sorted(item.id for item in delegations) == sorted(kfar_saba_delegations(demo_db))
+    assert len(delegations) == 22
+    assert any("<b>Timeline</b>" in text for text in texts)
+    assert any(f'href="delegations:{delegations[-1].id}"' in text for text in texts)
+
+    # A link: to the delegations tab (not loaded yet: only its first page is there), even
+    # past a search that hides the delegation.
+    target = delegations[-1].id
+    window.tab("delegations").search_box.setText("no such delegation")
+    assert not window.tab("delegations").complete
+    tab.detail._follow(f"delegations:{target}")
+    delegations_tab = wait_loaded(qtbot, window.tab("delegations"))
+    assert window.current_tab() is delegations_tab
+    assert window.tabs.currentIndex() == 1
+    assert delegations_tab.model.rowCount() == 83
+    assert delegations_tab.current_id() == target
+    assert delegations_tab.detail.detail is not None
+    assert delegations_tab.detail.detail.id == target
+
+    # And back to the partner city, through the delegation's city.
+    city_id = get_record(demo_db, "partnerships", kfar_saba).city_id
+    assert any(f'href="cities:{city_id}"' in text for text in detail_texts(delegations_tab))
+    delegations_tab.detail._follow(f"cities:{city_id}")
+    assert window.current_tab() is tab
+    assert tab.current_id() == kfar_saba
+
+
+# --- 6. editing, undo and redo -------------------------------------------------------------
+
+
+def test_create_undo_redo(
+    qtbot: Any, window: MainWindow, demo_db: Database, warnings: list[str]
+) -> None:
+    tab = window.tab("cities")
+    city = window._save(City(name_en="Testville", name_zh="测试城", country="DE"))
+    settle(qtbot, tab)  # (see test_an_older_load_never_overwrites_a_newer_one)
+    partnership = window._save(
+        Partnership(
+            city_id=city.id, tier=PartnershipTier.SISTER_CITY, established=PartialDate(2020)
+        )
+    )
+    assert city.id is not None
+    assert partnership.id is not None
+    settle(qtbot, tab)
+    assert tab.model.rowCount() == 71
+    row = tab.model.row_of(partnership.id)
+    assert row is not None
+    assert tab.model.data(tab.model.index(row, 0)) == "Testville"
+    assert tab.current_id() == partnership.id  # what was saved is selected
+    assert window.undo_stack.count() == 2
+    assert window.act_undo.isEnabled()
+    assert not window.act_redo.isEnabled()
+
+    window.undo()
+    settle(qtbot, tab)
+    window.undo()
+    settle(qtbot, tab)
+    assert tab.model.rowCount() == 70
+    assert tab.model.row_of(partnership.id) is None
+    assert list_records(demo_db, "cities", ListQuery(search="Testville")).total == 0
+    assert window.act_redo.isEnabled()
+    assert not window.act_undo.isEnabled()
+
+    window.redo()
+    settle(qtbot, tab)
+    window.redo()
+    settle(qtbot, tab)
+    assert get_record(demo_db, "cities", city.id) == city
+    assert get_record(demo_db, "partnerships", partnership.id) == partnership
+    assert tab.model.rowCount() == 71
+    assert tab.model.row_of(partnership.id) is not None
+    assert window.undo_stack.index() == 2
+    assert warnings == []
+
+
+def test_update_undo_redo(qtbot: Any, window: MainWindow, demo_db: Database) -> None:
+    tab = show_tab(qtbot, window, "delegations")
+    delegation_id = kfar_saba_delegations(demo_db)[0]
+    before = get_record(demo_db, "delegations", delegation_id)
+    assert tab.select_record(delegation_id)
+    window._save(dataclasses.replace(before, purpose="Twin schools week"))
+    settle(qtbot, tab)
+    assert get_record(demo_db, "delegations", delegation_id).purpose == "Twin schools week"
+    purpose = column(tab, "Purpose")
+    assert tab.current_id() == delegation_id
+    assert cells(tab, purpose)[tab.model.row_of(delegation_id)] == "Twin schools week"
+
+    window.undo()
+    settle(qtbot, tab)
+    assert get_record(demo_db, "delegations", delegation_id) == before
+    assert cells(tab, purpose)[tab.model.row_of(delegation_id)] == before.purpose
+    window.redo()
+    settle(qtbot, tab)
+    assert get_record(demo_db, "delegations", delegation_id).purpose == "Twin schools week"
+
+
+def test_delete_undo_redo(
+    qtbot: Any, window: MainWindow, demo_db: Database, questions: Questions
+) -> None:
+    tab = window.tab("cities")
+    kfar_saba = partnership_of(demo_db, "Kfar Saba")
+    record = get_record(demo_db, "partnerships", kfar_saba)
+    history = tier_history(demo_db, kfar_saba)
+    assert history
+    assert tab.select_record(kfar_saba)
+    window.delete_current()
+    [text] = questions.asked
+    assert text.startswith("<p>Delete the partnership")
+    settle(qtbot, tab)
+    assert list_records(demo_db, "partnerships", ListQuery(filters={"id": kfar_saba})).total == 0
+    assert tier_history(demo_db, kfar_saba) == []
+    assert tab.model.rowCount() == 69
+    assert tab.model.row_of(kfar_saba) is None
+    assert "Ctrl+Z" in window.statusBar().currentMessage()
+
+    window.undo()
+    settle(qtbot, tab)
+    assert get_record(demo_db, "partnerships", kfar_saba) == record
+    assert tier_history(demo_db, kfar_saba) == history
+    assert tab.model.rowCount() == 70
+    assert tab.current_id() == kfar_saba
+
+    window.redo()
+    settle(qtbot, tab)
+    assert tab.model.rowCount() == 69
+    assert list_records(demo_db, "partnerships", ListQuery(filters={"id": kfar_saba})).total == 0
+    window.undo()
+    settle(qtbot, tab)
+    assert get_record(demo_db, "partnerships", kfar_saba) == record
+
+
+def test_delete_with_dependents_asks_first(
+    qtbot: Any, window: MainWindow, demo_db: Database, questions: Questions
+) -> None:
+    tab = show_tab(qtbot, window, "organizations")
+    [school] = list_records(
+        demo_db, "organizations", ListQuery(search="Jinan Yuying Middle School")
+    ).rows
+    school_id = school.record.id
+    listing = [
+        row.record.id
+        for row in list_records(demo_db, "delegations").rows
+        if school_id in row.record.organization_ids
+    ]
+    assert listing
+    assert tab.select_record(school_id)
+
+    questions.answer = Cancel
+    window.delete_current()
+    [text] = questions.asked
+    assert "Other records depend on the organization" in text
+    assert "Jinan Yuying Middle School" in text
+    assert f"{len(listing)} delegations list it" in text
+    assert "<li>" in text
+    assert get_record(demo_db, "organizations", school_id) == school.record
+    assert window.undo_stack.count() == 0
+    assert tab.model.rowCount() == 13
+
+    questions.answer = Yes
+    window.delete_current()
+    settle(qtbot, tab)
+    assert tab.model.rowCount() == 12
+    assert all(
+        school_id not in get_record(demo_db, "delegations", i).organization_ids for i in listing
+    )
+    window.undo()
+    settle(qtbot, tab)
+    assert get_record(demo_db, "organizations", school_id) == school.record
+    assert all(school_id in get_record(demo_db, "delegations", i).organization_ids for i in listing)
+    assert tab.model.rowCount() == 13
+
+
+# --- 7. a step that cannot be undone ------------------------------------------------------
+
+
+def test_a_failed_undo_is_reported_and_clears_the_history(
+    qtbot: Any, window: MainWindow, demo_db: Database, warnings: list[str]
+) -> None:
+    tab = window.tab("cities")
+    city = window._save(City(name_en="Newtown", country="GB"))
+    # Meanwhile, something comes to depend on it (another user, the command line).
+    create(demo_db, Delegation(direction=Direction.INCOMING, city_id=city.id, purpose="Visit"))
+    window.undo()
+    settle(qtbot, tab)
+    assert len(warnings) == 1
+    assert "could not be undone" in warnings[0]
+    assert "depend on it" in warnings[0]
+    assert window.undo_stack.count() == 0
+    assert not window.act_undo.isEnabled()
+    assert not window.act_redo.isEnabled()
+    assert get_record(demo_db, "cities", city.id) == city
+
+
+# --- 8. what the window remembers -----------------------------------------------------------
+
+
+def test_settings_are_remembered(qtbot: Any, demo_db: Database, settings: QSettings) -> None:
+    first = MainWindow(demo_db, settings)
+    qtbot.addWidget(first)
+    awards = show_tab(qtbot, first, "awards")
+    first.act_details.setChecked(False)
+    assert awards.detail.isHidden()
+    delegations = first.tab("delegations")
+    members = column(delegations, "Members")
+    delegations.view.sortByColumn(members, Qt.SortOrder.DescendingOrder)
+    first.resize(640, 480)  # within the offscreen screen (800 x 600)
+    first.save_settings()
+
+    again = MainWindow(demo_db, settings)
+    qtbot.addWidget(again)
+    assert again.tabs.currentIndex() == TAB_KEYS.index("awards")
+    assert again.current_tab().model.table.tab == "awards"
+    assert not again.act_details.isChecked()
+    assert again.current_tab().detail.isHidden()
+    assert (again.width(), again.height()) == (640, 480)
+    restored = again.tab("delegations")
+    assert restored.detail.isHidden()
+    header = restored.view.horizontalHeader()
+    assert header.sortIndicatorSection() == members
+    assert header.sortIndicatorOrder() == Qt.SortOrder.DescendingOrder
+    shown = [int(text) for text in cells(restored, members)]
+    assert shown == sorted(shown, reverse=True)
+    wait_loaded(qtbot, again.current_tab())
+
+    fresh = MainWindow(demo_db, settings, remember=False)
+    qtbot.addWidget(fresh)
+    assert fresh.tabs.currentIndex() == 0
+    assert fresh.act_details.isChecked()
+    assert not fresh.current_tab().detail.isHidden()
+    assert fresh.tab("delegations").view.horizontalHeader().sortIndicatorSection() == -1
+    fresh.tabs.setCurrentIndex(TAB_KEYS.index("agreements"))
+    wait_loaded(qtbot, fresh.current_tab())
+    fresh.close()  # saves nothing
+    settings.sync()
+    assert int(settings.value("main_window/tab")) == TAB_KEYS.index("awards")
+
+
+# --- 9. demo data ---------------------------------------------------------------------------
+
+
+def test_an_empty_database_is_offered_the_demo(
+    qtbot: Any, sqlite_db: Database, settings: QSettings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    window = MainWindow(sqlite_db, settings)
+    qtbot.addWidget(window)
+    loads: list[bool] = []
+    boxes: list[str] = []
+    monkeypatch.setattr(MainWindow, "load_demo", lambda self: loads.append(True))
+    click = ["Load demo data"]
+
+    def execute(box: QMessageBox) -> int:
+        boxes.append(box.text())
+        return 0
+
+    def clicked(box: QMessageBox) -> Any:
+        return next(button for button in box.buttons() if button.text() == click[0])
+
+    monkeypatch.setattr(QMessageBox, "exec", execute)
+    monkeypatch.setattr(QMessageBox, "clickedButton", clicked)
+    window.offer_demo_if_empty()
+    assert boxes == ["This database is empty."]
+    assert loads == [True]
+    click[0] = "Start empty"
+    window.offer_demo_if_empty()
+    assert len(boxes) == 2
+    assert loads == [True]
+
+
+def test_a_full_database_is_not_offered_the_demo(
+    window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    boxes: list[QMessageBox] = []
+    monkeypatch.setattr(QMessageBox, "exec", lambda box: boxes.append(box) or 0)
+    window.offer_demo_if_empty()
+    assert boxes == []
 
 
 @OFFSCREEN_NOISE
-def test_window_shows_offscreen(qtbot: Any, window: MainWindow) -> None:
-    window.show()
-    qtbot.waitExposed(window)
-    assert window.isVisible()
-    window.tabs.setCurrentIndex(1)
-    assert window.tabs.currentWidget() is view_of(window, "delegations")
+def test_loading_the_demo_data(qtbot: Any, sqlite_db: Database, settings: QSettings) -> None:
+    window = MainWindow(sqlite_db, settings)
+    qtbot.addWidget(window)
+    tab = wait_loaded(qtbot, window.current_tab())
+    assert tab.model.rowCount() == 0
+    assert "0 records" in status_texts(window)
+    window.load_demo()
+    qtbot.waitUntil(lambda: tab.complete and tab.model.rowCount() == 70, timeout=30_000)
+    settle(qtbot, tab)
+    assert not is_empty(sqlite_db)
+    assert tab.model.rowCount() == 70
+    assert "70 records" in status_texts(window)
+    assert window.undo_stack.count() == 0
+    assert not window._demo_progress.isVisible()
 
 
-# --- the table model -------------------------------------------------------------------
-
-
-@pytest.mark.parametrize("tab", list(KIND_OF_TAB))
-def test_record_table_model_passes_the_model_tester(
-    qtbot: Any, demo_db: Database, tab: str
+def test_replacing_data_with_the_demo_asks_first(
+    window: MainWindow, demo_db: Database, warnings: list[str]
 ) -> None:
-    rows = rows_for(demo_db, tab)
-    assert rows
-    model = RecordTableModel(tab, rows)
-    tester = QAbstractItemModelTester(model, QAbstractItemModelTester.FailureReportingMode.Fatal)
-    assert tester is not None
-    assert model.rowCount() == len(rows) == list_records(demo_db, KIND_OF_TAB[tab]).total
-    assert model.columnCount() == len(headers(model))
-    # A table: nothing below any cell.
-    assert model.rowCount(model.index(0, 0)) == 0
-    assert model.columnCount(model.index(0, 0)) == 0
-    assert model.data(QModelIndex()) is None
-    assert model.headerData(0, Qt.Orientation.Vertical) == "1"
-    assert all(isinstance(cell, str) for row in cells(model) for cell in row)
+    window._save(City(name_en="Keepme", country="FR"))
+    window.load_demo()  # answered Cancel
+    assert len(warnings) == 1
+    assert "replaces every record" in warnings[0]
+    assert list_records(demo_db, "cities", ListQuery(search="Keepme")).total == 1
 
 
-@pytest.mark.parametrize("tab", list(KIND_OF_TAB))
-def test_the_window_models_pass_the_model_tester(window: MainWindow, tab: str) -> None:
-    model = model_of(window, tab)
-    QAbstractItemModelTester(model, QAbstractItemModelTester.FailureReportingMode.Fatal)
-    view_of(window, tab).sortByColumn(1, Qt.SortOrder.DescendingOrder)
-    QAbstractItemModelTester(model, QAbstractItemModelTester.FailureReportingMode.Fatal)
+# --- 10. a picture of the window ----------------------------------------------------------
 
 
-def test_record_table_model_when_empty(qtbot: Any) -> None:
-    model = RecordTableModel("delegations", [])
-    QAbstractItemModelTester(model, QAbstractItemModelTester.FailureReportingMode.Fatal)
-    assert model.rowCount() == 0
-    assert model.columnCount() == 6
+@pytest.fixture
+def close_windows(qapp: QApplication) -> Iterator[None]:
+    """Windows made by run_gui are closed after the test (once their timers have run)."""
+    yield
+    qapp.processEvents()
+    for widget in qapp.topLevelWidgets():
+        if isinstance(widget, MainWindow):
+            widget.close()
+            widget.deleteLater()
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
 
 
-# --- languages and right to left -------------------------------------------------------
+@pytest.fixture
+def real_event_loop(qtbot: Any, qapp: QApplication) -> Iterator[None]:
+    """For a test that runs QApplication.exec() until quit(): quit() leaves a Quit event
+    behind which, handled with no exec() running, would make every later event loop
+    (qtbot.wait, waitUntil, waitSignal) return at once. One more short exec() ends it."""
+    yield
+    stop = QTimer()
+    stop.setSingleShot(True)
+    stop.timeout.connect(qapp.quit)
+    stop.start(0)
+    qapp.exec()
+    stop.stop()
+    fired: list[int] = []
+    QTimer.singleShot(10, lambda: fired.append(1))
+    qtbot.waitUntil(lambda: fired == [1], timeout=2000)  # the event loop works again
 
 
-def test_hebrew_window_is_right_to_left(qtbot: Any, demo_db: Database) -> None:
-    set_language("he")
-    app().setLayoutDirection(Qt.LayoutDirection.RightToLeft)
-    try:
-        hebrew = MainWindow(demo_db)
-        qtbot.addWidget(hebrew)
-        assert hebrew.layoutDirection() == Qt.LayoutDirection.RightToLeft
-        assert view_of(hebrew, "delegations").layoutDirection() == Qt.LayoutDirection.RightToLeft
-        assert hebrew.tabs.tabText(0) == f"{_('Partner cities')} (70)"
-        partner_cities = {row[0] for row in cells(model_of(hebrew, "partner_cities"))}
-        assert "כפר סבא" in partner_cities
-        assert "Kfar Saba" not in partner_cities
-        model = model_of(hebrew, "delegations")
-        where = {row[2] for row in cells(model)}
-        assert "כפר סבא" in where
-        assert headers(model)[0] == _("Start")
-    finally:
-        app().setLayoutDirection(Qt.LayoutDirection.LeftToRight)
-    assert app().layoutDirection() == Qt.LayoutDirection.LeftToRight
-
-
-def test_chinese_window_shows_chinese_names(qtbot: Any, demo_db: Database) -> None:
-    set_language("zh_CN")
-    chinese = MainWindow(demo_db)
-    qtbot.addWidget(chinese)
-    assert chinese.layoutDirection() == Qt.LayoutDirection.LeftToRight
-    names = {row[0] for row in cells(model_of(chinese, "partner_cities"))}
-    assert "克法尔萨巴" in names
-
-
-@pytest.mark.parametrize("language", ["he", "zh_CN"])
-def test_every_column_header_is_translated(qtbot: Any, demo_db: Database, language: str) -> None:
-    english = {tab: headers(RecordTableModel(tab, [])) for tab in KIND_OF_TAB}
-    set_language(language)
-    untranslated = [
-        (tab, title)
-        for tab in KIND_OF_TAB
-        for title, original in zip(headers(RecordTableModel(tab, [])), english[tab], strict=True)
-        if title == original
+def gui_windows(qapp: QApplication, location: Path) -> list[MainWindow]:
+    """The windows run_gui opened on `location`."""
+    return [
+        widget
+        for widget in qapp.topLevelWidgets()
+        if isinstance(widget, MainWindow) and widget.database.describe() == str(location)
     ]
-    assert untranslated == []
 
 
-# --- run_gui ---------------------------------------------------------------------------
+@OFFSCREEN_NOISE
+@pytest.mark.usefixtures("close_windows", "real_event_loop")
+def test_run_gui_takes_a_screenshot(qapp: QApplication, demo_path: Path, tmp_path: Path) -> None:
+    png = tmp_path / "window.png"
+    guard = QTimer()  # should the picture never come, the event loop still ends
+    guard.setSingleShot(True)
+    guard.timeout.connect(qapp.quit)
+    guard.start(20_000)
+    try:
+        code = run_gui(str(demo_path), "en", screenshot=str(png), tab="delegations")
+    finally:
+        guard.stop()
+    assert code == 0
+    assert png.exists()
+    image = QImage(str(png))
+    assert image.width() >= 1000
+    assert image.height() >= 500
+    [window] = gui_windows(qapp, demo_path)
+    assert window.current_tab() is window.tab("delegations")
+    assert window.tab("delegations").current_id() is not None  # the detail pane shows too
+
+
+# --- 11. languages --------------------------------------------------------------------------
+
+
+def test_hebrew_is_right_to_left(qtbot: Any, demo_db: Database, settings: QSettings) -> None:
+    app = make_application("he")
+    try:
+        assert active_language() == "he"
+        assert app.layoutDirection() == Qt.LayoutDirection.RightToLeft
+        window = MainWindow(demo_db, settings)
+        qtbot.addWidget(window)
+        tab = wait_loaded(qtbot, window.current_tab())
+        assert window.layoutDirection() == Qt.LayoutDirection.RightToLeft
+        assert tab.view.layoutDirection() == Qt.LayoutDirection.RightToLeft
+        assert window.tabs.tabText(0) == "ערים שותפות"
+        assert window.windowTitle() == _("Exchange Desk")
+        tab.search_box.setText("kfar")
+        assert cells(tab, 0) == ["כפר סבא"]
+        assert tab.model.headerData(0, Qt.Orientation.Horizontal) == _("Partner city")
+        assert tab.model.headerData(0, Qt.Orientation.Horizontal) != "Partner city"
+    finally:
+        make_application("en")  # left to right, English, and Qt's own texts in English
+    assert app.layoutDirection() == Qt.LayoutDirection.LeftToRight
+    assert active_language() == "en"
+
+
+def test_chinese_names(qtbot: Any, demo_db: Database, settings: QSettings) -> None:
+    make_application("zh")
+    try:
+        assert active_language() == "zh_CN"
+        window = MainWindow(demo_db, settings)
+        qtbot.addWidget(window)
+        tab = wait_loaded(qtbot, window.current_tab())
+        assert window.layoutDirection() == Qt.LayoutDirection.LeftToRight
+        assert "克法尔萨巴" in cells(tab, 0)
+        assert "Kfar Saba" not in cells(tab, 0)
+        tab.search_box.setText("克法")
+        assert cells(tab, 0) == ["克法尔萨巴"]
+        assert window.tabs.tabText(0) == _("Partner cities") != "Partner cities"
+    finally:
+        make_application("en")
+
+
+def test_retranslate_switches_the_language(window: MainWindow) -> None:
+    tab = window.tab("cities")
+    assert "Kfar Saba" in cells(tab, 0)
+    set_language("zh_CN")
+    window.retranslate()
+    assert window.tabs.tabText(0) == _("Partner cities") != "Partner cities"
+    assert tab.filters["tier"].itemText(0) == _("Both tiers") != "Both tiers"
+    assert "克法尔萨巴" in cells(tab, 0)
+    assert window.act_quit.text() == _("&Quit")
+
+
+# --- 12. starting: run_gui and the command line ------------------------------------------
 
 
 @pytest.fixture
@@ -336,139 +909,240 @@ def no_event_loop(monkeypatch: pytest.MonkeyPatch, qapp: QApplication) -> list[i
 
 
 @pytest.fixture
-def dialogs(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+def critical(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """QMessageBox.critical records its title and text instead of showing a dialog."""
     shown: list[str] = []
 
-    def critical(_parent: Any, title: str, text: str, *_args: Any) -> QMessageBox.StandardButton:
+    def record(_parent: Any, title: str, text: str, *_args: Any) -> Any:
         shown.append(f"{title}\n{text}")
         return QMessageBox.StandardButton.Ok
 
-    monkeypatch.setattr(QMessageBox, "critical", critical)
+    monkeypatch.setattr(QMessageBox, "critical", record)
     return shown
 
 
-@pytest.fixture
-def close_windows(qapp: QApplication) -> Iterator[None]:
-    yield
-    for widget in qapp.topLevelWidgets():
-        if isinstance(widget, MainWindow):
-            widget.close()
-            widget.deleteLater()
-
-
-@OFFSCREEN_NOISE
-@pytest.mark.usefixtures("left_to_right", "close_windows")
-def test_run_gui_in_hebrew(
-    qapp: QApplication, no_event_loop: list[int], dialogs: list[str], demo_path: Path
-) -> None:
-    try:
-        assert run_gui(database_location=str(demo_path), language="he") == 0
-        assert qapp.layoutDirection() == Qt.LayoutDirection.RightToLeft
-        assert active_language() == "he"
-        assert no_event_loop == [1]
-        assert dialogs == []
-        assert qapp.applicationName() == "Exchange Desk"
-    finally:
-        qapp.setLayoutDirection(Qt.LayoutDirection.LeftToRight)
-
-
-@OFFSCREEN_NOISE
-@pytest.mark.usefixtures("left_to_right", "close_windows")
-def test_run_gui_in_english_after_hebrew_is_left_to_right(
-    qapp: QApplication, no_event_loop: list[int], dialogs: list[str], demo_path: Path
-) -> None:
-    qapp.setLayoutDirection(Qt.LayoutDirection.RightToLeft)
-    assert run_gui(database_location=str(demo_path), language="en") == 0
-    assert qapp.layoutDirection() == Qt.LayoutDirection.LeftToRight
-    assert active_language() == "en"
-    assert dialogs == []
-
-
-@OFFSCREEN_NOISE
-@pytest.mark.usefixtures("left_to_right", "close_windows")
-def test_run_gui_unknown_language_falls_back_to_english(
-    qapp: QApplication, no_event_loop: list[int], dialogs: list[str], demo_path: Path
-) -> None:
-    assert run_gui(database_location=str(demo_path), language="xx") == 0
-    assert active_language() == "en"
-    assert qapp.layoutDirection() == Qt.LayoutDirection.LeftToRight
-
-
-@pytest.mark.usefixtures("left_to_right")
-def test_run_gui_on_a_corrupt_file_returns_3(
-    no_event_loop: list[int], dialogs: list[str], tmp_path: Path
-) -> None:
+def _corrupt(tmp_path: Path, _demo: Path) -> str:
     corrupt = tmp_path / "corrupt.sqlite"
-    content = b"this is not a database" * 100
-    corrupt.write_bytes(content)
-    assert run_gui(database_location=str(corrupt), language="en") == 3
-    assert len(dialogs) == 1
-    assert "not a SQLite database" in dialogs[0]
-    assert str(corrupt) in dialogs[0]
-    assert dialogs[0].startswith("Exchange Desk")
-    assert no_event_loop == []  # no window, no event loop
-    assert corrupt.read_bytes() == content
+    corrupt.write_bytes(b"this is not a database" * 100)
+    return str(corrupt)
 
 
-@pytest.mark.usefixtures("left_to_right")
-def test_run_gui_on_a_database_of_a_newer_version_returns_3(
-    no_event_loop: list[int], dialogs: list[str], demo_path: Path
-) -> None:
-    connection = sqlite3.connect(demo_path)
+def _too_new(_tmp_path: Path, demo: Path) -> str:
+    connection = sqlite3.connect(demo)
     connection.execute("UPDATE alembic_version SET version_num = '9999'")
     connection.commit()
     connection.close()
-    assert run_gui(database_location=str(demo_path), language="en") == 3
-    assert len(dialogs) == 1
-    assert "newer" in dialogs[0]
-    assert no_event_loop == []
+    return str(demo)
 
 
-@pytest.mark.usefixtures("left_to_right")
-def test_run_gui_on_a_folder_returns_3_in_hebrew(
-    qapp: QApplication, no_event_loop: list[int], dialogs: list[str], tmp_path: Path
+def _folder(tmp_path: Path, _demo: Path) -> str:
+    return str(tmp_path)
+
+
+def _unreachable(_tmp_path: Path, _demo: Path) -> str:
+    return "postgresql+psycopg://nobody@127.0.0.1:1/none"
+
+
+@pytest.mark.parametrize(
+    ("make", "expected"),
+    [
+        (_corrupt, "is not a SQLite database"),
+        (_too_new, "newer version"),
+        (_folder, "is a folder"),
+        (_unreachable, "cannot be reached"),
+    ],
+    ids=["corrupt", "too-new", "folder", "unreachable"],
+)
+def test_run_gui_on_a_bad_database_returns_3(
+    qapp: QApplication,
+    no_event_loop: list[int],
+    critical: list[str],
+    tmp_path: Path,
+    demo_path: Path,
+    make: Callable[[Path, Path], str],
+    expected: str,
+) -> None:
+    location = make(tmp_path, demo_path)
+    before = Path(location).read_bytes() if Path(location).is_file() else None
+    assert run_gui(location, "en") == 3
+    [message] = critical
+    assert message.startswith("Exchange Desk\n")
+    assert expected in message
+    if not location.startswith("postgresql"):
+        assert location in message or "9999" in message
+    assert no_event_loop == []  # no window, no event loop
+    assert gui_windows(qapp, Path(location)) == []
+    if before is not None:
+        assert Path(location).read_bytes() == before  # nothing was changed
+
+
+def test_run_gui_on_a_folder_in_hebrew(
+    qapp: QApplication, no_event_loop: list[int], critical: list[str], tmp_path: Path
 ) -> None:
     try:
-        assert run_gui(database_location=str(tmp_path), language="he") == 3
-        assert len(dialogs) == 1
-        assert str(tmp_path) in dialogs[0]
+        assert run_gui(str(tmp_path), "he") == 3
+        [message] = critical
+        assert str(tmp_path) in message
+        assert "is a folder" not in message  # said in Hebrew
+        assert message.startswith(_("Exchange Desk"))
         assert qapp.layoutDirection() == Qt.LayoutDirection.RightToLeft
     finally:
-        qapp.setLayoutDirection(Qt.LayoutDirection.LeftToRight)
-
-
-@pytest.mark.usefixtures("left_to_right")
-def test_run_gui_on_an_unreachable_server_returns_3(
-    no_event_loop: list[int], dialogs: list[str]
-) -> None:
-    location = "postgresql+psycopg://nobody@127.0.0.1:1/none"
-    assert run_gui(database_location=location, language="en") == 3
-    assert len(dialogs) == 1
-    assert "cannot be reached" in dialogs[0]
+        make_application("en")
 
 
 @OFFSCREEN_NOISE
-@pytest.mark.usefixtures("left_to_right", "close_windows")
-def test_cli_without_command_opens_the_window(
-    no_event_loop: list[int], dialogs: list[str], demo_path: Path
+@pytest.mark.usefixtures("close_windows")
+def test_run_gui_opens_the_window(
+    qapp: QApplication, no_event_loop: list[int], critical: list[str], demo_path: Path
+) -> None:
+    assert run_gui(str(demo_path), "en", tab="delegations") == 0
+    assert no_event_loop == [1]
+    assert critical == []
+    assert qapp.applicationName() == "Exchange Desk"
+    [window] = gui_windows(qapp, demo_path)
+    assert window.current_tab() is window.tab("delegations")
+    assert window.database.describe() == str(demo_path)
+
+
+@OFFSCREEN_NOISE
+@pytest.mark.usefixtures("close_windows")
+def test_run_gui_on_the_partnerships_tab(
+    qapp: QApplication, no_event_loop: list[int], critical: list[str], demo_path: Path
+) -> None:
+    assert run_gui(str(demo_path), "en", tab="partnerships") == 0
+    [window] = gui_windows(qapp, demo_path)
+    assert window.current_tab() is window.tab("cities")
+
+
+def test_cli_without_a_command_opens_the_window(
+    monkeypatch: pytest.MonkeyPatch, demo_path: Path, tmp_path: Path
 ) -> None:
     from exchange_desk.cli import main
 
+    calls: list[dict[str, Any]] = []
+
+    def fake_run_gui(**kwargs: Any) -> int:
+        calls.append(kwargs)
+        return 0
+
+    monkeypatch.setattr(app_module, "run_gui", fake_run_gui)
     assert main(["--db", str(demo_path), "--lang", "zh"], out=io.StringIO()) == 0
-    assert no_event_loop == [1]
-    assert dialogs == []
-    assert active_language() == "zh_CN"
+    assert calls == [
+        {"database_location": str(demo_path), "language": "zh_CN", "screenshot": None, "tab": None}
+    ]
+    png = str(tmp_path / "shot.png")
+    assert main(["--db", str(demo_path), "--screenshot", png, "--tab", "awards"]) == 0
+    assert calls[-1] == {
+        "database_location": str(demo_path),
+        "language": None,
+        "screenshot": png,
+        "tab": "awards",
+    }
 
 
-@pytest.mark.usefixtures("left_to_right")
-def test_cli_without_command_on_a_corrupt_file_exits_3(
-    no_event_loop: list[int], dialogs: list[str], tmp_path: Path
+def test_cli_without_a_command_on_a_corrupt_file_exits_3(
+    no_event_loop: list[int], critical: list[str], tmp_path: Path
 ) -> None:
     from exchange_desk.cli import main
 
     corrupt = tmp_path / "corrupt.sqlite"
     corrupt.write_bytes(b"this is not a database" * 100)
-    assert main(["--db", str(corrupt)], out=io.StringIO()) == 3
-    assert len(dialogs) == 1
+    assert main(["--db", str(corrupt), "--lang", "en"], out=io.StringIO()) == 3
+    [message] = critical
+    assert "not a SQLite database" in message
     assert no_event_loop == []
+
+
+# --- bugs found -----------------------------------------------------------------------------
+
+
+def test_an_older_load_never_overwrites_a_newer_one(
+    qtbot: Any, window: MainWindow, demo_db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    tab = window.tab("cities")
+    city = create(demo_db, City(name_en="Slowtown", country="NL"))
+    real_load_table = record_tab_module.load_table
+    release = threading.Event()
+    loads: list[int] = []
+
+    def first_load_is_slow(database: Database, key: str, **options: Any) -> Any:
+        table = real_load_table(database, key, **options)
+        loads.append(len(table))
+        if len(loads) == 1:
+            release.wait(10)  # e.g. 100,000 records on a busy server
+        return table
+
+    monkeypatch.setattr(record_tab_module, "load_table", first_load_is_slow)
+    pool = QThreadPool.globalInstance()
+    threads = pool.maxThreadCount()
+    pool.setMaxThreadCount(max(threads, 2))
+    try:
+        tab.reload()  # the user pressed F5: reads 70 partnerships, slowly
+        qtbot.waitUntil(lambda: len(loads) == 1)
+        partnership = window._save(Partnership(city_id=city.id, tier=PartnershipTier.SISTER_CITY))
+        qtbot.waitUntil(lambda: tab.model.rowCount() == 71, timeout=10_000)
+        assert tab.current_id() == partnership.id
+    finally:
+        release.set()
+        settle(qtbot, tab)
+        pool.setMaxThreadCount(threads)
+    assert loads == [70, 71]
+    assert tab.model.rowCount() == 71  # not the older 70
+    assert tab.current_id() == partnership.id
+
+
+def test_deleting_a_partnership_names_the_partner_city(
+    window: MainWindow, demo_db: Database, questions: Questions
+) -> None:
+    tab = window.tab("cities")
+    assert tab.select_record(partnership_of(demo_db, "Kfar Saba"))
+    questions.answer = Cancel
+    window.delete_current()
+    [text] = questions.asked
+    assert "Kfar Saba" in text
+
+
+def test_the_detail_pane_forgets_a_deleted_record(
+    qtbot: Any, window: MainWindow, demo_db: Database, questions: Questions
+) -> None:
+    tab = show_tab(qtbot, window, "delegations")
+    delegation_id = kfar_saba_delegations(demo_db)[0]
+    assert tab.select_record(delegation_id)
+    assert tab.detail.detail is not None
+    window.delete_current()
+    settle(qtbot, tab)
+    assert tab.model.row_of(delegation_id) is None
+    assert tab.current_id() is None
+    assert tab.detail.detail is None
+
+
+def test_the_detail_pane_follows_the_selection_when_a_search_hides_it(
+    window: MainWindow, demo_db: Database
+) -> None:
+    tab = window.tab("cities")
+    kfar_saba = partnership_of(demo_db, "Kfar Saba")
+    assert tab.select_record(kfar_saba)
+    tab.search_box.setText("kfar")
+    assert tab.current_id() == kfar_saba  # still shown: still selected
+    tab.search_box.setText("no such city")
+    assert tab.current_id() is None
+    assert tab.detail.detail is None or tab.detail.detail.id == tab.current_id()
+
+
+def test_undoing_a_tier_change_restores_the_tier_history(
+    qtbot: Any, window: MainWindow, demo_db: Database
+) -> None:
+    tab = window.tab("cities")
+    before = next(
+        row.record
+        for row in list_records(demo_db, "partnerships").rows
+        if row.record.tier == PartnershipTier.FRIENDLY_COOPERATIVE_CITY
+    )
+    history = tier_history(demo_db, before.id)
+    window._save(dataclasses.replace(before, tier=PartnershipTier.SISTER_CITY))
+    settle(qtbot, tab)
+    assert len(tier_history(demo_db, before.id)) == len(history) + 1
+    window.undo()
+    settle(qtbot, tab)
+    assert get_record(demo_db, "partnerships", before.id) == before
+    assert tier_history(demo_db, before.id) == history

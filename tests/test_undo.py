@@ -27,9 +27,7 @@ def _dump(db: Database) -> dict[str, list[tuple[Any, ...]]]:
     """Every row of every table, in a stable order."""
     with db.reading() as session:
         return {
-            table.name: sorted(
-                (tuple(row) for row in session.execute(select(table))), key=repr
-            )
+            table.name: sorted((tuple(row) for row in session.execute(select(table))), key=repr)
             for table in m.Base.metadata.sorted_tables
         }
 

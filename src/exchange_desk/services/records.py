@@ -348,7 +348,11 @@ def get_listed(database: Database, kind_name: str, record_id: int) -> Listed[Any
 
 
 def names_of(database: Database, kind_name: str, record_id: int) -> Names:
+    """What a record is called: its names, a partnership by its partner city's."""
     kind = kind_named(kind_name)
+    if kind_name == "partnerships":
+        partnership = get_record(database, kind_name, record_id)
+        return names_of(database, "cities", partnership.city_id)
     if not kind.name_columns:
         return Names(f"{kind.label()} {record_id}")
     table = _table(kind)
@@ -498,6 +502,7 @@ def update(
     *,
     tier_changed_on: PartialDate | None = None,
     tier_note: str = "",
+    record_tier_change: bool = True,
 ) -> T:
     """Store the changed fields of an existing record; a partnership's new tier is recorded
     in its history (dated `tier_changed_on`, else today)."""
@@ -515,7 +520,11 @@ def update(
             for name in kind.scalar_fields:
                 setattr(row, name, getattr(record, name))
             _write_collections(session, kind, record_id, record, replace_existing=True)
-            if isinstance(record, Partnership) and previous_tier != record.tier:
+            if (
+                record_tier_change
+                and isinstance(record, Partnership)
+                and previous_tier != record.tier
+            ):
                 session.add(
                     m.TierChangeRow(
                         partnership_id=record_id,
@@ -549,6 +558,27 @@ def tier_history(database: Database, partnership_id: int) -> list[TierChange]:
             )
             for row in rows
         ]
+
+
+def replace_tier_history(
+    database: Database, partnership_id: int, history: list[TierChange]
+) -> None:
+    """Make a partnership's tier history exactly `history` (undo and redo of an edit)."""
+    with database.unit_of_work() as session:
+        session.execute(
+            delete(m.TierChangeRow).where(m.TierChangeRow.partnership_id == partnership_id)
+        )
+        session.add_all(
+            m.TierChangeRow(
+                id=change.id,
+                partnership_id=partnership_id,
+                changed_on=change.changed_on,
+                from_tier=change.from_tier,
+                to_tier=change.to_tier,
+                note=change.note,
+            )
+            for change in history
+        )
 
 
 # --- deleting ----------------------------------------------------------------------------

@@ -13,7 +13,7 @@ from exchange_desk.i18n.catalog import _, set_language
 from exchange_desk.i18n.languages import find_language
 from exchange_desk.i18n.system import system_language
 from exchange_desk.services.database import open_office_database
-from exchange_desk.ui.main_window import TABS, MainWindow
+from exchange_desk.ui.main_window import TAB_FOR_CLI, TABS, MainWindow
 
 
 def make_application(language: str | None = None) -> QApplication:
@@ -70,7 +70,8 @@ def run_gui(
         QMessageBox.critical(None, _("Exchange Desk"), exc.user_message())
         return 3
     if tab and not screenshot:
-        window.tabs.setCurrentIndex([name for _key, _title, name in TABS].index(tab))
+        key = TAB_FOR_CLI.get(tab, tab)
+        window.tabs.setCurrentIndex([name for name, _title, _cli in TABS].index(key))
     window.show()
     if screenshot:
         window.screenshot_when_loaded(screenshot, tab)

@@ -37,6 +37,7 @@ from exchange_desk.services.records import (
     get_record,
     list_records,
     names_of,
+    tier_history,
     update,
 )
 from exchange_desk.services.statistics import anniversaries, statistics
@@ -55,7 +56,7 @@ TABS: tuple[tuple[str, str, str], ...] = (
     ("conferences", N_("Conferences"), "conferences"),
 )
 TAB_OF_KIND = {"partnerships": "partner_cities", **{tab: tab for tab, _t, _n in TABS}}
-TAB_FOR_CLI = {name: tab for tab, _title, name in TABS}
+TAB_FOR_CLI = {**{name: tab for tab, _title, name in TABS}, "partnerships": "partner_cities"}
 SETTINGS_GROUP = "main_window"
 
 
@@ -344,9 +345,18 @@ class MainWindow(QMainWindow):
             stored = create(self.database, record)
             self.undo_stack.push(CreateCommand(self.database, self._changed, stored))
         else:
-            before = get_record(self.database, kind_named_of(record), record.id)
+            kind = kind_named_of(record)
+            before = get_record(self.database, kind, record.id)
+            history_before = (
+                tier_history(self.database, record.id) if kind == "partnerships" else None
+            )
             stored = update(self.database, record)
-            self.undo_stack.push(UpdateCommand(self.database, self._changed, before, stored))
+            history = None
+            if history_before is not None:
+                history = (history_before, tier_history(self.database, record.id))
+            self.undo_stack.push(
+                UpdateCommand(self.database, self._changed, before, stored, history)
+            )
         self._changed(kind_named_of(stored), stored.id)
         return stored
 

@@ -53,6 +53,7 @@ class RecordTab(QWidget):
         self.tab = tab
         self.complete = False
         self._loading = False
+        self._generation = 0
         self._pending_select: int | None = None
 
         self.search_box = QLineEdit()
@@ -117,9 +118,16 @@ class RecordTab(QWidget):
         if self.complete or self._loading:
             return
         self._loading = True
+        # Each load is numbered: one that finishes after a newer one started is stale.
+        self._generation += 1
+        generation = self._generation
         self.count_label.setText(_("Loading…"))
         database, tab = self.database, self.tab
-        run_in_background(lambda: load_table(database, tab), self._arrived, self._failed)
+        run_in_background(
+            lambda: load_table(database, tab),
+            lambda table: self._arrived(table, generation),
+            lambda error: self._failed(error, generation),
+        )
 
     def reload(self, select: int | None = None) -> None:
         """Read the table again (after a change), then select `select` if given."""
@@ -128,7 +136,9 @@ class RecordTab(QWidget):
         self._loading = False
         self.load_all()
 
-    def _arrived(self, table: RecordTable) -> None:
+    def _arrived(self, table: RecordTable, generation: int | None = None) -> None:
+        if generation is not None and generation != self._generation:
+            return  # a newer load is on its way
         self._loading = False
         self.complete = True
         chosen = self._pending_select if self._pending_select is not None else self.current_id()
@@ -137,13 +147,13 @@ class RecordTab(QWidget):
         self._refill_filter_choices(table)
         self._size_columns()
         self.update_count()
-        if chosen is not None:
-            self.select_record(chosen)
-        else:
+        if chosen is None or not self.select_record(chosen):
             self.detail.show_nothing()
         self.loaded.emit()
 
-    def _failed(self, error: BaseException) -> None:
+    def _failed(self, error: BaseException, generation: int | None = None) -> None:
+        if generation is not None and generation != self._generation:
+            return
         self._loading = False
         self.count_label.setText(_("Not loaded"))
         self.failed.emit(error)
@@ -163,6 +173,8 @@ class RecordTab(QWidget):
         row = self.model.row_of(record_id)
         if row is not None:
             self.select_row(row)
+        else:
+            self.detail.show_nothing()  # the record is hidden now: don't show it as chosen
 
     def _build_filters(self, table: RecordTable) -> None:
         for facet in table.facets:

@@ -21,8 +21,7 @@ from exchange_desk.i18n.languages import find_language
 from exchange_desk.services.tables import RecordTable
 
 _Index = QModelIndex | QPersistentModelIndex
-SORT_ROLE = Qt.ItemDataRole.UserRole + 1
-ID_ROLE = Qt.ItemDataRole.UserRole + 2
+ID_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
 class RecordTableModel(QAbstractTableModel):

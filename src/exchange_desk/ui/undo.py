@@ -13,6 +13,7 @@ from typing import Any
 from PySide6.QtGui import QUndoCommand
 
 from exchange_desk.domain.errors import ExchangeDeskError
+from exchange_desk.domain.records import TierChange
 from exchange_desk.i18n.catalog import _
 from exchange_desk.services.database import Database
 from exchange_desk.services.kinds import kind_of
@@ -21,6 +22,7 @@ from exchange_desk.services.records import (
     Snapshot,
     delete_record,
     get_record,
+    replace_tier_history,
     restore,
     update,
 )
@@ -83,19 +85,35 @@ class CreateCommand(_RecordCommand):
 
 
 class UpdateCommand(_RecordCommand):
-    def __init__(self, database: Database, changed: Changed, before: Any, after: Any) -> None:
+    """An edit. A partnership's tier history is put back exactly as it was on each side,
+    not extended by the undo itself."""
+
+    def __init__(
+        self,
+        database: Database,
+        changed: Changed,
+        before: Any,
+        after: Any,
+        history: tuple[list[TierChange], list[TierChange]] | None = None,
+    ) -> None:
         self.kind = kind_of(after).name
         super().__init__(database, changed, _("Edit {kind}").format(kind=kind_of(after).label()))
         self.before = before
         self.after = after
+        self.history = history
+
+    def _store(self, record: Any, side: int) -> None:
+        with self.database.unit_of_work():
+            update(self.database, record, record_tier_change=False)
+            if self.history is not None:
+                replace_tier_history(self.database, record.id, self.history[side])
+        self.changed(self.kind, record.id)
 
     def revert(self) -> None:
-        update(self.database, self.before)
-        self.changed(self.kind, self.before.id)
+        self._store(self.before, 0)
 
     def do(self) -> None:
-        update(self.database, self.after)
-        self.changed(self.kind, self.after.id)
+        self._store(self.after, 1)
 
 
 class DeleteCommand(_RecordCommand):
