@@ -199,14 +199,13 @@ def _generic(database: Database, kind: str, record_id: int) -> Detail:
         value = getattr(record, name)
         if value in (None, "", ()):
             continue
+        label = _KIND_LABELS.get((kind, name)) or _LABELS.get(name, name)
         reference = spec.reference(name)
         if reference is not None:
             target = listed.labels.get(name)
-            detail.groups.append(
-                (_LABELS.get(name, name), [Related(reference.kind, value, None, _names(target))])
-            )
+            detail.groups.append((label, [Related(reference.kind, value, None, _names(target))]))
             continue
-        detail.facts.append((_LABELS.get(name, name), value))
+        detail.facts.append((label, value))
     with database.reading() as session:
         _add_lists(session, detail, kind, record)
     return detail
