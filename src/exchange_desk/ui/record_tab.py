@@ -62,6 +62,11 @@ class RecordTab(QWidget):
         self.filters: dict[str, QComboBox] = {}
         self.count_label = QLabel()
         self.count_label.setStyleSheet("color: palette(dark);")
+        # A fixed width: a count changing at each keystroke then repaints only itself.
+        self.count_label.setMinimumWidth(self.fontMetrics().horizontalAdvance("000,000 / 000,000"))
+        self.count_label.setAlignment(
+            Qt.AlignmentFlag.AlignTrailing | Qt.AlignmentFlag.AlignVCenter
+        )
 
         self.view = QTableView()
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)

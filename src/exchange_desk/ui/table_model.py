@@ -22,6 +22,18 @@ from exchange_desk.services.tables import RecordTable
 
 _Index = QModelIndex | QPersistentModelIndex
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
+_DISPLAY, _ALIGN, _ID, _FONT, _FOREGROUND, _TOOLTIP = range(6)
+_ROLES: dict[Any, int] = {
+    Qt.ItemDataRole.DisplayRole: _DISPLAY,
+    Qt.ItemDataRole.TextAlignmentRole: _ALIGN,
+    ID_ROLE: _ID,
+    Qt.ItemDataRole.FontRole: _FONT,
+    Qt.ItemDataRole.ForegroundRole: _FOREGROUND,
+    Qt.ItemDataRole.ToolTipRole: _TOOLTIP,
+}
+# Qt may pass a role as a plain int or as its enum: both must find the entry.
+_ROLES.update({int(role): handled for role, handled in list(_ROLES.items())})
+_TRAILING = int(Qt.AlignmentFlag.AlignTrailing | Qt.AlignmentFlag.AlignVCenter)
 
 
 class RecordTableModel(QAbstractTableModel):
@@ -37,6 +49,7 @@ class RecordTableModel(QAbstractTableModel):
         self._sort: tuple[int, Qt.SortOrder] | None = None
         self._texts: dict[tuple[int, Any], str] = {}
         self._keys: dict[int, list[Any]] = {}
+        self._found: dict[str, list[int]] = {}  # search text -> rows, for this order and filters
         self._italic = QFont()
         self._italic.setItalic(True)
         self._grey = QBrush(QColor(105, 105, 105))
@@ -50,6 +63,7 @@ class RecordTableModel(QAbstractTableModel):
         self.beginResetModel()
         self.table = table
         self._keys.clear()
+        self._found.clear()
         self._order = list(range(len(table)))
         if self._sort is not None:
             self._order = self._sorted(self._order, *self._sort)
@@ -60,10 +74,18 @@ class RecordTableModel(QAbstractTableModel):
         if text == self._search:
             return
         self.beginResetModel()
-        # A longer text only narrows what is shown: search among the visible rows.
-        base = self._visible if text.startswith(self._search) and self._search else self._order
+        found = self._found.get(text)
+        if found is None:
+            # A longer text only narrows what is shown: search among the visible rows.
+            narrowing = bool(self._search) and text.startswith(self._search)
+            base = self._visible if narrowing else self._order
+            found = self.table.matching(base, text, self._filters)
+            # Kept for Backspace: going back to a shorter text costs nothing.
+            if len(self._found) > 32:
+                self._found.clear()
+            self._found[text] = found
         self._search = text
-        self._visible = self.table.matching(base, text, self._filters)
+        self._visible = found
         self.endResetModel()
 
     def set_filter(self, key: str, value: Any) -> None:
@@ -72,6 +94,7 @@ class RecordTableModel(QAbstractTableModel):
             self._filters.pop(key, None)
         else:
             self._filters[key] = value
+        self._found.clear()
         self._visible = self.table.matching(self._order, self._search, self._filters)
         self.endResetModel()
 
@@ -80,6 +103,7 @@ class RecordTableModel(QAbstractTableModel):
         persistent = self.persistentIndexList()
         old_rows = [self._visible[index.row()] for index in persistent]
         self._sort = (column, order)
+        self._found.clear()
         self._order = self._sorted(list(range(len(self.table))), column, order)
         self._visible = self.table.matching(self._order, self._search, self._filters)
         # Only the few rows Qt keeps track of (the selection) are looked up again.
@@ -146,28 +170,29 @@ class RecordTableModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(self.table.columns)
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
+        # Called for every role of every visible cell at each repaint: plain int
+        # comparisons and one lookup per role keep a keystroke's repaint short.
+        handled = _ROLES.get(role)
+        if handled is None or not index.isValid():
             return None
         row = self._visible[index.row()]
-        column = index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
+        if handled == _DISPLAY:
+            column = index.column()
             return self._text(column, self.table.data[column][row])
-        if role == ID_ROLE:
+        if handled == _ALIGN:
+            if self.table.columns[index.column()].shows in ("number", "year"):
+                return _TRAILING
+            return None
+        if handled == _ID:
             return self.table.ids[row]
-        if role == Qt.ItemDataRole.TextAlignmentRole and self.table.columns[column].shows in (
-            "number",
-            "year",
-        ):
-            return int(Qt.AlignmentFlag.AlignTrailing | Qt.AlignmentFlag.AlignVCenter)
-        if self.table.sample[row]:
-            # Invented records must never pass for facts: grey, italic, and said so.
-            if role == Qt.ItemDataRole.FontRole:
-                return self._italic
-            if role == Qt.ItemDataRole.ForegroundRole:
-                return self._grey
-            if role == Qt.ItemDataRole.ToolTipRole:
-                return self._sample_tip
-        return None
+        if not self.table.sample[row]:
+            return None
+        # Invented records must never pass for facts: grey, italic, and said so.
+        if handled == _FONT:
+            return self._italic
+        if handled == _FOREGROUND:
+            return self._grey
+        return self._sample_tip
 
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
