@@ -4,6 +4,7 @@ of its first tab, then quit. Same path as `exchange-desk` without a command."""
 from __future__ import annotations
 
 import sys
+import time
 
 from PySide6.QtCore import QTimer
 
@@ -19,6 +20,8 @@ tab = window.current_tab()
 
 def quit_when_shown() -> None:
     if tab.complete and tab.model.rowCount() > 0:
+        window.repaint()
+        print(f"shown {time.time():.6f}", flush=True)
         app.quit()
     else:
         QTimer.singleShot(5, quit_when_shown)

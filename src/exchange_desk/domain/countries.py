@@ -26,6 +26,11 @@ def is_country_code(code: str) -> bool:
     return code in country_codes()
 
 
+@cache
+def _territories(babel_locale: str) -> dict[str, str]:
+    return {str(code): str(name) for code, name in Locale.parse(babel_locale).territories.items()}
+
+
 def country_name(code: str, babel_locale: str = "en") -> str:
     """The country's name in the language of `babel_locale`, or the code if unknown."""
-    return str(Locale.parse(babel_locale).territories.get(code, code))
+    return _territories(babel_locale).get(code, code)

@@ -27,7 +27,6 @@ from exchange_desk.domain.errors import ExchangeDeskError, StorageUnavailable
 from exchange_desk.i18n.catalog import N_, _, ngettext
 from exchange_desk.i18n.formatting import format_number
 from exchange_desk.services.database import Database, check_database, is_empty
-from exchange_desk.services.demo import fill_demo
 from exchange_desk.services.kinds import kind_named
 from exchange_desk.services.records import (
     ListQuery,
@@ -40,7 +39,6 @@ from exchange_desk.services.records import (
     tier_history,
     update,
 )
-from exchange_desk.services.statistics import anniversaries, statistics
 from exchange_desk.ui.record_tab import RecordTab
 from exchange_desk.ui.undo import CreateCommand, DeleteCommand, UpdateCommand, _RecordCommand
 from exchange_desk.ui.workers import Progress, run_with_progress
@@ -507,6 +505,7 @@ class MainWindow(QMainWindow):
             if answer != QMessageBox.StandardButton.Yes:
                 return
         database = self.database
+        from exchange_desk.services.demo import fill_demo
 
         def work(progress: Progress) -> Any:
             return fill_demo(database, force=not empty, progress=progress.report)
@@ -543,6 +542,8 @@ class MainWindow(QMainWindow):
     # --- documents -----------------------------------------------------------------------
 
     def show_statistics(self) -> None:
+        from exchange_desk.services.statistics import statistics
+
         try:
             figures = statistics(self.database)
         except ExchangeDeskError as exc:
@@ -573,6 +574,8 @@ class MainWindow(QMainWindow):
 
     def show_anniversaries(self) -> None:
         import datetime as dt
+
+        from exchange_desk.services.statistics import anniversaries
 
         year = dt.date.today().year
         try:

@@ -28,7 +28,6 @@ from exchange_desk.domain.errors import ExchangeDeskError
 from exchange_desk.i18n.catalog import _
 from exchange_desk.i18n.formatting import format_number
 from exchange_desk.services.database import Database
-from exchange_desk.services.details import record_detail
 from exchange_desk.services.tables import Facet, RecordTable, conference_choices, load_table
 from exchange_desk.ui.detail_pane import DetailPane
 from exchange_desk.ui.formatting import babel_locale
@@ -192,7 +191,6 @@ class RecordTab(QWidget):
             self.filters[facet.key] = combo
             self._bar.addWidget(combo)
         self._bar.addWidget(self.count_label)
-        self._refill_filter_choices(table)
 
     def _refill_filter_choices(self, table: RecordTable) -> None:
         for facet in table.facets:
@@ -285,6 +283,8 @@ class RecordTab(QWidget):
         if record_id is None:
             self.detail.show_nothing()
             return
+        from exchange_desk.services.details import record_detail
+
         try:
             self.detail.show_detail(record_detail(self.database, self.model.table.kind, record_id))
         except ExchangeDeskError as exc:
