@@ -6,11 +6,17 @@ from __future__ import annotations
 import sys
 import time
 
-from PySide6.QtCore import QTimer
+# isort: off
+# As `exchange-desk` does (cli.py): the data layer before Qt.
+from exchange_desk.cli import _load_data_layer
 
-from exchange_desk.services.database import open_office_database
-from exchange_desk.ui.app import make_application
-from exchange_desk.ui.main_window import MainWindow
+_load_data_layer()
+from exchange_desk.services.database import open_office_database  # noqa: E402
+from exchange_desk.ui.app import make_application  # noqa: E402
+from exchange_desk.ui.main_window import MainWindow  # noqa: E402
+from PySide6.QtCore import QTimer  # noqa: E402
+
+# isort: on
 
 app = make_application("en")
 window = MainWindow(open_office_database(sys.argv[1]), remember=False)
