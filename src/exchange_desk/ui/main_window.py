@@ -318,8 +318,7 @@ class MainWindow(QMainWindow):
         if tab.complete:
             select()
         else:
-            tab._pending_select = record_id
-            tab.load_all()
+            tab.select_when_loaded(record_id)
 
     def focus_search(self) -> None:
         tab = self.current_tab()
@@ -674,8 +673,7 @@ class MainWindow(QMainWindow):
             tab.splitter.restoreState(splitter)
         header = s.value(f"{key}/header")
         if isinstance(header, QByteArray):
-            tab.view.horizontalHeader().restoreState(header)
-            tab._sized = True
+            tab.restore_header(header)
         s.endGroup()
 
     def save_settings(self) -> None:

@@ -9,7 +9,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QItemSelection, QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import (
+    QByteArray,
+    QItemSelection,
+    QItemSelectionModel,
+    QModelIndex,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -132,6 +140,16 @@ class RecordTab(QWidget):
             lambda table: self._arrived(table, generation),
             lambda error: self._failed(error, generation),
         )
+
+    def select_when_loaded(self, record_id: int) -> None:
+        """Select `record_id` as soon as the whole table is there."""
+        self._pending_select = record_id
+        self.load_all()
+
+    def restore_header(self, state: QByteArray) -> None:
+        """Column widths and order as the user left them (they then win over auto-sizing)."""
+        self.view.horizontalHeader().restoreState(state)
+        self._sized = True
 
     def reload(self, select: int | None = None) -> None:
         """Read the table again (after a change), then select `select` if given."""
