@@ -424,7 +424,7 @@ def test_scale_load(db: Database) -> None:
             not_sample = session.scalar(
                 select(func.count()).select_from(row).where(row.is_sample.is_(False))
             )
-            assert not_sample == before[row.__tablename__], row.__tablename__
+            assert not_sample == before[row.__table__.name], row.__table__.name
     # The synthetic records are whole: they list with the names of the cities they refer to.
     new_cities = {c.id for c in _records(db, "cities", filters={"is_sample": True})}
     assert len(new_cities) == 10

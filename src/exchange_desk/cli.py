@@ -449,7 +449,6 @@ def _load_data_layer() -> None:
     import sqlalchemy.dialects.sqlite  # noqa: F401 - loaded by create_engine otherwise
 
     import exchange_desk.i18n.formatting
-    import exchange_desk.services.details
     import exchange_desk.services.tables  # noqa: F401
 
 

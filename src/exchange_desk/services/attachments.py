@@ -151,10 +151,10 @@ def _remove(session: Session, which: ColumnElement[bool], snapshot: Snapshot | N
     if snapshot is not None:
         snapshot.keep(
             session,
-            m.AttachmentBlobRow.__table__,  # type: ignore[arg-type]
+            m.AttachmentBlobRow.__table__,
             m.AttachmentBlobRow.sha256.in_(digests),
         )
-        snapshot.keep(session, m.AttachmentRow.__table__, which)  # type: ignore[arg-type]
+        snapshot.keep(session, m.AttachmentRow.__table__, which)
     session.execute(delete(m.AttachmentRow).where(which))
     still_used = set(
         session.scalars(select(m.AttachmentRow.sha256).where(m.AttachmentRow.sha256.in_(digests)))

@@ -10,8 +10,6 @@ from pathlib import Path
 from sqlalchemy import func, select, text
 from sqlalchemy.engine import URL
 
-from exchange_desk.services.kinds import KINDS
-from exchange_desk.storage import models as m
 from exchange_desk.storage.database import (
     Database,
     default_database_path,
@@ -53,6 +51,8 @@ def upgrade_database(
 
 def is_empty(database: Database) -> bool:
     """True when no record of any kind is stored (the office profile aside)."""
+    from exchange_desk.services.kinds import KINDS
+
     with database.reading() as session:
         return all(
             session.scalar(select(func.count()).select_from(kind.row)) == 0
@@ -78,6 +78,9 @@ class CheckReport:
 
 def check_database(database: Database) -> CheckReport:
     """Check the schema version, the file's integrity, references and stored files."""
+    from exchange_desk.services.kinds import KINDS
+    from exchange_desk.storage import models as m
+
     state = database.schema_state()
     report = CheckReport(
         location=database.describe(),

@@ -310,7 +310,7 @@ KINDS: dict[str, Kind] = {
     )
 }
 KIND_OF_RECORD: dict[type[Any], Kind] = {kind.record: kind for kind in KINDS.values()}
-KIND_OF_TABLE: dict[str, Kind] = {kind.row.__tablename__: kind for kind in KINDS.values()}
+KIND_OF_TABLE: dict[str, Kind] = {m.table_of(kind.row).name: kind for kind in KINDS.values()}
 LISTABLE = (
     "cities",
     "partnerships",

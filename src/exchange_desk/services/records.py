@@ -24,9 +24,10 @@ from exchange_desk.domain.enums import PartnershipTier
 from exchange_desk.domain.errors import Conflict, FieldProblem, InvalidInput, NotFound
 from exchange_desk.domain.records import Partnership, TierChange
 from exchange_desk.domain.validation import require_valid
-from exchange_desk.i18n.catalog import _, active_language, ngettext
+from exchange_desk.i18n.catalog import _, ngettext
 from exchange_desk.services.attachments import delete_owned
 from exchange_desk.services.kinds import KIND_OF_TABLE, KINDS, Kind, kind_named, kind_of
+from exchange_desk.services.names import Names
 from exchange_desk.storage import models as m
 from exchange_desk.storage.types import PartialDateType
 
@@ -38,26 +39,18 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 
-
-@dataclass(frozen=True, slots=True)
-class Names:
-    """A record's name in each language; `best()` picks one with a fixed fallback order."""
-
-    en: str = ""
-    zh: str = ""
-    he: str = ""
-
-    def best(self, language: str | None = None) -> str:
-        language = language or active_language()
-        preferred = {"zh_CN": self.zh, "he": self.he}.get(language, self.en)
-        return preferred or self.en or self.zh or self.he
-
-    @classmethod
-    def of(cls, values: Sequence[Any]) -> Names:
-        if len(values) == 3:
-            return cls(values[0] or "", values[1] or "", values[2] or "")
-        texts = [str(v) if v is not None else "" for v in values] + ["", "", ""]
-        return cls(texts[0], texts[1], texts[2])
+__all__ = [
+    "ListQuery",
+    "Listed",
+    "Names",
+    "Page",
+    "create",
+    "delete_record",
+    "get_record",
+    "list_records",
+    "restore",
+    "update",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -589,7 +582,7 @@ def _association_parents() -> dict[str, tuple[Kind, str]]:
     parents = {}
     for kind in KINDS.values():
         for collection in kind.collections:
-            parents[collection.row.__tablename__] = (kind, collection.parent_column)
+            parents[m.table_of(collection.row).name] = (kind, collection.parent_column)
     return parents
 
 

@@ -29,8 +29,8 @@ from exchange_desk.domain.enums import (
     RecipientKind,
 )
 from exchange_desk.i18n.catalog import N_
-from exchange_desk.services.records import Names
-from exchange_desk.storage import models as m
+from exchange_desk.services.names import Names
+from exchange_desk.storage import schema as s
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -115,8 +115,7 @@ def _raw(column: Any) -> Any:
     return type_coerce(column, String())
 
 
-def _names_by_id(session: Session, row: type[m.Base], columns: Sequence[str]) -> dict[int, Names]:
-    table: Any = row.__table__
+def _names_by_id(session: Session, table: Any, columns: Sequence[str]) -> dict[int, Names]:
     return {
         record_id: Names(*(value or "" for value in values))
         for record_id, *values in session.execute(
@@ -141,12 +140,12 @@ def _cities(session: Session) -> _Cities:
     folded: dict[int, str] = {}
     for city_id, en, zh, he, own, code in session.execute(
         select(
-            m.CityRow.id,
-            m.CityRow.name_en,
-            m.CityRow.name_zh,
-            m.CityRow.name_he,
-            m.CityRow.name_local,
-            m.CityRow.country,
+            s.cities.c.id,
+            s.cities.c.name_en,
+            s.cities.c.name_zh,
+            s.cities.c.name_he,
+            s.cities.c.name_local,
+            s.cities.c.country,
         )
     ):
         names[city_id] = Names(en, zh, he)
@@ -195,7 +194,7 @@ Loader = Callable[["Session", RecordTable, "int | None"], None]
 def _load_partner_cities(session: Session, table: RecordTable, limit: int | None) -> None:
     cities = _cities(session)
     this_year = dt.date.today().year
-    p = m.PartnershipRow.__table__
+    p = s.partnerships
     rows = session.execute(
         _limited(
             select(
@@ -238,7 +237,7 @@ def _load_partner_cities(session: Session, table: RecordTable, limit: int | None
 
 def _load_delegations(session: Session, table: RecordTable, limit: int | None) -> None:
     cities = _cities(session)
-    d = m.DelegationRow.__table__
+    d = s.delegations
     rows = session.execute(
         _limited(
             select(
@@ -286,7 +285,7 @@ def _load_delegations(session: Session, table: RecordTable, limit: int | None) -
 
 def _load_events(session: Session, table: RecordTable, limit: int | None) -> None:
     cities = _cities(session)
-    e = m.CulturalEventRow.__table__
+    e = s.cultural_events
     rows = session.execute(
         _limited(
             select(
@@ -330,10 +329,10 @@ def _load_events(session: Session, table: RecordTable, limit: int | None) -> Non
 
 def _load_awards(session: Session, table: RecordTable, limit: int | None) -> None:
     cities = _cities(session)
-    organizations = _names_by_id(session, m.OrganizationRow, ("name_en", "name_zh", "name_he"))
-    persons = _names_by_id(session, m.PersonRow, ("name", "name_zh", "name_he"))
-    conferences = _names_by_id(session, m.ConferenceRow, ("name_en", "name_zh", "name_he"))
-    a = m.AwardRow.__table__
+    organizations = _names_by_id(session, s.organizations, ("name_en", "name_zh", "name_he"))
+    persons = _names_by_id(session, s.persons, ("name", "name_zh", "name_he"))
+    conferences = _names_by_id(session, s.conferences, ("name_en", "name_zh", "name_he"))
+    a = s.awards
     rows = session.execute(
         _limited(
             select(
@@ -388,7 +387,7 @@ def _load_awards(session: Session, table: RecordTable, limit: int | None) -> Non
 
 def _load_agreements(session: Session, table: RecordTable, limit: int | None) -> None:
     cities = _cities(session)
-    g = m.AgreementRow.__table__
+    g = s.agreements
     rows = session.execute(
         _limited(
             select(
@@ -420,7 +419,7 @@ def _load_agreements(session: Session, table: RecordTable, limit: int | None) ->
 
 def _load_organizations(session: Session, table: RecordTable, limit: int | None) -> None:
     cities = _cities(session)
-    o = m.OrganizationRow.__table__
+    o = s.organizations
     rows = session.execute(
         _limited(
             select(
@@ -450,7 +449,7 @@ def _load_organizations(session: Session, table: RecordTable, limit: int | None)
 
 def _load_conferences(session: Session, table: RecordTable, limit: int | None) -> None:
     cities = _cities(session)
-    c = m.ConferenceRow.__table__
+    c = s.conferences
     rows = session.execute(
         _limited(
             select(
@@ -607,5 +606,5 @@ def load_table(database: Database, tab: str, *, limit: int | None = None) -> Rec
 def conference_choices(database: Database) -> list[tuple[int, Names]]:
     """The conferences, for the awards tab's filter."""
     with database.reading() as session:
-        names = _names_by_id(session, m.ConferenceRow, ("name_en", "name_zh", "name_he"))
+        names = _names_by_id(session, s.conferences, ("name_en", "name_zh", "name_he"))
     return sorted(names.items(), key=lambda item: item[1].en)

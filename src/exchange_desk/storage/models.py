@@ -1,9 +1,8 @@
-"""The office's tables as typed SQLAlchemy 2 models.
+"""The office's records as typed SQLAlchemy 2 ORM classes, mapped onto `schema`'s tables.
 
-The database itself enforces what must always hold (foreign keys, uniqueness, checks), so a
-bug above cannot store an end before a start or a negative member count. Partial dates are
-text (see `types.PartialDateType`); the period checks compare an end with the start cut to
-the end's precision, which is exactly "the end is certainly before the start".
+Services write through these classes; reading long lists goes through the Core tables in
+`schema` directly. Importing this module maps every class (about 0.2 s of SQLAlchemy's
+time), so code on the window's start-up path imports it only when it first needs it.
 """
 
 from __future__ import annotations
@@ -11,22 +10,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, ClassVar
 
-from sqlalchemy import (
-    Boolean,
-    CheckConstraint,
-    Date,
-    DateTime,
-    Float,
-    ForeignKey,
-    Index,
-    Integer,
-    LargeBinary,
-    MetaData,
-    String,
-    Text,
-    UniqueConstraint,
-)
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy import Table
+from sqlalchemy.orm import DeclarativeBase, Mapped
 
 from exchange_desk.domain.dates import PartialDate
 from exchange_desk.domain.enums import (
@@ -41,397 +26,289 @@ from exchange_desk.domain.enums import (
     PartnershipTier,
     RecipientKind,
 )
-from exchange_desk.storage.types import PartialDateType, text_enum
+from exchange_desk.storage import schema
+from exchange_desk.storage.schema import NAME, TEXT, utcnow
 
-NAME = 200
-TEXT = 20_000
-
-# Deterministic constraint names: Alembic can then alter them on every backend.
-NAMING = {
-    "ix": "ix_%(column_0_label)s",
-    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
-    "ck": "ck_%(table_name)s_%(constraint_name)s",
-    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-    "pk": "pk_%(table_name)s",
-}
-
-
-def utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
-
-
-def period_check(start: str, end: str, name: str = "period") -> CheckConstraint:
-    """CHECK that the partial date `end` is not certainly before `start`."""
-    return CheckConstraint(
-        f"{end} IS NULL OR {start} IS NULL OR {end} >= substr({start}, 1, length({end}))",
-        name=name,
-    )
-
-
-def not_negative(column: str) -> CheckConstraint:
-    return CheckConstraint(f"{column} IS NULL OR {column} >= 0", name=f"{column}_not_negative")
+__all__ = ["NAME", "TEXT", "Base", "table_of", "utcnow"]
 
 
 class Base(DeclarativeBase):
-    metadata = MetaData(naming_convention=NAMING)
-    type_annotation_map: ClassVar[dict[Any, Any]] = {PartialDate: PartialDateType()}
+    metadata = schema.metadata
+    type_annotation_map: ClassVar[dict[Any, Any]] = {}
 
 
-class Stamped:
-    """Created and updated times, and whether the record is invented sample data."""
-
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
-    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
-    is_sample: Mapped[bool] = mapped_column(Boolean, default=False)
-
-
-class CityRow(Stamped, Base):
-    __tablename__ = "cities"
-    __table_args__ = (
-        UniqueConstraint("country", "name_en"),
-        CheckConstraint(
-            "latitude IS NULL OR (latitude >= -90 AND latitude <= 90)", name="latitude"
-        ),
-        CheckConstraint(
-            "longitude IS NULL OR (longitude >= -180 AND longitude <= 180)", name="longitude"
-        ),
-        CheckConstraint("length(country) = 2", name="country"),
-        CheckConstraint("length(name_en) > 0", name="name_en"),
-        not_negative("population"),
-    )
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    name_en: Mapped[str] = mapped_column(String(NAME))
-    name_zh: Mapped[str] = mapped_column(String(NAME), default="")
-    name_he: Mapped[str] = mapped_column(String(NAME), default="")
-    name_local: Mapped[str] = mapped_column(String(NAME), default="")
-    country: Mapped[str] = mapped_column(String(2))
-    region: Mapped[str] = mapped_column(String(NAME), default="")
-    latitude: Mapped[float | None] = mapped_column(Float)
-    longitude: Mapped[float | None] = mapped_column(Float)
-    population: Mapped[int | None] = mapped_column(Integer)
-
-
-class PartnershipRow(Stamped, Base):
-    __tablename__ = "partnerships"
-    __table_args__ = (period_check("established", "ended"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    city_id: Mapped[int] = mapped_column(ForeignKey("cities.id", ondelete="RESTRICT"), unique=True)
-    tier: Mapped[PartnershipTier] = mapped_column(text_enum(PartnershipTier, "tier"))
-    established: Mapped[PartialDate | None] = mapped_column(index=True)
-    signed_at: Mapped[str] = mapped_column(String(NAME), default="")
-    status: Mapped[PartnershipStatus] = mapped_column(text_enum(PartnershipStatus, "status"))
-    ended: Mapped[PartialDate | None]
-    notes: Mapped[str] = mapped_column(Text, default="")
-
-
-class PartnershipAreaRow(Base):
-    __tablename__ = "partnership_areas"
-
-    partnership_id: Mapped[int] = mapped_column(
-        ForeignKey("partnerships.id", ondelete="CASCADE"), primary_key=True
-    )
-    area: Mapped[CooperationArea] = mapped_column(
-        text_enum(CooperationArea, "area"), primary_key=True
-    )
-
-
-class TierChangeRow(Base):
-    __tablename__ = "tier_changes"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    partnership_id: Mapped[int] = mapped_column(
-        ForeignKey("partnerships.id", ondelete="CASCADE"), index=True
-    )
-    changed_on: Mapped[PartialDate]
-    from_tier: Mapped[PartnershipTier | None] = mapped_column(
-        text_enum(PartnershipTier, "from_tier")
-    )
-    to_tier: Mapped[PartnershipTier] = mapped_column(text_enum(PartnershipTier, "to_tier"))
-    note: Mapped[str] = mapped_column(String(NAME), default="")
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
-
-
-class OrganizationRow(Stamped, Base):
-    __tablename__ = "organizations"
-    __table_args__ = (CheckConstraint("length(name_en) > 0", name="name_en"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    name_en: Mapped[str] = mapped_column(String(NAME), index=True)
-    name_zh: Mapped[str] = mapped_column(String(NAME), default="")
-    name_he: Mapped[str] = mapped_column(String(NAME), default="")
-    kind: Mapped[OrganizationKind] = mapped_column(text_enum(OrganizationKind, "kind"))
-    city_id: Mapped[int | None] = mapped_column(
-        ForeignKey("cities.id", ondelete="RESTRICT"), index=True
-    )
-    notes: Mapped[str] = mapped_column(Text, default="")
-
-
-class PersonRow(Stamped, Base):
-    __tablename__ = "persons"
-    __table_args__ = (CheckConstraint("length(name) > 0", name="name"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(NAME), index=True)
-    name_zh: Mapped[str] = mapped_column(String(NAME), default="")
-    name_he: Mapped[str] = mapped_column(String(NAME), default="")
-    title: Mapped[str] = mapped_column(String(NAME), default="")
-    organization_id: Mapped[int | None] = mapped_column(
-        ForeignKey("organizations.id", ondelete="RESTRICT"), index=True
-    )
-    email: Mapped[str] = mapped_column(String(NAME), default="")
-    phone: Mapped[str] = mapped_column(String(NAME), default="")
-
-
-class DelegationRow(Stamped, Base):
-    __tablename__ = "delegations"
-    __table_args__ = (period_check("start_date", "end_date"), not_negative("members"))
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    direction: Mapped[Direction] = mapped_column(text_enum(Direction, "direction"))
-    city_id: Mapped[int] = mapped_column(ForeignKey("cities.id", ondelete="RESTRICT"), index=True)
-    start_date: Mapped[PartialDate | None] = mapped_column(index=True)
-    end_date: Mapped[PartialDate | None]
-    leader: Mapped[str] = mapped_column(String(NAME), default="")
-    leader_title: Mapped[str] = mapped_column(String(NAME), default="")
-    members: Mapped[int | None] = mapped_column(Integer)
-    purpose: Mapped[str] = mapped_column(Text, default="")
-    outcome: Mapped[str] = mapped_column(Text, default="")
-    status: Mapped[DelegationStatus] = mapped_column(text_enum(DelegationStatus, "status"))
-
-
-class DelegationOrganizationRow(Base):
-    __tablename__ = "delegation_organizations"
-
-    delegation_id: Mapped[int] = mapped_column(
-        ForeignKey("delegations.id", ondelete="CASCADE"), primary_key=True
-    )
-    organization_id: Mapped[int] = mapped_column(
-        ForeignKey("organizations.id", ondelete="RESTRICT"), primary_key=True, index=True
-    )
+def table_of(row: type[Base]) -> Table:
+    """The Core table a class is mapped onto."""
+    table = row.__table__
+    assert isinstance(table, Table)
+    return table
 
 
 class AttachmentBlobRow(Base):
     """File contents, stored once per SHA-256 so a shared PostgreSQL serves every desk."""
 
-    __tablename__ = "attachment_blobs"
+    __table__ = schema.attachment_blobs
 
-    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
-    content: Mapped[bytes] = mapped_column(LargeBinary)
+    sha256: Mapped[str]
+    content: Mapped[bytes]
+
+
+class CityRow(Base):
+    __table__ = schema.cities
+
+    id: Mapped[int]
+    name_en: Mapped[str]
+    name_zh: Mapped[str]
+    name_he: Mapped[str]
+    name_local: Mapped[str]
+    country: Mapped[str]
+    region: Mapped[str]
+    latitude: Mapped[float | None]
+    longitude: Mapped[float | None]
+    population: Mapped[int | None]
+    created_at: Mapped[dt.datetime]
+    updated_at: Mapped[dt.datetime]
+    is_sample: Mapped[bool]
 
 
 class AttachmentRow(Base):
-    __tablename__ = "attachments"
-    __table_args__ = (
-        Index("ix_attachments_owner", "owner_kind", "owner_id"),
-        not_negative("size"),
-    )
+    __table__ = schema.attachments
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    owner_kind: Mapped[str] = mapped_column(String(40))
-    owner_id: Mapped[int] = mapped_column(Integer)
-    file_name: Mapped[str] = mapped_column(String(NAME))
-    media_type: Mapped[str] = mapped_column(String(100))
-    size: Mapped[int] = mapped_column(Integer)
-    sha256: Mapped[str] = mapped_column(
-        ForeignKey("attachment_blobs.sha256", ondelete="RESTRICT"), index=True
-    )
-    description: Mapped[str] = mapped_column(String(NAME), default="")
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    id: Mapped[int]
+    owner_kind: Mapped[str]
+    owner_id: Mapped[int]
+    file_name: Mapped[str]
+    media_type: Mapped[str]
+    size: Mapped[int]
+    sha256: Mapped[str]
+    description: Mapped[str]
+    created_at: Mapped[dt.datetime]
 
 
-class AgreementRow(Stamped, Base):
-    __tablename__ = "agreements"
-    __table_args__ = (
-        period_check("signed_on", "expires_on"),
-        CheckConstraint("length(title_en) > 0", name="title_en"),
-    )
+class ConferenceRow(Base):
+    __table__ = schema.conferences
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    title_en: Mapped[str] = mapped_column(String(NAME))
-    title_zh: Mapped[str] = mapped_column(String(NAME), default="")
-    title_he: Mapped[str] = mapped_column(String(NAME), default="")
-    city_id: Mapped[int | None] = mapped_column(
-        ForeignKey("cities.id", ondelete="RESTRICT"), index=True
-    )
-    signed_on: Mapped[PartialDate | None] = mapped_column(index=True)
+    id: Mapped[int]
+    name_en: Mapped[str]
+    name_zh: Mapped[str]
+    name_he: Mapped[str]
+    edition: Mapped[int | None]
+    host_city_id: Mapped[int | None]
+    start_date: Mapped[PartialDate | None]
+    end_date: Mapped[PartialDate | None]
+    attendance: Mapped[int | None]
+    countries: Mapped[int | None]
+    created_at: Mapped[dt.datetime]
+    updated_at: Mapped[dt.datetime]
+    is_sample: Mapped[bool]
+
+
+class DelegationRow(Base):
+    __table__ = schema.delegations
+
+    id: Mapped[int]
+    direction: Mapped[Direction]
+    city_id: Mapped[int]
+    start_date: Mapped[PartialDate | None]
+    end_date: Mapped[PartialDate | None]
+    leader: Mapped[str]
+    leader_title: Mapped[str]
+    members: Mapped[int | None]
+    purpose: Mapped[str]
+    outcome: Mapped[str]
+    status: Mapped[DelegationStatus]
+    created_at: Mapped[dt.datetime]
+    updated_at: Mapped[dt.datetime]
+    is_sample: Mapped[bool]
+
+
+class OrganizationRow(Base):
+    __table__ = schema.organizations
+
+    id: Mapped[int]
+    name_en: Mapped[str]
+    name_zh: Mapped[str]
+    name_he: Mapped[str]
+    kind: Mapped[OrganizationKind]
+    city_id: Mapped[int | None]
+    notes: Mapped[str]
+    created_at: Mapped[dt.datetime]
+    updated_at: Mapped[dt.datetime]
+    is_sample: Mapped[bool]
+
+
+class PartnershipRow(Base):
+    __table__ = schema.partnerships
+
+    id: Mapped[int]
+    city_id: Mapped[int]
+    tier: Mapped[PartnershipTier]
+    established: Mapped[PartialDate | None]
+    signed_at: Mapped[str]
+    status: Mapped[PartnershipStatus]
+    ended: Mapped[PartialDate | None]
+    notes: Mapped[str]
+    created_at: Mapped[dt.datetime]
+    updated_at: Mapped[dt.datetime]
+    is_sample: Mapped[bool]
+
+
+class AgreementRow(Base):
+    __table__ = schema.agreements
+
+    id: Mapped[int]
+    title_en: Mapped[str]
+    title_zh: Mapped[str]
+    title_he: Mapped[str]
+    city_id: Mapped[int | None]
+    signed_on: Mapped[PartialDate | None]
     expires_on: Mapped[PartialDate | None]
-    area: Mapped[CooperationArea | None] = mapped_column(text_enum(CooperationArea, "area"))
-    scan_attachment_id: Mapped[int | None] = mapped_column(
-        ForeignKey("attachments.id", ondelete="SET NULL")
-    )
-    notes: Mapped[str] = mapped_column(Text, default="")
-
-
-class AgreementPartyRow(Base):
-    __tablename__ = "agreement_parties"
-
-    agreement_id: Mapped[int] = mapped_column(
-        ForeignKey("agreements.id", ondelete="CASCADE"), primary_key=True
-    )
-    organization_id: Mapped[int] = mapped_column(
-        ForeignKey("organizations.id", ondelete="RESTRICT"), primary_key=True, index=True
-    )
-
-
-class CulturalEventRow(Stamped, Base):
-    __tablename__ = "cultural_events"
-    __table_args__ = (
-        period_check("start_date", "end_date"),
-        not_negative("attendance"),
-        CheckConstraint("length(name_en) > 0", name="name_en"),
-    )
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    name_en: Mapped[str] = mapped_column(String(NAME))
-    name_zh: Mapped[str] = mapped_column(String(NAME), default="")
-    name_he: Mapped[str] = mapped_column(String(NAME), default="")
-    kind: Mapped[EventKind] = mapped_column(text_enum(EventKind, "kind"))
-    start_date: Mapped[PartialDate | None] = mapped_column(index=True)
-    end_date: Mapped[PartialDate | None]
-    city_id: Mapped[int | None] = mapped_column(
-        ForeignKey("cities.id", ondelete="RESTRICT"), index=True
-    )
-    partner_city_id: Mapped[int | None] = mapped_column(
-        ForeignKey("cities.id", ondelete="RESTRICT"), index=True
-    )
-    host_organization_id: Mapped[int | None] = mapped_column(
-        ForeignKey("organizations.id", ondelete="RESTRICT"), index=True
-    )
-    attendance: Mapped[int | None] = mapped_column(Integer)
-    description: Mapped[str] = mapped_column(Text, default="")
-
-
-class EventParticipantRow(Base):
-    __tablename__ = "event_participants"
-
-    event_id: Mapped[int] = mapped_column(
-        ForeignKey("cultural_events.id", ondelete="CASCADE"), primary_key=True
-    )
-    organization_id: Mapped[int] = mapped_column(
-        ForeignKey("organizations.id", ondelete="RESTRICT"), primary_key=True, index=True
-    )
-    role: Mapped[ParticipantRole] = mapped_column(text_enum(ParticipantRole, "role"))
-
-
-class ConferenceRow(Stamped, Base):
-    __tablename__ = "conferences"
-    __table_args__ = (
-        period_check("start_date", "end_date"),
-        not_negative("attendance"),
-        not_negative("countries"),
-        CheckConstraint("edition IS NULL OR edition >= 1", name="edition"),
-        CheckConstraint("length(name_en) > 0", name="name_en"),
-    )
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    name_en: Mapped[str] = mapped_column(String(NAME))
-    name_zh: Mapped[str] = mapped_column(String(NAME), default="")
-    name_he: Mapped[str] = mapped_column(String(NAME), default="")
-    edition: Mapped[int | None] = mapped_column(Integer)
-    host_city_id: Mapped[int | None] = mapped_column(
-        ForeignKey("cities.id", ondelete="RESTRICT"), index=True
-    )
-    start_date: Mapped[PartialDate | None] = mapped_column(index=True)
-    end_date: Mapped[PartialDate | None]
-    attendance: Mapped[int | None] = mapped_column(Integer)
-    countries: Mapped[int | None] = mapped_column(Integer)
+    area: Mapped[CooperationArea | None]
+    scan_attachment_id: Mapped[int | None]
+    notes: Mapped[str]
+    created_at: Mapped[dt.datetime]
+    updated_at: Mapped[dt.datetime]
+    is_sample: Mapped[bool]
 
 
 class ConferenceOrganizerRow(Base):
-    __tablename__ = "conference_organizers"
+    __table__ = schema.conference_organizers
 
-    conference_id: Mapped[int] = mapped_column(
-        ForeignKey("conferences.id", ondelete="CASCADE"), primary_key=True
-    )
-    organization_id: Mapped[int] = mapped_column(
-        ForeignKey("organizations.id", ondelete="RESTRICT"), primary_key=True, index=True
-    )
+    conference_id: Mapped[int]
+    organization_id: Mapped[int]
 
 
-class AwardRow(Stamped, Base):
-    __tablename__ = "awards"
-    __table_args__ = (
-        CheckConstraint(
-            "(recipient_kind = 'city' AND recipient_city_id IS NOT NULL"
-            " AND recipient_organization_id IS NULL AND recipient_person_id IS NULL)"
-            " OR (recipient_kind = 'organization' AND recipient_organization_id IS NOT NULL"
-            " AND recipient_city_id IS NULL AND recipient_person_id IS NULL)"
-            " OR (recipient_kind = 'person' AND recipient_person_id IS NOT NULL"
-            " AND recipient_city_id IS NULL AND recipient_organization_id IS NULL)",
-            name="one_recipient",
-        ),
-        CheckConstraint("length(title_en) > 0", name="title_en"),
-    )
+class CulturalEventRow(Base):
+    __table__ = schema.cultural_events
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    title_en: Mapped[str] = mapped_column(String(NAME))
-    title_zh: Mapped[str] = mapped_column(String(NAME), default="")
-    title_he: Mapped[str] = mapped_column(String(NAME), default="")
-    conference_id: Mapped[int | None] = mapped_column(
-        ForeignKey("conferences.id", ondelete="RESTRICT"), index=True
-    )
-    awarded_on: Mapped[PartialDate | None] = mapped_column(index=True)
-    giver_organization_id: Mapped[int | None] = mapped_column(
-        ForeignKey("organizations.id", ondelete="RESTRICT"), index=True
-    )
-    recipient_kind: Mapped[RecipientKind] = mapped_column(
-        text_enum(RecipientKind, "recipient_kind")
-    )
-    recipient_city_id: Mapped[int | None] = mapped_column(
-        ForeignKey("cities.id", ondelete="RESTRICT"), index=True
-    )
-    recipient_organization_id: Mapped[int | None] = mapped_column(
-        ForeignKey("organizations.id", ondelete="RESTRICT"), index=True
-    )
-    recipient_person_id: Mapped[int | None] = mapped_column(
-        ForeignKey("persons.id", ondelete="RESTRICT"), index=True
-    )
-    citation_en: Mapped[str] = mapped_column(Text, default="")
-    citation_zh: Mapped[str] = mapped_column(Text, default="")
-    citation_he: Mapped[str] = mapped_column(Text, default="")
+    id: Mapped[int]
+    name_en: Mapped[str]
+    name_zh: Mapped[str]
+    name_he: Mapped[str]
+    kind: Mapped[EventKind]
+    start_date: Mapped[PartialDate | None]
+    end_date: Mapped[PartialDate | None]
+    city_id: Mapped[int | None]
+    partner_city_id: Mapped[int | None]
+    host_organization_id: Mapped[int | None]
+    attendance: Mapped[int | None]
+    description: Mapped[str]
+    created_at: Mapped[dt.datetime]
+    updated_at: Mapped[dt.datetime]
+    is_sample: Mapped[bool]
 
 
-class CertificateRow(Stamped, Base):
-    __tablename__ = "certificates"
-    __table_args__ = (
-        UniqueConstraint("number"),
-        not_negative("reprints"),
-        CheckConstraint("length(number) > 0", name="number"),
-    )
+class DelegationOrganizationRow(Base):
+    __table__ = schema.delegation_organizations
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    number: Mapped[str] = mapped_column(String(40))
-    award_id: Mapped[int] = mapped_column(ForeignKey("awards.id", ondelete="RESTRICT"), index=True)
-    language_mode: Mapped[LanguageMode] = mapped_column(text_enum(LanguageMode, "language_mode"))
-    design: Mapped[str] = mapped_column(String(40))
-    issued_on: Mapped[dt.date] = mapped_column(Date)
-    issued_by: Mapped[str] = mapped_column(String(NAME), default="")
-    reprints: Mapped[int] = mapped_column(Integer, default=0)
+    delegation_id: Mapped[int]
+    organization_id: Mapped[int]
 
 
 class OfficeProfileRow(Base):
     """The office's own identity: a single row, id 1."""
 
-    __tablename__ = "office_profile"
-    __table_args__ = (CheckConstraint("id = 1", name="single_row"),)
+    __table__ = schema.office_profile
 
-    id: Mapped[int] = mapped_column(primary_key=True, default=1)
-    home_city_id: Mapped[int | None] = mapped_column(ForeignKey("cities.id", ondelete="RESTRICT"))
-    office_name_en: Mapped[str] = mapped_column(String(NAME), default="")
-    office_name_zh: Mapped[str] = mapped_column(String(NAME), default="")
-    office_name_he: Mapped[str] = mapped_column(String(NAME), default="")
-    signatory_en: Mapped[str] = mapped_column(String(NAME), default="")
-    signatory_zh: Mapped[str] = mapped_column(String(NAME), default="")
-    signatory_he: Mapped[str] = mapped_column(String(NAME), default="")
-    signatory_title_en: Mapped[str] = mapped_column(String(NAME), default="")
-    signatory_title_zh: Mapped[str] = mapped_column(String(NAME), default="")
-    signatory_title_he: Mapped[str] = mapped_column(String(NAME), default="")
-    seal_attachment_id: Mapped[int | None] = mapped_column(
-        ForeignKey("attachments.id", ondelete="SET NULL")
-    )
-    logo_attachment_id: Mapped[int | None] = mapped_column(
-        ForeignKey("attachments.id", ondelete="SET NULL")
-    )
-    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+    id: Mapped[int]
+    home_city_id: Mapped[int | None]
+    office_name_en: Mapped[str]
+    office_name_zh: Mapped[str]
+    office_name_he: Mapped[str]
+    signatory_en: Mapped[str]
+    signatory_zh: Mapped[str]
+    signatory_he: Mapped[str]
+    signatory_title_en: Mapped[str]
+    signatory_title_zh: Mapped[str]
+    signatory_title_he: Mapped[str]
+    seal_attachment_id: Mapped[int | None]
+    logo_attachment_id: Mapped[int | None]
+    updated_at: Mapped[dt.datetime]
+
+
+class PartnershipAreaRow(Base):
+    __table__ = schema.partnership_areas
+
+    partnership_id: Mapped[int]
+    area: Mapped[CooperationArea]
+
+
+class PersonRow(Base):
+    __table__ = schema.persons
+
+    id: Mapped[int]
+    name: Mapped[str]
+    name_zh: Mapped[str]
+    name_he: Mapped[str]
+    title: Mapped[str]
+    organization_id: Mapped[int | None]
+    email: Mapped[str]
+    phone: Mapped[str]
+    created_at: Mapped[dt.datetime]
+    updated_at: Mapped[dt.datetime]
+    is_sample: Mapped[bool]
+
+
+class TierChangeRow(Base):
+    __table__ = schema.tier_changes
+
+    id: Mapped[int]
+    partnership_id: Mapped[int]
+    changed_on: Mapped[PartialDate]
+    from_tier: Mapped[PartnershipTier | None]
+    to_tier: Mapped[PartnershipTier]
+    note: Mapped[str]
+    created_at: Mapped[dt.datetime]
+
+
+class AgreementPartyRow(Base):
+    __table__ = schema.agreement_parties
+
+    agreement_id: Mapped[int]
+    organization_id: Mapped[int]
+
+
+class AwardRow(Base):
+    __table__ = schema.awards
+
+    id: Mapped[int]
+    title_en: Mapped[str]
+    title_zh: Mapped[str]
+    title_he: Mapped[str]
+    conference_id: Mapped[int | None]
+    awarded_on: Mapped[PartialDate | None]
+    giver_organization_id: Mapped[int | None]
+    recipient_kind: Mapped[RecipientKind]
+    recipient_city_id: Mapped[int | None]
+    recipient_organization_id: Mapped[int | None]
+    recipient_person_id: Mapped[int | None]
+    citation_en: Mapped[str]
+    citation_zh: Mapped[str]
+    citation_he: Mapped[str]
+    created_at: Mapped[dt.datetime]
+    updated_at: Mapped[dt.datetime]
+    is_sample: Mapped[bool]
+
+
+class EventParticipantRow(Base):
+    __table__ = schema.event_participants
+
+    event_id: Mapped[int]
+    organization_id: Mapped[int]
+    role: Mapped[ParticipantRole]
+
+
+class CertificateRow(Base):
+    __table__ = schema.certificates
+
+    id: Mapped[int]
+    number: Mapped[str]
+    award_id: Mapped[int]
+    language_mode: Mapped[LanguageMode]
+    design: Mapped[str]
+    issued_on: Mapped[dt.date]
+    issued_by: Mapped[str]
+    reprints: Mapped[int]
+    created_at: Mapped[dt.datetime]
+    updated_at: Mapped[dt.datetime]
+    is_sample: Mapped[bool]

@@ -4,6 +4,7 @@ link that takes the window to that record."""
 from __future__ import annotations
 
 import html
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -17,8 +18,10 @@ from PySide6.QtWidgets import (
 )
 
 from exchange_desk.i18n.catalog import _
-from exchange_desk.services.details import Detail, Related
 from exchange_desk.ui.formatting import show
+
+if TYPE_CHECKING:
+    from exchange_desk.services.details import Detail, Related
 
 
 class DetailPane(QScrollArea):

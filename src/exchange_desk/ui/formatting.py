@@ -12,7 +12,7 @@ from exchange_desk.domain.records import TierChange
 from exchange_desk.i18n.catalog import _, active_language, ngettext
 from exchange_desk.i18n.formatting import format_day, format_number, format_partial_date
 from exchange_desk.i18n.languages import find_language
-from exchange_desk.services.records import Names
+from exchange_desk.services.names import Names
 
 
 def babel_locale() -> str:

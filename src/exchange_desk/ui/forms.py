@@ -25,7 +25,7 @@ from exchange_desk.domain.enums import (
 )
 from exchange_desk.i18n.catalog import N_, _
 from exchange_desk.services.kinds import KINDS
-from exchange_desk.services.records import Names
+from exchange_desk.services.names import Names
 
 
 class Widget(StrEnum):

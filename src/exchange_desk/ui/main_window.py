@@ -27,21 +27,11 @@ from exchange_desk.domain.errors import ExchangeDeskError, StorageUnavailable
 from exchange_desk.i18n.catalog import N_, _, ngettext
 from exchange_desk.i18n.formatting import format_number
 from exchange_desk.services.database import Database, check_database, is_empty
-from exchange_desk.services.kinds import kind_named
-from exchange_desk.services.records import (
-    ListQuery,
-    create,
-    delete_record,
-    dependents_of,
-    get_record,
-    list_records,
-    names_of,
-    tier_history,
-    update,
-)
 from exchange_desk.ui.record_tab import RecordTab
-from exchange_desk.ui.undo import CreateCommand, DeleteCommand, UpdateCommand, _RecordCommand
 from exchange_desk.ui.workers import Progress, run_with_progress
+
+# The services that write, and the undo commands, load the ORM (0.2 s of SQLAlchemy's
+# mapping): they are imported by the methods that edit, not when the window opens.
 
 # (tab key, title, what `--tab` and `list` call it)
 TABS: tuple[tuple[str, str, str], ...] = (
@@ -164,6 +154,7 @@ class MainWindow(QMainWindow):
         return lambda: self.tabs.setCurrentIndex(index)
 
     def _make_menus(self) -> None:
+
         bar = self.menuBar()
         self.menu_file = bar.addMenu("")
         self.menu_file.addActions([self.act_profile, self.act_check])
@@ -202,6 +193,7 @@ class MainWindow(QMainWindow):
 
     def retranslate(self) -> None:
         """Set every text in the active language."""
+
         self.setWindowTitle(_("Exchange Desk"))
         for index, (key, title, _name) in enumerate(TABS):
             self.tabs.setTabText(index, _(title))
@@ -296,9 +288,13 @@ class MainWindow(QMainWindow):
 
     def go_to(self, kind: str, record_id: int) -> None:
         """Show a related record: in its tab if it has one, else in its dialog."""
+        from exchange_desk.services import records
+
         if kind == "cities":
-            found = list_records(
-                self.database, "partnerships", ListQuery(filters={"city_id": record_id}, limit=1)
+            found = records.list_records(
+                self.database,
+                "partnerships",
+                records.ListQuery(filters={"city_id": record_id}, limit=1),
             ).rows
             if not found:
                 self._edit(kind, record_id)
@@ -338,21 +334,24 @@ class MainWindow(QMainWindow):
     def _save(self, record: Any) -> Any:
         """Store a record from a dialog; the change enters the undo history only if it was
         accepted (errors go back to the dialog, which keeps what was typed)."""
+        from exchange_desk.services import records
+        from exchange_desk.ui import undo
+
         if getattr(record, "id", None) is None:
-            stored = create(self.database, record)
-            self.undo_stack.push(CreateCommand(self.database, self._changed, stored))
+            stored = records.create(self.database, record)
+            self.undo_stack.push(undo.CreateCommand(self.database, self._changed, stored))
         else:
             kind = kind_named_of(record)
-            before = get_record(self.database, kind, record.id)
+            before = records.get_record(self.database, kind, record.id)
             history_before = (
-                tier_history(self.database, record.id) if kind == "partnerships" else None
+                records.tier_history(self.database, record.id) if kind == "partnerships" else None
             )
-            stored = update(self.database, record)
+            stored = records.update(self.database, record)
             history = None
             if history_before is not None:
-                history = (history_before, tier_history(self.database, record.id))
+                history = (history_before, records.tier_history(self.database, record.id))
             self.undo_stack.push(
-                UpdateCommand(self.database, self._changed, before, stored, history)
+                undo.UpdateCommand(self.database, self._changed, before, stored, history)
             )
         self._changed(kind_named_of(stored), stored.id)
         return stored
@@ -374,8 +373,10 @@ class MainWindow(QMainWindow):
         return edit_record(self, self.database, kind, record, self._save, duplicate=duplicate)
 
     def _edit(self, kind: str, record_id: int) -> None:
+        from exchange_desk.services import records
+
         try:
-            record = get_record(self.database, kind, record_id)
+            record = records.get_record(self.database, kind, record_id)
         except ExchangeDeskError as exc:
             self._report(exc)
             return
@@ -392,30 +393,35 @@ class MainWindow(QMainWindow):
         self._edit(tab.model.table.kind, record_id)
 
     def duplicate_current(self) -> None:
+        from exchange_desk.services import records
+
         tab = self.current_tab()
         record_id = tab.current_id()
         if record_id is None:
             return
         try:
-            record = get_record(self.database, tab.model.table.kind, record_id)
+            record = records.get_record(self.database, tab.model.table.kind, record_id)
         except ExchangeDeskError as exc:
             self._report(exc)
             return
         self._dialog(tab.model.table.kind, record, duplicate=True)
 
     def delete_current(self) -> None:
+        from exchange_desk.services import kinds, records
+        from exchange_desk.ui import undo
+
         tab = self.current_tab()
         record_id = tab.current_id()
         if record_id is None:
             return
         kind = tab.model.table.kind
         try:
-            name = names_of(self.database, kind, record_id).best()
-            found = dependents_of(self.database, kind, record_id)
+            name = records.names_of(self.database, kind, record_id).best()
+            found = records.dependents_of(self.database, kind, record_id)
         except ExchangeDeskError as exc:
             self._report(exc)
             return
-        label = kind_named(kind).label()
+        label = kinds.kind_named(kind).label()
         if found:
             lines = "".join(f"<li>{html.escape(d.describe())}</li>" for d in found)
             text = _("Other records depend on the {kind} “{name}”:").format(
@@ -439,11 +445,11 @@ class MainWindow(QMainWindow):
         if answer != QMessageBox.StandardButton.Yes:
             return
         try:
-            deletion = delete_record(self.database, kind, record_id, cascade=bool(found))
+            deletion = records.delete_record(self.database, kind, record_id, cascade=bool(found))
         except ExchangeDeskError as exc:
             self._report(exc)
             return
-        self.undo_stack.push(DeleteCommand(self.database, self._changed, deletion))
+        self.undo_stack.push(undo.DeleteCommand(self.database, self._changed, deletion))
         self._changed(kind, None)
         self.statusBar().showMessage(_("Deleted. Ctrl+Z brings it back."), 5000)
 
@@ -454,9 +460,11 @@ class MainWindow(QMainWindow):
         self._step(self.undo_stack.redo, self.undo_stack.index())
 
     def _step(self, action: Callable[[], None], index: int) -> None:
+        from exchange_desk.ui import undo
+
         command = self.undo_stack.command(index)
         action()
-        if isinstance(command, _RecordCommand) and command.error is not None:
+        if isinstance(command, undo._RecordCommand) and command.error is not None:
             error = command.error
             # The records no longer match the history (someone changed them meanwhile).
             self.undo_stack.clear()
@@ -723,4 +731,4 @@ def kind_named_of(record: Any) -> str:
     return kind_of(record).name
 
 
-__all__ = ["TABS", "MainWindow", "kind_named"]
+__all__ = ["TABS", "MainWindow"]

@@ -1,0 +1,548 @@
+"""The office's tables as SQLAlchemy Core `Table`s: the schema, and all that reading needs.
+
+The database itself enforces what must always hold (foreign keys, uniqueness, checks), so a
+bug above cannot store an end before a start or a negative member count. Partial dates are
+text (see `types.PartialDateType`); the period checks compare an end with the start cut to
+the end's precision, which is exactly "the end is certainly before the start".
+
+The ORM classes in `models.py` map onto these tables. They are kept apart because mapping
+them costs SQLAlchemy about 0.2 s: the window's tables and the command line's lists read
+through these Core tables, and the ORM is loaded when a record is first written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Column,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+from exchange_desk.domain.enums import (
+    CooperationArea,
+    DelegationStatus,
+    Direction,
+    EventKind,
+    LanguageMode,
+    OrganizationKind,
+    ParticipantRole,
+    PartnershipStatus,
+    PartnershipTier,
+    RecipientKind,
+)
+from exchange_desk.storage.types import PartialDateType, text_enum
+
+NAME = 200
+TEXT = 20_000
+
+# Deterministic constraint names: Alembic can then alter them on every backend.
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+metadata = MetaData(naming_convention=NAMING)
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+def period_check(start: str, end: str, name: str = "period") -> CheckConstraint:
+    """CHECK that the partial date `end` is not certainly before `start`."""
+    return CheckConstraint(
+        f"{end} IS NULL OR {start} IS NULL OR {end} >= substr({start}, 1, length({end}))",
+        name=name,
+    )
+
+
+def not_negative(column: str) -> CheckConstraint:
+    return CheckConstraint(f"{column} IS NULL OR {column} >= 0", name=f"{column}_not_negative")
+
+
+_ONE_RECIPIENT = (
+    "(recipient_kind = 'city' AND recipient_city_id IS NOT NULL"
+    " AND recipient_organization_id IS NULL AND recipient_person_id IS NULL)"
+    " OR (recipient_kind = 'organization' AND recipient_organization_id IS NOT NULL"
+    " AND recipient_city_id IS NULL AND recipient_person_id IS NULL)"
+    " OR (recipient_kind = 'person' AND recipient_person_id IS NOT NULL"
+    " AND recipient_city_id IS NULL AND recipient_organization_id IS NULL)"
+)
+
+
+attachment_blobs = Table(
+    "attachment_blobs",
+    metadata,
+    Column("sha256", String(64), primary_key=True),
+    Column("content", LargeBinary(), nullable=False),
+)
+
+cities = Table(
+    "cities",
+    metadata,
+    Column("id", Integer(), primary_key=True),
+    Column("name_en", String(NAME), nullable=False),
+    Column("name_zh", String(NAME), nullable=False, default=""),
+    Column("name_he", String(NAME), nullable=False, default=""),
+    Column("name_local", String(NAME), nullable=False, default=""),
+    Column("country", String(2), nullable=False),
+    Column("region", String(NAME), nullable=False, default=""),
+    Column("latitude", Float(), nullable=True),
+    Column("longitude", Float(), nullable=True),
+    Column("population", Integer(), nullable=True),
+    Column("created_at", DateTime(), nullable=False, default=utcnow),
+    Column("updated_at", DateTime(), nullable=False, default=utcnow, onupdate=utcnow),
+    Column("is_sample", Boolean(), nullable=False, default=False),
+    UniqueConstraint("country", "name_en"),
+    CheckConstraint("length(name_en) > 0", name="name_en"),
+    CheckConstraint("latitude IS NULL OR (latitude >= -90 AND latitude <= 90)", name="latitude"),
+    not_negative("population"),
+    CheckConstraint("length(country) = 2", name="country"),
+    CheckConstraint(
+        "longitude IS NULL OR (longitude >= -180 AND longitude <= 180)", name="longitude"
+    ),
+)
+
+attachments = Table(
+    "attachments",
+    metadata,
+    Column("id", Integer(), primary_key=True),
+    Column("owner_kind", String(40), nullable=False),
+    Column("owner_id", Integer(), nullable=False),
+    Column("file_name", String(NAME), nullable=False),
+    Column("media_type", String(100), nullable=False),
+    Column("size", Integer(), nullable=False),
+    Column(
+        "sha256",
+        String(64),
+        ForeignKey("attachment_blobs.sha256", ondelete="RESTRICT"),
+        nullable=False,
+        index=True,
+    ),
+    Column("description", String(NAME), nullable=False, default=""),
+    Column("created_at", DateTime(), nullable=False, default=utcnow),
+    not_negative("size"),
+    Index("ix_attachments_owner", "owner_kind", "owner_id"),
+)
+
+conferences = Table(
+    "conferences",
+    metadata,
+    Column("id", Integer(), primary_key=True),
+    Column("name_en", String(NAME), nullable=False),
+    Column("name_zh", String(NAME), nullable=False, default=""),
+    Column("name_he", String(NAME), nullable=False, default=""),
+    Column("edition", Integer(), nullable=True),
+    Column(
+        "host_city_id",
+        Integer(),
+        ForeignKey("cities.id", ondelete="RESTRICT"),
+        nullable=True,
+        index=True,
+    ),
+    Column("start_date", PartialDateType(), nullable=True, index=True),
+    Column("end_date", PartialDateType(), nullable=True),
+    Column("attendance", Integer(), nullable=True),
+    Column("countries", Integer(), nullable=True),
+    Column("created_at", DateTime(), nullable=False, default=utcnow),
+    Column("updated_at", DateTime(), nullable=False, default=utcnow, onupdate=utcnow),
+    Column("is_sample", Boolean(), nullable=False, default=False),
+    CheckConstraint("edition IS NULL OR edition >= 1", name="edition"),
+    CheckConstraint("length(name_en) > 0", name="name_en"),
+    period_check("start_date", "end_date"),
+    not_negative("countries"),
+    not_negative("attendance"),
+)
+
+delegations = Table(
+    "delegations",
+    metadata,
+    Column("id", Integer(), primary_key=True),
+    Column("direction", text_enum(Direction, "direction"), nullable=False),
+    Column(
+        "city_id",
+        Integer(),
+        ForeignKey("cities.id", ondelete="RESTRICT"),
+        nullable=False,
+        index=True,
+    ),
+    Column("start_date", PartialDateType(), nullable=True, index=True),
+    Column("end_date", PartialDateType(), nullable=True),
+    Column("leader", String(NAME), nullable=False, default=""),
+    Column("leader_title", String(NAME), nullable=False, default=""),
+    Column("members", Integer(), nullable=True),
+    Column("purpose", Text(), nullable=False, default=""),
+    Column("outcome", Text(), nullable=False, default=""),
+    Column("status", text_enum(DelegationStatus, "status"), nullable=False),
+    Column("created_at", DateTime(), nullable=False, default=utcnow),
+    Column("updated_at", DateTime(), nullable=False, default=utcnow, onupdate=utcnow),
+    Column("is_sample", Boolean(), nullable=False, default=False),
+    not_negative("members"),
+    period_check("start_date", "end_date"),
+)
+
+organizations = Table(
+    "organizations",
+    metadata,
+    Column("id", Integer(), primary_key=True),
+    Column("name_en", String(NAME), nullable=False, index=True),
+    Column("name_zh", String(NAME), nullable=False, default=""),
+    Column("name_he", String(NAME), nullable=False, default=""),
+    Column("kind", text_enum(OrganizationKind, "kind"), nullable=False),
+    Column(
+        "city_id",
+        Integer(),
+        ForeignKey("cities.id", ondelete="RESTRICT"),
+        nullable=True,
+        index=True,
+    ),
+    Column("notes", Text(), nullable=False, default=""),
+    Column("created_at", DateTime(), nullable=False, default=utcnow),
+    Column("updated_at", DateTime(), nullable=False, default=utcnow, onupdate=utcnow),
+    Column("is_sample", Boolean(), nullable=False, default=False),
+    CheckConstraint("length(name_en) > 0", name="name_en"),
+)
+
+partnerships = Table(
+    "partnerships",
+    metadata,
+    Column("id", Integer(), primary_key=True),
+    Column(
+        "city_id",
+        Integer(),
+        ForeignKey("cities.id", ondelete="RESTRICT"),
+        nullable=False,
+        unique=True,
+    ),
+    Column("tier", text_enum(PartnershipTier, "tier"), nullable=False),
+    Column("established", PartialDateType(), nullable=True, index=True),
+    Column("signed_at", String(NAME), nullable=False, default=""),
+    Column("status", text_enum(PartnershipStatus, "status"), nullable=False),
+    Column("ended", PartialDateType(), nullable=True),
+    Column("notes", Text(), nullable=False, default=""),
+    Column("created_at", DateTime(), nullable=False, default=utcnow),
+    Column("updated_at", DateTime(), nullable=False, default=utcnow, onupdate=utcnow),
+    Column("is_sample", Boolean(), nullable=False, default=False),
+    period_check("established", "ended"),
+)
+
+agreements = Table(
+    "agreements",
+    metadata,
+    Column("id", Integer(), primary_key=True),
+    Column("title_en", String(NAME), nullable=False),
+    Column("title_zh", String(NAME), nullable=False, default=""),
+    Column("title_he", String(NAME), nullable=False, default=""),
+    Column(
+        "city_id",
+        Integer(),
+        ForeignKey("cities.id", ondelete="RESTRICT"),
+        nullable=True,
+        index=True,
+    ),
+    Column("signed_on", PartialDateType(), nullable=True, index=True),
+    Column("expires_on", PartialDateType(), nullable=True),
+    Column("area", text_enum(CooperationArea, "area"), nullable=True),
+    Column(
+        "scan_attachment_id",
+        Integer(),
+        ForeignKey("attachments.id", ondelete="SET NULL"),
+        nullable=True,
+    ),
+    Column("notes", Text(), nullable=False, default=""),
+    Column("created_at", DateTime(), nullable=False, default=utcnow),
+    Column("updated_at", DateTime(), nullable=False, default=utcnow, onupdate=utcnow),
+    Column("is_sample", Boolean(), nullable=False, default=False),
+    period_check("signed_on", "expires_on"),
+    CheckConstraint("length(title_en) > 0", name="title_en"),
+)
+
+conference_organizers = Table(
+    "conference_organizers",
+    metadata,
+    Column(
+        "conference_id",
+        Integer(),
+        ForeignKey("conferences.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column(
+        "organization_id",
+        Integer(),
+        ForeignKey("organizations.id", ondelete="RESTRICT"),
+        primary_key=True,
+        index=True,
+    ),
+)
+
+cultural_events = Table(
+    "cultural_events",
+    metadata,
+    Column("id", Integer(), primary_key=True),
+    Column("name_en", String(NAME), nullable=False),
+    Column("name_zh", String(NAME), nullable=False, default=""),
+    Column("name_he", String(NAME), nullable=False, default=""),
+    Column("kind", text_enum(EventKind, "kind"), nullable=False),
+    Column("start_date", PartialDateType(), nullable=True, index=True),
+    Column("end_date", PartialDateType(), nullable=True),
+    Column(
+        "city_id",
+        Integer(),
+        ForeignKey("cities.id", ondelete="RESTRICT"),
+        nullable=True,
+        index=True,
+    ),
+    Column(
+        "partner_city_id",
+        Integer(),
+        ForeignKey("cities.id", ondelete="RESTRICT"),
+        nullable=True,
+        index=True,
+    ),
+    Column(
+        "host_organization_id",
+        Integer(),
+        ForeignKey("organizations.id", ondelete="RESTRICT"),
+        nullable=True,
+        index=True,
+    ),
+    Column("attendance", Integer(), nullable=True),
+    Column("description", Text(), nullable=False, default=""),
+    Column("created_at", DateTime(), nullable=False, default=utcnow),
+    Column("updated_at", DateTime(), nullable=False, default=utcnow, onupdate=utcnow),
+    Column("is_sample", Boolean(), nullable=False, default=False),
+    period_check("start_date", "end_date"),
+    not_negative("attendance"),
+    CheckConstraint("length(name_en) > 0", name="name_en"),
+)
+
+delegation_organizations = Table(
+    "delegation_organizations",
+    metadata,
+    Column(
+        "delegation_id",
+        Integer(),
+        ForeignKey("delegations.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column(
+        "organization_id",
+        Integer(),
+        ForeignKey("organizations.id", ondelete="RESTRICT"),
+        primary_key=True,
+        index=True,
+    ),
+)
+
+office_profile = Table(
+    "office_profile",
+    metadata,
+    Column("id", Integer(), primary_key=True, default=1),
+    Column("home_city_id", Integer(), ForeignKey("cities.id", ondelete="RESTRICT"), nullable=True),
+    Column("office_name_en", String(NAME), nullable=False, default=""),
+    Column("office_name_zh", String(NAME), nullable=False, default=""),
+    Column("office_name_he", String(NAME), nullable=False, default=""),
+    Column("signatory_en", String(NAME), nullable=False, default=""),
+    Column("signatory_zh", String(NAME), nullable=False, default=""),
+    Column("signatory_he", String(NAME), nullable=False, default=""),
+    Column("signatory_title_en", String(NAME), nullable=False, default=""),
+    Column("signatory_title_zh", String(NAME), nullable=False, default=""),
+    Column("signatory_title_he", String(NAME), nullable=False, default=""),
+    Column(
+        "seal_attachment_id",
+        Integer(),
+        ForeignKey("attachments.id", ondelete="SET NULL"),
+        nullable=True,
+    ),
+    Column(
+        "logo_attachment_id",
+        Integer(),
+        ForeignKey("attachments.id", ondelete="SET NULL"),
+        nullable=True,
+    ),
+    Column("updated_at", DateTime(), nullable=False, default=utcnow, onupdate=utcnow),
+    CheckConstraint("id = 1", name="single_row"),
+)
+
+partnership_areas = Table(
+    "partnership_areas",
+    metadata,
+    Column(
+        "partnership_id",
+        Integer(),
+        ForeignKey("partnerships.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column("area", text_enum(CooperationArea, "area"), primary_key=True),
+)
+
+persons = Table(
+    "persons",
+    metadata,
+    Column("id", Integer(), primary_key=True),
+    Column("name", String(NAME), nullable=False, index=True),
+    Column("name_zh", String(NAME), nullable=False, default=""),
+    Column("name_he", String(NAME), nullable=False, default=""),
+    Column("title", String(NAME), nullable=False, default=""),
+    Column(
+        "organization_id",
+        Integer(),
+        ForeignKey("organizations.id", ondelete="RESTRICT"),
+        nullable=True,
+        index=True,
+    ),
+    Column("email", String(NAME), nullable=False, default=""),
+    Column("phone", String(NAME), nullable=False, default=""),
+    Column("created_at", DateTime(), nullable=False, default=utcnow),
+    Column("updated_at", DateTime(), nullable=False, default=utcnow, onupdate=utcnow),
+    Column("is_sample", Boolean(), nullable=False, default=False),
+    CheckConstraint("length(name) > 0", name="name"),
+)
+
+tier_changes = Table(
+    "tier_changes",
+    metadata,
+    Column("id", Integer(), primary_key=True),
+    Column(
+        "partnership_id",
+        Integer(),
+        ForeignKey("partnerships.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    Column("changed_on", PartialDateType(), nullable=False),
+    Column("from_tier", text_enum(PartnershipTier, "from_tier"), nullable=True),
+    Column("to_tier", text_enum(PartnershipTier, "to_tier"), nullable=False),
+    Column("note", String(NAME), nullable=False, default=""),
+    Column("created_at", DateTime(), nullable=False, default=utcnow),
+)
+
+agreement_parties = Table(
+    "agreement_parties",
+    metadata,
+    Column(
+        "agreement_id", Integer(), ForeignKey("agreements.id", ondelete="CASCADE"), primary_key=True
+    ),
+    Column(
+        "organization_id",
+        Integer(),
+        ForeignKey("organizations.id", ondelete="RESTRICT"),
+        primary_key=True,
+        index=True,
+    ),
+)
+
+awards = Table(
+    "awards",
+    metadata,
+    Column("id", Integer(), primary_key=True),
+    Column("title_en", String(NAME), nullable=False),
+    Column("title_zh", String(NAME), nullable=False, default=""),
+    Column("title_he", String(NAME), nullable=False, default=""),
+    Column(
+        "conference_id",
+        Integer(),
+        ForeignKey("conferences.id", ondelete="RESTRICT"),
+        nullable=True,
+        index=True,
+    ),
+    Column("awarded_on", PartialDateType(), nullable=True, index=True),
+    Column(
+        "giver_organization_id",
+        Integer(),
+        ForeignKey("organizations.id", ondelete="RESTRICT"),
+        nullable=True,
+        index=True,
+    ),
+    Column("recipient_kind", text_enum(RecipientKind, "recipient_kind"), nullable=False),
+    Column(
+        "recipient_city_id",
+        Integer(),
+        ForeignKey("cities.id", ondelete="RESTRICT"),
+        nullable=True,
+        index=True,
+    ),
+    Column(
+        "recipient_organization_id",
+        Integer(),
+        ForeignKey("organizations.id", ondelete="RESTRICT"),
+        nullable=True,
+        index=True,
+    ),
+    Column(
+        "recipient_person_id",
+        Integer(),
+        ForeignKey("persons.id", ondelete="RESTRICT"),
+        nullable=True,
+        index=True,
+    ),
+    Column("citation_en", Text(), nullable=False, default=""),
+    Column("citation_zh", Text(), nullable=False, default=""),
+    Column("citation_he", Text(), nullable=False, default=""),
+    Column("created_at", DateTime(), nullable=False, default=utcnow),
+    Column("updated_at", DateTime(), nullable=False, default=utcnow, onupdate=utcnow),
+    Column("is_sample", Boolean(), nullable=False, default=False),
+    CheckConstraint(_ONE_RECIPIENT, name="one_recipient"),
+    CheckConstraint("length(title_en) > 0", name="title_en"),
+)
+
+event_participants = Table(
+    "event_participants",
+    metadata,
+    Column(
+        "event_id",
+        Integer(),
+        ForeignKey("cultural_events.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column(
+        "organization_id",
+        Integer(),
+        ForeignKey("organizations.id", ondelete="RESTRICT"),
+        primary_key=True,
+        index=True,
+    ),
+    Column("role", text_enum(ParticipantRole, "role"), nullable=False),
+)
+
+certificates = Table(
+    "certificates",
+    metadata,
+    Column("id", Integer(), primary_key=True),
+    Column("number", String(40), nullable=False),
+    Column(
+        "award_id",
+        Integer(),
+        ForeignKey("awards.id", ondelete="RESTRICT"),
+        nullable=False,
+        index=True,
+    ),
+    Column("language_mode", text_enum(LanguageMode, "language_mode"), nullable=False),
+    Column("design", String(40), nullable=False),
+    Column("issued_on", Date(), nullable=False),
+    Column("issued_by", String(NAME), nullable=False, default=""),
+    Column("reprints", Integer(), nullable=False, default=0),
+    Column("created_at", DateTime(), nullable=False, default=utcnow),
+    Column("updated_at", DateTime(), nullable=False, default=utcnow, onupdate=utcnow),
+    Column("is_sample", Boolean(), nullable=False, default=False),
+    CheckConstraint("length(number) > 0", name="number"),
+    UniqueConstraint("number"),
+    not_negative("reprints"),
+)
