@@ -53,3 +53,28 @@ def test_the_wall_check_sees_a_violation(tmp_path: Path) -> None:
     bad = tmp_path / "bad.py"
     bad.write_text("def f():\n    from PySide6 import QtCore\n", encoding="utf-8")
     assert "PySide6" in _imports(bad)
+
+
+def test_the_window_starts_without_the_orm() -> None:
+    """Mapping the ORM classes costs about 0.2 s: the path to the first window must read
+    through the Core tables only (bench/startup.py measures what this protects)."""
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from exchange_desk.cli import _load_data_layer\n"
+        "_load_data_layer()\n"
+        "import exchange_desk.ui.app, exchange_desk.ui.main_window\n"
+        "print(sorted(m for m in sys.modules if m.startswith('exchange_desk.storage.models')\n"
+        "             or m.startswith('exchange_desk.services.records')))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+    )
+    assert done.stdout.strip() == "[]", done.stdout
