@@ -25,6 +25,10 @@ if TYPE_CHECKING:
     from exchange_desk.storage.database import Database
 
 
+_NAMES = ("name_en", "name_zh", "name_he")
+_TITLES = ("title_en", "title_zh", "title_he")
+
+
 @dataclass(frozen=True, slots=True)
 class Related:
     """A record that hangs on the one shown: where to go, when, and what it is."""
@@ -144,7 +148,7 @@ def _partner_city(database: Database, partnership_id: int) -> Detail:
                 m.CulturalEventRow.city_id == city_id, m.CulturalEventRow.partner_city_id == city_id
             ),
             date="start_date",
-            names=("name_en", "name_zh", "name_he"),
+            names=_NAMES,
             note="kind",
         )
         timeline += _related(
@@ -153,7 +157,7 @@ def _partner_city(database: Database, partnership_id: int) -> Detail:
             "agreements",
             m.AgreementRow.city_id == city_id,
             date="signed_on",
-            names=("title_en", "title_zh", "title_he"),
+            names=_TITLES,
             note="area",
         )
         timeline += _related(
@@ -162,7 +166,7 @@ def _partner_city(database: Database, partnership_id: int) -> Detail:
             "awards",
             m.AwardRow.recipient_city_id == city_id,
             date="awarded_on",
-            names=("title_en", "title_zh", "title_he"),
+            names=_TITLES,
         )
     # Undated records (the seed often gives no date) go last, the rest in time order.
     timeline.sort(
@@ -251,7 +255,7 @@ def _add_lists(session: Session, detail: Detail, kind: str, record: Any) -> None
                     "awards",
                     m.AwardRow.conference_id == record_id,
                     date="awarded_on",
-                    names=("title_en", "title_zh", "title_he"),
+                    names=_TITLES,
                 ),
             )
         )
@@ -306,7 +310,7 @@ def _add_lists(session: Session, detail: Detail, kind: str, record: Any) -> None
                         ),
                     ),
                     date="start_date",
-                    names=("name_en", "name_zh", "name_he"),
+                    names=_NAMES,
                     note="kind",
                 ),
             )
@@ -322,7 +326,7 @@ def _add_lists(session: Session, detail: Detail, kind: str, record: Any) -> None
                         select(a.agreement_id).where(a.organization_id == record_id)
                     ),
                     date="signed_on",
-                    names=("title_en", "title_zh", "title_he"),
+                    names=_TITLES,
                 ),
             )
         )
@@ -338,7 +342,7 @@ def _add_lists(session: Session, detail: Detail, kind: str, record: Any) -> None
                         m.AwardRow.giver_organization_id == record_id,
                     ),
                     date="awarded_on",
-                    names=("title_en", "title_zh", "title_he"),
+                    names=_TITLES,
                 ),
             )
         )

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
-from sqlalchemy import Date, Enum, Select, String, delete, func, insert, or_, select, type_coerce
+from sqlalchemy import Select, delete, func, insert, or_, select
 from sqlalchemy import update as sql_update
 from sqlalchemy.exc import IntegrityError
 
@@ -29,7 +29,6 @@ from exchange_desk.services.attachments import delete_owned
 from exchange_desk.services.kinds import KIND_OF_TABLE, KINDS, Kind, kind_named, kind_of
 from exchange_desk.services.names import Names
 from exchange_desk.storage import models as m
-from exchange_desk.storage.types import PartialDateType
 
 if TYPE_CHECKING:
     from sqlalchemy import Table
@@ -151,22 +150,12 @@ def _coerce_filter(kind: Kind, column: str, value: Any) -> Any:
     return value
 
 
-def _selected(table: Table, name: str, raw: bool) -> Any:
-    column = table.c[name]
-    if raw and isinstance(column.type, (PartialDateType, Enum, Date)):
-        # Stored as text already in the form JSON wants: skip building Python objects.
-        return type_coerce(column, String()).label(name)
-    return column
-
-
-def _filtered(
-    kind: Kind, query: ListQuery, *, raw: bool = False
-) -> tuple[Select[Any], dict[str, Any]]:
+def _filtered(kind: Kind, query: ListQuery) -> tuple[Select[Any], dict[str, Any]]:
     """The SELECT of a list (the kind's columns, WHERE) and the column to sort each reference
     by. Referred tables are joined only when the search or the order needs their names:
     fetching names separately is much faster for long lists."""
     table = _table(kind)
-    columns: list[Any] = [table.c.id] + [_selected(table, name, raw) for name in kind.scalar_fields]
+    columns: list[Any] = [table.c.id] + [table.c[name] for name in kind.scalar_fields]
     statement = select(*columns).select_from(table)
     text = query.search.strip()
     sort_columns: dict[str, Any] = {}

@@ -8,7 +8,6 @@ time), so code on the window's start-up path imports it only when it first needs
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, ClassVar
 
 from sqlalchemy import Table
 from sqlalchemy.orm import DeclarativeBase, Mapped
@@ -34,7 +33,14 @@ __all__ = ["NAME", "TEXT", "Base", "table_of", "utcnow"]
 
 class Base(DeclarativeBase):
     metadata = schema.metadata
-    type_annotation_map: ClassVar[dict[Any, Any]] = {}
+
+
+class Stamped:
+    """The columns `schema._stamps()` gives a table, for type checkers."""
+
+    created_at: Mapped[dt.datetime]
+    updated_at: Mapped[dt.datetime]
+    is_sample: Mapped[bool]
 
 
 def table_of(row: type[Base]) -> Table:
@@ -53,7 +59,7 @@ class AttachmentBlobRow(Base):
     content: Mapped[bytes]
 
 
-class CityRow(Base):
+class CityRow(Stamped, Base):
     __table__ = schema.cities
 
     id: Mapped[int]
@@ -66,9 +72,6 @@ class CityRow(Base):
     latitude: Mapped[float | None]
     longitude: Mapped[float | None]
     population: Mapped[int | None]
-    created_at: Mapped[dt.datetime]
-    updated_at: Mapped[dt.datetime]
-    is_sample: Mapped[bool]
 
 
 class AttachmentRow(Base):
@@ -85,7 +88,7 @@ class AttachmentRow(Base):
     created_at: Mapped[dt.datetime]
 
 
-class ConferenceRow(Base):
+class ConferenceRow(Stamped, Base):
     __table__ = schema.conferences
 
     id: Mapped[int]
@@ -98,12 +101,9 @@ class ConferenceRow(Base):
     end_date: Mapped[PartialDate | None]
     attendance: Mapped[int | None]
     countries: Mapped[int | None]
-    created_at: Mapped[dt.datetime]
-    updated_at: Mapped[dt.datetime]
-    is_sample: Mapped[bool]
 
 
-class DelegationRow(Base):
+class DelegationRow(Stamped, Base):
     __table__ = schema.delegations
 
     id: Mapped[int]
@@ -117,12 +117,9 @@ class DelegationRow(Base):
     purpose: Mapped[str]
     outcome: Mapped[str]
     status: Mapped[DelegationStatus]
-    created_at: Mapped[dt.datetime]
-    updated_at: Mapped[dt.datetime]
-    is_sample: Mapped[bool]
 
 
-class OrganizationRow(Base):
+class OrganizationRow(Stamped, Base):
     __table__ = schema.organizations
 
     id: Mapped[int]
@@ -132,12 +129,9 @@ class OrganizationRow(Base):
     kind: Mapped[OrganizationKind]
     city_id: Mapped[int | None]
     notes: Mapped[str]
-    created_at: Mapped[dt.datetime]
-    updated_at: Mapped[dt.datetime]
-    is_sample: Mapped[bool]
 
 
-class PartnershipRow(Base):
+class PartnershipRow(Stamped, Base):
     __table__ = schema.partnerships
 
     id: Mapped[int]
@@ -148,12 +142,9 @@ class PartnershipRow(Base):
     status: Mapped[PartnershipStatus]
     ended: Mapped[PartialDate | None]
     notes: Mapped[str]
-    created_at: Mapped[dt.datetime]
-    updated_at: Mapped[dt.datetime]
-    is_sample: Mapped[bool]
 
 
-class AgreementRow(Base):
+class AgreementRow(Stamped, Base):
     __table__ = schema.agreements
 
     id: Mapped[int]
@@ -166,9 +157,6 @@ class AgreementRow(Base):
     area: Mapped[CooperationArea | None]
     scan_attachment_id: Mapped[int | None]
     notes: Mapped[str]
-    created_at: Mapped[dt.datetime]
-    updated_at: Mapped[dt.datetime]
-    is_sample: Mapped[bool]
 
 
 class ConferenceOrganizerRow(Base):
@@ -178,7 +166,7 @@ class ConferenceOrganizerRow(Base):
     organization_id: Mapped[int]
 
 
-class CulturalEventRow(Base):
+class CulturalEventRow(Stamped, Base):
     __table__ = schema.cultural_events
 
     id: Mapped[int]
@@ -193,9 +181,6 @@ class CulturalEventRow(Base):
     host_organization_id: Mapped[int | None]
     attendance: Mapped[int | None]
     description: Mapped[str]
-    created_at: Mapped[dt.datetime]
-    updated_at: Mapped[dt.datetime]
-    is_sample: Mapped[bool]
 
 
 class DelegationOrganizationRow(Base):
@@ -233,7 +218,7 @@ class PartnershipAreaRow(Base):
     area: Mapped[CooperationArea]
 
 
-class PersonRow(Base):
+class PersonRow(Stamped, Base):
     __table__ = schema.persons
 
     id: Mapped[int]
@@ -244,9 +229,6 @@ class PersonRow(Base):
     organization_id: Mapped[int | None]
     email: Mapped[str]
     phone: Mapped[str]
-    created_at: Mapped[dt.datetime]
-    updated_at: Mapped[dt.datetime]
-    is_sample: Mapped[bool]
 
 
 class TierChangeRow(Base):
@@ -268,7 +250,7 @@ class AgreementPartyRow(Base):
     organization_id: Mapped[int]
 
 
-class AwardRow(Base):
+class AwardRow(Stamped, Base):
     __table__ = schema.awards
 
     id: Mapped[int]
@@ -285,9 +267,6 @@ class AwardRow(Base):
     citation_en: Mapped[str]
     citation_zh: Mapped[str]
     citation_he: Mapped[str]
-    created_at: Mapped[dt.datetime]
-    updated_at: Mapped[dt.datetime]
-    is_sample: Mapped[bool]
 
 
 class EventParticipantRow(Base):
@@ -298,7 +277,7 @@ class EventParticipantRow(Base):
     role: Mapped[ParticipantRole]
 
 
-class CertificateRow(Base):
+class CertificateRow(Stamped, Base):
     __table__ = schema.certificates
 
     id: Mapped[int]
@@ -309,6 +288,3 @@ class CertificateRow(Base):
     issued_on: Mapped[dt.date]
     issued_by: Mapped[str]
     reprints: Mapped[int]
-    created_at: Mapped[dt.datetime]
-    updated_at: Mapped[dt.datetime]
-    is_sample: Mapped[bool]

@@ -13,6 +13,7 @@ through these Core tables, and the ORM is loaded when a record is first written.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from sqlalchemy import (
     Boolean,
@@ -77,6 +78,24 @@ def not_negative(column: str) -> CheckConstraint:
     return CheckConstraint(f"{column} IS NULL OR {column} >= 0", name=f"{column}_not_negative")
 
 
+def _stamps() -> list[Column[Any]]:
+    """When a record was created and last changed, and whether it is invented sample data."""
+    return [
+        Column("created_at", DateTime(), nullable=False, default=utcnow),
+        Column("updated_at", DateTime(), nullable=False, default=utcnow, onupdate=utcnow),
+        Column("is_sample", Boolean(), nullable=False, default=False),
+    ]
+
+
+def _names(prefix: str, *, index: bool = False) -> list[Column[Any]]:
+    """A name in English (required, the key) and in Chinese and Hebrew."""
+    return [
+        Column(f"{prefix}_en", String(NAME), nullable=False, index=index),
+        Column(f"{prefix}_zh", String(NAME), nullable=False, default=""),
+        Column(f"{prefix}_he", String(NAME), nullable=False, default=""),
+    ]
+
+
 _ONE_RECIPIENT = (
     "(recipient_kind = 'city' AND recipient_city_id IS NOT NULL"
     " AND recipient_organization_id IS NULL AND recipient_person_id IS NULL)"
@@ -98,18 +117,14 @@ cities = Table(
     "cities",
     metadata,
     Column("id", Integer(), primary_key=True),
-    Column("name_en", String(NAME), nullable=False),
-    Column("name_zh", String(NAME), nullable=False, default=""),
-    Column("name_he", String(NAME), nullable=False, default=""),
+    *_names("name"),
     Column("name_local", String(NAME), nullable=False, default=""),
     Column("country", String(2), nullable=False),
     Column("region", String(NAME), nullable=False, default=""),
     Column("latitude", Float(), nullable=True),
     Column("longitude", Float(), nullable=True),
     Column("population", Integer(), nullable=True),
-    Column("created_at", DateTime(), nullable=False, default=utcnow),
-    Column("updated_at", DateTime(), nullable=False, default=utcnow, onupdate=utcnow),
-    Column("is_sample", Boolean(), nullable=False, default=False),
+    *_stamps(),
     UniqueConstraint("country", "name_en"),
     CheckConstraint("length(name_en) > 0", name="name_en"),
     CheckConstraint("latitude IS NULL OR (latitude >= -90 AND latitude <= 90)", name="latitude"),
@@ -146,9 +161,7 @@ conferences = Table(
     "conferences",
     metadata,
     Column("id", Integer(), primary_key=True),
-    Column("name_en", String(NAME), nullable=False),
-    Column("name_zh", String(NAME), nullable=False, default=""),
-    Column("name_he", String(NAME), nullable=False, default=""),
+    *_names("name"),
     Column("edition", Integer(), nullable=True),
     Column(
         "host_city_id",
@@ -161,9 +174,7 @@ conferences = Table(
     Column("end_date", PartialDateType(), nullable=True),
     Column("attendance", Integer(), nullable=True),
     Column("countries", Integer(), nullable=True),
-    Column("created_at", DateTime(), nullable=False, default=utcnow),
-    Column("updated_at", DateTime(), nullable=False, default=utcnow, onupdate=utcnow),
-    Column("is_sample", Boolean(), nullable=False, default=False),
+    *_stamps(),
     CheckConstraint("edition IS NULL OR edition >= 1", name="edition"),
     CheckConstraint("length(name_en) > 0", name="name_en"),
     period_check("start_date", "end_date"),
@@ -191,9 +202,7 @@ delegations = Table(
     Column("purpose", Text(), nullable=False, default=""),
     Column("outcome", Text(), nullable=False, default=""),
     Column("status", text_enum(DelegationStatus, "status"), nullable=False),
-    Column("created_at", DateTime(), nullable=False, default=utcnow),
-    Column("updated_at", DateTime(), nullable=False, default=utcnow, onupdate=utcnow),
-    Column("is_sample", Boolean(), nullable=False, default=False),
+    *_stamps(),
     not_negative("members"),
     period_check("start_date", "end_date"),
 )
@@ -202,9 +211,7 @@ organizations = Table(
     "organizations",
     metadata,
     Column("id", Integer(), primary_key=True),
-    Column("name_en", String(NAME), nullable=False, index=True),
-    Column("name_zh", String(NAME), nullable=False, default=""),
-    Column("name_he", String(NAME), nullable=False, default=""),
+    *_names("name", index=True),
     Column("kind", text_enum(OrganizationKind, "kind"), nullable=False),
     Column(
         "city_id",
@@ -214,9 +221,7 @@ organizations = Table(
         index=True,
     ),
     Column("notes", Text(), nullable=False, default=""),
-    Column("created_at", DateTime(), nullable=False, default=utcnow),
-    Column("updated_at", DateTime(), nullable=False, default=utcnow, onupdate=utcnow),
-    Column("is_sample", Boolean(), nullable=False, default=False),
+    *_stamps(),
     CheckConstraint("length(name_en) > 0", name="name_en"),
 )
 
@@ -237,9 +242,7 @@ partnerships = Table(
     Column("status", text_enum(PartnershipStatus, "status"), nullable=False),
     Column("ended", PartialDateType(), nullable=True),
     Column("notes", Text(), nullable=False, default=""),
-    Column("created_at", DateTime(), nullable=False, default=utcnow),
-    Column("updated_at", DateTime(), nullable=False, default=utcnow, onupdate=utcnow),
-    Column("is_sample", Boolean(), nullable=False, default=False),
+    *_stamps(),
     period_check("established", "ended"),
 )
 
@@ -247,9 +250,7 @@ agreements = Table(
     "agreements",
     metadata,
     Column("id", Integer(), primary_key=True),
-    Column("title_en", String(NAME), nullable=False),
-    Column("title_zh", String(NAME), nullable=False, default=""),
-    Column("title_he", String(NAME), nullable=False, default=""),
+    *_names("title"),
     Column(
         "city_id",
         Integer(),
@@ -267,9 +268,7 @@ agreements = Table(
         nullable=True,
     ),
     Column("notes", Text(), nullable=False, default=""),
-    Column("created_at", DateTime(), nullable=False, default=utcnow),
-    Column("updated_at", DateTime(), nullable=False, default=utcnow, onupdate=utcnow),
-    Column("is_sample", Boolean(), nullable=False, default=False),
+    *_stamps(),
     period_check("signed_on", "expires_on"),
     CheckConstraint("length(title_en) > 0", name="title_en"),
 )
@@ -296,9 +295,7 @@ cultural_events = Table(
     "cultural_events",
     metadata,
     Column("id", Integer(), primary_key=True),
-    Column("name_en", String(NAME), nullable=False),
-    Column("name_zh", String(NAME), nullable=False, default=""),
-    Column("name_he", String(NAME), nullable=False, default=""),
+    *_names("name"),
     Column("kind", text_enum(EventKind, "kind"), nullable=False),
     Column("start_date", PartialDateType(), nullable=True, index=True),
     Column("end_date", PartialDateType(), nullable=True),
@@ -325,9 +322,7 @@ cultural_events = Table(
     ),
     Column("attendance", Integer(), nullable=True),
     Column("description", Text(), nullable=False, default=""),
-    Column("created_at", DateTime(), nullable=False, default=utcnow),
-    Column("updated_at", DateTime(), nullable=False, default=utcnow, onupdate=utcnow),
-    Column("is_sample", Boolean(), nullable=False, default=False),
+    *_stamps(),
     period_check("start_date", "end_date"),
     not_negative("attendance"),
     CheckConstraint("length(name_en) > 0", name="name_en"),
@@ -410,9 +405,7 @@ persons = Table(
     ),
     Column("email", String(NAME), nullable=False, default=""),
     Column("phone", String(NAME), nullable=False, default=""),
-    Column("created_at", DateTime(), nullable=False, default=utcnow),
-    Column("updated_at", DateTime(), nullable=False, default=utcnow, onupdate=utcnow),
-    Column("is_sample", Boolean(), nullable=False, default=False),
+    *_stamps(),
     CheckConstraint("length(name) > 0", name="name"),
 )
 
@@ -453,9 +446,7 @@ awards = Table(
     "awards",
     metadata,
     Column("id", Integer(), primary_key=True),
-    Column("title_en", String(NAME), nullable=False),
-    Column("title_zh", String(NAME), nullable=False, default=""),
-    Column("title_he", String(NAME), nullable=False, default=""),
+    *_names("title"),
     Column(
         "conference_id",
         Integer(),
@@ -496,9 +487,7 @@ awards = Table(
     Column("citation_en", Text(), nullable=False, default=""),
     Column("citation_zh", Text(), nullable=False, default=""),
     Column("citation_he", Text(), nullable=False, default=""),
-    Column("created_at", DateTime(), nullable=False, default=utcnow),
-    Column("updated_at", DateTime(), nullable=False, default=utcnow, onupdate=utcnow),
-    Column("is_sample", Boolean(), nullable=False, default=False),
+    *_stamps(),
     CheckConstraint(_ONE_RECIPIENT, name="one_recipient"),
     CheckConstraint("length(title_en) > 0", name="title_en"),
 )
@@ -539,9 +528,7 @@ certificates = Table(
     Column("issued_on", Date(), nullable=False),
     Column("issued_by", String(NAME), nullable=False, default=""),
     Column("reprints", Integer(), nullable=False, default=0),
-    Column("created_at", DateTime(), nullable=False, default=utcnow),
-    Column("updated_at", DateTime(), nullable=False, default=utcnow, onupdate=utcnow),
-    Column("is_sample", Boolean(), nullable=False, default=False),
+    *_stamps(),
     CheckConstraint("length(number) > 0", name="number"),
     UniqueConstraint("number"),
     not_negative("reprints"),
