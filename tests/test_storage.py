@@ -181,7 +181,7 @@ def _two_certificates(connection: Any) -> None:
                 number="JN-2018-001",
                 award_id=award,
                 language_mode="zh+en",
-                design="classic",
+                design="formal",
                 issued_on=m.utcnow().date(),
                 issued_by="",
                 reprints=0,
@@ -297,13 +297,13 @@ def test_first_start_creates_the_folder(tmp_path: Path) -> None:
     database.dispose()
 
 
-SECOND_REVISION = '''"""A test-only second revision: adds a column."""
+NEXT_REVISION = '''"""A test-only revision after the newest: adds a column."""
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0002"
-down_revision = "0001"
+revision = "0003"
+down_revision = "0002"
 branch_labels = None
 depends_on = None
 
@@ -322,24 +322,24 @@ def downgrade() -> None:
 def test_an_older_database_is_backed_up_then_migrated(
     demo_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """With a newer migration present, opening a 0001 file copies it aside first."""
+    """With a newer migration present, opening a 0002 file copies it aside first."""
     migrations = tmp_path / "migrations"
     shutil.copytree(
         storage.MIGRATIONS_DIR, migrations, ignore=shutil.ignore_patterns("__pycache__")
     )
-    (migrations / "versions" / "0002_test.py").write_text(SECOND_REVISION, encoding="utf-8")
+    (migrations / "versions" / "0003_test.py").write_text(NEXT_REVISION, encoding="utf-8")
     monkeypatch.setattr(storage, "MIGRATIONS_DIR", migrations)
-    monkeypatch.setattr(storage, "SCHEMA_HEAD", "0002")
+    monkeypatch.setattr(storage, "SCHEMA_HEAD", "0003")
     path = tmp_path / "old.sqlite"
     shutil.copyfile(demo_file, path)
 
     database = open_database(path)
 
-    assert database.schema_state().current == "0002"
-    backups = list(tmp_path.glob("old.before-0002.*.backup.sqlite"))
+    assert database.schema_state().current == "0003"
+    backups = list(tmp_path.glob("old.before-0003.*.backup.sqlite"))
     assert len(backups) == 1
     with sqlite3.connect(backups[0]) as old:
-        assert old.execute("SELECT version_num FROM alembic_version").fetchone() == ("0001",)
+        assert old.execute("SELECT version_num FROM alembic_version").fetchone() == ("0002",)
         assert old.execute("SELECT count(*) FROM cities").fetchone() == (73,)
     columns = {c["name"] for c in inspect(database.engine).get_columns("cities")}
     assert "motto" in columns
@@ -358,14 +358,14 @@ def test_an_older_shared_database_waits_for_db_upgrade(
     shutil.copytree(
         storage.MIGRATIONS_DIR, migrations, ignore=shutil.ignore_patterns("__pycache__")
     )
-    (migrations / "versions" / "0002_test.py").write_text(SECOND_REVISION, encoding="utf-8")
+    (migrations / "versions" / "0003_test.py").write_text(NEXT_REVISION, encoding="utf-8")
     monkeypatch.setattr(storage, "MIGRATIONS_DIR", migrations)
-    monkeypatch.setattr(storage, "SCHEMA_HEAD", "0002")
+    monkeypatch.setattr(storage, "SCHEMA_HEAD", "0003")
     with pytest.raises(StorageUnavailable, match="db upgrade"):
         open_database(pg_url)
     database = open_database(pg_url, migrate=False)
     assert database.upgrade() is None  # no file to copy on a server
-    assert database.schema_state().current == "0002"
+    assert database.schema_state().current == "0003"
     database.dispose()
 
 

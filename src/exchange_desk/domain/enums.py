@@ -105,7 +105,25 @@ class LanguageMode(Labelled):
     ZH_EN_HE = "zh+en+he"
 
 
+class Design(Labelled):
+    """The look of a certificate of honor."""
+
+    FORMAL = "formal"
+    MODERN = "modern"
+
+
+class Orientation(Labelled):
+    """How an A4 sheet is turned."""
+
+    LANDSCAPE = "landscape"
+    PORTRAIT = "portrait"
+
+
 _LABELS: dict[tuple[str, str], str] = {
+    ("Design", "formal"): N_("Formal"),
+    ("Design", "modern"): N_("Modern"),
+    ("Orientation", "landscape"): N_("Landscape"),
+    ("Orientation", "portrait"): N_("Portrait"),
     ("PartnershipTier", "sister_city"): N_("sister city"),
     ("PartnershipTier", "friendly_cooperative_city"): N_("friendly cooperative city"),
     ("PartnershipStatus", "active"): N_("active"),

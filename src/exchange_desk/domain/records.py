@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from exchange_desk.domain.certificate_numbers import DEFAULT_PATTERN
 from exchange_desk.domain.dates import PartialDate
 from exchange_desk.domain.enums import (
     CooperationArea,
@@ -198,7 +199,7 @@ class Certificate:
     number: str
     award_id: int
     language_mode: LanguageMode
-    design: str = "classic"
+    design: str = "formal"  # a `Design` value
     issued_on: dt.date
     issued_by: str = ""
     reprints: int = 0
@@ -221,6 +222,8 @@ class OfficeProfile:
     signatory_title_he: str = ""
     seal_attachment_id: int | None = None
     logo_attachment_id: int | None = None
+    # How certificates are numbered: see domain.certificate_numbers.
+    certificate_number_pattern: str = DEFAULT_PATTERN
 
 
 @dataclass(kw_only=True, slots=True)

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from exchange_desk.domain.certificate_numbers import NUMBER_MAX, NUMBER_RULE, pattern_problems
 from exchange_desk.domain.countries import is_country_code
 from exchange_desk.domain.dates import PartialDate
 from exchange_desk.domain.enums import RecipientKind
@@ -35,8 +36,8 @@ from exchange_desk.i18n.catalog import _
 
 NAME_MAX = 200
 TEXT_MAX = 20_000
-CERTIFICATE_NUMBER_MAX = 40
-_CERTIFICATE_NUMBER = re.compile(r"^[A-Za-z0-9][A-Za-z0-9\-/.]*$")
+CERTIFICATE_NUMBER_MAX = NUMBER_MAX
+_CERTIFICATE_NUMBER = NUMBER_RULE
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
@@ -203,6 +204,8 @@ def _certificate(record: Certificate, p: _Problems) -> None:
 def _office(record: OfficeProfile, p: _Problems) -> None:
     for name in ("office_name", "signatory", "signatory_title"):
         _names(p, record, name, required_en=False)
+    for message in pattern_problems(record.certificate_number_pattern):
+        p.add("certificate_number_pattern", message)
 
 
 _RULES: dict[type[Any], Callable[[Any, _Problems], None]] = {

@@ -209,6 +209,7 @@ class OfficeProfileRow(Base):
     seal_attachment_id: Mapped[int | None]
     logo_attachment_id: Mapped[int | None]
     updated_at: Mapped[dt.datetime]
+    certificate_number_pattern: Mapped[str]
 
 
 class PartnershipAreaRow(Base):
@@ -288,3 +289,17 @@ class CertificateRow(Stamped, Base):
     issued_on: Mapped[dt.date]
     issued_by: Mapped[str]
     reprints: Mapped[int]
+
+
+class CertificatePrintingRow(Base):
+    """One printing of a certificate: the first, or a reprint."""
+
+    __table__ = schema.certificate_printings
+
+    id: Mapped[int]
+    certificate_id: Mapped[int]
+    printed_at: Mapped[dt.datetime]
+    printed_by: Mapped[str]
+    language_mode: Mapped[LanguageMode]
+    design: Mapped[str]
+    is_reprint: Mapped[bool]

@@ -33,6 +33,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
+from exchange_desk.domain.certificate_numbers import DEFAULT_PATTERN, PATTERN_MAX
 from exchange_desk.domain.enums import (
     CooperationArea,
     DelegationStatus,
@@ -330,6 +331,14 @@ office_profile = Table(
     _reference("seal_attachment_id", "attachments", ondelete="SET NULL", index=False),
     _reference("logo_attachment_id", "attachments", ondelete="SET NULL", index=False),
     Column("updated_at", DateTime(), nullable=False, default=utcnow, onupdate=utcnow),
+    # The server default fills the row of a database made before numbering patterns existed.
+    Column(
+        "certificate_number_pattern",
+        String(PATTERN_MAX),
+        nullable=False,
+        default=DEFAULT_PATTERN,
+        server_default=DEFAULT_PATTERN,
+    ),
     CheckConstraint("id = 1", name="single_row"),
 )
 
@@ -441,4 +450,17 @@ certificates = Table(
     CheckConstraint("length(number) > 0", name="number"),
     UniqueConstraint("number"),
     not_negative("reprints"),
+)
+
+# The register's log: every time a certificate was printed, the first time and each reprint.
+certificate_printings = Table(
+    "certificate_printings",
+    metadata,
+    Column("id", Integer(), primary_key=True),
+    _reference("certificate_id", "certificates", ondelete="CASCADE", required=True),
+    Column("printed_at", DateTime(), nullable=False),
+    Column("printed_by", String(NAME), nullable=False, default=""),
+    Column("language_mode", text_enum(LanguageMode, "language_mode"), nullable=False),
+    Column("design", String(40), nullable=False),
+    Column("is_reprint", Boolean(), nullable=False),
 )

@@ -6,6 +6,8 @@ import datetime as dt
 from enum import Enum
 from typing import Any
 
+from babel.dates import format_date, format_time, get_datetime_format
+
 from exchange_desk.domain.countries import country_name
 from exchange_desk.domain.dates import PartialDate
 from exchange_desk.domain.records import TierChange
@@ -18,6 +20,19 @@ from exchange_desk.services.names import Names
 def babel_locale() -> str:
     language = find_language(active_language())
     return language.babel_locale if language else "en"
+
+
+def format_moment(value: dt.datetime | None) -> str:
+    """A stored time stamp (UTC without a zone) as the local date and time, minutes only."""
+    if value is None:
+        return ""
+    local = value.replace(tzinfo=dt.UTC).astimezone().replace(tzinfo=None)
+    locale = babel_locale()
+    # The locale says how a date and a time are joined ("{1}, {0}", "{1} {0}"...).
+    joined = str(get_datetime_format("medium", locale=locale))
+    return joined.replace("{1}", format_date(local, "medium", locale=locale)).replace(
+        "{0}", format_time(local, "short", locale=locale)
+    )
 
 
 def show(value: Any) -> str:

@@ -8,6 +8,7 @@ files in the database.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -27,6 +28,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from exchange_desk.domain.certificate_numbers import (
+    format_certificate_number,
+    pattern_problems,
+)
 from exchange_desk.domain.errors import (
     ExchangeDeskError,
     FieldProblem,
@@ -40,10 +45,12 @@ from exchange_desk.services.attachments import attach, delete_attachment, read_a
 from exchange_desk.services.database import Database
 from exchange_desk.services.office import office_profile, save_office_profile
 from exchange_desk.ui.fields import (
+    PROBLEM_COLOR,
     Choices,
     NamesGroup,
     ProblemBoard,
     ReferencePicker,
+    TextEdit,
     Unparseable,
     plain_button,
     problem_label,
@@ -171,6 +178,49 @@ class ImageField(QWidget):
         self.remove_button.setEnabled(True)
 
 
+class NumberPatternField(QWidget):
+    """The pattern certificates are numbered by, with the number it makes shown as it is
+    typed (or what is wrong with it)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.edit = TextEdit()
+        # A pattern is code, like the numbers it makes: left to right in a Hebrew window too.
+        self.edit.setLayoutDirection(Qt.LayoutDirection.LeftToRight)
+        self.edit.setToolTip(
+            _(
+                "{year_code} stands for the award's year, {seq_code} for the running number "
+                "of the year; {padded_code} pads it with zeros to four digits."
+            ).format(year_code="{year}", seq_code="{seq}", padded_code="{seq:04}")
+        )
+        self.example = QLabel()
+        # The example quotes what was typed: never read as markup.
+        self.example.setTextFormat(Qt.TextFormat.PlainText)
+        self.example.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        layout.addWidget(self.edit)
+        layout.addWidget(self.example)
+        self.setFocusProxy(self.edit)
+        self.edit.textChanged.connect(self._show_example)
+        self._show_example()
+
+    def _show_example(self) -> None:
+        pattern = self.edit.value()
+        problems = pattern_problems(pattern)
+        if problems:
+            self.example.setStyleSheet(f"color: {PROBLEM_COLOR};")
+            self.example.setText("\n".join(problems))
+            return
+        self.example.setStyleSheet("")
+        self.example.setText(
+            _("Next number looks like: {example}").format(
+                example=format_certificate_number(pattern, dt.date.today().year, 1)
+            )
+        )
+
+
 class OfficeProfileDialog(QDialog):
     """Edits the office profile; `saved_profile` holds it after OK succeeded."""
 
@@ -202,6 +252,14 @@ class OfficeProfileDialog(QDialog):
             row_label.setBuddy(group.editors[names[0]])
             self.row_labels[prefix] = row_label
             form.addRow(row_label, group)
+        self.pattern = NumberPatternField()
+        self.pattern.edit.set_value(self.profile.certificate_number_pattern)
+        self.editors["certificate_number_pattern"] = self.pattern.edit
+        self._add_row(form, "certificate_number_pattern", _("Certificate numbers"), self.pattern)
+        # A problem shown after OK is stale once the pattern changes: the example says more.
+        self.pattern.edit.textChanged.connect(
+            lambda _text: self.problems.labels["certificate_number_pattern"].hide()
+        )
         self.seal = ImageField(database)
         self._add_row(form, "seal_attachment_id", _("Seal"), self.seal)
         self.seal.set_attachment(self.profile.seal_attachment_id)
