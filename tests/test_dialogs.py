@@ -746,9 +746,11 @@ def test_office_profile_saves_names_and_an_image(
     dialog.editors["office_name_zh"].setText("济南市外事办公室")
     dialog.editors["office_name_he"].setText("המחלקה לקשרי חוץ של ג'ינאן")
     dialog.editors["signatory_en"].setText("Li Wei")
-    assert dialog.seal.preview.pixmap().isNull()
+    demo_seal = dialog.seal.preview.pixmap().cacheKey()  # the demo's sample seal
+    assert not dialog.seal.preview.pixmap().isNull()
     dialog.seal.choose_button.click()
     assert not dialog.seal.preview.pixmap().isNull()
+    assert dialog.seal.preview.pixmap().cacheKey() != demo_seal
     ok(dialog)
 
     assert dialog.result() == QDialog.DialogCode.Accepted

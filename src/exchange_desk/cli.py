@@ -14,6 +14,7 @@ import sys
 from collections.abc import Callable, Sequence
 from dataclasses import fields
 from enum import Enum
+from pathlib import Path
 from typing import Any, TextIO
 
 from exchange_desk import __version__
@@ -27,7 +28,7 @@ EXIT_USAGE = 2
 EXIT_STORAGE = 3
 
 
-def _common_options(parser: argparse.ArgumentParser, *, top: bool) -> None:
+def _common_options(parser: argparse.ArgumentParser, *, top: bool, language: bool = True) -> None:
     default = None if top else argparse.SUPPRESS
     parser.add_argument(
         "--db",
@@ -38,12 +39,49 @@ def _common_options(parser: argparse.ArgumentParser, *, top: bool) -> None:
             "else a file in your data folder)"
         ),
     )
+    if not language:
+        return
     parser.add_argument(
         "--lang",
         choices=[*language_codes(), "zh", "he_IL"],
         default=default,
         help=_("language of messages and names (default: the system's)"),
     )
+
+
+def _language_mode(text: str) -> Any:
+    from exchange_desk.domain.certificates import parse_language_mode
+
+    try:
+        return parse_language_mode(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            _("not a language mode: {text} (use zh, en, he or a combination like zh+en+he)").format(
+                text=text
+            )
+        ) from None
+
+
+def _certificate_options(parser: argparse.ArgumentParser) -> None:
+    from exchange_desk.domain.enums import Design, Orientation
+
+    _common_options(parser, top=False, language=False)
+    parser.add_argument(
+        "--lang",
+        dest="languages",
+        type=_language_mode,
+        default="zh+en",
+        metavar="LANGUAGES",
+        help=_("the certificate's languages: zh, en, he, zh+en, en+he, zh+he or zh+en+he"),
+    )
+    parser.add_argument("--design", choices=[d.value for d in Design], default="formal")
+    parser.add_argument(
+        "--orientation", choices=[o.value for o in Orientation], default="landscape"
+    )
+    parser.add_argument(
+        "--by", default=None, help=_("who issues it, for the register (default: your user name)")
+    )
+    parser.add_argument("-o", "--output", required=True, metavar="FILE.pdf", type=Path)
 
 
 def _whole_number(text: str, minimum: int) -> int:
@@ -122,6 +160,31 @@ def build_parser() -> argparse.ArgumentParser:
     _common_options(anniversaries, top=False)
     anniversaries.add_argument("--year", type=int, required=True)
     anniversaries.add_argument("--json", action="store_true", help=_("print JSON"))
+
+    certificate = commands.add_parser(
+        "certificate", help=_("print the certificate of honor of one award to a PDF file")
+    )
+    certificate.add_argument("award_id", type=int, metavar="AWARD_ID")
+    _certificate_options(certificate)
+    certificate.add_argument(
+        "--preview",
+        action="store_true",
+        help=_("draw it without registering a number or logging a print"),
+    )
+    certificates = commands.add_parser(
+        "certificates",
+        help=_("print the certificates of a year's or a conference's awards"),
+    )
+    certificates.add_argument("--year", type=int, help=_("the awards of this year"))
+    certificates.add_argument(
+        "--conference", type=int, metavar="ID", help=_("the awards of this conference")
+    )
+    certificates.add_argument(
+        "--each",
+        action="store_true",
+        help=_("one PDF per recipient in the folder given by -o, instead of one file"),
+    )
+    _certificate_options(certificates)
 
     db = commands.add_parser("db", help=_("database upkeep"))
     db_commands = db.add_subparsers(dest="db_command", metavar="ACTION", required=True)
@@ -362,6 +425,106 @@ def _demo(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
+def _issuer(args: argparse.Namespace) -> str:
+    if args.by:
+        return str(args.by)
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):
+        return ""
+
+
+def _certificate(args: argparse.Namespace, out: TextIO) -> int:
+    from exchange_desk.domain.enums import Design, LanguageMode, Orientation
+    from exchange_desk.services.certificate_content import issue_certificate_pdf, preview_pdf
+
+    database = _open(args)
+    mode = LanguageMode(args.languages)
+    design, orientation = Design(args.design), Orientation(args.orientation)
+    if args.preview:
+        data = preview_pdf(database, args.award_id, mode, design, orientation)
+        _write_file(args.output, data)
+        out.write(_("Preview written to {path} (not registered).").format(path=args.output))
+        out.write("\n")
+        return 0
+    result = issue_certificate_pdf(
+        database, args.award_id, mode, design, orientation, _issuer(args)
+    )
+    _write_file(args.output, result.data)
+    message = (
+        _("Reprint of certificate {number} written to {path}.")
+        if result.reprints
+        else _("Certificate {number} issued and written to {path}.")
+    )
+    out.write(message.format(number=result.numbers[0], path=args.output) + "\n")
+    return 0
+
+
+def _certificates(args: argparse.Namespace, out: TextIO) -> int:
+    from exchange_desk.domain.enums import Design, LanguageMode, Orientation
+    from exchange_desk.services.certificate_content import awards_for_batch, print_batch
+
+    if args.year is None and args.conference is None:
+        print(
+            "exchange-desk: " + _("certificates needs --year or --conference (or both)."),
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    database = _open(args)
+    award_ids = awards_for_batch(database, year=args.year, conference_id=args.conference)
+    shown = -1
+
+    def progress(done: int, total: int) -> bool:
+        nonlocal shown
+        if done == total or done - shown >= max(total // 10, 1):
+            shown = done
+            print(
+                _("{done} of {total} certificates").format(done=done, total=total), file=sys.stderr
+            )
+        return True
+
+    result = print_batch(
+        database,
+        award_ids,
+        LanguageMode(args.languages),
+        Design(args.design),
+        Orientation(args.orientation),
+        _issuer(args),
+        args.output,
+        one_file_each=args.each,
+        progress=progress,
+    )
+    out.write(
+        _("{count} certificates ({reprints} reprints) written to {path}.").format(
+            count=len(result.numbers), reprints=result.reprints, path=args.output
+        )
+        + "\n"
+    )
+    return 0
+
+
+def _write_file(path: Path, data: bytes) -> None:
+    """Whole or not at all: a PDF viewer never sees half a file."""
+    partial = path.with_name(path.name + ".partial")
+    try:
+        partial.write_bytes(data)
+        partial.replace(path)
+    except OSError as exc:
+        from exchange_desk.domain.errors import FieldProblem, InvalidInput
+
+        partial.unlink(missing_ok=True)
+        reason = exc.strerror or str(exc)
+        raise InvalidInput(
+            [
+                FieldProblem(
+                    "output", _("Cannot write {path}: {reason}").format(path=path, reason=reason)
+                )
+            ]
+        ) from exc
+
+
 def _db(args: argparse.Namespace, out: TextIO) -> int:
     from exchange_desk.services.database import (
         check_database,
@@ -425,6 +588,8 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
         "stats": _stats,
         "anniversaries": _anniversaries,
         "db": _db,
+        "certificate": _certificate,
+        "certificates": _certificates,
     }
     from exchange_desk.domain.errors import ExchangeDeskError, StorageUnavailable
 

@@ -50,3 +50,19 @@ def format_number(value: int | float | None, language: str | None = None) -> str
     if value is None:
         return ""
     return format_decimal(value, locale=_locale(language))
+
+
+def format_long_date(value: dt.date | PartialDate, language: str | None = None) -> str:
+    """A day in the language's long form, as on a certificate: 2018年11月16日,
+    November 16, 2018, 16 בנובמבר 2018; a month alone as 2018年11月, November 2018.
+    Direction marks are left out: the PDF text engine orders the text itself and its fonts
+    have no glyphs for the marks."""
+    locale = _locale(language)
+    if isinstance(value, PartialDate):
+        if value.precision is DatePrecision.YEAR:
+            return str(value.year)
+        if value.precision is DatePrecision.MONTH:
+            text = format_skeleton("yMMMM", value.earliest(), locale=locale)
+            return text.translate(_DIRECTION_MARKS)
+        value = value.earliest()
+    return format_date(value, "long", locale=locale).translate(_DIRECTION_MARKS)

@@ -46,6 +46,8 @@ from exchange_desk.domain.records import (
     Partnership,
 )
 from exchange_desk.i18n.catalog import _
+from exchange_desk.paths import resources_dir
+from exchange_desk.services.attachments import attach
 from exchange_desk.services.database import is_empty
 from exchange_desk.services.demo_cities import (
     SAMPLE_FRIENDLY_CITIES,
@@ -194,9 +196,20 @@ def _add_facts(database: Database) -> int:
         assert stored.id is not None
         city[key] = stored.id
 
+    # A seal marked as a sample, so the demo's certificates show where the real one goes.
+    seal = attach(
+        database,
+        "office",
+        1,
+        "demo-seal.png",
+        (resources_dir() / "images" / "demo-seal.png").read_bytes(),
+        media_type="image/png",
+        description="Sample seal of the demo data",
+    )
     save_office_profile(
         database,
         OfficeProfile(
+            seal_attachment_id=seal.id,
             home_city_id=city["jinan"],
             office_name_en="Foreign Affairs Office of the Jinan Municipal People's Government",
             office_name_zh="济南市人民政府外事办公室",
@@ -204,6 +217,8 @@ def _add_facts(database: Database) -> int:
             signatory_title_en="Director",
             signatory_title_zh="主任",
             signatory_title_he="מנהל המחלקה",
+            # Jinan's certificates: JN-2018-0001, JN-2018-0002, ...
+            certificate_number_pattern="JN-{year}-{seq:04}",
         ),
     )
     create(

@@ -139,6 +139,9 @@ class MainWindow(QMainWindow):
         self.act_demo = self._action(self.load_demo)
         self.act_statistics = self._action(self.show_statistics)
         self.act_anniversaries = self._action(self.show_anniversaries)
+        self.act_certificate = self._action(self.certificate_of_current, "Ctrl+P")
+        self.act_batch = self._action(self.print_certificates, "Ctrl+Shift+P")
+        self.act_register = self._action(self.show_register)
         self.act_about = self._action(self.show_about)
         self.act_quit = self._action(self.close, QKeySequence.StandardKey.Quit)
         self.tab_actions = []
@@ -175,6 +178,8 @@ class MainWindow(QMainWindow):
         self.menu_records.addSeparator()
         self.menu_records.addAction(self.act_demo)
         self.menu_documents = bar.addMenu("")
+        self.menu_documents.addActions([self.act_certificate, self.act_batch, self.act_register])
+        self.menu_documents.addSeparator()
         self.menu_documents.addActions([self.act_statistics, self.act_anniversaries])
         self.menu_help = bar.addMenu("")
         self.menu_help.addAction(self.act_about)
@@ -189,6 +194,8 @@ class MainWindow(QMainWindow):
         self.toolbar.addActions([self.act_undo, self.act_redo])
         self.toolbar.addSeparator()
         self.toolbar.addAction(self.act_reload)
+        self.toolbar.addSeparator()
+        self.toolbar.addAction(self.act_certificate)
         self.addToolBar(self.toolbar)
 
     def retranslate(self) -> None:
@@ -215,6 +222,9 @@ class MainWindow(QMainWindow):
             self.act_demo: _("Load de&mo data…"),
             self.act_statistics: _("&Statistics…"),
             self.act_anniversaries: _("&Anniversaries…"),
+            self.act_certificate: _("&Certificate…"),
+            self.act_batch: _("&Print certificates…"),
+            self.act_register: _("Certificate &register…"),
             self.act_about: _("&About Exchange Desk"),
             self.act_quit: _("&Quit"),
         }
@@ -548,6 +558,65 @@ class MainWindow(QMainWindow):
 
     # --- documents -----------------------------------------------------------------------
 
+    def _current_award(self) -> int | None:
+        """The award selected in the Awards tab (or the certificate's award in it)."""
+        tab = self.current_tab()
+        if tab.model.table.kind == "awards":
+            return tab.current_id()
+        return None
+
+    def certificate_of_current(self) -> None:
+        award_id = self._current_award()
+        if award_id is None:
+            self.tabs.setCurrentWidget(self._pages["awards"])
+            QMessageBox.information(
+                self,
+                _("Certificate of honor"),
+                _("Select an award in the Awards tab, then choose Certificate… again."),
+            )
+            return
+        self.open_certificate(award_id)
+
+    def open_certificate(self, award_id: int) -> Any:
+        from exchange_desk.ui.certificate_dialog import CertificateDialog
+
+        try:
+            dialog = CertificateDialog(self.database, award_id, self)
+        except ExchangeDeskError as exc:
+            self._report(exc)
+            return None
+        dialog.registered.connect(lambda _award: self._changed("certificates", None))
+        dialog.registered.connect(lambda award: self._changed("awards", award))
+        dialog.show()
+        return dialog
+
+    def print_certificates(self) -> Any:
+        from exchange_desk.ui.batch_dialog import BatchCertificatesDialog
+
+        conference_id = None
+        tab = self.current_tab()
+        if tab.model.table.kind == "conferences":
+            conference_id = tab.current_id()
+        try:
+            dialog = BatchCertificatesDialog(self.database, self, conference_id=conference_id)
+        except ExchangeDeskError as exc:
+            self._report(exc)
+            return None
+        dialog.accepted.connect(lambda: self._changed("certificates", None))
+        dialog.show()
+        return dialog
+
+    def show_register(self) -> Any:
+        from exchange_desk.ui.register_dialog import CertificateRegisterDialog
+
+        try:
+            dialog = CertificateRegisterDialog(self.database, self, award_id=self._current_award())
+        except ExchangeDeskError as exc:
+            self._report(exc)
+            return None
+        dialog.show()
+        return dialog
+
     def show_statistics(self) -> None:
         from exchange_desk.services.statistics import statistics
 
@@ -629,7 +698,11 @@ class MainWindow(QMainWindow):
         )
         title = _("Exchange Desk")
         purpose = _("For the office that runs a city’s international relations.")
-        fonts = _("Bundled fonts: none yet; the system’s fonts are used.")
+        fonts = _(
+            "Certificates are printed with the bundled fonts AR PL UMing and WenQuanYi "
+            "Micro Hei (Chinese), Frank Ruhl Libre and Heebo (Hebrew) and EB Garamond "
+            "(Latin); their licences are in the resources/fonts folder."
+        )
         built = _("Built with:")
         QMessageBox.about(
             self,

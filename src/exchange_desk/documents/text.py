@@ -1,0 +1,347 @@
+"""Lines of mixed Chinese, Latin and Hebrew text: wrapping, bidi order, font runs, drawing.
+
+No ReportLab markup is used anywhere: user text is drawn with the canvas's string calls,
+so `R&D <Ltd>` or `<b>` print exactly as typed. Right-to-left text is wrapped in logical
+order at the width and size it will be drawn with, then each line is reordered on its own
+by the Unicode bidi algorithm (python-bidi's Python implementation, which also mirrors
+brackets); reordering a whole paragraph first would put the lines in reverse order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from bidi.algorithm import get_display
+from reportlab.pdfbase import pdfmetrics
+
+from exchange_desk.documents.fonts import Family, FontLibrary, MissingGlyphs, Script, script_of
+
+if TYPE_CHECKING:
+    from reportlab.pdfgen.canvas import Canvas
+
+Color = tuple[float, float, float]
+
+# Direction marks steer the bidi algorithm but have no glyph in most fonts (Babel's Hebrew
+# dates carry them); zero-width characters likewise. They are dropped after reordering.
+_INVISIBLE = dict.fromkeys(
+    map(
+        ord,
+        "\u200b\u200c\u200d\u200e\u200f\u061c\u202a\u202b\u202c\u202d\u202e"
+        "\u2066\u2067\u2068\u2069\u00ad\ufeff",
+    ),
+    None,
+)
+# No line may start with these, and none may end with the openers (Chinese line-breaking
+# rules, which also suit Latin punctuation).
+_NO_LINE_START = set("，。、；：！？）」』】》〉”’…—·,.;:!?)]}%")
+_NO_LINE_END = set("（「『【《〈“‘([{")
+
+
+@dataclass(frozen=True, slots=True)
+class Style:
+    family: Family = Family.SERIF
+    size: float = 12.0
+    bold: bool = False
+    color: Color = (0.0, 0.0, 0.0)
+    leading: float = 1.3  # line height as a multiple of the size
+
+    def scaled(self, factor: float) -> Style:
+        return Style(self.family, self.size * factor, self.bold, self.color, self.leading)
+
+
+@dataclass(frozen=True, slots=True)
+class Run:
+    """Characters in visual order drawn with one font."""
+
+    text: str
+    font: str
+    width: float
+    fake_bold: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    runs: tuple[Run, ...]
+    width: float
+    style: Style
+
+    @property
+    def text(self) -> str:
+        """The line as drawn, left to right."""
+        return "".join(run.text for run in self.runs)
+
+    @property
+    def height(self) -> float:
+        return self.style.size * self.style.leading
+
+
+def _is_rtl_char(char: str) -> bool:
+    return script_of(char) is Script.HEBREW or "\u0600" <= char <= "\u08ff"
+
+
+def first_strong_is_rtl(text: str) -> bool:
+    """The paragraph direction by the bidi algorithm's rule P2: its first strong letter."""
+    for char in text:
+        if _is_rtl_char(char):
+            return True
+        if char.isalpha():
+            return False
+    return False
+
+
+def visual_order(line: str, rtl: bool) -> str:
+    """One line reordered for display left to right, brackets mirrored, marks dropped."""
+    if any(_is_rtl_char(c) for c in line) or (rtl and line.strip()):
+        line = get_display(line, base_dir="R" if rtl else "L")
+    return line.translate(_INVISIBLE)
+
+
+class TextEngine:
+    """Measures, wraps and draws text with the fonts of a `FontLibrary`."""
+
+    def __init__(self, fonts: FontLibrary) -> None:
+        self.fonts = fonts
+        self._widths: dict[tuple[str, str], float] = {}
+        self._pieces: dict[
+            tuple[str, Family, bool], tuple[list[str], list[float], list[float]]
+        ] = {}
+        self._runs: dict[tuple[str, Family, bool], tuple[tuple[str, str, float], ...]] = {}
+        self._missing: dict[tuple[str, Family, bool], frozenset[str]] = {}
+        self._visual: dict[tuple[str, bool], str] = {}
+
+    # -- measuring -----------------------------------------------------------------------
+    def _char_width(self, char: str, font: str) -> float:
+        """Width at size 1000, cached: ReportLab does not kern, so widths simply add up."""
+        key = (font, char)
+        width = self._widths.get(key)
+        if width is None:
+            width = pdfmetrics.stringWidth(char, font, 1000)
+            self._widths[key] = width
+        return width
+
+    def _font(self, char: str, style: Style) -> str:
+        if char in "\u00a0\u3000":
+            char = " " if char == "\u00a0" else char
+        font = self.fonts.font_for(char, style.family, style.bold)
+        if font is None:
+            raise MissingGlyphs([char])
+        return font
+
+    def _neutral_font(self, char: str, current: str) -> str | None:
+        """Spaces, digits and punctuation stay in the font of the text around them when it
+        has them: a Hebrew line keeps its own spaces and digits, and each switch of font
+        would cost the PDF another text operation."""
+        neutral = current and not char.isalpha() and script_of(char) is Script.OTHER
+        return current if neutral and self.fonts.has_glyph(current, char) else None
+
+    def width(self, text: str, style: Style) -> float:
+        total = 0.0
+        for char in text.translate(_INVISIBLE):
+            total += self._char_width(char, self._font(char, style))
+        return total * style.size / 1000
+
+    def missing(self, texts: Iterable[str], style: Style) -> set[str]:
+        found: set[str] = set()
+        for text in texts:
+            key = (text, style.family, style.bold)
+            lacking = self._missing.get(key)
+            if lacking is None:
+                lacking = frozenset(
+                    char
+                    for char in set(text.translate(_INVISIBLE))
+                    if char.isprintable()
+                    and self.fonts.font_for(char, style.family, style.bold) is None
+                )
+                self._remember(self._missing, key, lacking)
+            found |= lacking
+        return found
+
+    def runs(self, visual: str, style: Style) -> tuple[Run, ...]:
+        """Split a line (already in visual order) into runs of one font each."""
+        key = (visual, style.family, style.bold)
+        pieces = self._runs.get(key)
+        if pieces is None:
+            pieces = self._split_runs(visual, style)
+            self._remember(self._runs, key, pieces)
+        return tuple(self._run(text, font, width, style) for text, font, width in pieces)
+
+    def _split_runs(self, visual: str, style: Style) -> tuple[tuple[str, str, float], ...]:
+        """(text, font, width at size 1000) for each run of one font."""
+        pieces: list[tuple[str, str, float]] = []
+        current_font = ""
+        current: list[str] = []
+        width = 0.0
+        for char in visual:
+            font = self._neutral_font(char, current_font) or self._font(char, style)
+            if font != current_font and current:
+                pieces.append(("".join(current), current_font, width))
+                current, width = [], 0.0
+            current_font = font
+            current.append(char)
+            width += self._char_width(char, font)
+        if current:
+            pieces.append(("".join(current), current_font, width))
+        return tuple(pieces)
+
+    @staticmethod
+    def _remember(cache: dict[Any, Any], key: Any, value: Any) -> None:
+        """Caches of lines and pieces: the fixed wording of a batch repeats on every page.
+        Bounded, so a long session does not keep every text it ever drew."""
+        if len(cache) > 8192:
+            cache.clear()
+        cache[key] = value
+
+    def _run(self, text: str, font: str, width: float, style: Style) -> Run:
+        fake = style.bold and not self.fonts.is_real_bold(font)
+        return Run(text, font, width * style.size / 1000, fake)
+
+    # -- wrapping ------------------------------------------------------------------------
+    def wrap(self, text: str, style: Style, width: float, rtl: bool | None = None) -> list[Line]:
+        """Break `text` into lines no wider than `width`, each in visual order.
+
+        Explicit newlines are kept. `rtl` sets the paragraph direction; None takes it from
+        the first strong letter, so an English name in a Hebrew block stays left to right.
+        """
+        lines: list[Line] = []
+        for paragraph in text.split("\n"):
+            direction = first_strong_is_rtl(paragraph) if rtl is None else rtl
+            for logical in self._break(paragraph.strip(), style, width):
+                visual = self._visual.get((logical, direction))
+                if visual is None:
+                    visual = visual_order(logical, direction)
+                    self._remember(self._visual, (logical, direction), visual)
+                runs = self.runs(visual, style)
+                lines.append(Line(runs, sum(r.width for r in runs), style))
+        return lines
+
+    def line_count(self, text: str, style: Style, width: float) -> int:
+        """How many lines `wrap` would make, without ordering or splitting them into runs:
+        what fitting a page asks many times over."""
+        return sum(len(self._break(p.strip(), style, width)) for p in text.split("\n"))
+
+    def _prepared(self, text: str, style: Style) -> tuple[list[str], list[float], list[float]]:
+        """The text's break pieces with their widths at size 1000, with and without the
+        trailing space; cached, because fitting a page breaks the same text at many sizes."""
+        key = (text, style.family, style.bold)
+        found = self._pieces.get(key)
+        if found is None:
+            tokens = _tokens(text)
+            widths, trimmed = [], []
+            previous = ""
+            for token in tokens:
+                advances = []
+                for c in token:
+                    previous = self._neutral_font(c, previous) or self._font(c, style)
+                    advances.append(self._char_width(c, previous))
+                total = sum(advances)
+                tail = len(token) - len(token.rstrip())
+                widths.append(total)
+                trimmed.append(total - sum(advances[len(advances) - tail :]) if tail else total)
+            found = (tokens, widths, trimmed)
+            if len(self._pieces) > 4096:
+                self._pieces.clear()
+            self._pieces[key] = found
+        return found
+
+    def _break(self, text: str, style: Style, width: float) -> list[str]:
+        if not text:
+            return []
+        # 1% spare: a line's fonts are chosen again in visual order, where a space may fall
+        # next to another script than it did in reading order.
+        limit = width * 990 / style.size
+        tokens, widths, trimmed = self._prepared(text, style)
+        lines: list[str] = []
+        line = ""
+        line_width = 0.0
+        for token, token_width, trimmed_width in zip(tokens, widths, trimmed, strict=True):
+            if line and line_width + trimmed_width > limit:
+                lines.append(line.rstrip())
+                line, line_width = "", 0.0
+            if not line and trimmed_width > limit:
+                # A word wider than the line (a long name with no spaces): split it.
+                pieces = self._split_word(token, limit, style)
+                lines.extend(pieces[:-1])
+                line = pieces[-1]
+                line_width = sum(self._char_width(c, self._font(c, style)) for c in line)
+                continue
+            line += token
+            line_width += token_width
+        if line.strip():
+            lines.append(line.rstrip())
+        return lines
+
+    def _split_word(self, word: str, limit: float, style: Style) -> list[str]:
+        pieces: list[str] = []
+        piece = ""
+        piece_width = 0.0
+        for char in word:
+            char_width = self._char_width(char, self._font(char, style))
+            if piece and piece_width + char_width > limit and not char.isspace():
+                pieces.append(piece)
+                piece, piece_width = "", 0.0
+            piece += char
+            piece_width += char_width
+        pieces.append(piece)
+        return pieces
+
+    # -- drawing -------------------------------------------------------------------------
+    def draw_line(self, canvas: Canvas, line: Line, x: float, y: float, align: str) -> float:
+        """Draw at baseline `y`; `x` is the left edge, centre or right edge by `align`.
+
+        Returns the left edge actually used.
+        """
+        if align == "center":
+            left = x - line.width / 2
+        elif align == "right":
+            left = x - line.width
+        else:
+            left = x
+        style = line.style
+        canvas.setFillColorRGB(*style.color)
+        position = left
+        for run in line.runs:
+            if run.fake_bold:
+                # Chinese faces have no bold: a thin outline of the same colour thickens them.
+                text = canvas.beginText(position, y)
+                text.setFont(run.font, style.size)
+                text.setTextRenderMode(2)
+                canvas.setStrokeColorRGB(*style.color)
+                canvas.setLineWidth(style.size * 0.025)
+                text.textOut(run.text)
+                # The render mode is graphics state and outlives the text object: reset it.
+                text.setTextRenderMode(0)
+                canvas.drawText(text)
+            else:
+                canvas.setFont(run.font, style.size)
+                canvas.drawString(position, y, run.text)
+            position += run.width
+        return left
+
+
+def _tokens(text: str) -> list[str]:
+    """Pieces between break opportunities: after spaces, and around Chinese characters."""
+    tokens: list[str] = []
+    current = ""
+    for index, char in enumerate(text):
+        current += char
+        following = text[index + 1] if index + 1 < len(text) else ""
+        if not following:
+            break
+        if char.isspace() and not following.isspace():
+            tokens.append(current)
+            current = ""
+            continue
+        han_edge = script_of(char) is Script.HAN or script_of(following) is Script.HAN
+        if (
+            han_edge
+            and not following.isspace()
+            and following not in _NO_LINE_START
+            and char not in _NO_LINE_END
+        ):
+            tokens.append(current)
+            current = ""
+    if current:
+        tokens.append(current)
+    return tokens

@@ -1,0 +1,244 @@
+"""Print all certificates of a year or a conference: one combined PDF, one file per
+recipient, or straight to the printer, with progress and cancel.
+
+The batch is registered in one transaction by the service: a cancelled batch registers no
+number and leaves no file behind.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QLabel,
+    QMessageBox,
+    QProgressDialog,
+    QRadioButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from exchange_desk.domain.enums import Design, LanguageMode, Orientation
+from exchange_desk.domain.errors import ExchangeDeskError
+from exchange_desk.i18n.catalog import _, ngettext
+from exchange_desk.services.certificate_content import (
+    BatchResult,
+    awards_for_batch,
+    batch_choices,
+    print_batch,
+)
+from exchange_desk.services.database import Database
+from exchange_desk.ui.certificate_dialog import default_mode, issuer_name
+from exchange_desk.ui.printing import print_pdf
+from exchange_desk.ui.workers import Cancelled, Progress, run_with_progress
+
+COMBINED, EACH, PRINTER = "combined", "each", "printer"
+
+
+class BatchCertificatesDialog(QDialog):
+    """Choose the awards and how to print them; the work runs in the background."""
+
+    def __init__(
+        self,
+        database: Database,
+        parent: QWidget | None = None,
+        *,
+        year: int | None = None,
+        conference_id: int | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.database = database
+        self.result_files: tuple[Path, ...] = ()
+        self.last_notice = ""
+        self.progress_dialog: QProgressDialog | None = None
+        self.setWindowTitle(_("Print certificates"))
+        choices = batch_choices(database)
+        self.year_box = QComboBox()
+        self.year_box.addItem(_("Any year"), None)
+        for value in choices.years:
+            self.year_box.addItem(str(value), value)
+        self.conference_box = QComboBox()
+        self.conference_box.addItem(_("Any conference"), None)
+        for record_id, names in choices.conferences:
+            self.conference_box.addItem(names.best(), record_id)
+        if year is not None:
+            self.year_box.setCurrentIndex(max(self.year_box.findData(year), 0))
+        elif conference_id is None and choices.years:
+            self.year_box.setCurrentIndex(1)
+        if conference_id is not None:
+            self.conference_box.setCurrentIndex(max(self.conference_box.findData(conference_id), 0))
+        self.languages_box = QComboBox()
+        for mode in LanguageMode:
+            self.languages_box.addItem(mode.label, mode.value)
+        self.languages_box.setCurrentIndex(self.languages_box.findData(default_mode().value))
+        self.design_box = QComboBox()
+        for design in Design:
+            self.design_box.addItem(design.label, design.value)
+        self.orientation_box = QComboBox()
+        for orientation in Orientation:
+            self.orientation_box.addItem(orientation.label, orientation.value)
+        self.count_label = QLabel()
+        form = QFormLayout()
+        form.addRow(_("&Year:"), self.year_box)
+        form.addRow(_("&Conference:"), self.conference_box)
+        form.addRow("", self.count_label)
+        form.addRow(_("&Languages:"), self.languages_box)
+        form.addRow(_("&Design:"), self.design_box)
+        form.addRow(_("&Orientation:"), self.orientation_box)
+        self.combined = QRadioButton(_("One combined PDF file"))
+        self.each = QRadioButton(_("One PDF file per recipient, in a folder"))
+        self.printer_choice = QRadioButton(_("Send to a printer"))
+        self.combined.setChecked(True)
+        self.outputs = QButtonGroup(self)
+        for button in (self.combined, self.each, self.printer_choice):
+            self.outputs.addButton(button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        for button in (self.combined, self.each, self.printer_choice):
+            layout.addWidget(button)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(_("&Print..."))
+        self.buttons.accepted.connect(self.start)
+        self.buttons.rejected.connect(self.reject)
+        layout.addWidget(self.buttons)
+        self.year_box.currentIndexChanged.connect(self._count)
+        self.conference_box.currentIndexChanged.connect(self._count)
+        self._count()
+        self.setMinimumWidth(480)
+
+    def _notice(self, text: str, icon: QMessageBox.Icon) -> None:
+        """Tell the outcome without blocking (the batch may end while the person works)."""
+        parent = self.parentWidget() if self.result() == QDialog.DialogCode.Accepted else self
+        box = QMessageBox(
+            icon, _("Print certificates"), text, QMessageBox.StandardButton.Ok, parent
+        )
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()
+        self.last_notice = text
+
+    def award_ids(self) -> list[int]:
+        year = self.year_box.currentData()
+        conference = self.conference_box.currentData()
+        if year is None and conference is None:
+            return []
+        return awards_for_batch(self.database, year=year, conference_id=conference)
+
+    def _count(self) -> None:
+        try:
+            count = len(self.award_ids())
+        except ExchangeDeskError as exc:
+            self.count_label.setText(exc.user_message())
+            count = 0
+        else:
+            if self.year_box.currentData() is None and self.conference_box.currentData() is None:
+                self.count_label.setText(_("Choose a year or a conference."))
+            else:
+                self.count_label.setText(
+                    ngettext("{count} award", "{count} awards", count).format(count=count)
+                )
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(count > 0)
+
+    def output(self) -> str:
+        if self.each.isChecked():
+            return EACH
+        if self.printer_choice.isChecked():
+            return PRINTER
+        return COMBINED
+
+    def start(self, target: Path | None = None, printer: QPrinter | None = None) -> None:
+        """Ask where (unless given), then run the batch with a progress dialog."""
+        output = self.output()
+        folder = Path(str(QSettings().value("certificate/folder", str(Path.home()))))
+        if output == PRINTER and printer is None:
+            printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+            if QPrintDialog(printer, self).exec() != QDialog.DialogCode.Accepted:
+                return
+        if target is None and output == COMBINED:
+            path, _filter = QFileDialog.getSaveFileName(
+                self,
+                _("Save certificates"),
+                str(folder / "certificates.pdf"),
+                _("PDF files (*.pdf)"),
+            )
+            if not path:
+                return
+            target = Path(path)
+        elif target is None and output == EACH:
+            path = QFileDialog.getExistingDirectory(
+                self, _("Folder for the certificates"), str(folder)
+            )
+            if not path:
+                return
+            target = Path(path)
+        elif target is None:
+            target = Path(folder) / ".exchange-desk-print.pdf"
+        award_ids = self.award_ids()
+        mode = LanguageMode(self.languages_box.currentData())
+        design = Design(self.design_box.currentData())
+        orientation = Orientation(self.orientation_box.currentData())
+        database = self.database
+        who = issuer_name()
+        chosen = target
+
+        def work(progress: Progress) -> BatchResult:
+            def step(done: int, total: int) -> bool:
+                progress.report(_("Certificate {done} of {total}").format(done=done, total=total))
+                return True
+
+            return print_batch(
+                database,
+                award_ids,
+                mode,
+                design,
+                orientation,
+                who,
+                chosen,
+                one_file_each=output == EACH,
+                progress=step,
+            )
+
+        def done(result: Any) -> None:
+            self.result_files = result.files
+            if output == PRINTER and printer is not None:
+                data = result.files[0].read_bytes()
+                result.files[0].unlink(missing_ok=True)
+                print_pdf(printer, data)
+            QSettings().setValue(
+                "certificate/folder", str(chosen if output == EACH else chosen.parent)
+            )
+            self.accept()
+            self._notice(
+                _("{count} certificates done ({reprints} of them reprints).").format(
+                    count=len(result.numbers), reprints=result.reprints
+                ),
+                QMessageBox.Icon.Information,
+            )
+
+        def failed(error: BaseException) -> None:
+            if isinstance(error, Cancelled):
+                self._notice(
+                    _("Cancelled: no certificate was registered and no file was written."),
+                    QMessageBox.Icon.Information,
+                )
+                return
+            text = (
+                error.user_message()
+                if isinstance(error, ExchangeDeskError)
+                else _("Something went wrong: {error}").format(error=error)
+            )
+            self._notice(text, QMessageBox.Icon.Warning)
+
+        self.progress_dialog = run_with_progress(
+            self, _("Printing certificates"), work, done, failed
+        )

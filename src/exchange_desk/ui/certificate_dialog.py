@@ -1,0 +1,370 @@
+"""The Certificate dialog of an award: design, languages, a live preview of the real PDF,
+Save PDF and Print.
+
+The preview is the very PDF that will be saved or printed, drawn off the GUI thread and
+shown as an image of its page. Saving or printing registers the certificate: the first time
+it takes the next number of the office's pattern, later it is logged as a reprint.
+"""
+
+from __future__ import annotations
+
+import getpass
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QSettings, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QPixmap, QResizeEvent
+from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+
+from exchange_desk.domain.enums import Design, LanguageMode, Orientation
+from exchange_desk.domain.errors import ExchangeDeskError
+from exchange_desk.i18n.catalog import _
+from exchange_desk.services.certificate_content import (
+    CertificatePdf,
+    issue_certificate_pdf,
+    preview_pdf,
+    printer_test_page,
+)
+from exchange_desk.services.certificate_register import certificate_for_award
+from exchange_desk.services.database import Database
+from exchange_desk.services.records import names_of
+from exchange_desk.ui.formatting import show
+from exchange_desk.ui.printing import PdfPages, PrinterOffsetDialog, print_pdf
+from exchange_desk.ui.workers import run_in_background
+
+PREVIEW_DELAY_MS = 120  # lets a few quick changes of the combos make one preview
+
+
+def default_mode() -> LanguageMode:
+    """Chinese and English, the office's most common pair, unless changed before."""
+    stored = QSettings().value("certificate/languages", LanguageMode.ZH_EN.value)
+    try:
+        return LanguageMode(str(stored))
+    except ValueError:
+        return LanguageMode.ZH_EN
+
+
+def issuer_name() -> str:
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):
+        return ""
+
+
+def test_page_lines() -> list[str]:
+    return [
+        _("Exchange Desk printer test page"),
+        _(
+            "Each cross should be exactly 20 mm from the two nearest edges of the paper. "
+            "Measure where it landed; the difference is the printer's offset."
+        ),
+    ]
+
+
+class PreviewLabel(QLabel):
+    """Shows a page image scaled to the space it has, keeping its proportions."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.setMinimumSize(QSize(420, 300))
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self.setStyleSheet("background: #5f6368;")
+        self._pixmap: QPixmap | None = None
+
+    def show_page(self, pixmap: QPixmap | None, message: str = "") -> None:
+        self._pixmap = pixmap
+        if pixmap is None:
+            self.setPixmap(QPixmap())
+            self.setText(message)
+            self.setStyleSheet("background: #5f6368; color: white; padding: 24px;")
+            self.setWordWrap(True)
+            return
+        self.setText("")
+        self._fit()
+
+    def _fit(self) -> None:
+        if self._pixmap is not None:
+            self.setPixmap(
+                self._pixmap.scaled(
+                    self.size() - QSize(24, 24),
+                    Qt.AspectRatioMode.KeepAspectRatio,
+                    Qt.TransformationMode.SmoothTransformation,
+                )
+            )
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit()
+
+
+class CertificateDialog(QDialog):
+    """Certificate of one award. `registered` fires after a save or print is registered."""
+
+    registered = Signal(int)
+
+    def __init__(self, database: Database, award_id: int, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.database = database
+        self.award_id = award_id
+        self.pdf: bytes | None = None
+        self._request = 0
+        self.preview_ready = False
+        self.printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        title = names_of(database, "awards", award_id).best()
+        self.setWindowTitle(_("Certificate of honor: {award}").format(award=title))
+        self.resize(1080, 680)
+
+        self.design_box = QComboBox()
+        for design in Design:
+            self.design_box.addItem(design.label, design.value)
+        self.languages_box = QComboBox()
+        for mode in LanguageMode:
+            self.languages_box.addItem(mode.label, mode.value)
+        self.languages_box.setCurrentIndex(self.languages_box.findData(default_mode().value))
+        self.orientation_box = QComboBox()
+        for orientation in Orientation:
+            self.orientation_box.addItem(orientation.label, orientation.value)
+        settings = QSettings()
+        for box, key in (
+            (self.design_box, "certificate/design"),
+            (self.orientation_box, "certificate/orientation"),
+        ):
+            index = box.findData(settings.value(key, box.itemData(0)))
+            box.setCurrentIndex(max(index, 0))
+        form = QFormLayout()
+        form.addRow(_("&Design:"), self.design_box)
+        form.addRow(_("&Languages:"), self.languages_box)
+        form.addRow(_("&Orientation:"), self.orientation_box)
+        self.register_label = QLabel()
+        self.register_label.setWordWrap(True)
+        self.save_button = QPushButton(_("&Save PDF..."))
+        self.print_button = QPushButton(_("&Print..."))
+        self.offset_button = QPushButton(_("Printer &offset..."))
+        self.close_button = QPushButton(_("Close"))
+        self.save_button.clicked.connect(self.save_pdf)
+        self.print_button.clicked.connect(self.print_certificate)
+        self.offset_button.clicked.connect(self.edit_offset)
+        self.close_button.clicked.connect(self.reject)
+        side = QVBoxLayout()
+        side.addLayout(form)
+        side.addSpacing(8)
+        side.addWidget(self.register_label)
+        side.addStretch(1)
+        for button in (self.save_button, self.print_button, self.offset_button):
+            side.addWidget(button)
+        side.addSpacing(12)
+        side.addWidget(self.close_button)
+        panel = QWidget()
+        panel.setLayout(side)
+        panel.setFixedWidth(280)
+        self.preview = PreviewLabel()
+        layout = QHBoxLayout(self)
+        layout.addWidget(panel)
+        layout.addWidget(self.preview, 1)
+
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(PREVIEW_DELAY_MS)
+        self._timer.timeout.connect(self.refresh_preview)
+        for box in (self.design_box, self.languages_box, self.orientation_box):
+            box.currentIndexChanged.connect(self._options_changed)
+        self._show_register()
+        self.refresh_preview()
+
+    # -- options ---------------------------------------------------------------------------
+    def design(self) -> Design:
+        return Design(self.design_box.currentData())
+
+    def mode(self) -> LanguageMode:
+        return LanguageMode(self.languages_box.currentData())
+
+    def orientation(self) -> Orientation:
+        return Orientation(self.orientation_box.currentData())
+
+    def _options_changed(self) -> None:
+        settings = QSettings()
+        settings.setValue("certificate/design", self.design().value)
+        settings.setValue("certificate/languages", self.mode().value)
+        settings.setValue("certificate/orientation", self.orientation().value)
+        self._timer.start()
+
+    def _show_register(self) -> None:
+        try:
+            existing = certificate_for_award(self.database, self.award_id)
+        except ExchangeDeskError as exc:
+            self.register_label.setText(exc.user_message())
+            return
+        if existing is None:
+            self.register_label.setText(
+                _(
+                    "Not issued yet. Saving or printing issues it and enters it in the "
+                    "register with the number shown."
+                )
+            )
+        else:
+            self.register_label.setText(
+                _(
+                    "Issued as {number} on {day}; reprinted {count} times. Saving or "
+                    "printing again is logged as a reprint with the same number."
+                ).format(
+                    number=existing.number, day=show(existing.issued_on), count=existing.reprints
+                )
+            )
+
+    # -- preview ---------------------------------------------------------------------------
+    def refresh_preview(self) -> None:
+        """Draw the PDF off the GUI thread; show the newest result only."""
+        self._request += 1
+        request = self._request
+        self.preview_ready = False
+        database, award_id = self.database, self.award_id
+        mode, design, orientation = self.mode(), self.design(), self.orientation()
+
+        def work() -> bytes:
+            return preview_pdf(database, award_id, mode, design, orientation)
+
+        def done(data: Any) -> None:
+            if request == self._request:
+                self._show_pdf(data)
+
+        def failed(error: BaseException) -> None:
+            if request != self._request:
+                return
+            self.pdf = None
+            message = (
+                error.user_message()
+                if isinstance(error, ExchangeDeskError)
+                else _("Something went wrong: {error}").format(error=error)
+            )
+            self.preview.show_page(None, message)
+            self.preview_ready = True
+            self._set_enabled(False)
+
+        run_in_background(work, done, failed)
+
+    def _show_pdf(self, data: bytes) -> None:
+        self.pdf = data
+        pages = PdfPages(data)
+        try:
+            width, height = pages.page_size_points(0)
+            scale = 1.5 * self.devicePixelRatioF()
+            image = pages.render(0, round(width * scale), round(height * scale))
+        finally:
+            pages.close()
+        self.preview.show_page(QPixmap.fromImage(image))
+        self.preview_ready = True
+        self._set_enabled(True)
+
+    def _set_enabled(self, enabled: bool) -> None:
+        self.save_button.setEnabled(enabled)
+        self.print_button.setEnabled(enabled)
+
+    # -- issuing ---------------------------------------------------------------------------
+    def _issue(self) -> CertificatePdf | None:
+        try:
+            result = issue_certificate_pdf(
+                self.database,
+                self.award_id,
+                self.mode(),
+                self.design(),
+                self.orientation(),
+                issuer_name(),
+            )
+        except ExchangeDeskError as exc:
+            QMessageBox.warning(self, _("Certificate"), exc.user_message())
+            return None
+        self._show_register()
+        self.registered.emit(self.award_id)
+        return result
+
+    def suggested_file_name(self) -> str:
+        number = ""
+        existing = certificate_for_award(self.database, self.award_id)
+        if existing is not None:
+            number = existing.number
+        name = names_of(self.database, "awards", self.award_id).best()
+        stem = " ".join(part for part in (number, name) if part) or "certificate"
+        return "".join("_" if c in '<>:"/\\|?*' else c for c in stem)[:80] + ".pdf"
+
+    def save_pdf(self, path: str | None = None) -> Path | None:
+        """Ask where (unless given), issue or log a reprint, write the file."""
+        if path is None:
+            folder = QSettings().value("certificate/folder", str(Path.home()))
+            path, _filter = QFileDialog.getSaveFileName(
+                self,
+                _("Save certificate"),
+                str(Path(str(folder)) / self.suggested_file_name()),
+                _("PDF files (*.pdf)"),
+            )
+            if not path:
+                return None
+        target = Path(path)
+        if target.suffix.lower() != ".pdf":
+            target = target.with_suffix(".pdf")
+        result = self._issue()
+        if result is None:
+            return None
+        partial = target.with_name(target.name + ".partial")
+        try:
+            partial.write_bytes(result.data)
+            partial.replace(target)
+        except OSError as exc:
+            partial.unlink(missing_ok=True)
+            QMessageBox.warning(
+                self,
+                _("Certificate"),
+                _("Cannot write {path}: {reason}").format(path=target, reason=exc.strerror or exc),
+            )
+            return None
+        QSettings().setValue("certificate/folder", str(target.parent))
+        self.refresh_preview()
+        return target
+
+    def print_certificate(self, *, ask: bool = True) -> int:
+        """Print through the system's print dialog; returns the pages printed."""
+        self.printer.setPageOrientation(
+            self._page_orientation()  # the dialog then offers the right paper way round
+        )
+        if ask:
+            dialog = QPrintDialog(self.printer, self)
+            if dialog.exec() != QDialog.DialogCode.Accepted:
+                return 0
+        result = self._issue()
+        if result is None:
+            return 0
+        try:
+            pages = print_pdf(self.printer, result.data)
+        except (OSError, ValueError) as exc:
+            QMessageBox.warning(self, _("Certificate"), str(exc))
+            return 0
+        self.refresh_preview()
+        return pages
+
+    def _page_orientation(self) -> Any:
+        from PySide6.QtGui import QPageLayout
+
+        return (
+            QPageLayout.Orientation.Landscape
+            if self.orientation() is Orientation.LANDSCAPE
+            else QPageLayout.Orientation.Portrait
+        )
+
+    def edit_offset(self) -> None:
+        dialog = PrinterOffsetDialog(
+            self.printer, lambda: printer_test_page(test_page_lines()), self
+        )
+        dialog.exec()
