@@ -117,6 +117,7 @@ def test_a_character_no_font_has_stops_printing_and_leaves_the_register_alone(
     assert "𠮷" in message
     assert "U+20BB7" in message
     assert f"award {award_id}" in message
+    assert "citation (Chinese)" in message
     assert certificate_for_award(demo_db, award_id) is None
     # Without the Chinese side the same award prints.
     data = preview_pdf(demo_db, award_id, LanguageMode.EN, Design.FORMAL, Orientation.PORTRAIT)

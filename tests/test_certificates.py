@@ -258,6 +258,7 @@ def test_a_character_no_font_has_is_named_before_anything_is_drawn() -> None:
     assert caught.value.characters == ("𠮷",)
     assert "U+20BB7" in str(caught.value)
     assert "award 1" in str(caught.value)
+    assert caught.value.places == ("zh:recipient",)
     assert renderer.pages == []
 
 

@@ -116,14 +116,21 @@ class CertificateRenderer:
     def check(self, content: CertificateContent, design: Design) -> None:
         """Raise MissingGlyphs naming the characters no font has, before anything is drawn."""
         family = Family.SERIF if design is Design.FORMAL else Family.SANS
-        texts = [content.number, content.number_label]
+        places = {"number": content.number, "number_label": content.number_label}
         for side in content.sides:
-            texts.extend(_side_texts(side))
+            for name, text in zip(SIDE_FIELDS, _side_texts(side), strict=True):
+                places[f"{side.language}:{name}"] = text
         missing: set[str] = set()
-        for bold in (False, True):
-            missing |= self.text.missing(texts, Style(family, 10, bold))
+        where: list[str] = []
+        for place, text in places.items():
+            lacking = set()
+            for bold in (False, True):
+                lacking |= self.text.missing([text], Style(family, 10, bold))
+            if lacking:
+                missing |= lacking
+                where.append(place)
         if missing:
-            raise MissingGlyphs(missing, content.record_label)
+            raise MissingGlyphs(missing, content.record_label, where)
 
     def render(
         self,
@@ -478,6 +485,18 @@ def new_canvas(buffer: io.BytesIO, page_size: tuple[float, float], fonts: FontLi
 
 class CancelledError(Exception):
     """The person cancelled a batch."""
+
+
+SIDE_FIELDS = (
+    "title",
+    "presented_to",
+    "recipient",
+    "citation",
+    "issuer",
+    "place_and_date",
+    "signatory",
+    "signatory_title",
+)
 
 
 def _side_texts(side: CertificateSide) -> Iterable[str]:

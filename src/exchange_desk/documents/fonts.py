@@ -165,9 +165,12 @@ def system_font_dirs() -> list[Path]:
 class MissingGlyphs(Exception):
     """Characters that no available font can draw, with the record they came from."""
 
-    def __init__(self, characters: Iterable[str], record: str = "") -> None:
+    def __init__(
+        self, characters: Iterable[str], record: str = "", places: Iterable[str] = ()
+    ) -> None:
         self.characters = tuple(sorted(set(characters)))
         self.record = record
+        self.places = tuple(places)  # where they are, e.g. ("zh:citation",)
         super().__init__(self.describe())
 
     def describe(self) -> str:

@@ -26,7 +26,7 @@ from exchange_desk.domain.certificates import (
 )
 from exchange_desk.domain.enums import Design, LanguageMode, Orientation
 from exchange_desk.domain.errors import ExchangeDeskError, NotFound
-from exchange_desk.i18n.catalog import _
+from exchange_desk.i18n.catalog import N_, _
 from exchange_desk.i18n.formatting import format_long_date
 from exchange_desk.services.attachments import read_attachment
 from exchange_desk.services.certificate_register import (
@@ -173,13 +173,37 @@ def _office(profile: object, field: str, language: str) -> str:
     return value or str(getattr(profile, f"{field}_en") or "")
 
 
+_PLACES = {
+    "title": N_("title"),
+    "presented_to": N_("presentation line"),
+    "recipient": N_("recipient's name"),
+    "citation": N_("citation"),
+    "issuer": N_("office name"),
+    "place_and_date": N_("place and date"),
+    "signatory": N_("signatory"),
+    "signatory_title": N_("signatory's title"),
+    "number": N_("certificate number"),
+    "number_label": N_("certificate number"),
+}
+
+
+def _place(place: str) -> str:
+    """ "zh:citation" → "citation (Chinese)", in the user's language."""
+    language, _sep, field = place.rpartition(":")
+    label = _(_PLACES.get(field, field))
+    if not language:
+        return label
+    return _("{field} ({language})").format(field=label, language=LanguageMode(language).label)
+
+
 def _missing_message(error: MissingGlyphs) -> str:
     characters = ", ".join(f"{c} (U+{ord(c):04X})" for c in error.characters)
+    where = ", ".join(dict.fromkeys(_place(p) for p in error.places))
     return _(
-        "{record}: no font on this computer has the characters {characters}. Nothing was "
-        "printed. Install a font that has them (on Windows, SimSun-ExtB has most rare "
-        "Chinese characters) or change the text."
-    ).format(record=error.record or _("certificate"), characters=characters)
+        "{record}: no font on this computer has the characters {characters} (in: {where}). "
+        "Nothing was printed. Install a font that has them (on Windows, SimSun-ExtB has most "
+        "rare Chinese characters) or change the text."
+    ).format(record=error.record or _("certificate"), characters=characters, where=where)
 
 
 def render_contents(
