@@ -380,6 +380,11 @@ def test_the_certificate_action_needs_an_award(qtbot: Any, demo_db: Database) ->
     window.tabs.setCurrentWidget(window._pages["awards"])
     qtbot.waitUntil(lambda: awards.complete, timeout=20_000)
     assert awards.select_record(KFAR_SABA_AWARD)
+    offered = window.context_actions("awards")
+    assert window.act_certificate in offered
+    assert window.act_register in offered
+    assert window.act_batch in window.context_actions("conferences")
+    assert window._current_award() == KFAR_SABA_AWARD
     dialog = window.open_certificate(KFAR_SABA_AWARD)
     qtbot.addWidget(dialog)
     wait_preview(qtbot, dialog)

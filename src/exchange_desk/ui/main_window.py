@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QApplication,
     QLabel,
     QMainWindow,
+    QMenu,
     QMessageBox,
     QStyle,
     QTabWidget,
@@ -139,7 +140,11 @@ class MainWindow(QMainWindow):
         self.act_demo = self._action(self.load_demo)
         self.act_statistics = self._action(self.show_statistics)
         self.act_anniversaries = self._action(self.show_anniversaries)
-        self.act_certificate = self._action(self.certificate_of_current, "Ctrl+P")
+        self.act_certificate = self._action(
+            self.certificate_of_current, "Ctrl+P", sp.SP_FileDialogContentsView
+        )
+        # The desktop's printer icon where it has one (Linux themes); Qt's own elsewhere.
+        self.act_certificate.setIcon(QIcon.fromTheme("document-print", self.act_certificate.icon()))
         self.act_batch = self._action(self.print_certificates, "Ctrl+Shift+P")
         self.act_register = self._action(self.show_register)
         self.act_about = self._action(self.show_about)
@@ -264,6 +269,12 @@ class MainWindow(QMainWindow):
             tab.failed.connect(self._report)
             tab.detail.setVisible(self.act_details.isChecked())
             tab.view.addActions([self.act_edit_enter, self.act_delete])
+            tab.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+            tab.view.customContextMenuRequested.connect(
+                lambda point, view=tab.view, kind=tab.model.table.kind: self._context_menu(
+                    view, kind, point
+                )
+            )
             if self._remember:
                 self._restore_tab(key, tab)
             self.record_tabs[key] = tab
@@ -271,6 +282,25 @@ class MainWindow(QMainWindow):
             assert layout is not None
             layout.addWidget(tab)
         return tab
+
+    def context_actions(self, kind: str) -> list[QAction | None]:
+        """What a right click on a record offers (None: a separator). The awards add their
+        certificate and the register, a conference its batch of certificates."""
+        actions: list[QAction | None] = [self.act_edit, self.act_duplicate, self.act_delete]
+        if kind == "awards":
+            actions += [None, self.act_certificate, self.act_register]
+        elif kind == "conferences":
+            actions += [None, self.act_batch]
+        return actions
+
+    def _context_menu(self, view: QWidget, kind: str, point: Any) -> None:
+        menu = QMenu(self)
+        for action in self.context_actions(kind):
+            if action is None:
+                menu.addSeparator()
+            else:
+                menu.addAction(action)
+        menu.exec(view.mapToGlobal(point))
 
     def _tab_shown(self, index: int) -> None:
         if index >= 0:
