@@ -124,6 +124,23 @@ def test_a_character_no_font_has_stops_printing_and_leaves_the_register_alone(
     assert pages(data) == 1
 
 
+def test_a_broken_seal_image_is_named_and_nothing_is_registered(demo_db: Database) -> None:
+    from dataclasses import replace
+
+    from exchange_desk.services.attachments import attach
+    from exchange_desk.services.office import office_profile, save_office_profile
+
+    broken = attach(
+        demo_db, "office", 1, "seal.png", b"\x89PNG but not really", media_type="image/png"
+    )
+    save_office_profile(demo_db, replace(office_profile(demo_db), seal_attachment_id=broken.id))
+    with pytest.raises(CertificateProblem, match="seal image cannot be read"):
+        issue_certificate_pdf(
+            demo_db, KFAR_SABA_AWARD, LanguageMode.EN, Design.FORMAL, Orientation.LANDSCAPE, "li"
+        )
+    assert certificate_for_award(demo_db, KFAR_SABA_AWARD) is None
+
+
 def test_a_batch_is_one_transaction_and_cancelling_registers_nothing(
     demo_db: Database, tmp_path: Path
 ) -> None:
@@ -230,6 +247,22 @@ def test_certificate_preview_registers_nothing(demo_path: Path, tmp_path: Path) 
     argv = ["--db", str(demo_path), "certificate", "2", "--lang", "en+he", "--preview"]
     assert main([*argv, "-o", str(target)], out=io.StringIO()) == 0
     assert pages(target.read_bytes()) == 1
+    database = open_database(demo_path)
+    try:
+        assert register(database) == []
+    finally:
+        database.dispose()
+
+
+def test_an_unwritable_output_is_refused_before_a_number_is_issued(
+    demo_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    target = tmp_path / "no such folder" / "x.pdf"
+    argv = ["--db", str(demo_path), "certificate", "1", "-o", str(target)]
+    assert main(argv, out=io.StringIO()) == EXIT_REFUSED
+    assert "does not exist" in capsys.readouterr().err
+    batch = ["--db", str(demo_path), "certificates", "--year", "2018", "-o", str(target)]
+    assert main(batch, out=io.StringIO()) == EXIT_REFUSED
     database = open_database(demo_path)
     try:
         assert register(database) == []

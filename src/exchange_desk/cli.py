@@ -438,7 +438,12 @@ def _issuer(args: argparse.Namespace) -> str:
 
 def _certificate(args: argparse.Namespace, out: TextIO) -> int:
     from exchange_desk.domain.enums import Design, LanguageMode, Orientation
-    from exchange_desk.services.certificate_content import issue_certificate_pdf, preview_pdf
+    from exchange_desk.services.certificate_content import (
+        CertificateProblem,
+        issue_certificate_pdf,
+        preview_pdf,
+        writable_problem,
+    )
 
     database = _open(args)
     mode = LanguageMode(args.languages)
@@ -449,6 +454,9 @@ def _certificate(args: argparse.Namespace, out: TextIO) -> int:
         out.write(_("Preview written to {path} (not registered).").format(path=args.output))
         out.write("\n")
         return 0
+    problem = writable_problem(args.output)
+    if problem:
+        raise CertificateProblem(problem)
     result = issue_certificate_pdf(
         database, args.award_id, mode, design, orientation, _issuer(args)
     )

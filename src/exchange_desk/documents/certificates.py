@@ -111,6 +111,7 @@ class CertificateRenderer:
         self.text = TextEngine(self.fonts)
         self.pages: list[PageRecord] = []
         self._forms: dict[int, dict[str, Box]] = {}
+        self._images: dict[int, ImageReader] = {}
 
     # -- public --------------------------------------------------------------------------
     def check(self, content: CertificateContent, design: Design) -> None:
@@ -131,6 +132,22 @@ class CertificateRenderer:
                 where.append(place)
         if missing:
             raise MissingGlyphs(missing, content.record_label, where)
+        if content.seal_image:
+            self._image(content.seal_image)
+
+    def _image(self, data: bytes) -> ImageReader:
+        """An image read once per batch (every page has the same seal); UnreadableImage if
+        the bytes are no image ReportLab can draw."""
+        key = hash(data)
+        reader = self._images.get(key)
+        if reader is None:
+            try:
+                reader = ImageReader(io.BytesIO(data))
+                reader.getSize()
+            except Exception as exc:  # Pillow raises many kinds for a broken file
+                raise UnreadableImage(str(exc)) from exc
+            self._images[key] = reader
+        return reader
 
     def render(
         self,
@@ -339,7 +356,7 @@ class CertificateRenderer:
             signature_box.centre - seal_size / 2, line_y - seal_size * 0.12, seal_size, seal_size
         )
         if content.seal_image:
-            reader = ImageReader(io.BytesIO(content.seal_image))
+            reader = self._image(content.seal_image)
             canvas.drawImage(
                 reader,
                 seal_box.x,
@@ -485,6 +502,10 @@ def new_canvas(buffer: io.BytesIO, page_size: tuple[float, float], fonts: FontLi
 
 class CancelledError(Exception):
     """The person cancelled a batch."""
+
+
+class UnreadableImage(Exception):
+    """The seal's bytes are not an image that can be drawn."""
 
 
 SIDE_FIELDS = (

@@ -17,7 +17,11 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import String, select, type_coerce
 
-from exchange_desk.documents.certificates import CancelledError, CertificateRenderer
+from exchange_desk.documents.certificates import (
+    CancelledError,
+    CertificateRenderer,
+    UnreadableImage,
+)
 from exchange_desk.documents.fonts import MissingGlyphs
 from exchange_desk.domain.certificates import (
     CertificateContent,
@@ -220,6 +224,15 @@ def render_contents(
         return renderer.render(contents, design, orientation, progress=progress)
     except MissingGlyphs as error:
         raise CertificateProblem(_missing_message(error)) from None
+    except UnreadableImage:
+        raise CertificateProblem(_seal_unreadable_message()) from None
+
+
+def _seal_unreadable_message() -> str:
+    return _(
+        "The office's seal image cannot be read. Choose it again in File > Office profile, "
+        "or remove it there to print without a seal."
+    )
 
 
 def preview_pdf(
@@ -302,6 +315,9 @@ def print_batch(
     """
     if not award_ids:
         raise CertificateProblem(_("There are no awards to print."))
+    problem = writable_problem(target, folder=one_file_each)
+    if problem:
+        raise CertificateProblem(problem)
     renderer = CertificateRenderer()
     total = len(award_ids)
 
@@ -328,6 +344,8 @@ def print_batch(
                 renderer.check(content, design)
         except MissingGlyphs as error:
             raise CertificateProblem(_missing_message(error)) from None
+        except UnreadableImage:
+            raise CertificateProblem(_seal_unreadable_message()) from None
         if one_file_each:
             for done, content in enumerate(contents, start=1):
                 data = render_contents([content], design, orientation, renderer=renderer)
@@ -348,6 +366,22 @@ def print_batch(
         for path, data in outputs:
             _write_whole(path, data)
     return BatchResult(tuple(path for path, _data in outputs), tuple(numbers), reprints)
+
+
+def writable_problem(target: Path, *, folder: bool = False) -> str | None:
+    """Why a PDF (or, with `folder`, a folder of PDFs) cannot be written at `target`, asked
+    before anything is registered: a number issued for a file that then cannot be written
+    would be a certificate nobody has."""
+    import os
+
+    place = target if folder and target.is_dir() else target.parent
+    if not place.is_dir():
+        return _("The folder {folder} does not exist.").format(folder=place)
+    if not os.access(place, os.W_OK) or (
+        not folder and target.exists() and (target.is_dir() or not os.access(target, os.W_OK))
+    ):
+        return _("Cannot write {path}: permission denied.").format(path=target)
+    return None
 
 
 def _safe(text: str) -> str:
@@ -383,6 +417,7 @@ __all__ = [
     "printer_test_page",
     "registered_number",
     "render_contents",
+    "writable_problem",
 ]
 
 

@@ -38,7 +38,7 @@ from exchange_desk.services.certificate_content import (
 )
 from exchange_desk.services.database import Database
 from exchange_desk.ui.certificate_dialog import default_mode, issuer_name
-from exchange_desk.ui.printing import print_pdf
+from exchange_desk.ui.printing import a4_printer, print_pdf
 from exchange_desk.ui.workers import Cancelled, Progress, run_with_progress
 
 COMBINED, EACH, PRINTER = "combined", "each", "printer"
@@ -161,7 +161,7 @@ class BatchCertificatesDialog(QDialog):
         output = self.output()
         folder = Path(str(QSettings().value("certificate/folder", str(Path.home()))))
         if output == PRINTER and printer is None:
-            printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+            printer = a4_printer()
             if QPrintDialog(printer, self).exec() != QDialog.DialogCode.Accepted:
                 return
         if target is None and output == COMBINED:

@@ -14,7 +14,7 @@ from typing import Any
 
 from PySide6.QtCore import QSettings, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QPixmap, QResizeEvent
-from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+from PySide6.QtPrintSupport import QPrintDialog
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -37,12 +37,13 @@ from exchange_desk.services.certificate_content import (
     issue_certificate_pdf,
     preview_pdf,
     printer_test_page,
+    writable_problem,
 )
 from exchange_desk.services.certificate_register import certificate_for_award
 from exchange_desk.services.database import Database
 from exchange_desk.services.records import names_of
 from exchange_desk.ui.formatting import show
-from exchange_desk.ui.printing import PdfPages, PrinterOffsetDialog, print_pdf
+from exchange_desk.ui.printing import PdfPages, PrinterOffsetDialog, a4_printer, print_pdf
 from exchange_desk.ui.workers import run_in_background
 
 PREVIEW_DELAY_MS = 120  # lets a few quick changes of the combos make one preview
@@ -123,7 +124,7 @@ class CertificateDialog(QDialog):
         self.pdf: bytes | None = None
         self._request = 0
         self.preview_ready = False
-        self.printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        self.printer = a4_printer()
         title = names_of(database, "awards", award_id).best()
         self.setWindowTitle(_("Certificate of honor: {award}").format(award=title))
         self.resize(1080, 680)
@@ -315,6 +316,10 @@ class CertificateDialog(QDialog):
         target = Path(path)
         if target.suffix.lower() != ".pdf":
             target = target.with_suffix(".pdf")
+        problem = writable_problem(target)
+        if problem:
+            QMessageBox.warning(self, _("Certificate"), problem)
+            return None
         result = self._issue()
         if result is None:
             return None

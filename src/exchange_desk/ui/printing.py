@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QPointF, QRectF, QSettings, QSize
-from PySide6.QtGui import QImage, QPainter
+from PySide6.QtGui import QImage, QPageSize, QPainter
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
@@ -57,6 +57,13 @@ class PdfPages:
     def close(self) -> None:
         self.document.close()
         self._buffer.close()
+
+
+def a4_printer() -> QPrinter:
+    """A printer set up for certificates: high resolution, A4 (the dialog may change it)."""
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    printer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
+    return printer
 
 
 def offset_for(printer_name: str) -> tuple[float, float]:
