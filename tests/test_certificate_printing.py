@@ -196,6 +196,31 @@ def test_a_batch_is_one_transaction_and_cancelling_registers_nothing(
     assert sorted(result.numbers) == ["JN-2018-0001", "JN-2018-0002"]
 
 
+def test_issuing_and_batches_on_each_database(db: Database, tmp_path: Path) -> None:
+    """The same register and batch on SQLite and, when a server is given, PostgreSQL."""
+    from exchange_desk.services.demo import fill_demo
+
+    fill_demo(db)
+    award_ids = awards_for_batch(db, year=2018)
+    first = print_batch(
+        db,
+        award_ids,
+        LanguageMode.ZH_EN,
+        Design.FORMAL,
+        Orientation.PORTRAIT,
+        "li",
+        tmp_path / "all.pdf",
+    )
+    assert sorted(first.numbers) == ["JN-2018-0001", "JN-2018-0002"]
+    again = issue_certificate_pdf(
+        db, award_ids[0], LanguageMode.HE, Design.MODERN, Orientation.LANDSCAPE, "dana"
+    )
+    assert again.reprints == 1
+    assert again.numbers[0] == first.numbers[0]
+    assert pages((tmp_path / "all.pdf").read_bytes()) == 2
+    assert [len(entry.printings) for entry in register(db)] in ([2, 1], [1, 2])
+
+
 def test_one_file_per_recipient(demo_db: Database, tmp_path: Path) -> None:
     award_ids = awards_for_batch(demo_db, year=2018)
     result = print_batch(

@@ -167,7 +167,8 @@ class CertificateRenderer:
         buffer = io.BytesIO()
         page_size = landscape(A4) if orientation is Orientation.LANDSCAPE else A4
         canvas = new_canvas(buffer, page_size, self.fonts)
-        canvas.setTitle(title or (contents[0].number if len(contents) == 1 else "Certificates"))
+        numbers = f"{contents[0].number} – {contents[-1].number}" if len(contents) > 1 else ""
+        canvas.setTitle(title or numbers or contents[0].number)
         canvas.setCreator(f"Exchange Desk {__version__}")
         canvas.setAuthor(_first(side.issuer for c in contents[:1] for side in c.sides))
         self.pages = []
@@ -317,8 +318,12 @@ class CertificateRenderer:
         formal: bool,
     ) -> None:
         column = band.width * 0.42
-        issuer_box = Box(band.x, band.y, column, band.height)
-        signature_box = Box(band.x + band.width - column, band.y, column, band.height)
+        start = Box(band.x, band.y, column, band.height)
+        end = Box(band.x + band.width - column, band.y, column, band.height)
+        # The issuing office stands where reading starts: on the right of a Hebrew page.
+        issuer_box, signature_box = (
+            (end, start) if content.sides[0].language == "he" else (start, end)
+        )
         count = len(content.sides)
         size = {1: 12.0, 2: 10.5, 3: 9.5}[min(count, 3)]
         issuer_blocks: list[Block] = []
