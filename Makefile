@@ -36,6 +36,7 @@ bench: $(VENV)/.installed
 	$(BIN)/python bench/list_delegations.py
 	$(BIN)/python bench/startup.py
 	$(BIN)/python bench/table_100k.py
+	$(BIN)/python bench/certificates.py
 
 wheel: $(VENV)/.installed
 	$(BIN)/python -m build --wheel --outdir dist .

@@ -308,3 +308,29 @@ def test_language_modes_are_read_in_any_order(typed: str, mode: LanguageMode) ->
 def test_unknown_language_modes_are_refused(typed: str) -> None:
     with pytest.raises(ValueError, match=re.escape(typed) if typed else None):
         parse_language_mode(typed)
+
+
+@pytest.mark.parametrize("design", list(Design))
+@pytest.mark.parametrize("orientation", list(Orientation))
+@pytest.mark.parametrize("mode", list(LanguageMode))
+def test_no_two_lines_overlap_and_all_stay_in_the_frame(
+    design: Design, orientation: Orientation, mode: LanguageMode
+) -> None:
+    """Every design in every language mode: lines never collide, nothing leaves the frame."""
+    renderer = CertificateRenderer(FONTS)
+    renderer.render([content(mode)], design, orientation)
+    page = renderer.pages[0]
+    boxes = [
+        (line.left, line.right, line.baseline - 0.22 * line.size, line.baseline + 0.8 * line.size)
+        for line in page.lines
+    ]
+    frame = page.frame
+    for left, right, bottom, top in boxes:
+        assert frame.x <= left
+        assert right <= frame.x + frame.width
+        assert frame.y <= bottom
+        assert top <= frame.y + frame.height
+    for index, (left, right, bottom, top) in enumerate(boxes):
+        for other in boxes[index + 1 :]:
+            apart = right <= other[0] or other[1] <= left or top <= other[2] or other[3] <= bottom
+            assert apart, (page.lines[index], other)
