@@ -37,7 +37,7 @@ from exchange_desk.services.certificate_content import (
     print_batch,
 )
 from exchange_desk.services.database import Database
-from exchange_desk.ui.certificate_dialog import default_mode, issuer_name
+from exchange_desk.ui.certificate_dialog import issuer_name, option_boxes
 from exchange_desk.ui.printing import a4_printer, print_pdf
 from exchange_desk.ui.workers import Cancelled, Progress, run_with_progress
 
@@ -76,16 +76,7 @@ class BatchCertificatesDialog(QDialog):
             self.year_box.setCurrentIndex(1)
         if conference_id is not None:
             self.conference_box.setCurrentIndex(max(self.conference_box.findData(conference_id), 0))
-        self.languages_box = QComboBox()
-        for mode in LanguageMode:
-            self.languages_box.addItem(mode.label, mode.value)
-        self.languages_box.setCurrentIndex(self.languages_box.findData(default_mode().value))
-        self.design_box = QComboBox()
-        for design in Design:
-            self.design_box.addItem(design.label, design.value)
-        self.orientation_box = QComboBox()
-        for orientation in Orientation:
-            self.orientation_box.addItem(orientation.label, orientation.value)
+        self.design_box, self.languages_box, self.orientation_box = option_boxes()
         self.count_label = QLabel()
         form = QFormLayout()
         form.addRow(_("&Year:"), self.year_box)

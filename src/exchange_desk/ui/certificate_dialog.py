@@ -49,15 +49,6 @@ from exchange_desk.ui.workers import run_in_background
 PREVIEW_DELAY_MS = 120  # lets a few quick changes of the combos make one preview
 
 
-def default_mode() -> LanguageMode:
-    """Chinese and English, the office's most common pair, unless changed before."""
-    stored = QSettings().value("certificate/languages", LanguageMode.ZH_EN.value)
-    try:
-        return LanguageMode(str(stored))
-    except ValueError:
-        return LanguageMode.ZH_EN
-
-
 def issuer_name() -> str:
     try:
         return getpass.getuser()
@@ -73,6 +64,24 @@ def test_page_lines() -> list[str]:
             "Measure where it landed; the difference is the printer's offset."
         ),
     ]
+
+
+def option_boxes() -> tuple[QComboBox, QComboBox, QComboBox]:
+    """Design, languages and orientation, each set to what was chosen last time."""
+    settings = QSettings()
+    boxes = []
+    for values, key in (
+        (list(Design), "certificate/design"),
+        (list(LanguageMode), "certificate/languages"),
+        (list(Orientation), "certificate/orientation"),
+    ):
+        box = QComboBox()
+        for value in values:
+            box.addItem(value.label, value.value)
+        default = LanguageMode.ZH_EN.value if values[0] is LanguageMode.ZH else box.itemData(0)
+        box.setCurrentIndex(max(box.findData(settings.value(key, default)), 0))
+        boxes.append(box)
+    return boxes[0], boxes[1], boxes[2]
 
 
 class PreviewLabel(QLabel):
@@ -129,23 +138,7 @@ class CertificateDialog(QDialog):
         self.setWindowTitle(_("Certificate of honor: {award}").format(award=title))
         self.resize(1080, 680)
 
-        self.design_box = QComboBox()
-        for design in Design:
-            self.design_box.addItem(design.label, design.value)
-        self.languages_box = QComboBox()
-        for mode in LanguageMode:
-            self.languages_box.addItem(mode.label, mode.value)
-        self.languages_box.setCurrentIndex(self.languages_box.findData(default_mode().value))
-        self.orientation_box = QComboBox()
-        for orientation in Orientation:
-            self.orientation_box.addItem(orientation.label, orientation.value)
-        settings = QSettings()
-        for box, key in (
-            (self.design_box, "certificate/design"),
-            (self.orientation_box, "certificate/orientation"),
-        ):
-            index = box.findData(settings.value(key, box.itemData(0)))
-            box.setCurrentIndex(max(index, 0))
+        self.design_box, self.languages_box, self.orientation_box = option_boxes()
         form = QFormLayout()
         form.addRow(_("&Design:"), self.design_box)
         form.addRow(_("&Languages:"), self.languages_box)
