@@ -448,3 +448,27 @@ def test_the_certificate_action_needs_an_award(qtbot: Any, demo_db: Database) ->
     wait_preview(qtbot, dialog)
     assert dialog.pdf is not None
     dialog.close()
+
+
+def test_the_text_only_choice_reaches_the_preview_and_the_command_line(
+    qtbot: Any, demo_db: Database, demo_path: Path, tmp_path: Path
+) -> None:
+    from exchange_desk.ui.certificate_dialog import CertificateDialog
+
+    dialog = CertificateDialog(demo_db, KFAR_SABA_AWARD)
+    qtbot.addWidget(dialog)
+    wait_preview(qtbot, dialog)
+    assert dialog.pdf is not None
+    assert "/XObject" in PdfReader(io.BytesIO(dialog.pdf)).pages[0]["/Resources"]
+    dialog.text_only_box.setChecked(True)
+    dialog.refresh_preview()
+    wait_preview(qtbot, dialog)
+    resources = PdfReader(io.BytesIO(dialog.pdf)).pages[0]["/Resources"]
+    # Only the seal is left as an image: no frame form.
+    assert all("frame" not in str(name) for name in resources.get("/XObject", {}))
+    dialog.close()
+
+    target = tmp_path / "stock.pdf"
+    argv = ["--db", str(demo_path), "certificate", "2", "--text-only", "--preview"]
+    assert main([*argv, "-o", str(target)], out=io.StringIO()) == 0
+    assert "Jinan" in text_of(target.read_bytes())

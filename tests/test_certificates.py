@@ -334,3 +334,23 @@ def test_no_two_lines_overlap_and_all_stay_in_the_frame(
         for other in boxes[index + 1 :]:
             apart = right <= other[0] or other[1] <= left or top <= other[2] or other[3] <= bottom
             assert apart, (page.lines[index], other)
+
+
+@pytest.mark.parametrize("design", list(Design))
+def test_text_only_for_printed_stock_leaves_out_the_border_but_not_the_text(
+    design: Design,
+) -> None:
+    item = content(LanguageMode.ZH_EN)
+    full = CertificateRenderer(FONTS)
+    bare = CertificateRenderer(FONTS, text_only=True)
+    with_border = full.render([item], design, Orientation.LANDSCAPE)
+    text_only = bare.render([item], design, Orientation.LANDSCAPE)
+    bordered = PdfReader(io.BytesIO(with_border)).pages[0]["/Resources"]
+    plain = PdfReader(io.BytesIO(text_only)).pages[0]["/Resources"]
+    assert "/XObject" in bordered  # the frame, drawn once as a form
+    assert "/XObject" not in plain
+    # The same lines, in the same places: the text stands where the border expects it.
+    assert [(x.text, round(x.left, 2), round(x.baseline, 2)) for x in bare.pages[0].lines] == [
+        (x.text, round(x.left, 2), round(x.baseline, 2)) for x in full.pages[0].lines
+    ]
+    assert lines_of(text_only) == lines_of(with_border)

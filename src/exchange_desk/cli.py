@@ -81,6 +81,11 @@ def _certificate_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--by", default=None, help=_("who issues it, for the register (default: your user name)")
     )
+    parser.add_argument(
+        "--text-only",
+        action="store_true",
+        help=_("leave out the paper colour, border and emblem, for paper printed with them"),
+    )
     parser.add_argument("-o", "--output", required=True, metavar="FILE.pdf", type=Path)
 
 
@@ -449,7 +454,9 @@ def _certificate(args: argparse.Namespace, out: TextIO) -> int:
     mode = LanguageMode(args.languages)
     design, orientation = Design(args.design), Orientation(args.orientation)
     if args.preview:
-        data = preview_pdf(database, args.award_id, mode, design, orientation)
+        data = preview_pdf(
+            database, args.award_id, mode, design, orientation, text_only=args.text_only
+        )
         _write_file(args.output, data)
         out.write(_("Preview written to {path} (not registered).").format(path=args.output))
         out.write("\n")
@@ -458,7 +465,13 @@ def _certificate(args: argparse.Namespace, out: TextIO) -> int:
     if problem:
         raise CertificateProblem(problem)
     result = issue_certificate_pdf(
-        database, args.award_id, mode, design, orientation, _issuer(args)
+        database,
+        args.award_id,
+        mode,
+        design,
+        orientation,
+        _issuer(args),
+        text_only=args.text_only,
     )
     _write_file(args.output, result.data)
     message = (
@@ -503,6 +516,7 @@ def _certificates(args: argparse.Namespace, out: TextIO) -> int:
         args.output,
         one_file_each=args.each,
         progress=progress,
+        text_only=args.text_only,
     )
     out.write(
         _("{count} certificates ({reprints} reprints) written to {path}.").format(

@@ -106,8 +106,12 @@ class PageRecord:
 class CertificateRenderer:
     """Draws certificates into one PDF. Reuse one renderer for a batch: fonts load once."""
 
-    def __init__(self, fonts: FontLibrary | None = None) -> None:
+    def __init__(self, fonts: FontLibrary | None = None, *, text_only: bool = False) -> None:
+        """`text_only` leaves out the paper colour, the border and the emblem: for
+        certificate stock that has them printed already. The text stands where it would
+        stand inside the border."""
         self.fonts = fonts or font_library()
+        self.text_only = text_only
         self.text = TextEngine(self.fonts)
         self.pages: list[PageRecord] = []
         self._forms: dict[int, dict[str, Box]] = {}
@@ -225,14 +229,19 @@ class CertificateRenderer:
         name = f"frame-{design.value}-{round(width)}x{round(height)}-{int(rtl_first)}"
         known = self._forms.get(id(canvas), {})
         if name not in known:
-            canvas.beginForm(name)
+            # On pre-printed stock the frame is only measured, on a canvas thrown away.
+            target = Canvas(io.BytesIO()) if self.text_only else canvas
+            if not self.text_only:
+                canvas.beginForm(name)
             if design is Design.FORMAL:
-                known[name] = _draw_formal_frame(canvas, width, height)
+                known[name] = _draw_formal_frame(target, width, height)
             else:
-                known[name] = _draw_modern_frame(canvas, width, height, rtl_first=rtl_first)
-            canvas.endForm()
+                known[name] = _draw_modern_frame(target, width, height, rtl_first=rtl_first)
+            if not self.text_only:
+                canvas.endForm()
             self._forms[id(canvas)] = known
-        canvas.doForm(name)
+        if not self.text_only:
+            canvas.doForm(name)
         return known[name]
 
     def _emblem(self, canvas: Canvas, x: float, y: float, radius: float, palette: Palette) -> None:
@@ -372,7 +381,7 @@ class CertificateRenderer:
                 preserveAspectRatio=True,
                 anchor="c",
             )
-        elif formal:
+        elif formal and not self.text_only:
             emblem = min(band.height * 0.8, 70.0)
             self._emblem(canvas, band.centre, band.y + band.height / 2, emblem / 2, palette)
 

@@ -242,9 +242,12 @@ def preview_pdf(
     design: Design,
     orientation: Orientation,
     renderer: CertificateRenderer | None = None,
+    *,
+    text_only: bool = False,
 ) -> bytes:
     """The certificate as it would print now, without touching the register."""
     content = certificate_content(database, award_id, mode)
+    renderer = renderer or CertificateRenderer(text_only=text_only)
     return render_contents([content], design, orientation, renderer=renderer)
 
 
@@ -256,11 +259,14 @@ def issue_certificate_pdf(
     orientation: Orientation,
     issued_by: str,
     renderer: CertificateRenderer | None = None,
+    *,
+    text_only: bool = False,
 ) -> CertificatePdf:
     """Register and render in one transaction: a first print takes the next number, a
     reprint reuses it. If the certificate cannot be drawn (characters no font has), the
     transaction is rolled back and the register is untouched.
     """
+    renderer = renderer or CertificateRenderer(text_only=text_only)
     with database.unit_of_work():
         certificate, reprint = issue_or_reprint(database, award_id, mode, design.value, issued_by)
         content = certificate_content(database, award_id, mode, number=certificate.number)
@@ -305,6 +311,7 @@ def print_batch(
     *,
     one_file_each: bool = False,
     progress: Callable[[int, int], bool] | None = None,
+    text_only: bool = False,
 ) -> BatchResult:
     """Certificates for many awards: one combined PDF at `target`, or one file per
     recipient in the folder `target`. `progress(done, total)` returning False cancels.
@@ -318,7 +325,7 @@ def print_batch(
     problem = writable_problem(target, folder=one_file_each)
     if problem:
         raise CertificateProblem(problem)
-    renderer = CertificateRenderer()
+    renderer = CertificateRenderer(text_only=text_only)
     total = len(award_ids)
 
     def step(done: int) -> None:

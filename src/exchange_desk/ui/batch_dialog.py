@@ -37,7 +37,7 @@ from exchange_desk.services.certificate_content import (
     print_batch,
 )
 from exchange_desk.services.database import Database
-from exchange_desk.ui.certificate_dialog import issuer_name, option_boxes
+from exchange_desk.ui.certificate_dialog import issuer_name, option_boxes, text_only_box
 from exchange_desk.ui.printing import a4_printer, print_pdf
 from exchange_desk.ui.workers import Cancelled, Progress, run_with_progress
 
@@ -77,6 +77,7 @@ class BatchCertificatesDialog(QDialog):
         if conference_id is not None:
             self.conference_box.setCurrentIndex(max(self.conference_box.findData(conference_id), 0))
         self.design_box, self.languages_box, self.orientation_box = option_boxes()
+        self.text_only_box = text_only_box()
         self.count_label = QLabel()
         form = QFormLayout()
         form.addRow(_("&Year:"), self.year_box)
@@ -85,6 +86,7 @@ class BatchCertificatesDialog(QDialog):
         form.addRow(_("&Languages:"), self.languages_box)
         form.addRow(_("&Design:"), self.design_box)
         form.addRow(_("&Orientation:"), self.orientation_box)
+        form.addRow(self.text_only_box)
         self.combined = QRadioButton(_("One combined PDF file"))
         self.each = QRadioButton(_("One PDF file per recipient, in a folder"))
         self.printer_choice = QRadioButton(_("Send to a printer"))
@@ -180,6 +182,7 @@ class BatchCertificatesDialog(QDialog):
         orientation = Orientation(self.orientation_box.currentData())
         database = self.database
         who = issuer_name()
+        text_only = self.text_only_box.isChecked()
         chosen = target
 
         def work(progress: Progress) -> BatchResult:
@@ -197,6 +200,7 @@ class BatchCertificatesDialog(QDialog):
                 chosen,
                 one_file_each=output == EACH,
                 progress=step,
+                text_only=text_only,
             )
 
         def done(result: Any) -> None:

@@ -16,6 +16,7 @@ from PySide6.QtCore import QSettings, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QPixmap, QResizeEvent
 from PySide6.QtPrintSupport import QPrintDialog
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDialog,
     QFileDialog,
@@ -84,6 +85,19 @@ def option_boxes() -> tuple[QComboBox, QComboBox, QComboBox]:
     return boxes[0], boxes[1], boxes[2]
 
 
+def text_only_box() -> QCheckBox:
+    """For certificate paper that has its border printed: print the text only."""
+    box = QCheckBox(_("&Text only (paper with a printed border)"))
+    box.setToolTip(
+        _(
+            "Leaves out the paper colour, the border and the emblem, for certificate paper "
+            "that has them printed already. The text stands where it would inside the border."
+        )
+    )
+    box.setChecked(QSettings().value("certificate/text_only", False, type=bool))  # type: ignore[arg-type]
+    return box
+
+
 class PreviewLabel(QLabel):
     """Shows a page image scaled to the space it has, keeping its proportions."""
 
@@ -139,10 +153,12 @@ class CertificateDialog(QDialog):
         self.resize(1080, 680)
 
         self.design_box, self.languages_box, self.orientation_box = option_boxes()
+        self.text_only_box = text_only_box()
         form = QFormLayout()
         form.addRow(_("&Design:"), self.design_box)
         form.addRow(_("&Languages:"), self.languages_box)
         form.addRow(_("&Orientation:"), self.orientation_box)
+        form.addRow(self.text_only_box)
         self.register_label = QLabel()
         self.register_label.setWordWrap(True)
         self.save_button = QPushButton(_("&Save PDF..."))
@@ -164,7 +180,7 @@ class CertificateDialog(QDialog):
         side.addWidget(self.close_button)
         panel = QWidget()
         panel.setLayout(side)
-        panel.setFixedWidth(280)
+        panel.setFixedWidth(310)
         self.preview = PreviewLabel()
         layout = QHBoxLayout(self)
         layout.addWidget(panel)
@@ -176,6 +192,7 @@ class CertificateDialog(QDialog):
         self._timer.timeout.connect(self.refresh_preview)
         for box in (self.design_box, self.languages_box, self.orientation_box):
             box.currentIndexChanged.connect(self._options_changed)
+        self.text_only_box.toggled.connect(self._options_changed)
         self._show_register()
         self.refresh_preview()
 
@@ -194,6 +211,7 @@ class CertificateDialog(QDialog):
         settings.setValue("certificate/design", self.design().value)
         settings.setValue("certificate/languages", self.mode().value)
         settings.setValue("certificate/orientation", self.orientation().value)
+        settings.setValue("certificate/text_only", self.text_only_box.isChecked())
         self._timer.start()
 
     def _show_register(self) -> None:
@@ -227,9 +245,10 @@ class CertificateDialog(QDialog):
         self.preview_ready = False
         database, award_id = self.database, self.award_id
         mode, design, orientation = self.mode(), self.design(), self.orientation()
+        text_only = self.text_only_box.isChecked()
 
         def work() -> bytes:
-            return preview_pdf(database, award_id, mode, design, orientation)
+            return preview_pdf(database, award_id, mode, design, orientation, text_only=text_only)
 
         def done(data: Any) -> None:
             if request == self._request:
@@ -277,6 +296,7 @@ class CertificateDialog(QDialog):
                 self.design(),
                 self.orientation(),
                 issuer_name(),
+                text_only=self.text_only_box.isChecked(),
             )
         except ExchangeDeskError as exc:
             QMessageBox.warning(self, _("Certificate"), exc.user_message())
