@@ -472,3 +472,22 @@ def test_the_text_only_choice_reaches_the_preview_and_the_command_line(
     argv = ["--db", str(demo_path), "certificate", "2", "--text-only", "--preview"]
     assert main([*argv, "-o", str(target)], out=io.StringIO()) == 0
     assert "Jinan" in text_of(target.read_bytes())
+
+
+def test_the_seal_is_embedded_once_however_many_pages(demo_db: Database, tmp_path: Path) -> None:
+    award_ids = awards_for_batch(demo_db, year=2018)
+    one = preview_pdf(demo_db, award_ids[0], LanguageMode.EN, Design.FORMAL, Orientation.PORTRAIT)
+    print_batch(
+        demo_db,
+        award_ids * 5,
+        LanguageMode.EN,
+        Design.FORMAL,
+        Orientation.PORTRAIT,
+        "li",
+        tmp_path / "ten.pdf",
+    )
+    ten = (tmp_path / "ten.pdf").read_bytes()
+    assert pages(ten) == 10
+    images = one.count(b"/Subtype /Image")
+    assert images >= 1  # the demo's sample seal (and its transparency mask)
+    assert ten.count(b"/Subtype /Image") == images

@@ -244,6 +244,30 @@ class CertificateRenderer:
             canvas.doForm(name)
         return known[name]
 
+    def _seal(self, canvas: Canvas, data: bytes, box: Box) -> None:
+        """The seal, embedded once per PDF as a form: ReportLab would otherwise decode and
+        fingerprint the whole image again on every page of a batch."""
+        name = f"seal-{hash(data) & 0xFFFFFFFF:x}-{round(box.width * 10)}"
+        known = self._forms.setdefault(id(canvas), {})
+        if name not in known:
+            canvas.beginForm(name, lowerx=0, lowery=0, upperx=box.width, uppery=box.height)
+            canvas.drawImage(
+                self._image(data),
+                0,
+                0,
+                box.width,
+                box.height,
+                mask="auto",
+                preserveAspectRatio=True,
+                anchor="c",
+            )
+            canvas.endForm()
+            known[name] = box
+        canvas.saveState()
+        canvas.translate(box.x, box.y)
+        canvas.doForm(name)
+        canvas.restoreState()
+
     def _emblem(self, canvas: Canvas, x: float, y: float, radius: float, palette: Palette) -> None:
         name = f"emblem-{round(radius * 10)}"
         known = self._forms.setdefault(id(canvas), {})
@@ -370,17 +394,7 @@ class CertificateRenderer:
             signature_box.centre - seal_size / 2, line_y - seal_size * 0.12, seal_size, seal_size
         )
         if content.seal_image:
-            reader = self._image(content.seal_image)
-            canvas.drawImage(
-                reader,
-                seal_box.x,
-                seal_box.y,
-                seal_box.width,
-                seal_box.height,
-                mask="auto",
-                preserveAspectRatio=True,
-                anchor="c",
-            )
+            self._seal(canvas, content.seal_image, seal_box)
         elif formal and not self.text_only:
             emblem = min(band.height * 0.8, 70.0)
             self._emblem(canvas, band.centre, band.y + band.height / 2, emblem / 2, palette)
