@@ -9,14 +9,11 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import bidi
 import pytest
 from fontTools.ttLib import TTFont
-from pdfminer.high_level import extract_pages
-from pdfminer.layout import LTChar, LTComponent, LTContainer
 from pypdf import PdfReader
 
 from exchange_desk.documents.certificates import CertificateRenderer
@@ -29,6 +26,7 @@ from exchange_desk.domain.certificates import (
 )
 from exchange_desk.domain.enums import Design, LanguageMode, Orientation
 from exchange_desk.paths import resources_dir
+from pdf_checks import bundled_cmaps, chars, font_names_in, lines_of
 
 FONTS = FontLibrary(system_dirs=[])  # bundled fonts only: the same on every machine
 
@@ -92,58 +90,6 @@ def render(item: CertificateContent, design: Design = Design.FORMAL, **kw: objec
     orientation = kw.get("orientation", Orientation.LANDSCAPE)
     renderer = CertificateRenderer(FONTS)
     return renderer.render([item], design, orientation)  # type: ignore[arg-type]
-
-
-def chars(pdf: bytes) -> list[LTChar]:
-    def walk(item: LTComponent) -> Iterator[LTChar]:
-        if isinstance(item, LTChar):
-            yield item
-        elif isinstance(item, LTContainer):
-            for child in item:
-                yield from walk(child)
-
-    found: list[LTChar] = []
-    for page in extract_pages(io.BytesIO(pdf)):
-        found.extend(walk(page))
-    return found
-
-
-def lines_of(pdf: bytes) -> list[str]:
-    """Each printed line as it reads on paper, left to right (by the glyphs' x)."""
-    rows: dict[float, list[LTChar]] = {}
-    for char in chars(pdf):
-        rows.setdefault(round(char.matrix[5], 1), []).append(char)  # by baseline
-    return [
-        "".join(c.get_text() for c in sorted(row, key=lambda c: c.x0))
-        for _y, row in sorted(rows.items(), reverse=True)
-    ]
-
-
-def font_names_in(pdf: bytes) -> dict[str, set[int]]:
-    """Each font's PostScript name and the characters drawn with it.
-
-    pypdf checks that every font of every page is embedded; pdfminer says which font drew
-    each character.
-    """
-    reader = PdfReader(io.BytesIO(pdf))
-    for page in reader.pages:
-        for font in page["/Resources"]["/Font"].values():
-            descriptor = font.get_object()["/FontDescriptor"].get_object()
-            assert "/FontFile2" in descriptor, f"{font['/BaseFont']} is not embedded"
-    drawn: dict[str, set[int]] = {}
-    for char in chars(pdf):
-        name = char.fontname.split("+", 1)[-1]
-        drawn.setdefault(name, set()).update(ord(c) for c in char.get_text())
-    return drawn
-
-
-def bundled_cmaps() -> dict[str, set[int]]:
-    cmaps = {}
-    for path in (resources_dir() / "fonts").glob("*.ttf"):
-        font = TTFont(path, lazy=True)
-        postscript = font["name"].getDebugName(6)
-        cmaps[postscript] = set(font.getBestCmap())
-    return cmaps
 
 
 @pytest.mark.parametrize("mode", list(LanguageMode))

@@ -19,7 +19,7 @@ from typing import Any, TextIO
 
 from exchange_desk import __version__
 from exchange_desk.domain.dates import PartialDate
-from exchange_desk.i18n.catalog import _, set_language
+from exchange_desk.i18n.catalog import _, active_language, ngettext, set_language
 from exchange_desk.i18n.languages import language_codes
 from exchange_desk.i18n.system import system_language
 
@@ -85,6 +85,32 @@ def _certificate_options(parser: argparse.ArgumentParser) -> None:
         "--text-only",
         action="store_true",
         help=_("leave out the paper colour, border and emblem, for paper printed with them"),
+    )
+    parser.add_argument("-o", "--output", required=True, metavar="FILE.pdf", type=Path)
+
+
+def _report_language(text: str) -> str:
+    """zh, en or he; the window's codes (zh_CN, he_IL, en-US...) name the same languages."""
+    from exchange_desk.i18n.languages import find_language
+    from exchange_desk.services.report_choices import report_language_of
+
+    language = find_language(text)
+    if language is None:
+        raise argparse.ArgumentTypeError(
+            _("not a report language: {text} (use zh, en or he)").format(text=text)
+        )
+    return report_language_of(language.code)
+
+
+def _report_options(parser: argparse.ArgumentParser) -> None:
+    _common_options(parser, top=False, language=False)
+    parser.add_argument(
+        "--lang",
+        dest="report_language",
+        type=_report_language,
+        default=None,
+        metavar="{zh,en,he}",
+        help=_("the report's language (default: the language of the messages)"),
     )
     parser.add_argument("-o", "--output", required=True, metavar="FILE.pdf", type=Path)
 
@@ -190,6 +216,26 @@ def build_parser() -> argparse.ArgumentParser:
         help=_("one PDF per recipient in the folder given by -o, instead of one file"),
     )
     _certificate_options(certificates)
+
+    report = commands.add_parser(
+        "report",
+        help=_("write the annual report, a partner city's dossier or a delegation's brief"),
+    )
+    documents = report.add_subparsers(dest="report_kind", metavar="DOCUMENT", required=True)
+    annual = documents.add_parser("annual", help=_("the office's annual report of a year"))
+    annual.add_argument("--year", type=int, required=True, help=_("the year to report on"))
+    _report_options(annual)
+    city = documents.add_parser(
+        "city", help=_("a partner city's dossier: history, exchanges, contacts, agreements")
+    )
+    city.add_argument("city_id", type=int, metavar="CITY_ID")
+    _report_options(city)
+    delegation = documents.add_parser(
+        "delegation", help=_("a delegation's briefing sheet, with the city's earlier exchanges")
+    )
+    delegation.add_argument("delegation_id", type=int, metavar="ID")
+    _report_options(delegation)
+    _common_options(report, top=False, language=False)
 
     db = commands.add_parser("db", help=_("database upkeep"))
     db_commands = db.add_subparsers(dest="db_command", metavar="ACTION", required=True)
@@ -527,6 +573,57 @@ def _certificates(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
+def _report(args: argparse.Namespace, out: TextIO) -> int:
+    from exchange_desk.services import reports
+    from exchange_desk.services.report_choices import (
+        checked_target,
+        city_label,
+        delegation_label,
+        report_language_of,
+    )
+    from exchange_desk.services.report_output import write_report
+
+    database = _open(args)
+    language = args.report_language or report_language_of(active_language())
+    # Refused before the first progress line, so a wrong id or folder is one line on stderr.
+    checked_target(args.output)
+    if args.report_kind == "city":
+        city_label(database, args.city_id)
+    elif args.report_kind == "delegation":
+        delegation_label(database, args.delegation_id)
+
+    def stage(text: str) -> None:
+        print(text, file=sys.stderr)
+
+    if args.report_kind == "annual":
+        report = reports.annual_report(database, args.year, language, progress=stage)
+    elif args.report_kind == "city":
+        report = reports.city_dossier(database, args.city_id, language, progress=stage)
+    else:
+        report = reports.delegation_brief(database, args.delegation_id, language, progress=stage)
+    drawn = 0
+    shown = 0
+
+    def page(done: int, total: int) -> None:
+        nonlocal drawn, shown
+        drawn = max(drawn, total)
+        # A line per tenth of the pages: a long report says it is alive without flooding.
+        if done == total or done - shown >= max(total // 10, 1):
+            shown = done
+            print(_("Page {page} of {pages}").format(page=done, pages=total), file=sys.stderr)
+
+    path = write_report(report, args.output, progress=page)
+    out.write(
+        ngettext(
+            "Report written to {path} ({pages} page).",
+            "Report written to {path} ({pages} pages).",
+            drawn,
+        ).format(path=path, pages=drawn)
+        + "\n"
+    )
+    return 0
+
+
 def _write_file(path: Path, data: bytes) -> None:
     """Whole or not at all: a PDF viewer never sees half a file."""
     partial = path.with_name(path.name + ".partial")
@@ -597,6 +694,10 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     args = parser.parse_args(arguments)
     if args.lang:
         args.lang = set_language(args.lang).code
+    elif active_language() != system_language():
+        # The early guess read a `--lang` after `certificate` or `report`, which names the
+        # document's languages: the messages stay in the system's language.
+        set_language(system_language())
     if args.command is None:
         _load_data_layer()
         from exchange_desk.ui.app import run_gui
@@ -612,6 +713,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
         "db": _db,
         "certificate": _certificate,
         "certificates": _certificates,
+        "report": _report,
     }
     from exchange_desk.domain.errors import ExchangeDeskError, StorageUnavailable
 

@@ -6,6 +6,7 @@ marked for translation here and translated where they are shown.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from enum import StrEnum
 
 from exchange_desk.i18n.catalog import N_, _
@@ -17,6 +18,10 @@ class Labelled(StrEnum):
     @property
     def label(self) -> str:
         return _(_LABELS[(type(self).__name__, self.value)])
+
+    def label_in(self, gettext: Callable[[str], str]) -> str:
+        """The label translated by `gettext`: a document's language, not the window's."""
+        return gettext(_LABELS[(type(self).__name__, self.value)])
 
 
 class PartnershipTier(Labelled):

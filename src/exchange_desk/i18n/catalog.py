@@ -3,12 +3,17 @@
 The active language can change while the program runs (the GUI's Language menu), so no
 translated string may be computed at import time: mark such strings with `N_` and pass them
 through `_` where they are shown.
+
+A document has a language of its own (a Hebrew report made from a Chinese window):
+`translator(code)` gives that language's catalog without touching the active one.
 """
 
 from __future__ import annotations
 
 import gettext
 import io
+import threading
+from dataclasses import dataclass
 from pathlib import Path
 
 from exchange_desk.i18n.languages import DOMAIN, SOURCE_LANGUAGE, Language, find_language
@@ -79,3 +84,38 @@ def set_language(code: str, i18n_dir: Path | None = None) -> Language:
     _active = load_translations(language, i18n_dir)
     _active_code = language.code
     return language
+
+
+@dataclass(frozen=True, slots=True)
+class Translator:
+    """One language's catalog, independent of the active language (for documents)."""
+
+    code: str  # the catalog's language code: "en", "zh_CN", "he"
+    catalog: gettext.NullTranslations
+
+    def gettext(self, message: str) -> str:
+        return self.catalog.gettext(message)
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        return self.catalog.ngettext(singular, plural, n)
+
+
+_translators: dict[str, Translator] = {}
+# Reports are made on a worker thread while the window may ask for the same language.
+_translators_lock = threading.Lock()
+
+
+def translator(code: str) -> Translator:
+    """The catalog of the language `code` ("zh", "zh_CN", "en", "he"), loaded once per
+    language; raise ValueError for an unknown code."""
+    language = find_language(code)
+    if language is None:
+        raise ValueError(code)
+    with _translators_lock:
+        found = _translators.get(language.code)
+        if found is None:
+            from exchange_desk.paths import i18n_dir
+
+            found = Translator(language.code, load_translations(language, i18n_dir()))
+            _translators[language.code] = found
+        return found

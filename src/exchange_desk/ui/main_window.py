@@ -147,6 +147,9 @@ class MainWindow(QMainWindow):
         self.act_certificate.setIcon(QIcon.fromTheme("document-print", self.act_certificate.icon()))
         self.act_batch = self._action(self.print_certificates, "Ctrl+Shift+P")
         self.act_register = self._action(self.show_register)
+        self.act_annual_report = self._action(self.annual_report)
+        self.act_city_dossier = self._action(self.city_dossier_of_current)
+        self.act_delegation_brief = self._action(self.delegation_brief_of_current)
         self.act_about = self._action(self.show_about)
         self.act_quit = self._action(self.close, QKeySequence.StandardKey.Quit)
         self.tab_actions = []
@@ -184,6 +187,10 @@ class MainWindow(QMainWindow):
         self.menu_records.addAction(self.act_demo)
         self.menu_documents = bar.addMenu("")
         self.menu_documents.addActions([self.act_certificate, self.act_batch, self.act_register])
+        self.menu_documents.addSeparator()
+        self.menu_documents.addActions(
+            [self.act_annual_report, self.act_city_dossier, self.act_delegation_brief]
+        )
         self.menu_documents.addSeparator()
         self.menu_documents.addActions([self.act_statistics, self.act_anniversaries])
         self.menu_help = bar.addMenu("")
@@ -230,6 +237,9 @@ class MainWindow(QMainWindow):
             self.act_certificate: _("&Certificate…"),
             self.act_batch: _("&Print certificates…"),
             self.act_register: _("Certificate &register…"),
+            self.act_annual_report: _("A&nnual report…"),
+            self.act_city_dossier: _("Partner city &dossier…"),
+            self.act_delegation_brief: _("Dele&gation brief…"),
             self.act_about: _("&About Exchange Desk"),
             self.act_quit: _("&Quit"),
         }
@@ -285,12 +295,17 @@ class MainWindow(QMainWindow):
 
     def context_actions(self, kind: str) -> list[QAction | None]:
         """What a right click on a record offers (None: a separator). The awards add their
-        certificate and the register, a conference its batch of certificates."""
+        certificate and the register, a conference its batch of certificates, a partnership
+        its city's dossier and a delegation its brief."""
         actions: list[QAction | None] = [self.act_edit, self.act_duplicate, self.act_delete]
         if kind == "awards":
             actions += [None, self.act_certificate, self.act_register]
         elif kind == "conferences":
             actions += [None, self.act_batch]
+        elif kind in ("partnerships", "cities"):
+            actions += [None, self.act_city_dossier]
+        elif kind == "delegations":
+            actions += [None, self.act_delegation_brief]
         return actions
 
     def _context_menu(self, view: QWidget, kind: str, point: Any) -> None:
@@ -641,6 +656,78 @@ class MainWindow(QMainWindow):
 
         try:
             dialog = CertificateRegisterDialog(self.database, self, award_id=self._current_award())
+        except ExchangeDeskError as exc:
+            self._report(exc)
+            return None
+        dialog.show()
+        return dialog
+
+    def _current_city(self) -> int | None:
+        """The partner city selected in the Partner cities tab, whose rows are partnerships."""
+        tab = self.current_tab()
+        record_id = tab.current_id()
+        if record_id is None:
+            return None
+        kind = tab.model.table.kind
+        if kind == "cities":
+            return record_id
+        if kind != "partnerships":
+            return None
+        from exchange_desk.services import records
+
+        city_id: int = records.get_record(self.database, "partnerships", record_id).city_id
+        return city_id
+
+    def _current_delegation(self) -> int | None:
+        tab = self.current_tab()
+        if tab.model.table.kind == "delegations":
+            return tab.current_id()
+        return None
+
+    def annual_report(self, year: int | None = None) -> Any:
+        return self._open_report("annual", year=year)
+
+    def city_dossier_of_current(self) -> Any:
+        try:
+            city_id = self._current_city()
+        except ExchangeDeskError as exc:
+            self._report(exc)
+            return None
+        if city_id is None:
+            self.tabs.setCurrentWidget(self._pages["partner_cities"])
+            QMessageBox.information(
+                self,
+                _("Partner city dossier"),
+                _(
+                    "Select a partner city in the Partner cities tab, then choose "
+                    "Partner city dossier… again."
+                ),
+            )
+            return None
+        return self._open_report("city", record_id=city_id)
+
+    def delegation_brief_of_current(self) -> Any:
+        delegation_id = self._current_delegation()
+        if delegation_id is None:
+            self.tabs.setCurrentWidget(self._pages["delegations"])
+            QMessageBox.information(
+                self,
+                _("Delegation brief"),
+                _(
+                    "Select a delegation in the Delegations tab, then choose "
+                    "Delegation brief… again."
+                ),
+            )
+            return None
+        return self._open_report("delegation", record_id=delegation_id)
+
+    def _open_report(
+        self, kind: str, *, record_id: int | None = None, year: int | None = None
+    ) -> Any:
+        from exchange_desk.ui.report_dialog import ReportDialog
+
+        try:
+            dialog = ReportDialog(self.database, kind, self, record_id=record_id, year=year)
         except ExchangeDeskError as exc:
             self._report(exc)
             return None

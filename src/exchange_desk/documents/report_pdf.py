@@ -1,0 +1,719 @@
+"""Multi-page reports as PDF: a cover, contents, chapters of text, facts, key figures,
+charts and tables, with a running header and "page x of y" in the report's language.
+
+Everything is drawn with the text engine of `documents/text.py` (fonts by script, bidi
+lines, no markup). A Hebrew report is mirrored: text starts on the right, table columns run
+from right to left, months run from right to left in the charts. The document is built
+twice: the first pass learns on which page each chapter starts and how many pages there
+are, the second draws the contents and the page numbers with them.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from bidi.algorithm import get_display
+from reportlab.graphics import renderPDF
+from reportlab.graphics.charts.barcharts import HorizontalBarChart, VerticalBarChart
+from reportlab.graphics.shapes import Drawing
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.utils import ImageReader
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import (
+    BaseDocTemplate,
+    CondPageBreak,
+    Flowable,
+    Frame,
+    NextPageTemplate,
+    PageBreak,
+    PageTemplate,
+    Spacer,
+)
+
+from exchange_desk import __version__
+from exchange_desk.documents.fonts import Family, FontLibrary, MissingGlyphs, font_library
+from exchange_desk.documents.text import Color, Line, Style, TextEngine
+from exchange_desk.domain.reports import (
+    Block,
+    Chart,
+    Facts,
+    Figures,
+    Paragraph,
+    Report,
+    Subheading,
+    Table,
+)
+
+MM = 72 / 25.4
+MARGIN = 20 * MM
+INK: Color = (0.12, 0.14, 0.17)
+MUTED: Color = (0.38, 0.42, 0.46)
+ACCENT: Color = (0.0, 0.36, 0.42)
+RULE = colors.Color(0.80, 0.84, 0.86)
+STRIPE = colors.Color(0.955, 0.965, 0.97)
+HEAD = colors.Color(0.90, 0.94, 0.95)
+SERIES = (
+    colors.Color(0.0, 0.42, 0.47),
+    colors.Color(0.86, 0.58, 0.20),
+    colors.Color(0.45, 0.5, 0.55),
+)
+
+BODY = Style(Family.SANS, 10, False, INK, 1.45)
+SMALL = Style(Family.SANS, 8.5, False, MUTED, 1.35)
+CELL = Style(Family.SANS, 8.5, False, INK, 1.3)
+CELL_HEAD = Style(Family.SANS, 8.5, True, INK, 1.3)
+CHAPTER = Style(Family.SANS, 17, True, ACCENT, 1.25)
+SUBHEAD = Style(Family.SANS, 12, True, INK, 1.3)
+
+
+@dataclass(slots=True)
+class _Layout:
+    """What the passes share: the engine, the direction, and what the first pass learnt."""
+
+    engine: TextEngine
+    rtl: bool
+    chapter_pages: dict[int, int] = field(default_factory=dict)
+    pages: int = 0
+    measuring: bool = False  # the first pass: pages are laid out, not drawn
+    progress: Callable[[int, int], None] | None = None
+
+
+class TextBlock(Flowable):  # type: ignore[misc]
+    """A paragraph of the text engine, aligned to the reading start (or centred); it splits
+    between lines across pages."""
+
+    def __init__(
+        self,
+        layout: _Layout,
+        text: str,
+        style: Style,
+        *,
+        align: str = "start",
+        space_before: float = 0,
+        space_after: float = 4,
+        lines: list[Line] | None = None,
+    ) -> None:
+        super().__init__()
+        self.layout, self.text, self.style, self.align = layout, text, style, align
+        self.spaceBefore, self.spaceAfter = space_before, space_after
+        self._lines = lines
+        self._width = -1.0
+
+    def _wrapped(self, width: float) -> list[Line]:
+        if self._lines is None or self._width != width:
+            if self._lines is None or self._width >= 0:
+                # Each paragraph takes its direction from its first letter (an English
+                # name in a Hebrew report stays left to right); alignment follows the report.
+                self._lines = self.layout.engine.wrap(self.text, self.style, width, None)
+            self._width = width
+        return self._lines
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        self.width = available_width
+        self.height = sum(line.height for line in self._wrapped(available_width))
+        return self.width, self.height
+
+    def split(self, available_width: float, available_height: float) -> list[Flowable]:
+        lines = self._wrapped(available_width)
+        used, count = 0.0, 0
+        for line in lines:
+            if used + line.height > available_height:
+                break
+            used += line.height
+            count += 1
+        if count == 0 or count == len(lines):
+            return []
+        first = TextBlock(self.layout, "", self.style, align=self.align, lines=lines[:count])
+        rest = TextBlock(self.layout, "", self.style, align=self.align, lines=lines[count:])
+        first._width = rest._width = available_width
+        first.spaceBefore = self.spaceBefore
+        rest.spaceAfter = self.spaceAfter
+        return [first, rest]
+
+    def draw(self) -> None:
+        if self.layout.measuring:
+            return
+        y = self.height
+        for line in self._wrapped(self.width):
+            y -= line.height
+            baseline = y + (line.height - line.style.size) / 2 + line.style.size * 0.22
+            x, align = _anchor(self.align, self.layout.rtl, 0, self.width)
+            self.layout.engine.draw_line(self.canv, line, x, baseline, align)
+
+
+class ChapterHeading(TextBlock):
+    """A chapter title: starts a page, marks the outline, tells the contents its page."""
+
+    def __init__(self, layout: _Layout, index: int, text: str) -> None:
+        super().__init__(layout, text, CHAPTER, space_after=10)
+        self.index = index
+
+    def draw(self) -> None:
+        page = self.canv.getPageNumber()
+        self.layout.chapter_pages[self.index] = page
+        if self.layout.measuring:
+            return
+        key = f"chapter-{self.index}"
+        self.canv.bookmarkPage(key)
+        self.canv.addOutlineEntry(self.text, key, level=0)
+        super().draw()
+        self.canv.setStrokeColor(ACCENT_RULE)
+        self.canv.setLineWidth(1.2)
+        self.canv.line(0, -3, self.width, -3)
+
+
+ACCENT_RULE = colors.Color(*ACCENT)
+
+
+class Grid(Flowable):  # type: ignore[misc]
+    """A table of wrapped cells; columns run from right to left in a right-to-left report.
+    It splits between rows and repeats its header row on every page."""
+
+    PAD = 3.5
+
+    def __init__(
+        self,
+        layout: _Layout,
+        columns: Sequence[str],
+        rows: Sequence[Sequence[str]],
+        widths: Sequence[float] = (),
+        *,
+        numeric: Iterable[int] = (),
+        header: bool = True,
+        first_column_style: Style | None = None,
+    ) -> None:
+        super().__init__()
+        self.layout = layout
+        self.columns = list(columns)
+        self.rows = [list(row) for row in rows]
+        count = max(len(self.columns), max((len(r) for r in self.rows), default=0))
+        shares = list(widths) if len(widths) == count else [1.0] * count
+        total = sum(shares) or 1.0
+        self.shares = [share / total for share in shares]
+        self.numeric = set(numeric)
+        self.header = header and bool(self.columns)
+        self.first_column_style = first_column_style
+        self.spaceBefore, self.spaceAfter = 2, 8
+        self._cache: tuple[float, list[list[list[Line]]], list[float]] | None = None
+
+    def _cells(self, width: float) -> tuple[list[list[list[Line]]], list[float]]:
+        if self._cache is not None and self._cache[0] == width:
+            return self._cache[1], self._cache[2]
+        engine = self.layout.engine
+        table = ([self.columns] if self.header else []) + self.rows
+        wrapped: list[list[list[Line]]] = []
+        heights: list[float] = []
+        for row_index, row in enumerate(table):
+            cells = []
+            for column, text in enumerate(row):
+                style = CELL_HEAD if self.header and row_index == 0 else CELL
+                if column == 0 and self.first_column_style and not (self.header and row_index == 0):
+                    style = self.first_column_style
+                inner = max(width * self.shares[column] - 2 * self.PAD, 8)
+                cells.append(engine.wrap(text, style, inner, None) if text else [])
+            wrapped.append(cells)
+            height = max((sum(line.height for line in cell) for cell in cells), default=0)
+            heights.append(max(height, CELL.size * CELL.leading) + 2 * self.PAD)
+        self._cache = (width, wrapped, heights)
+        return wrapped, heights
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        self.width = available_width
+        _cells, heights = self._cells(available_width)
+        self.height = sum(heights)
+        return self.width, self.height
+
+    def split(self, available_width: float, available_height: float) -> list[Flowable]:
+        _cells, heights = self._cells(available_width)
+        start = 1 if self.header else 0
+        used = sum(heights[:start])
+        fit = 0
+        for height in heights[start:]:
+            if used + height > available_height:
+                break
+            used += height
+            fit += 1
+        if fit == 0 or fit == len(self.rows):
+            return []
+        return [
+            self._part(0, fit, available_width),
+            self._part(fit, len(self.rows), available_width),
+        ]
+
+    def _part(self, first: int, end: int, width: float) -> Grid:
+        """Rows first..end as a table of their own, with the cells already wrapped: a long
+        table is split page after page, and wrapping its rest anew each time would make
+        the work grow with the square of its length."""
+        part = Grid(
+            self.layout,
+            self.columns,
+            self.rows[first:end],
+            self.shares,
+            numeric=self.numeric,
+            header=self.header,
+            first_column_style=self.first_column_style,
+        )
+        cells, heights = self._cells(width)
+        start = 1 if self.header else 0
+        part._cache = (
+            width,
+            cells[:start] + cells[start + first : start + end],
+            heights[:start] + heights[start + first : start + end],
+        )
+        return part
+
+    def draw(self) -> None:
+        if self.layout.measuring:
+            return
+        canvas = self.canv
+        cells, heights = self._cells(self.width)
+        engine = self.layout.engine
+        rtl = self.layout.rtl
+        y = self.height
+        for row_index, (row, height) in enumerate(zip(cells, heights, strict=True)):
+            y -= height
+            if self.header and row_index == 0:
+                canvas.setFillColor(HEAD)
+                canvas.rect(0, y, self.width, height, stroke=0, fill=1)
+            elif (row_index - (1 if self.header else 0)) % 2 == 1:
+                canvas.setFillColor(STRIPE)
+                canvas.rect(0, y, self.width, height, stroke=0, fill=1)
+            x = 0.0
+            for column, lines in enumerate(row):
+                cell_width = self.width * self.shares[column]
+                left = self.width - x - cell_width if rtl else x
+                line_y = y + height - self.PAD
+                for line in lines:
+                    line_y -= line.height
+                    baseline = line_y + (line.height - line.style.size) / 2 + line.style.size * 0.22
+                    # Numbers, and their column's title, stand at the cell's end (right in
+                    # a left-to-right table, left in a Hebrew one), so digits line up.
+                    align = "end" if column in self.numeric else "start"
+                    anchor, how = _anchor(align, rtl, left + self.PAD, cell_width - 2 * self.PAD)
+                    engine.draw_line(canvas, line, anchor, baseline, how)
+                x += cell_width
+        canvas.setStrokeColor(RULE)
+        canvas.setLineWidth(0.6)
+        canvas.line(0, 0, self.width, 0)
+        if self.header:
+            canvas.line(0, self.height - heights[0], self.width, self.height - heights[0])
+
+
+class BarChart(Flowable):  # type: ignore[misc]
+    """A bar chart drawn with ReportLab's graphics; labels in a font that has all their
+    characters, Hebrew labels in visual order, and a legend drawn with the text engine."""
+
+    def __init__(self, layout: _Layout, chart: Chart) -> None:
+        super().__init__()
+        self.layout, self.chart = layout, chart
+        self.spaceBefore, self.spaceAfter = 4, 10
+
+    def _label_font(self, texts: Iterable[str]) -> str:
+        fonts = self.layout.engine.fonts
+        needed = {c for text in texts for c in text if not c.isspace()}
+        for name in ("Heebo", "WenQuanYiMicroHei", "FrankRuhlLibre", "ARPLUMingCN"):
+            if all(fonts.has_glyph(name, c) for c in needed):
+                fonts.register(name)
+                return name
+        raise MissingGlyphs(needed)
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        self.width = available_width
+        rows = len(self.chart.categories)
+        plot = max(rows * 14 * max(len(self.chart.series), 1), 90) if self.chart.horizontal else 170
+        self.height = plot + 46
+        return self.width, self.height
+
+    def draw(self) -> None:
+        if self.layout.measuring:
+            return
+        chart = self.chart
+        rtl = self.layout.rtl
+        categories = list(chart.categories)
+        series = [list(values) for _name, values in chart.series]
+        if rtl and not chart.horizontal:
+            # Time runs from right to left on a Hebrew page.
+            categories.reverse()
+            series = [list(reversed(values)) for values in series]
+        drawing = Drawing(self.width, self.height - 28)
+        # The renderer starts from Helvetica unless told otherwise, and lists it unembedded.
+        drawing.initialFontName = self._label_font("0")
+        bars: HorizontalBarChart | VerticalBarChart
+        if chart.horizontal:
+            bars = HorizontalBarChart()
+            label_room = min(150.0, self.width * 0.3)
+            bars.x = 12 if rtl else label_room + 8
+            bars.y = 14
+            bars.width = self.width - label_room - 24
+            bars.height = self.height - 28 - bars.y - 4
+            bars.categoryAxis.reverseDirection = True  # the first category on top
+            bars.categoryAxis.labels.fontSize = 0.01  # drawn below by the text engine
+            bars.categoryAxis.labels.fontName = self._label_font("0")
+            bars.categoryAxis.labels.fillColor = colors.white
+            bars.valueAxis.reverseDirection = rtl  # bars grow from the labels
+        else:
+            bars = VerticalBarChart()
+            bars.x = 30
+            bars.y = 24
+            bars.width = self.width - 40
+            bars.height = self.height - 28 - bars.y - 4
+            labels = [get_display(c, base_dir="R") if rtl else c for c in categories]
+            bars.categoryAxis.labels.fontName = self._label_font(labels)
+            bars.categoryAxis.labels.fontSize = 7.5
+            bars.categoryAxis.categoryNames = labels or [""]
+        bars.data = [tuple(values) for values in series] or [(0,)]
+        if chart.horizontal:
+            bars.categoryAxis.categoryNames = [""] * len(categories)
+        bars.valueAxis.labels.fontName = self._label_font("0123456789")
+        bars.valueAxis.labels.fontSize = 7.5
+        bars.valueAxis.valueMin = 0
+        top = max((max(values) for values in series if values), default=0)
+        bars.valueAxis.valueMax = max(top * 1.15, 4)
+        bars.valueAxis.valueStep = _nice_step(bars.valueAxis.valueMax)
+        bars.valueAxis.labelTextFormat = "%d"
+        bars.categoryAxis.strokeColor = RULE
+        bars.valueAxis.strokeColor = RULE
+        bars.valueAxis.gridStrokeColor = RULE
+        bars.valueAxis.visibleGrid = True
+        bars.barSpacing = 1
+        bars.groupSpacing = 4
+        for index in range(len(series)):
+            bars.bars[index].fillColor = SERIES[index % len(SERIES)]
+            bars.bars[index].strokeColor = None
+        drawing.add(bars)
+        renderPDF.draw(drawing, self.canv, 0, 0)
+        if chart.horizontal:
+            self._side_labels(categories, bars, label_room)
+        self._title_and_legend([name for name, _values in chart.series])
+
+    def _side_labels(self, categories: list[str], bars: Any, room: float) -> None:
+        """Category names beside horizontal bars, by the text engine (any script mix)."""
+        engine = self.layout.engine
+        step = bars.height / max(len(categories), 1)
+        style = Style(Family.SANS, 7.5, False, INK, 1.2)
+        for index, name in enumerate(categories):
+            lines = engine.wrap(name, style, room, None)
+            if not lines:
+                continue
+            line = lines[0]
+            y = bars.y + bars.height - (index + 0.5) * step - style.size * 0.35
+            if self.layout.rtl:
+                engine.draw_line(self.canv, line, self.width, y, "right")
+            else:
+                engine.draw_line(self.canv, line, room, y, "right")
+
+    def _title_and_legend(self, names: list[str]) -> None:
+        """The chart's title on top, the series' colours on a line under it."""
+        engine = self.layout.engine
+        canvas = self.canv
+        rtl = self.layout.rtl
+        title = engine.wrap(self.chart.title, SUBHEAD.scaled(0.9), self.width, None)
+        if title:
+            where, how = _anchor("start", rtl, 0, self.width)
+            engine.draw_line(canvas, title[0], where, self.height - 10, how)
+        if len(names) < 2:
+            return
+        y = self.height - 24
+        position = 0.0
+        for index, name in enumerate(names):
+            lines = engine.wrap(name, SMALL, self.width / 3, None)
+            if not lines:
+                continue
+            line = lines[0]
+            canvas.setFillColor(SERIES[index % len(SERIES)])
+            if rtl:
+                box_x = self.width - position - 8
+                canvas.rect(box_x, y, 8, 8, stroke=0, fill=1)
+                engine.draw_line(canvas, line, box_x - 4, y + 1, "right")
+            else:
+                canvas.rect(position, y, 8, 8, stroke=0, fill=1)
+                engine.draw_line(canvas, line, position + 12, y + 1, "left")
+            position += line.width + 28
+
+
+class Contents(Flowable):  # type: ignore[misc]
+    """The contents: chapter titles and their pages, from the first pass."""
+
+    def __init__(self, layout: _Layout, titles: Sequence[str]) -> None:
+        super().__init__()
+        self.layout, self.titles = layout, list(titles)
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        self.width = available_width
+        self.height = len(self.titles) * 20
+        return self.width, self.height
+
+    def draw(self) -> None:
+        if self.layout.measuring:
+            return
+        engine = self.layout.engine
+        rtl = self.layout.rtl
+        y = self.height
+        for index, title in enumerate(self.titles):
+            y -= 20
+            page = self.layout.chapter_pages.get(index)
+            lines = engine.wrap(title, BODY, self.width - 60, True if rtl else None)
+            if not lines:
+                continue
+            where, how = _anchor("start", rtl, 0, self.width)
+            engine.draw_line(self.canv, lines[0], where, y + 5, how)
+            number = engine.wrap(str(page) if page else "", BODY, 50, None)
+            if number:
+                where, how = _anchor("end", rtl, 0, self.width)
+                engine.draw_line(self.canv, number[0], where, y + 5, how)
+            self.canv.setStrokeColor(RULE)
+            self.canv.setDash(1, 2)
+            self.canv.line(0, y + 2, self.width, y + 2)
+            self.canv.setDash()
+            self.canv.linkRect("", f"chapter-{index}", (0, y, self.width, y + 20), relative=1)
+
+
+def _anchor(align: str, rtl: bool, left: float, width: float) -> tuple[float, str]:
+    """Where to draw a line aligned to "start", "end" or "center" of a box."""
+    if align == "center":
+        return left + width / 2, "center"
+    at_right = (align == "start") == rtl
+    return (left + width, "right") if at_right else (left, "left")
+
+
+def _nice_step(top: float) -> float:
+    for step in (1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000, 2000, 5000, 10000):
+        if top / step <= 8:
+            return step
+    return float(10 ** len(str(int(top))))
+
+
+def _change(figure_value: int, previous: int | None) -> str:
+    if previous is None:
+        return "—"
+    delta = figure_value - previous
+    if delta == 0:
+        return "0"
+    return f"+{delta:,}" if delta > 0 else f"−{-delta:,}"
+
+
+def _block_flowables(layout: _Layout, block: Block) -> list[Flowable]:
+    if isinstance(block, Paragraph):
+        return [TextBlock(layout, block.text, BODY, space_after=6)]
+    if isinstance(block, Subheading):
+        return [
+            CondPageBreak(90),
+            TextBlock(layout, block.text, SUBHEAD, space_before=8, space_after=4),
+        ]
+    if isinstance(block, Facts):
+        label_style = Style(Family.SANS, 8.5, True, MUTED, 1.3)
+        return [
+            Grid(layout, (), block.pairs, (1, 2.4), header=False, first_column_style=label_style)
+        ]
+    if isinstance(block, Figures):
+        rows = [
+            (
+                f.label,
+                f"{f.value:,}",
+                "" if f.previous is None else f"{f.previous:,}",
+                _change(f.value, f.previous),
+            )
+            for f in block.figures
+        ]
+        return [Grid(layout, block.columns, rows, (3.2, 1, 1, 1), numeric=(1, 2, 3))]
+    if isinstance(block, Chart):
+        empty = not block.categories or not any(any(v) for _n, v in block.series)
+        if empty:
+            return [
+                TextBlock(layout, block.title, SUBHEAD.scaled(0.9), space_before=4),
+                TextBlock(layout, block.empty_text, SMALL, space_after=8),
+            ]
+        return [CondPageBreak(160), BarChart(layout, block)]
+    if isinstance(block, Table):
+        if not block.rows:
+            return [TextBlock(layout, block.empty_text, SMALL, space_after=8)]
+        return [Grid(layout, block.columns, block.rows, block.widths, numeric=block.numeric)]
+    raise TypeError(block)
+
+
+def _texts(report: Report) -> Iterable[str]:
+    """Every text of the report, for the missing-glyph check before drawing."""
+    yield from (report.title, report.subtitle, report.office, report.home_city)
+    yield from (report.date_line, report.header, report.page_label, report.contents_title)
+    for chapter in report.chapters:
+        yield chapter.title
+        for block in chapter.blocks:
+            if isinstance(block, Paragraph | Subheading):
+                yield block.text
+            elif isinstance(block, Facts):
+                for pair in block.pairs:
+                    yield from pair
+            elif isinstance(block, Figures):
+                yield from block.columns
+                yield from (f.label for f in block.figures)
+            elif isinstance(block, Chart):
+                yield from (block.title, block.empty_text, *block.categories)
+                yield from (name for name, _values in block.series)
+            elif isinstance(block, Table):
+                yield from block.columns
+                yield block.empty_text
+                for row in block.rows:
+                    yield from row
+
+
+def check_report(report: Report, fonts: FontLibrary | None = None) -> None:
+    """Raise MissingGlyphs naming the characters of the report that no font has."""
+    engine = TextEngine(fonts or font_library())
+    texts = list(_texts(report))
+    missing = engine.missing(texts, BODY) | engine.missing(texts, CELL_HEAD)
+    if missing:
+        raise MissingGlyphs(missing, report.record_label or report.title)
+
+
+def render_report(
+    report: Report,
+    *,
+    fonts: FontLibrary | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> bytes:
+    """The report as PDF bytes. `progress(page, pages)` is called as the final pass draws
+    each page (it may raise to cancel)."""
+    library = fonts or font_library()
+    check_report(report, library)
+    layout = _Layout(TextEngine(library), report.rtl, measuring=True)
+    _build(report, layout)  # learns the chapters' pages and the page count
+    layout.measuring = False
+    layout.progress = progress
+    return _build(report, layout)
+
+
+def _build(report: Report, layout: _Layout) -> bytes:
+    buffer = io.BytesIO()
+    library = layout.engine.fonts
+    library.register("Heebo")
+    document = BaseDocTemplate(
+        buffer,
+        pagesize=A4,
+        leftMargin=MARGIN,
+        rightMargin=MARGIN,
+        topMargin=MARGIN + 8 * MM,
+        bottomMargin=MARGIN + 4 * MM,
+        title=report.title,
+        author=report.office,
+        creator=f"Exchange Desk {__version__}",
+        initialFontName="Heebo",
+        pageCompression=1,
+        lang={"zh": "zh-CN", "en": "en", "he": "he"}.get(report.language, "en"),
+    )
+    width, height = A4
+    frame = Frame(
+        MARGIN, MARGIN + 4 * MM, width - 2 * MARGIN, height - 2 * MARGIN - 12 * MM, id="body"
+    )
+    pages = {"count": 0}
+
+    def cover(canvas: Canvas, _doc: Any) -> None:
+        pages["count"] += 1
+        if not layout.measuring:
+            _draw_cover(canvas, report, layout)
+            _tick(layout, pages["count"])
+
+    def body(canvas: Canvas, _doc: Any) -> None:
+        pages["count"] += 1
+        if not layout.measuring:
+            _draw_header_footer(canvas, report, layout, pages["count"])
+            _tick(layout, pages["count"])
+
+    document.addPageTemplates(
+        [
+            PageTemplate(id="cover", frames=[frame], onPage=cover),
+            PageTemplate(id="body", frames=[frame], onPage=body),
+        ]
+    )
+    story: list[Flowable] = [NextPageTemplate("body"), Spacer(1, 1), PageBreak()]
+    story.append(TextBlock(layout, report.contents_title, CHAPTER, space_after=12))
+    story.append(Contents(layout, [chapter.title for chapter in report.chapters]))
+    for index, chapter in enumerate(report.chapters):
+        story.append(PageBreak())
+        story.append(ChapterHeading(layout, index, chapter.title))
+        for block in chapter.blocks:
+            story.extend(_block_flowables(layout, block))
+    document.build(story, canvasmaker=_canvas_maker(library))
+    layout.pages = pages["count"]
+    return buffer.getvalue()
+
+
+def _tick(layout: _Layout, page: int) -> None:
+    if layout.progress is not None:
+        layout.progress(page, layout.pages)
+
+
+def _canvas_maker(library: FontLibrary) -> Callable[..., Canvas]:
+    def make(*args: Any, **kwargs: Any) -> Canvas:
+        kwargs.setdefault("initialFontName", "Heebo")
+        return Canvas(*args, **kwargs)
+
+    return make
+
+
+def _draw_cover(canvas: Canvas, report: Report, layout: _Layout) -> None:
+    engine = layout.engine
+    width, height = A4
+    canvas.saveState()
+    canvas.setFillColorRGB(*ACCENT)
+    canvas.rect(0, height - 16 * MM, width, 16 * MM, stroke=0, fill=1)
+    canvas.rect(0, 0, width, 6 * MM, stroke=0, fill=1)
+    y = height * 0.70
+    if report.logo:
+        try:
+            reader = ImageReader(io.BytesIO(report.logo))
+            canvas.drawImage(
+                reader,
+                width / 2 - 30 * MM,
+                y + 10 * MM,
+                60 * MM,
+                30 * MM,
+                preserveAspectRatio=True,
+                anchor="c",
+                mask="auto",
+            )
+        except Exception:  # a broken logo must not stop the report; the cover stays plain
+            pass
+    items = (
+        (report.title, Style(Family.SERIF, 30, True, ACCENT, 1.2), 14.0),
+        (report.subtitle, Style(Family.SANS, 14, False, INK, 1.35), 40.0),
+        (report.office, Style(Family.SANS, 12, True, INK, 1.35), 4.0),
+        (report.home_city, Style(Family.SANS, 12, False, INK, 1.35), 60.0),
+        (report.date_line, Style(Family.SANS, 9.5, False, MUTED, 1.3), 0.0),
+    )
+    for text, style, gap in items:
+        for line in engine.wrap(
+            text, style, width - 2 * MARGIN - 20 * MM, True if layout.rtl else None
+        ):
+            y -= line.height
+            engine.draw_line(canvas, line, width / 2, y, "center")
+        y -= gap
+    canvas.restoreState()
+
+
+def _draw_header_footer(canvas: Canvas, report: Report, layout: _Layout, page: int) -> None:
+    engine = layout.engine
+    width, height = A4
+    canvas.saveState()
+    top = height - MARGIN + 2 * MM
+    header = engine.wrap(
+        report.header, SMALL, width - 2 * MARGIN - 30 * MM, True if layout.rtl else None
+    )
+    if header:
+        where, how = _anchor("start", layout.rtl, MARGIN, width - 2 * MARGIN)
+        engine.draw_line(canvas, header[0], where, top, how)
+    canvas.setStrokeColor(RULE)
+    canvas.setLineWidth(0.6)
+    canvas.line(MARGIN, top - 4, width - MARGIN, top - 4)
+    total = layout.pages or page
+    label = report.page_label.format(page=page, pages=total)
+    footer = engine.wrap(label, SMALL, width - 2 * MARGIN, True if layout.rtl else None)
+    if footer:
+        engine.draw_line(canvas, footer[0], width / 2, MARGIN - 2 * MM, "center")
+    canvas.restoreState()
+
+
+__all__ = ["check_report", "render_report"]

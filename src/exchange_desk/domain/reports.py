@@ -1,0 +1,104 @@
+"""A report as data: a cover, then chapters of paragraphs, facts, key figures, charts and
+tables, every text already in the report's own language.
+
+The services build one (the annual report, a partner city's dossier, a delegation's brief)
+and `documents/` lays it out; the layout knows nothing of what the report is about, and the
+services nothing of pages. The report's language is its own, not the window's: a Hebrew
+report can be made from a Chinese window.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True, slots=True)
+class Paragraph:
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Subheading:
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Facts:
+    """Label and value pairs, laid out as a two-column list (a partner's tier, since when)."""
+
+    pairs: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class KeyFigure:
+    label: str
+    value: int
+    previous: int | None = None  # the year before; None where there is no comparison
+
+
+@dataclass(frozen=True, slots=True)
+class Figures:
+    """Key figures with the change from the year before.
+
+    `columns` are the four column titles: what, this year, the year before, change.
+    """
+
+    columns: tuple[str, str, str, str]
+    figures: tuple[KeyFigure, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Chart:
+    """A bar chart: one bar group per category, one bar per series.
+
+    `horizontal` draws long category names (countries, areas) down the side.
+    """
+
+    title: str
+    categories: tuple[str, ...]
+    series: tuple[tuple[str, tuple[int, ...]], ...]  # (series name, one value per category)
+    horizontal: bool = False
+    empty_text: str = ""  # shown instead of an empty chart
+
+
+@dataclass(frozen=True, slots=True)
+class Table:
+    """Rows of text under column titles; `widths` are relative column widths."""
+
+    columns: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+    widths: tuple[float, ...] = ()
+    empty_text: str = ""  # shown instead of an empty table
+    numeric: tuple[int, ...] = ()  # columns holding numbers (aligned to the end)
+
+
+Block = Paragraph | Subheading | Facts | Figures | Chart | Table
+
+
+@dataclass(frozen=True, slots=True)
+class Chapter:
+    title: str
+    blocks: tuple[Block, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    """A whole document. `page_label` has the placeholders {page} and {pages}."""
+
+    language: str  # "zh", "en" or "he"
+    title: str
+    subtitle: str
+    office: str
+    home_city: str
+    date_line: str  # "Made on 30 November 2026", in the report's language
+    header: str  # the running header of every page after the cover
+    page_label: str
+    contents_title: str
+    chapters: tuple[Chapter, ...]
+    logo: bytes | None = None
+    record_label: str = ""  # names the record in messages about missing characters
+    extra: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def rtl(self) -> bool:
+        return self.language == "he"

@@ -1,0 +1,53 @@
+"""The data of the office's three reports, as `domain.reports.Report` values in the report's
+own language (Chinese, English or Hebrew), whatever the window's language is.
+
+- `annual_report`: the year's key figures with the year before, charts, a section per
+  partner city active that year, next year's round anniversaries, and the year's
+  delegations, cultural events, agreements and awards.
+- `city_dossier`: one partner city: the relationship, every exchange both ways, contacts,
+  agreements, awards and the next round anniversary.
+- `delegation_brief`: one delegation: the visit, its organizations, the partner city and
+  the exchanges with it before this visit.
+
+Figures come from set-based SQL (GROUP BY, joins); only the rows a table lists are read,
+so the busiest year of a 100,000-delegation database takes well under a second.
+Progress messages are for the person waiting, so they are in the window's language (`_`);
+everything in the `Report` is in the report's language (`shared.Words`).
+
+Definitions the figures rest on (each also stated where it is computed):
+- A delegation counts unless it was cancelled; it belongs to the year of its start date.
+- Partners at the end of a year: partnerships established (to the year at least) in or
+  before it, and not ended in or before it; an ended partnership whose end date is unknown
+  is counted in no year. Their tier is the tier of the last recorded tier change dated in or
+  before the year (the current tier when the history has none that early).
+- Awards received: the recipient is the home city, an organization of the home city or a
+  person of such an organization. Awards given: every other award of the year, i.e. honors
+  for partners that the home city gave or nominated (the record keeps no nominator).
+- Exchanges by area of cooperation: each of the year's delegations and cultural events
+  counts under every area of its partner city's partnership; an agreement counts under its
+  own area, or under its partnership's areas when it has none.
+"""
+
+from __future__ import annotations
+
+from exchange_desk.services.reports.annual import (
+    MAX_PARTNER_SECTIONS,
+    NAMED_ANNIVERSARIES,
+    TOP_COUNTRIES,
+    annual_report,
+)
+from exchange_desk.services.reports.brief import MAX_PREVIOUS_EXCHANGES, delegation_brief
+from exchange_desk.services.reports.dossier import city_dossier
+from exchange_desk.services.reports.shared import REPORT_LANGUAGES, Progress
+
+__all__ = [
+    "MAX_PARTNER_SECTIONS",
+    "MAX_PREVIOUS_EXCHANGES",
+    "NAMED_ANNIVERSARIES",
+    "REPORT_LANGUAGES",
+    "TOP_COUNTRIES",
+    "Progress",
+    "annual_report",
+    "city_dossier",
+    "delegation_brief",
+]

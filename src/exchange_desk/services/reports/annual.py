@@ -1,0 +1,856 @@
+"""The annual report: key figures with the year before, charts, the partners active that
+year, next year's round anniversaries, and the year's delegations, cultural events,
+agreements and awards."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from babel.dates import get_month_names
+from sqlalchemy import ColumnElement, and_, func, or_, select
+
+from exchange_desk.domain.dates import MAX_YEAR, MIN_YEAR
+from exchange_desk.domain.enums import (
+    CooperationArea,
+    DelegationStatus,
+    Direction,
+    EventKind,
+    PartnershipStatus,
+    PartnershipTier,
+)
+from exchange_desk.domain.errors import FieldProblem, InvalidInput
+from exchange_desk.domain.reports import (
+    Block,
+    Chapter,
+    Chart,
+    Facts,
+    Figures,
+    KeyFigure,
+    Paragraph,
+    Report,
+    Subheading,
+    Table,
+)
+from exchange_desk.i18n.catalog import _
+from exchange_desk.services.names import Names
+from exchange_desk.services.reports.shared import (
+    City,
+    Exchange,
+    Office,
+    Progress,
+    Words,
+    anniversary_sentence,
+    award_rows,
+    awards_joined,
+    awards_table,
+    by_date,
+    cities_of,
+    city_name,
+    exchange_table,
+    make_report,
+    office_of,
+    partnership_facts,
+    quiet,
+    recipient_city,
+    tier_at_end,
+    words_for,
+)
+from exchange_desk.services.statistics import Anniversary, anniversaries
+from exchange_desk.storage import schema as s
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from exchange_desk.storage.database import Database
+
+
+# The annual report's partner sections stop at the busiest 60: a year of 4,000 delegations
+# with 1,000 partners would otherwise make a book nobody reads; the rest are named as a count
+# (every exchange is still in the year's tables).
+MAX_PARTNER_SECTIONS = 60
+# Countries with their own bar in the partners chart; the rest are summed as "Other".
+TOP_COUNTRIES = 12
+# Anniversaries named in a sentence; the table lists them all.
+NAMED_ANNIVERSARIES = 12
+
+
+def _check_year(year: int) -> None:
+    if not MIN_YEAR <= year < MAX_YEAR:
+        raise InvalidInput(
+            [
+                FieldProblem(
+                    "year",
+                    _("Choose a year between {first} and {last}.").format(
+                        first=MIN_YEAR, last=MAX_YEAR - 1
+                    ),
+                )
+            ]
+        )
+
+
+def _in_year(column: Any, year: int) -> ColumnElement[bool]:
+    """A partial date (ISO text) in `year`: "2018", "2018-05" and "2018-05-12" all are."""
+    return and_(column >= f"{year:04d}", column < f"{year + 1:04d}")
+
+
+def _not_cancelled() -> ColumnElement[bool]:
+    # A cancelled visit did not happen: it counts in no figure of the annual report.
+    return s.delegations.c.status != DelegationStatus.CANCELLED
+
+
+def _partner_at_end(year: int) -> ColumnElement[bool]:
+    """A partnership that exists at the end of `year`: established (at least to the year)
+    in or before it and not ended in or before it. Without an established date it cannot be
+    placed in time and is counted in no year; ended without an end date, likewise."""
+    partnership = s.partnerships
+    return and_(
+        partnership.c.established.is_not(None),
+        partnership.c.established < f"{year + 1:04d}",
+        or_(
+            partnership.c.ended >= f"{year + 1:04d}",
+            and_(
+                partnership.c.ended.is_(None),
+                partnership.c.status != PartnershipStatus.ENDED,
+            ),
+        ),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class _YearFigures:
+    sister_cities: int
+    friendly_cities: int
+    new_partnerships: int
+    sent: int
+    received: int
+    members_sent: int
+    members_received: int
+    events: int
+    agreements_signed: int
+    agreements_expiring: int
+    awards_received: int
+    awards_given: int
+
+
+def _year_figures(session: Session, year: int, home_city_id: int | None) -> _YearFigures:
+    partnership = s.partnerships
+    at_end = select(tier_at_end(year).label("tier")).where(_partner_at_end(year)).subquery("at_end")
+    # Grouped outside the subquery: PostgreSQL refuses to group by a correlated subquery.
+    by_tier = {
+        PartnershipTier(tier): count
+        for tier, count in session.execute(
+            select(at_end.c.tier, func.count()).group_by(at_end.c.tier)
+        )
+    }
+    new = session.scalar(
+        select(func.count())
+        .select_from(partnership)
+        .where(_in_year(partnership.c.established, year))
+    )
+    delegation = s.delegations
+    counts: dict[Direction, tuple[int, int]] = {}
+    for direction, count, members in session.execute(
+        select(
+            delegation.c.direction, func.count(), func.coalesce(func.sum(delegation.c.members), 0)
+        )
+        .where(_in_year(delegation.c.start_date, year), _not_cancelled())
+        .group_by(delegation.c.direction)
+    ):
+        counts[Direction(direction)] = (count, int(members))
+    event = s.cultural_events
+    events = session.scalar(
+        select(func.count()).select_from(event).where(_in_year(event.c.start_date, year))
+    )
+    agreement = s.agreements
+    signed = session.scalar(
+        select(func.count()).select_from(agreement).where(_in_year(agreement.c.signed_on, year))
+    )
+    expiring = session.scalar(
+        select(func.count()).select_from(agreement).where(_in_year(agreement.c.expires_on, year))
+    )
+    awards = (
+        select(func.count())
+        .select_from(awards_joined())
+        .where(_in_year(s.awards.c.awarded_on, year))
+    )
+    total = session.scalar(awards) or 0
+    # Without a home city in the office profile nothing can be told to be received.
+    received = (
+        session.scalar(awards.where(recipient_city == home_city_id)) or 0
+        if home_city_id is not None
+        else 0
+    )
+    return _YearFigures(
+        sister_cities=by_tier.get(PartnershipTier.SISTER_CITY, 0),
+        friendly_cities=by_tier.get(PartnershipTier.FRIENDLY_COOPERATIVE_CITY, 0),
+        new_partnerships=new or 0,
+        sent=counts.get(Direction.OUTGOING, (0, 0))[0],
+        received=counts.get(Direction.INCOMING, (0, 0))[0],
+        members_sent=counts.get(Direction.OUTGOING, (0, 0))[1],
+        members_received=counts.get(Direction.INCOMING, (0, 0))[1],
+        events=events or 0,
+        agreements_signed=signed or 0,
+        agreements_expiring=expiring or 0,
+        awards_received=received,
+        awards_given=total - received,
+    )
+
+
+def _figures_chapter(w: Words, year: int, now: _YearFigures, before: _YearFigures) -> Chapter:
+    rows = (
+        (w.gettext("Sister cities"), "sister_cities"),
+        (w.gettext("Friendly cooperative cities"), "friendly_cities"),
+        (w.gettext("New partnerships"), "new_partnerships"),
+        (w.gettext("Delegations sent"), "sent"),
+        (w.gettext("Delegations received"), "received"),
+        (w.gettext("Members of delegations sent"), "members_sent"),
+        (w.gettext("Members of delegations received"), "members_received"),
+        (w.gettext("Cultural events"), "events"),
+        (w.gettext("Agreements signed"), "agreements_signed"),
+        (w.gettext("Agreements expiring"), "agreements_expiring"),
+        (w.gettext("Awards received"), "awards_received"),
+        (w.gettext("Awards given"), "awards_given"),
+    )
+    figures = Figures(
+        columns=(w.gettext("Figure"), str(year), str(year - 1), w.gettext("Change")),
+        figures=tuple(
+            KeyFigure(label, getattr(now, name), getattr(before, name)) for label, name in rows
+        ),
+    )
+    summary = w.sentences(
+        (
+            w.ngettext(
+                "At the end of {year} there was {count} sister city.",
+                "At the end of {year} there were {count} sister cities.",
+                now.sister_cities,
+            ).format(year=year, count=w.number(now.sister_cities)),
+            w.ngettext(
+                "Friendly cooperative relations were kept with {count} more city.",
+                "Friendly cooperative relations were kept with {count} more cities.",
+                now.friendly_cities,
+            ).format(count=w.number(now.friendly_cities)),
+            w.ngettext(
+                "{count} delegation was sent abroad.",
+                "{count} delegations were sent abroad.",
+                now.sent,
+            ).format(count=w.number(now.sent)),
+            w.ngettext(
+                "{count} delegation was received.",
+                "{count} delegations were received.",
+                now.received,
+            ).format(count=w.number(now.received)),
+        )
+    )
+    notes = Paragraph(
+        w.gettext(
+            "Partners are counted as they stood at the end of the year. Cancelled delegations "
+            "are not counted. Awards given are the awards to partners that the city gave or "
+            "nominated."
+        )
+    )
+    return Chapter(w.gettext("Key figures"), (figures, Paragraph(summary), notes))
+
+
+def _chart(
+    *,
+    title: str,
+    categories: tuple[str, ...],
+    series: tuple[tuple[str, tuple[int, ...]], ...],
+    empty_text: str,
+    horizontal: bool = False,
+) -> Chart:
+    """A chart, or, when it would have no bar, one without categories or series, which the
+    layout replaces with `empty_text`."""
+    if not any(any(values) for _name, values in series):
+        return Chart(title, (), (), horizontal, empty_text)
+    return Chart(title, categories, series, horizontal, empty_text)
+
+
+def _month_chart(session: Session, w: Words, year: int) -> list[Block]:
+    delegation = s.delegations
+    month = func.substr(delegation.c.start_date, 6, 2)
+    in_year = [_in_year(delegation.c.start_date, year), _not_cancelled()]
+    per_month: dict[Direction, list[int]] = {d: [0] * 12 for d in Direction}
+    for value, direction, count in session.execute(
+        select(month, delegation.c.direction, func.count())
+        .where(*in_year, func.length(delegation.c.start_date) >= 7)
+        .group_by(month, delegation.c.direction)
+    ):
+        per_month[Direction(direction)][int(value) - 1] = count
+    without_month = (
+        session.scalar(
+            select(func.count())
+            .select_from(delegation)
+            .where(*in_year, func.length(delegation.c.start_date) == 4)
+        )
+        or 0
+    )
+    names = get_month_names("abbreviated", "stand-alone", locale=w.locale)
+    series = (
+        (w.gettext("Sent"), tuple(per_month[Direction.OUTGOING])),
+        (w.gettext("Received"), tuple(per_month[Direction.INCOMING])),
+    )
+    blocks: list[Block] = [
+        _chart(
+            title=w.gettext("Delegations per month"),
+            categories=tuple(str(names[number]) for number in range(1, 13)),
+            series=series,
+            empty_text=w.gettext("No delegation of this year has a known month."),
+        )
+    ]
+    if without_month:
+        blocks.append(
+            Paragraph(
+                w.ngettext(
+                    "{count} delegation of {year} is known only to the year and is not shown.",
+                    "{count} delegations of {year} are known only to the year and are not shown.",
+                    without_month,
+                ).format(count=w.number(without_month), year=year)
+            )
+        )
+    return blocks
+
+
+def _country_chart(session: Session, w: Words, year: int) -> Chart:
+    """Partners at the end of the year by country, one series per tier."""
+    partnership = s.partnerships
+    city = s.cities
+    at_end = (
+        select(partnership.c.city_id, tier_at_end(year).label("tier"))
+        .where(_partner_at_end(year))
+        .subquery("at_end")
+    )
+    counts: dict[str, Counter[PartnershipTier]] = defaultdict(Counter)
+    for country, tier, count in session.execute(
+        select(city.c.country, at_end.c.tier, func.count())
+        .select_from(at_end.join(city, city.c.id == at_end.c.city_id))
+        .group_by(city.c.country, at_end.c.tier)
+    ):
+        counts[country][PartnershipTier(tier)] += count
+    # Ties go by country code, not by name: the same countries get a bar in every language.
+    named = sorted(counts, key=lambda code: (-sum(counts[code].values()), code))
+    shown, rest = named[:TOP_COUNTRIES], named[TOP_COUNTRIES:]
+    categories = [w.country(code) for code in shown]
+    values = {tier: [counts[code][tier] for code in shown] for tier in PartnershipTier}
+    if rest:
+        categories.append(w.gettext("Other"))
+        for tier in PartnershipTier:
+            values[tier].append(sum(counts[code][tier] for code in rest))
+    return _chart(
+        title=w.gettext("Partner cities by country at the end of {year}").format(year=year),
+        categories=tuple(categories),
+        series=tuple((w.label(tier), tuple(values[tier])) for tier in PartnershipTier),
+        horizontal=True,
+        empty_text=w.gettext("There were no partner cities at the end of this year."),
+    )
+
+
+def _by_partnership_area(
+    session: Session, table: Any, city_column: Any, where: list[ColumnElement[bool]]
+) -> Counter[CooperationArea]:
+    """How many rows of `table` matching `where` fall under each area of cooperation of the
+    partnership with the city in `city_column`."""
+    partnership = s.partnerships
+    area = s.partnership_areas
+    joined = table.join(partnership, partnership.c.city_id == city_column).join(
+        area, area.c.partnership_id == partnership.c.id
+    )
+    return Counter(
+        {
+            CooperationArea(value): count
+            for value, count in session.execute(
+                select(area.c.area, func.count())
+                .select_from(joined)
+                .where(*where)
+                .group_by(area.c.area)
+            )
+        }
+    )
+
+
+def _area_chart(session: Session, w: Words, year: int) -> list[Block]:
+    """The year's exchanges by area: delegations and events under their partnership's areas,
+    agreements under their own area (their partnership's when they have none)."""
+    delegation = s.delegations
+    event = s.cultural_events
+    agreement = s.agreements
+    signed = _in_year(agreement.c.signed_on, year)
+    own_area = Counter(
+        {
+            CooperationArea(value): count
+            for value, count in session.execute(
+                select(agreement.c.area, func.count())
+                .where(signed, agreement.c.area.is_not(None))
+                .group_by(agreement.c.area)
+            )
+        }
+    )
+    by_area = {
+        "delegations": _by_partnership_area(
+            session,
+            delegation,
+            delegation.c.city_id,
+            [_in_year(delegation.c.start_date, year), _not_cancelled()],
+        ),
+        # An event names its partner city; one without names only where it took place.
+        "events": _by_partnership_area(
+            session,
+            event,
+            func.coalesce(event.c.partner_city_id, event.c.city_id),
+            [_in_year(event.c.start_date, year)],
+        ),
+        "agreements": own_area
+        + _by_partnership_area(
+            session, agreement, agreement.c.city_id, [signed, agreement.c.area.is_(None)]
+        ),
+    }
+    totals: Counter[CooperationArea] = Counter()
+    for counter in by_area.values():
+        totals.update(counter)
+    # Ties in the order of the vocabulary: the same bars in the same order in every language.
+    order = list(CooperationArea)
+    shown = sorted(
+        (a for a in CooperationArea if totals[a]), key=lambda a: (-totals[a], order.index(a))
+    )
+    series_names = {
+        "delegations": w.gettext("Delegations"),
+        "events": w.gettext("Cultural events"),
+        "agreements": w.gettext("Agreements"),
+    }
+    # A kind of exchange with no bar at all would only fill the legend.
+    kinds = [kind for kind in by_area if by_area[kind].total()] or list(by_area)
+    return [
+        _chart(
+            title=w.gettext("Exchanges by area of cooperation"),
+            categories=tuple(w.label(a) for a in shown),
+            series=tuple(
+                (series_names[kind], tuple(by_area[kind][a] for a in shown)) for kind in kinds
+            ),
+            horizontal=True,
+            empty_text=w.gettext("No exchange of this year has an area of cooperation."),
+        ),
+        Paragraph(
+            w.gettext(
+                "A delegation or cultural event counts under every area of cooperation of its "
+                "partner city's partnership; an agreement under its own area."
+            )
+        ),
+    ]
+
+
+@dataclass(slots=True)
+class _YearRows:
+    delegations: list[Any]
+    events: list[Any]
+    signed: list[Any]
+    expiring: list[Any]
+    awards: list[Any]
+    undated_agreements: int
+
+
+def _year_rows(session: Session, year: int) -> _YearRows:
+    delegation = s.delegations
+    event = s.cultural_events
+    agreement = s.agreements
+    award = s.awards
+    delegations = session.execute(
+        select(
+            delegation.c.id,
+            delegation.c.start_date,
+            delegation.c.direction,
+            delegation.c.city_id,
+            delegation.c.leader,
+            delegation.c.members,
+            delegation.c.purpose,
+        )
+        .where(_in_year(delegation.c.start_date, year), _not_cancelled())
+        .order_by(delegation.c.start_date, delegation.c.id)
+    ).all()
+    events = session.execute(
+        select(
+            event.c.id,
+            event.c.start_date,
+            event.c.name_en,
+            event.c.name_zh,
+            event.c.name_he,
+            event.c.kind,
+            event.c.city_id,
+            event.c.partner_city_id,
+            event.c.attendance,
+        )
+        .where(_in_year(event.c.start_date, year))
+        .order_by(event.c.start_date, event.c.id)
+    ).all()
+    agreement_columns = (
+        agreement.c.id,
+        agreement.c.signed_on,
+        agreement.c.expires_on,
+        agreement.c.title_en,
+        agreement.c.title_zh,
+        agreement.c.title_he,
+        agreement.c.city_id,
+        agreement.c.area,
+    )
+    signed = session.execute(
+        select(*agreement_columns)
+        .where(_in_year(agreement.c.signed_on, year))
+        .order_by(agreement.c.signed_on, agreement.c.id)
+    ).all()
+    expiring = session.execute(
+        select(*agreement_columns)
+        .where(_in_year(agreement.c.expires_on, year))
+        .order_by(agreement.c.expires_on, agreement.c.id)
+    ).all()
+    undated = session.scalar(
+        select(func.count()).select_from(agreement).where(agreement.c.signed_on.is_(None))
+    )
+    return _YearRows(
+        delegations=list(delegations),
+        events=list(events),
+        signed=list(signed),
+        expiring=list(expiring),
+        awards=award_rows(session, _in_year(award.c.awarded_on, year)),
+        undated_agreements=undated or 0,
+    )
+
+
+def _exchanges(w: Words, rows: _YearRows) -> list[Exchange]:
+    """The year's records as exchanges with a partner city (the city they name)."""
+    found = [
+        Exchange(
+            "delegations",
+            row.id,
+            row.start_date,
+            row.city_id,
+            row.purpose,
+            w.kind("delegations"),
+            w.label(Direction(row.direction)),
+        )
+        for row in rows.delegations
+    ]
+    found += [
+        Exchange(
+            "events",
+            row.id,
+            row.start_date,
+            row.partner_city_id if row.partner_city_id is not None else row.city_id,
+            w.name(Names.of((row.name_en, row.name_zh, row.name_he))),
+            w.label(EventKind(row.kind)),
+            "",
+        )
+        for row in rows.events
+    ]
+    found += [
+        Exchange(
+            "agreements",
+            row.id,
+            row.signed_on,
+            row.city_id,
+            w.name(Names.of((row.title_en, row.title_zh, row.title_he))),
+            w.kind("agreements"),
+            "",
+        )
+        for row in rows.signed
+    ]
+    found += [
+        Exchange(
+            "awards",
+            row.id,
+            row.awarded_on,
+            row.recipient_city_id,
+            w.name(Names.of((row.title_en, row.title_zh, row.title_he))),
+            w.kind("awards"),
+            "",
+        )
+        for row in rows.awards
+    ]
+    return found
+
+
+def _partners_chapter(
+    session: Session, w: Words, year: int, rows: _YearRows, home_city_id: int | None
+) -> tuple[Chapter, dict[int, City]]:
+    per_city: dict[int, list[Exchange]] = defaultdict(list)
+    for exchange in _exchanges(w, rows):
+        # The home city is where much happens (an award to Jinan, a festival in Jinan without
+        # a partner named): it is not its own partner.
+        if exchange.city_id is not None and exchange.city_id != home_city_id:
+            per_city[exchange.city_id].append(exchange)
+    cities = cities_of(session, per_city, tier_year=year)
+    # The busiest first; ties by English name, so that every language shows the same partners.
+    order = sorted(
+        per_city, key=lambda city_id: (-len(per_city[city_id]), cities[city_id].names.en, city_id)
+    )
+    blocks: list[Block] = [
+        Paragraph(
+            w.ngettext(
+                "{count} partner city had exchanges with the city in {year}.",
+                "{count} partner cities had exchanges with the city in {year}.",
+                len(order),
+            ).format(count=w.number(len(order)), year=year)
+        )
+    ]
+    if not order:
+        blocks = [Paragraph(w.gettext("No partner city had exchanges with the city this year."))]
+    for city_id in order[:MAX_PARTNER_SECTIONS]:
+        city = cities[city_id]
+        blocks.append(Subheading(w.name(city.names)))
+        blocks.append(Facts(tuple(partnership_facts(w, city))))
+        blocks.append(exchange_table(w, sorted(per_city[city_id], key=by_date)))
+    if len(order) > MAX_PARTNER_SECTIONS:
+        more = len(order) - MAX_PARTNER_SECTIONS
+        blocks.append(
+            Paragraph(
+                w.ngettext(
+                    "…and {count} more partner city with fewer exchanges; the tables below "
+                    "list all of them.",
+                    "…and {count} more partner cities with fewer exchanges; the tables below "
+                    "list all of them.",
+                    more,
+                ).format(count=w.number(more))
+            )
+        )
+    return Chapter(w.gettext("Partner cities"), tuple(blocks)), cities
+
+
+def _anniversaries_chapter(w: Words, found: list[Anniversary], year: int) -> Chapter:
+    # Records of fact before sample records, then the longest friendships first.
+    named = sorted(found, key=lambda a: (a.is_sample, -a.years, w.name(a.city)))
+    if not found:
+        blocks: list[Block] = [
+            Paragraph(
+                w.gettext("No partnership reaches a round anniversary in {year}.").format(year=year)
+            )
+        ]
+    else:
+        lead = w.ngettext(
+            "{count} partnership reaches a round anniversary in {year}.",
+            "{count} partnerships reach a round anniversary in {year}.",
+            len(found),
+        ).format(year=year, count=w.number(len(found)))
+        blocks = [
+            Paragraph(
+                w.sentences(
+                    [lead]
+                    + [
+                        anniversary_sentence(w, w.name(a.city), a.tier, year, a.years)
+                        for a in named[:NAMED_ANNIVERSARIES]
+                    ]
+                )
+            )
+        ]
+    blocks.append(
+        Table(
+            columns=(
+                w.gettext("Partner city"),
+                w.gettext("Country"),
+                w.gettext("Tier"),
+                w.gettext("Since"),
+                w.gettext("Years"),
+            ),
+            rows=tuple(
+                (
+                    w.name(a.city),
+                    w.country(a.country),
+                    w.label(a.tier),
+                    w.date(a.established),
+                    w.number(a.years),
+                )
+                for a in found
+            ),
+            widths=(2.4, 1.6, 2.2, 1.0, 0.8),
+            empty_text=w.gettext("No round anniversaries."),
+            numeric=(4,),
+        )
+    )
+    return Chapter(w.gettext("Anniversaries in {year}").format(year=year), tuple(blocks))
+
+
+def _delegations_chapter(
+    w: Words, year: int, rows: Sequence[Any], cities: dict[int, City]
+) -> Chapter:
+    table = Table(
+        columns=(
+            w.gettext("Date"),
+            w.gettext("Direction"),
+            w.gettext("Partner city"),
+            w.gettext("Leader"),
+            w.gettext("Members"),
+            w.gettext("Purpose"),
+        ),
+        rows=tuple(
+            (
+                w.date(row.start_date),
+                w.label(Direction(row.direction)),
+                city_name(w, cities, row.city_id),
+                row.leader,
+                w.number(row.members),
+                row.purpose,
+            )
+            for row in rows
+        ),
+        widths=(1.2, 1.0, 1.8, 1.6, 0.8, 2.6),
+        empty_text=w.gettext("No delegations in {year}.").format(year=year),
+        numeric=(4,),
+    )
+    return Chapter(w.gettext("Delegations"), (table,))
+
+
+def _events_chapter(w: Words, year: int, rows: Sequence[Any], cities: dict[int, City]) -> Chapter:
+    table = Table(
+        columns=(
+            w.gettext("Date"),
+            w.gettext("Cultural event"),
+            w.gettext("Kind"),
+            w.gettext("Where"),
+            w.gettext("Partner city"),
+            w.gettext("Attendance"),
+        ),
+        rows=tuple(
+            (
+                w.date(row.start_date),
+                w.name(Names.of((row.name_en, row.name_zh, row.name_he))),
+                w.label(EventKind(row.kind)),
+                city_name(w, cities, row.city_id),
+                city_name(w, cities, row.partner_city_id),
+                w.number(row.attendance),
+            )
+            for row in rows
+        ),
+        widths=(1.2, 3.0, 1.4, 1.4, 1.4, 1.0),
+        empty_text=w.gettext("No cultural events in {year}.").format(year=year),
+        numeric=(5,),
+    )
+    return Chapter(w.gettext("Cultural events"), (table,))
+
+
+def _agreement_table(
+    w: Words, rows: Sequence[Any], cities: dict[int, City], empty_text: str
+) -> Table:
+    return Table(
+        columns=(
+            w.gettext("Signed"),
+            w.gettext("Agreement"),
+            w.gettext("Partner city"),
+            w.gettext("Area"),
+            w.gettext("Expires"),
+        ),
+        rows=tuple(
+            (
+                w.date(row.signed_on),
+                w.name(Names.of((row.title_en, row.title_zh, row.title_he))),
+                city_name(w, cities, row.city_id),
+                w.label(CooperationArea(row.area)) if row.area else "",
+                w.date(row.expires_on),
+            )
+            for row in rows
+        ),
+        widths=(1.2, 3.6, 1.6, 1.2, 1.2),
+        empty_text=empty_text,
+    )
+
+
+def _agreements_chapter(w: Words, year: int, rows: _YearRows, cities: dict[int, City]) -> Chapter:
+    blocks: list[Block] = [
+        Subheading(w.gettext("Signed in {year}").format(year=year)),
+        _agreement_table(
+            w,
+            rows.signed,
+            cities,
+            w.gettext("No agreements were signed in {year}.").format(year=year),
+        ),
+        Subheading(w.gettext("Expiring in {year}").format(year=year)),
+        _agreement_table(
+            w,
+            rows.expiring,
+            cities,
+            w.gettext("No agreements expire in {year}.").format(year=year),
+        ),
+    ]
+    if rows.undated_agreements:
+        blocks.append(
+            Paragraph(
+                w.ngettext(
+                    "{count} agreement has no date of signing and appears in no year's report.",
+                    "{count} agreements have no date of signing and appear in no year's report.",
+                    rows.undated_agreements,
+                ).format(count=w.number(rows.undated_agreements))
+            )
+        )
+    return Chapter(w.gettext("Agreements"), tuple(blocks))
+
+
+def _awards_chapter(w: Words, year: int, rows: Sequence[Any], office: Office) -> Chapter:
+    received: list[Any] = []
+    given: list[Any] = []
+    for row in rows:
+        home = office.home_city_id is not None and row.recipient_city_id == office.home_city_id
+        (received if home else given).append(row)
+    return Chapter(
+        w.gettext("Awards"),
+        (
+            Subheading(w.gettext("Awards received")),
+            awards_table(
+                w, received, w.gettext("No awards were received in {year}.").format(year=year)
+            ),
+            Subheading(w.gettext("Awards given")),
+            awards_table(w, given, w.gettext("No awards were given in {year}.").format(year=year)),
+        ),
+    )
+
+
+def annual_report(
+    database: Database, year: int, language: str, *, progress: Progress | None = None
+) -> Report:
+    """The office's report of `year` in `language` ("zh", "en" or "he")."""
+    w = words_for(language)
+    _check_year(year)
+    step = progress or quiet
+    step(_("Counting the year's figures…"))
+    with database.reading() as session:
+        office = office_of(database, session, w)
+        now = _year_figures(session, year, office.home_city_id)
+        before = _year_figures(session, year - 1, office.home_city_id)
+        step(_("Drawing up the charts…"))
+        charts = Chapter(
+            w.gettext("Charts"),
+            (
+                *_month_chart(session, w, year),
+                _country_chart(session, w, year),
+                *_area_chart(session, w, year),
+            ),
+        )
+        step(_("Reading the year's records…"))
+        rows = _year_rows(session, year)
+        partners, cities = _partners_chapter(session, w, year, rows, office.home_city_id)
+        named = {row.city_id for row in rows.delegations}
+        named |= {row.city_id for row in rows.signed} | {row.city_id for row in rows.expiring}
+        named |= {row.city_id for row in rows.events} | {row.partner_city_id for row in rows.events}
+        cities.update(cities_of(session, set(named) - set(cities) - {None}, tier_year=year))
+    step(_("Looking up next year's anniversaries…"))
+    coming = anniversaries(database, year + 1)
+    title = w.gettext("Annual report {year}").format(year=year)
+    subtitle = (
+        w.gettext("The international exchanges of {city}").format(city=office.home_city)
+        if office.home_city
+        else w.gettext("International exchanges")
+    )
+    return make_report(
+        w,
+        office,
+        title=title,
+        subtitle=subtitle,
+        chapters=(
+            _figures_chapter(w, year, now, before),
+            charts,
+            partners,
+            _anniversaries_chapter(w, coming, year + 1),
+            _delegations_chapter(w, year, rows.delegations, cities),
+            _events_chapter(w, year, rows.events, cities),
+            _agreements_chapter(w, year, rows, cities),
+            _awards_chapter(w, year, rows.awards, office),
+        ),
+    )

@@ -1,0 +1,536 @@
+"""What the three reports share: the report's language (`Words`), the office on the cover,
+cities with their partnerships, awards with their recipients, and the tables of exchanges
+and awards that more than one report shows."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import ColumnElement, func, select
+
+from exchange_desk.domain.anniversaries import next_round_anniversary
+from exchange_desk.domain.countries import country_name
+from exchange_desk.domain.dates import PartialDate
+from exchange_desk.domain.enums import (
+    CooperationArea,
+    Labelled,
+    PartnershipStatus,
+    PartnershipTier,
+    RecipientKind,
+)
+from exchange_desk.domain.errors import FieldProblem, InvalidInput, NotFound
+from exchange_desk.domain.reports import Chapter, Report, Table
+from exchange_desk.i18n.catalog import Translator, _, translator
+from exchange_desk.i18n.formatting import format_long_date, format_number, format_partial_date
+from exchange_desk.i18n.languages import find_language
+from exchange_desk.services.attachments import read_attachment
+from exchange_desk.services.names import Names
+from exchange_desk.storage import schema as s
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from exchange_desk.storage.database import Database
+
+
+REPORT_LANGUAGES = ("zh", "en", "he")
+# A report language by the code of its catalog (the window's code for the same language).
+_REPORT_LANGUAGE_OF_CATALOG = {"zh_CN": "zh", "en": "en", "he": "he"}
+
+Progress = Callable[[str], None]  # told what is being done; may raise to cancel
+
+CHUNK = 500  # ids per IN (...): far below every backend's limit on bound parameters
+
+
+def quiet(_message: str) -> None:
+    return None
+
+
+# Babel takes about 30 µs a date or number; a busy year's tables hold a few hundred distinct
+# dates and member counts among thousands of cells, so each is formatted once.
+@lru_cache(maxsize=8192)
+def _date_text(value: PartialDate | None, ui: str) -> str:
+    # Marks are stripped: the PDF text engine orders the text itself.
+    return format_partial_date(value, ui, strip_marks=True)
+
+
+@lru_cache(maxsize=8192)
+def _number_text(value: int | None, ui: str) -> str:
+    return format_number(value, ui)
+
+
+@dataclass(frozen=True, slots=True)
+class Words:
+    """Translations, names, dates and numbers in the report's language.
+
+    The methods are called `gettext` and `ngettext` so that `pybabel extract` finds the
+    messages passed to them, as it finds those passed to `_`.
+    """
+
+    code: str  # the report's code: "zh", "en", "he"
+    ui: str  # the catalog's code, which `formatting` and `Names` take: "zh_CN", "en", "he"
+    locale: str  # Babel's locale
+    catalog: Translator
+
+    def gettext(self, message: str) -> str:
+        return self.catalog.gettext(message)
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        return self.catalog.ngettext(singular, plural, n)
+
+    def date(self, value: PartialDate | None) -> str:
+        return _date_text(value, self.ui)
+
+    def period(self, start: PartialDate | None, end: PartialDate | None) -> str:
+        if start is None or end is None or end == start:
+            return self.date(start or end)
+        return f"{self.date(start)} – {self.date(end)}"
+
+    def number(self, value: int | None) -> str:
+        return _number_text(value, self.ui)
+
+    def name(self, names: Names) -> str:
+        return names.best(self.ui)
+
+    def label(self, value: Labelled | None) -> str:
+        return value.label_in(self.gettext) if value is not None else ""
+
+    def country(self, code: str) -> str:
+        return country_name(code, self.locale) if code else ""
+
+    def listing(self, items: Iterable[str]) -> str:
+        return ("、" if self.code == "zh" else ", ").join(item for item in items if item)
+
+    def with_note(self, text: str, note: str) -> str:
+        """Text with a note after it, as "Li Wei (Deputy Mayor)"; Chinese has full-width
+        parentheses."""
+        if not note:
+            return text
+        if not text:
+            return note
+        return f"{text}（{note}）" if self.code == "zh" else f"{text} ({note})"
+
+    def sentences(self, items: Iterable[str]) -> str:
+        # Chinese runs sentences together; the others put a space after the full stop.
+        return ("" if self.code == "zh" else " ").join(item for item in items if item)
+
+    def kind(self, kind: str) -> str:
+        """A kind of exchange in the singular, with the msgids of `services.kinds`."""
+        if kind == "delegations":
+            return self.ngettext("delegation", "delegations", 1)
+        if kind == "events":
+            return self.ngettext("cultural event", "cultural events", 1)
+        if kind == "agreements":
+            return self.ngettext("agreement", "agreements", 1)
+        return self.ngettext("award", "awards", 1)
+
+
+def words_for(language: str) -> Words:
+    """The report's language, or InvalidInput naming the languages a report can have."""
+    found = find_language(language)
+    code = _REPORT_LANGUAGE_OF_CATALOG.get(found.code) if found else None
+    if found is None or code is None:
+        raise InvalidInput(
+            [
+                FieldProblem(
+                    "language",
+                    _("Choose one of: {allowed}").format(allowed=", ".join(REPORT_LANGUAGES)),
+                )
+            ]
+        )
+    return Words(code, found.code, found.babel_locale, translator(found.code))
+
+
+@dataclass(frozen=True, slots=True)
+class Office:
+    """Who makes the report, in the report's language: the cover's office and home city."""
+
+    name: str
+    home_city_id: int | None
+    home_city: str
+    logo: bytes | None
+
+
+def office_of(database: Database, session: Session, w: Words) -> Office:
+    """The office profile's names in the report's language (English, then any, where the
+    language has none) and its logo."""
+    profile = s.office_profile
+    city = s.cities
+    row = session.execute(
+        select(
+            profile.c.office_name_en,
+            profile.c.office_name_zh,
+            profile.c.office_name_he,
+            profile.c.home_city_id,
+            profile.c.logo_attachment_id,
+            city.c.name_en,
+            city.c.name_zh,
+            city.c.name_he,
+        )
+        .select_from(profile.outerjoin(city, city.c.id == profile.c.home_city_id))
+        .where(profile.c.id == 1)
+    ).first()
+    if row is None:
+        return Office("", None, "", None)
+    logo = None
+    if row.logo_attachment_id is not None:
+        try:
+            logo = read_attachment(database, row.logo_attachment_id)
+        except NotFound:
+            logo = None  # removed since the profile was saved: the cover goes without
+    return Office(
+        name=w.name(Names.of(row[0:3])),
+        home_city_id=row.home_city_id,
+        home_city=w.name(Names.of(row[5:8])) if row.home_city_id is not None else "",
+        logo=logo,
+    )
+
+
+def make_report(
+    w: Words, office: Office, *, title: str, subtitle: str, chapters: Sequence[Chapter]
+) -> Report:
+    """The report with its cover, running header and page label."""
+    made_on = format_long_date(dt.date.today(), w.ui)
+    return Report(
+        language=w.code,
+        title=title,
+        subtitle=subtitle,
+        office=office.name,
+        home_city=office.home_city,
+        date_line=w.gettext("Made on {date}").format(date=made_on),
+        header=f"{office.name} · {title}" if office.name else title,
+        page_label=w.gettext("Page {page} of {pages}"),
+        contents_title=w.gettext("Contents"),
+        chapters=tuple(chapters),
+        logo=office.logo,
+        record_label=title,
+    )
+
+
+def tier_at_end(year: int) -> Any:
+    """The tier of the partnership in the outer query at the end of `year`: that of its last
+    tier change dated in or before the year, else its current tier (a history that starts
+    later, or none, says nothing about earlier years)."""
+    change = s.tier_changes
+    partnership = s.partnerships
+    last = (
+        select(change.c.to_tier)
+        .where(
+            change.c.partnership_id == partnership.c.id,
+            change.c.changed_on < f"{year + 1:04d}",
+        )
+        .order_by(change.c.changed_on.desc(), change.c.id.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    return func.coalesce(last, partnership.c.tier)
+
+
+# One set of aliases, so that a WHERE built on the recipient's city names the same tables
+# as the join that `awards_joined` makes.
+RECIPIENT_ORG = s.organizations.alias("recipient_org")
+RECIPIENT_PERSON = s.persons.alias("recipient_person")
+PERSON_ORG = s.organizations.alias("person_org")
+
+
+# The city an award went to: the recipient city, a recipient organization's city, or the
+# city of a recipient person's organization.
+recipient_city = func.coalesce(
+    s.awards.c.recipient_city_id, RECIPIENT_ORG.c.city_id, PERSON_ORG.c.city_id
+)
+
+
+def awards_joined() -> Any:
+    """The awards joined to their recipients, for `recipient_city`."""
+    award = s.awards
+    return (
+        award.outerjoin(RECIPIENT_ORG, RECIPIENT_ORG.c.id == award.c.recipient_organization_id)
+        .outerjoin(RECIPIENT_PERSON, RECIPIENT_PERSON.c.id == award.c.recipient_person_id)
+        .outerjoin(PERSON_ORG, PERSON_ORG.c.id == RECIPIENT_PERSON.c.organization_id)
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class City:
+    """A city and its partnership (if any), as the reports show it."""
+
+    id: int
+    names: Names
+    country: str
+    region: str = ""
+    name_local: str = ""
+    population: int | None = None
+    partnership_id: int | None = None
+    tier: PartnershipTier | None = None
+    established: PartialDate | None = None
+    status: PartnershipStatus | None = None
+    ended: PartialDate | None = None
+    signed_at: str = ""
+
+
+def cities_of(
+    session: Session, ids: Iterable[int], *, tier_year: int | None = None
+) -> dict[int, City]:
+    """The cities of `ids` with their partnerships; the tier is the one at the end of
+    `tier_year` when given, else the current one."""
+    city = s.cities
+    partnership = s.partnerships
+    tier = tier_at_end(tier_year) if tier_year is not None else partnership.c.tier
+    wanted = sorted(set(ids))
+    found: dict[int, City] = {}
+    for start in range(0, len(wanted), CHUNK):
+        chunk = wanted[start : start + CHUNK]
+        for row in session.execute(
+            select(
+                city.c.id,
+                city.c.name_en,
+                city.c.name_zh,
+                city.c.name_he,
+                city.c.country,
+                city.c.region,
+                city.c.name_local,
+                city.c.population,
+                partnership.c.id.label("partnership_id"),
+                tier.label("tier"),
+                partnership.c.established,
+                partnership.c.status,
+                partnership.c.ended,
+                partnership.c.signed_at,
+            )
+            .select_from(city.outerjoin(partnership, partnership.c.city_id == city.c.id))
+            .where(city.c.id.in_(chunk))
+        ):
+            found[row.id] = City(
+                id=row.id,
+                names=Names.of((row.name_en, row.name_zh, row.name_he)),
+                country=row.country,
+                region=row.region or "",
+                name_local=row.name_local or "",
+                population=row.population,
+                partnership_id=row.partnership_id,
+                tier=PartnershipTier(row.tier) if row.tier else None,
+                established=row.established,
+                status=PartnershipStatus(row.status) if row.status else None,
+                ended=row.ended,
+                signed_at=row.signed_at or "",
+            )
+    return found
+
+
+def city_name(w: Words, cities: dict[int, City], city_id: int | None) -> str:
+    """The name of a city looked up with `cities_of`, or "" for none."""
+    if city_id is None or city_id not in cities:
+        return ""
+    return w.name(cities[city_id].names)
+
+
+def anniversary_sentence(w: Words, city: str, tier: PartnershipTier, year: int, years: int) -> str:
+    """The sentence of a round anniversary, as "In 2019 Kfar Saba marks 10 years as a sister
+    city." One template per tier: the tier changes the whole sentence in Chinese and Hebrew."""
+    if tier is PartnershipTier.SISTER_CITY:
+        template = w.ngettext(
+            "In {year} {city} marks {years} year as a sister city.",
+            "In {year} {city} marks {years} years as a sister city.",
+            years,
+        )
+    else:
+        template = w.ngettext(
+            "In {year} {city} marks {years} year as a friendly cooperative city.",
+            "In {year} {city} marks {years} years as a friendly cooperative city.",
+            years,
+        )
+    return template.format(year=year, city=city, years=years)
+
+
+def partnership_facts(
+    w: Words, city: City, *, today: dt.date | None = None, details: bool = False
+) -> list[tuple[str, str]]:
+    """Country, tier, since and status (and with `details`, where it was signed, when it
+    ended and the next round anniversary from `today`)."""
+    pairs = [(w.gettext("Country"), w.country(city.country))]
+    if details and city.region:
+        pairs.append((w.gettext("Region"), city.region))
+    if city.partnership_id is None:
+        pairs.append((w.gettext("Tier"), w.gettext("no partnership")))
+        return pairs
+    pairs.append((w.gettext("Tier"), w.label(city.tier)))
+    if city.established is not None:
+        pairs.append((w.gettext("Since"), w.date(city.established)))
+    pairs.append((w.gettext("Status"), w.label(city.status)))
+    if details:
+        if city.ended is not None:
+            pairs.append((w.gettext("Ended"), w.date(city.ended)))
+        if city.signed_at:
+            pairs.append((w.gettext("Signed at"), city.signed_at))
+        if (
+            today is not None
+            and city.established is not None
+            and city.status is not PartnershipStatus.ENDED
+        ):
+            year, years = next_round_anniversary(city.established, today.year)
+            pairs.append(
+                (
+                    w.gettext("Next anniversary"),
+                    w.ngettext("{years} year, in {year}", "{years} years, in {year}", years).format(
+                        years=years, year=year
+                    ),
+                )
+            )
+    return pairs
+
+
+def areas_of(session: Session, partnership_id: int | None) -> list[CooperationArea]:
+    """The partnership's areas of cooperation in the vocabulary's order."""
+    if partnership_id is None:
+        return []
+    area = s.partnership_areas
+    found = {
+        CooperationArea(value)
+        for value in session.scalars(
+            select(area.c.area).where(area.c.partnership_id == partnership_id)
+        )
+    }
+    return [value for value in CooperationArea if value in found]
+
+
+@dataclass(frozen=True, slots=True)
+class Exchange:
+    """A delegation, cultural event, agreement or award as a row of a table of exchanges."""
+
+    kind: str  # "delegations", "events", "agreements", "awards"
+    id: int
+    date: PartialDate | None
+    city_id: int | None  # the partner city it is with
+    subject: str  # the purpose, or the name or title
+    kind_label: str  # "delegation", or an event's own kind ("arts festival")
+    direction: str  # a delegation's direction, else ""
+
+
+# Exchanges on the same date: delegations first, then events, agreements and awards.
+_KIND_ORDER = {"delegations": 0, "events": 1, "agreements": 2, "awards": 3}
+
+
+def award_rows(session: Session, where: ColumnElement[bool]) -> list[Any]:
+    """Awards with their recipient's names and city, giver and conference."""
+    award = s.awards
+    organization = RECIPIENT_ORG
+    person = RECIPIENT_PERSON
+    city = s.cities.alias("recipient_city")
+    giver = s.organizations.alias("giver")
+    conference = s.conferences
+    return list(
+        session.execute(
+            select(
+                award.c.id,
+                award.c.awarded_on,
+                award.c.title_en,
+                award.c.title_zh,
+                award.c.title_he,
+                award.c.recipient_kind,
+                recipient_city.label("recipient_city_id"),
+                city.c.name_en.label("city_en"),
+                city.c.name_zh.label("city_zh"),
+                city.c.name_he.label("city_he"),
+                organization.c.name_en.label("org_en"),
+                organization.c.name_zh.label("org_zh"),
+                organization.c.name_he.label("org_he"),
+                person.c.name.label("person_en"),
+                person.c.name_zh.label("person_zh"),
+                person.c.name_he.label("person_he"),
+                giver.c.name_en.label("giver_en"),
+                giver.c.name_zh.label("giver_zh"),
+                giver.c.name_he.label("giver_he"),
+                conference.c.name_en.label("conference_en"),
+                conference.c.name_zh.label("conference_zh"),
+                conference.c.name_he.label("conference_he"),
+            )
+            .select_from(
+                awards_joined()
+                .outerjoin(city, city.c.id == award.c.recipient_city_id)
+                .outerjoin(giver, giver.c.id == award.c.giver_organization_id)
+                .outerjoin(conference, conference.c.id == award.c.conference_id)
+            )
+            .where(where)
+            .order_by(award.c.awarded_on, award.c.id)
+        )
+    )
+
+
+def recipient(w: Words, row: Any) -> str:
+    kind = RecipientKind(row.recipient_kind)
+    if kind is RecipientKind.CITY:
+        return w.name(Names.of((row.city_en, row.city_zh, row.city_he)))
+    if kind is RecipientKind.ORGANIZATION:
+        return w.name(Names.of((row.org_en, row.org_zh, row.org_he)))
+    return w.name(Names.of((row.person_en, row.person_zh, row.person_he)))
+
+
+def awards_table(w: Words, rows: Sequence[Any], empty_text: str) -> Table:
+    return Table(
+        columns=(
+            w.gettext("Date"),
+            w.gettext("Award"),
+            w.gettext("Recipient"),
+            w.gettext("Given by"),
+            w.gettext("Conference"),
+        ),
+        rows=tuple(
+            (
+                w.date(row.awarded_on),
+                w.name(Names.of((row.title_en, row.title_zh, row.title_he))),
+                recipient(w, row),
+                w.name(Names.of((row.giver_en, row.giver_zh, row.giver_he))),
+                w.name(Names.of((row.conference_en, row.conference_zh, row.conference_he))),
+            )
+            for row in rows
+        ),
+        widths=(1.2, 3.0, 2.0, 2.0, 2.4),
+        empty_text=empty_text,
+    )
+
+
+def by_date(exchange: Exchange) -> tuple[bool, str, int, int]:
+    # Undated records go last, the rest in time order.
+    date = exchange.date.isoformat() if exchange.date else ""
+    return (exchange.date is None, date, _KIND_ORDER[exchange.kind], exchange.id)
+
+
+def exchange_table(w: Words, exchanges: Sequence[Exchange], empty_text: str = "") -> Table:
+    return Table(
+        columns=(
+            w.gettext("Date"),
+            w.gettext("Kind"),
+            w.gettext("Direction"),
+            w.gettext("Subject"),
+        ),
+        rows=tuple((w.date(e.date), e.kind_label, e.direction, e.subject) for e in exchanges),
+        widths=(1.2, 1.6, 1.0, 4.0),
+        empty_text=empty_text,
+    )
+
+
+def relationship_facts(
+    session: Session, w: Words, city: City, today: dt.date
+) -> list[tuple[str, str]]:
+    """The city and its partnership in full: the dossier's and the brief's facts."""
+    pairs = partnership_facts(w, city, today=today, details=True)
+    areas = areas_of(session, city.partnership_id)
+    if areas:
+        pairs.append((w.gettext("Areas of cooperation"), w.listing(w.label(a) for a in areas)))
+    if city.name_local:
+        pairs.append((w.gettext("Local name"), city.name_local))
+    if city.population:
+        pairs.append((w.gettext("Population"), w.number(city.population)))
+    return pairs
+
+
+def undated_last(rows: Iterable[Any], column: str) -> list[Any]:
+    # SQLite and PostgreSQL put NULL at opposite ends: order in Python, undated last.
+    return sorted(
+        rows,
+        key=lambda row: (getattr(row, column) is None, str(getattr(row, column) or ""), row.id),
+    )

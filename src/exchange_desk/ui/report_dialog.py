@@ -1,0 +1,239 @@
+"""The report dialog: the annual report of a year, a partner city's dossier or a
+delegation's brief, in Chinese, English or Hebrew, saved as a PDF and opened.
+
+The report is gathered and drawn in the background with progress and Cancel; the file is
+written whole at the end, so a cancelled or failed report leaves nothing behind.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QSettings, Qt, QUrl
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QLabel,
+    QMessageBox,
+    QProgressDialog,
+    QVBoxLayout,
+    QWidget,
+)
+
+from exchange_desk.domain.errors import ExchangeDeskError
+from exchange_desk.i18n.catalog import _, active_language
+from exchange_desk.services.database import Database
+from exchange_desk.services.report_choices import (
+    REPORT_LANGUAGE_NAMES,
+    checked_target,
+    city_label,
+    default_report_year,
+    delegation_label,
+    interface_language_of,
+    report_language_of,
+    report_years,
+)
+from exchange_desk.ui.workers import Cancelled, Progress, run_with_progress
+
+ANNUAL, CITY, DELEGATION = "annual", "city", "delegation"
+KINDS = (ANNUAL, CITY, DELEGATION)
+FOLDER_SETTING = "reports/folder"
+
+
+def _file_name(stem: str) -> str:
+    """`stem` as a file name that every system accepts."""
+    return "".join("_" if c in '<>:"/\\|?*' else c for c in stem).strip()[:100] + ".pdf"
+
+
+class ReportDialog(QDialog):
+    """Choose the year (annual report) and the language, then save the PDF."""
+
+    def __init__(
+        self,
+        database: Database,
+        kind: str,
+        parent: QWidget | None = None,
+        *,
+        record_id: int | None = None,
+        year: int | None = None,
+    ) -> None:
+        super().__init__(parent)
+        if kind not in KINDS:
+            raise ValueError(kind)
+        if kind != ANNUAL and record_id is None:
+            raise ValueError(f"a {kind} report needs a record id")
+        self.database = database
+        self.kind = kind
+        self.record_id = record_id
+        self.open_when_done = True  # tests turn it off: no PDF viewer in a test run
+        self.result_path: Path | None = None
+        self.last_notice = ""
+        self.progress_dialog: QProgressDialog | None = None
+        self.setWindowTitle(self._title())
+
+        form = QFormLayout()
+        self.year_box: QComboBox | None = None
+        self.subject_label: QLabel | None = None
+        if kind == ANNUAL:
+            years = report_years(database)
+            chosen = year if year is not None else default_report_year(years)
+            if chosen not in years:
+                # A year without records still has a report: short, but correct.
+                years = sorted({*years, chosen}, reverse=True)
+            self.year_box = QComboBox()
+            for value in years:
+                self.year_box.addItem(str(value), value)
+            self.year_box.setCurrentIndex(self.year_box.findData(chosen))
+            form.addRow(_("&Year:"), self.year_box)
+        else:
+            assert record_id is not None
+            subject = (
+                city_label(database, record_id)
+                if kind == CITY
+                else delegation_label(database, record_id)
+            )
+            self.subject_label = QLabel(subject)
+            self.subject_label.setTextFormat(Qt.TextFormat.PlainText)
+            self.subject_label.setWordWrap(True)
+            form.addRow(
+                _("Partner city:") if kind == CITY else _("Delegation:"), self.subject_label
+            )
+        self.language_box = QComboBox()
+        for code, name in REPORT_LANGUAGE_NAMES:
+            self.language_box.addItem(name, code)
+        self.language_box.setCurrentIndex(
+            max(self.language_box.findData(report_language_of(active_language())), 0)
+        )
+        form.addRow(_("&Language:"), self.language_box)
+
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.buttons.button(QDialogButtonBox.StandardButton.Save).setText(_("&Save PDF..."))
+        self.buttons.accepted.connect(self.start)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.buttons)
+        self.setMinimumWidth(420)
+
+    def _title(self) -> str:
+        if self.kind == ANNUAL:
+            return _("Annual report")
+        if self.kind == CITY:
+            return _("Partner city dossier")
+        return _("Delegation brief")
+
+    def year(self) -> int | None:
+        return None if self.year_box is None else int(self.year_box.currentData())
+
+    def language(self) -> str:
+        return str(self.language_box.currentData())
+
+    def suggested_file_name(self) -> str:
+        """What the report is and its language: "Annual report 2018 (en).pdf"."""
+        language = self.language()
+        if self.kind == ANNUAL:
+            stem = _("Annual report {year} ({language})").format(
+                year=self.year(), language=language
+            )
+        elif self.kind == CITY:
+            from exchange_desk.services.records import names_of
+
+            assert self.record_id is not None
+            # The city as the report names it, so a Hebrew dossier is filed under כפר סבא.
+            city = names_of(self.database, "cities", self.record_id).best(
+                interface_language_of(language)
+            )
+            stem = _("Partner city dossier {city} ({language})").format(
+                city=city, language=language
+            )
+        else:
+            stem = _("Delegation brief {id} ({language})").format(
+                id=self.record_id, language=language
+            )
+        return _file_name(stem)
+
+    def _notice(self, text: str, icon: QMessageBox.Icon) -> None:
+        """Tell the outcome without blocking: the report may end while the person works."""
+        parent = self.parentWidget() if self.result() == QDialog.DialogCode.Accepted else self
+        box = QMessageBox(icon, self._title(), text, QMessageBox.StandardButton.Ok, parent)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()
+        self.last_notice = text
+
+    def start(self, target: Path | None = None) -> None:
+        """Ask where (unless given), then make the report with a progress dialog."""
+        if target is None:
+            folder = Path(str(QSettings().value(FOLDER_SETTING, str(Path.home()))))
+            try:
+                suggested = self.suggested_file_name()
+            except ExchangeDeskError as exc:
+                self._notice(exc.user_message(), QMessageBox.Icon.Warning)
+                return
+            path, _filter = QFileDialog.getSaveFileName(
+                self, _("Save report"), str(folder / suggested), _("PDF files (*.pdf)")
+            )
+            if not path:
+                return
+            target = Path(path)
+        try:
+            chosen = checked_target(target)
+        except ExchangeDeskError as exc:
+            self._notice(exc.user_message(), QMessageBox.Icon.Warning)
+            return
+        save = self.buttons.button(QDialogButtonBox.StandardButton.Save)
+        save.setEnabled(False)  # one report at a time from one dialog
+        database, kind, record_id = self.database, self.kind, self.record_id
+        year, language = self.year(), self.language()
+
+        def work(progress: Progress) -> Path:
+            # Imported here, on the worker: the services load the ORM and the PDF engine.
+            from exchange_desk.services import reports
+            from exchange_desk.services.report_output import write_report
+
+            if kind == ANNUAL:
+                assert year is not None
+                report = reports.annual_report(database, year, language, progress=progress.report)
+            elif kind == CITY:
+                assert record_id is not None
+                report = reports.city_dossier(
+                    database, record_id, language, progress=progress.report
+                )
+            else:
+                assert record_id is not None
+                report = reports.delegation_brief(
+                    database, record_id, language, progress=progress.report
+                )
+
+            def page(done: int, total: int) -> None:
+                progress.report(_("Page {page} of {pages}").format(page=done, pages=total))
+
+            return write_report(report, chosen, progress=page)
+
+        def done(result: Any) -> None:
+            path = Path(result)
+            self.result_path = path
+            QSettings().setValue(FOLDER_SETTING, str(path.parent))
+            self.accept()
+            if self.open_when_done:
+                QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+
+        def failed(error: BaseException) -> None:
+            save.setEnabled(True)
+            if isinstance(error, Cancelled):
+                self._notice(_("Cancelled: nothing was written."), QMessageBox.Icon.Information)
+                return
+            text = (
+                error.user_message()
+                if isinstance(error, ExchangeDeskError)
+                else _("Something went wrong: {error}").format(error=error)
+            )
+            self._notice(text, QMessageBox.Icon.Warning)
+
+        self.progress_dialog = run_with_progress(self, _("Making the report"), work, done, failed)
