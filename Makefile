@@ -37,6 +37,7 @@ bench: $(VENV)/.installed
 	$(BIN)/python bench/startup.py
 	$(BIN)/python bench/table_100k.py
 	$(BIN)/python bench/certificates.py
+	$(BIN)/python bench/reports.py
 
 wheel: $(VENV)/.installed
 	$(BIN)/python -m build --wheel --outdir dist .

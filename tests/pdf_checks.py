@@ -104,3 +104,25 @@ def assert_every_character_in_its_font(pdf: bytes) -> dict[str, set[int]]:
         missing = {chr(c) for c in characters} - {chr(c) for c in cmaps[name]}
         assert not missing, f"{name} drew characters it has no glyph for: {missing}"
     return drawn
+
+
+def page_cells(pdf: bytes, gap: float = 5.0) -> list[list[list[str]]]:
+    """Each page's lines, each line cut into the pieces that stand apart by more than `gap`
+    points (the cells of a table row), left to right."""
+    pages = []
+    for page in extract_pages(io.BytesIO(pdf)):
+        rows: dict[float, list[LTChar]] = {}
+        for char in chars_of_page(page):
+            rows.setdefault(round(char.matrix[5], 1), []).append(char)
+        lines = []
+        for _y, row in sorted(rows.items(), reverse=True):
+            pieces: list[str] = []
+            right = None
+            for char in sorted(row, key=lambda c: c.x0):
+                if right is None or char.x0 - right > gap:
+                    pieces.append("")
+                pieces[-1] += char.get_text()
+                right = char.x1
+            lines.append([piece.strip() for piece in pieces if piece.strip()])
+        pages.append(lines)
+    return pages

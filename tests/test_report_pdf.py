@@ -115,7 +115,8 @@ def test_the_contents_give_the_page_each_chapter_starts_on(language: str) -> Non
         shown = bidi.get_display(title, base_dir="R") if language == "he" else title
         entry = next(line for line in contents if shown in line)
         page = int(re.findall(r"\d+", entry.replace(shown, ""))[0])
-        assert shown in pages[page - 1][1], (title, page)  # under the running header
+        assert shown in pages[page - 1], (title, page)
+        assert all(shown not in lines for lines in pages[2 : page - 1])  # not earlier
 
 
 def test_long_tables_continue_on_the_next_page_with_their_header() -> None:

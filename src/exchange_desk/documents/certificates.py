@@ -424,20 +424,7 @@ class CertificateRenderer:
 
     def _wrap(self, block: Block, width: float, scale: float) -> float:
         style = block.style.scaled(scale * block.own_scale)
-        width *= block.measure
-        count = self.text.line_count(block.text, style, width)
-        if count > 1:
-            # Balance the lines: the narrowest width that still needs as many lines, so a
-            # centred paragraph does not end on a lonely word (or one Chinese character).
-            low, high = width * 0.4, width
-            for _ in range(7):
-                middle = (low + high) / 2
-                if self.text.line_count(block.text, style, middle) > count:
-                    low = middle
-                else:
-                    high = middle
-            width = high
-        block.lines = self.text.wrap(block.text, style, width, block.rtl)
+        block.lines = self.text.wrap_balanced(block.text, style, width * block.measure, block.rtl)
         return sum(line.height for line in block.lines) + block.space_before * scale
 
     def _fit_and_draw(

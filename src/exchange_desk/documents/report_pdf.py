@@ -605,9 +605,8 @@ def _build(report: Report, layout: _Layout) -> bytes:
         lang={"zh": "zh-CN", "en": "en", "he": "he"}.get(report.language, "en"),
     )
     width, height = A4
-    frame = Frame(
-        MARGIN, MARGIN + 4 * MM, width - 2 * MARGIN, height - 2 * MARGIN - 12 * MM, id="body"
-    )
+    frame_height = height - 2 * MARGIN - 12 * MM
+    frame = Frame(MARGIN, MARGIN + 4 * MM, width - 2 * MARGIN, frame_height, id="body")
     pages = {"count": 0}
 
     def cover(canvas: Canvas, _doc: Any) -> None:
@@ -632,7 +631,11 @@ def _build(report: Report, layout: _Layout) -> bytes:
     story.append(TextBlock(layout, report.contents_title, CHAPTER, space_after=12))
     story.append(Contents(layout, [chapter.title for chapter in report.chapters]))
     for index, chapter in enumerate(report.chapters):
-        story.append(PageBreak())
+        # A chapter starts a page of its own only when little of the current one is left:
+        # a brief's short chapters would otherwise each take a page.
+        story.append(PageBreak() if index == 0 else CondPageBreak(frame_height * 0.3))
+        if index:
+            story.append(Spacer(1, 14))
         story.append(ChapterHeading(layout, index, chapter.title))
         for block in chapter.blocks:
             story.extend(_block_flowables(layout, block))
@@ -685,9 +688,7 @@ def _draw_cover(canvas: Canvas, report: Report, layout: _Layout) -> None:
         (report.date_line, Style(Family.SANS, 9.5, False, MUTED, 1.3), 0.0),
     )
     for text, style, gap in items:
-        for line in engine.wrap(
-            text, style, width - 2 * MARGIN - 20 * MM, True if layout.rtl else None
-        ):
+        for line in engine.wrap_balanced(text, style, width - 2 * MARGIN - 20 * MM, None):
             y -= line.height
             engine.draw_line(canvas, line, width / 2, y, "center")
         y -= gap

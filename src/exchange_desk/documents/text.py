@@ -216,6 +216,23 @@ class TextEngine:
                 lines.append(Line(runs, sum(r.width for r in runs), style))
         return lines
 
+    def wrap_balanced(
+        self, text: str, style: Style, width: float, rtl: bool | None = None
+    ) -> list[Line]:
+        """Like `wrap`, at the narrowest width that needs no more lines: a centred title
+        or paragraph then does not end on a lonely word (or one Chinese character)."""
+        count = self.line_count(text, style, width)
+        if count > 1:
+            low, high = width * 0.4, width
+            for _ in range(7):
+                middle = (low + high) / 2
+                if self.line_count(text, style, middle) > count:
+                    low = middle
+                else:
+                    high = middle
+            width = high
+        return self.wrap(text, style, width, rtl)
+
     def line_count(self, text: str, style: Style, width: float) -> int:
         """How many lines `wrap` would make, without ordering or splitting them into runs:
         what fitting a page asks many times over."""
