@@ -38,3 +38,26 @@ def test_numbers_and_marks() -> None:
     stripped = format_partial_date(PartialDate(2018, 11, 16), "he", strip_marks=True)
     assert "\u200f" not in stripped
     assert "\u200e" not in stripped
+
+
+def test_countries_have_their_continents_by_un_m49() -> None:
+    from exchange_desk.domain.countries import (
+        AFRICA,
+        AMERICAS,
+        ASIA,
+        EUROPE,
+        OCEANIA,
+        continent_name,
+        continent_of,
+        country_codes,
+    )
+
+    expected = {
+        "CN": ASIA, "IL": ASIA, "KR": ASIA, "TR": ASIA, "RU": EUROPE, "DE": EUROPE,
+        "IS": EUROPE, "US": AMERICAS, "BR": AMERICAS, "EG": AFRICA, "MU": AFRICA,
+        "AU": OCEANIA, "NZ": OCEANIA, "FJ": OCEANIA,
+    }  # fmt: skip
+    assert {code: continent_of(code) for code in expected} == expected
+    assert all(continent_of(code) for code in country_codes())
+    assert continent_name(ASIA, "zh_CN") == "亚洲"
+    assert continent_name(EUROPE, "he") == "אירופה"

@@ -33,7 +33,6 @@ from __future__ import annotations
 from exchange_desk.services.reports.annual import (
     MAX_PARTNER_SECTIONS,
     NAMED_ANNIVERSARIES,
-    TOP_COUNTRIES,
     annual_report,
 )
 from exchange_desk.services.reports.brief import MAX_PREVIOUS_EXCHANGES, delegation_brief
@@ -45,7 +44,6 @@ __all__ = [
     "MAX_PREVIOUS_EXCHANGES",
     "NAMED_ANNIVERSARIES",
     "REPORT_LANGUAGES",
-    "TOP_COUNTRIES",
     "Progress",
     "annual_report",
     "city_dossier",

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from babel.dates import get_month_names
 from sqlalchemy import ColumnElement, and_, func, or_, select
 
+from exchange_desk.domain.countries import CONTINENTS, continent_of
 from exchange_desk.domain.dates import MAX_YEAR, MIN_YEAR
 from exchange_desk.domain.enums import (
     CooperationArea,
@@ -72,7 +73,6 @@ if TYPE_CHECKING:
 # (every exchange is still in the year's tables).
 MAX_PARTNER_SECTIONS = 60
 # Countries with their own bar in the partners chart; the rest are summed as "Other".
-TOP_COUNTRIES = 12
 # Anniversaries named in a sentence; the table lists them all.
 NAMED_ANNIVERSARIES = 12
 
@@ -315,7 +315,12 @@ def _month_chart(session: Session, w: Words, year: int) -> list[Block]:
 
 
 def _country_chart(session: Session, w: Words, year: int) -> Chart:
-    """Partners at the end of the year by country, one series per tier."""
+    """Partners at the end of the year by continent, one series per tier.
+
+    By continent, not by country: a city with partners in sixty countries would give a
+    chart of sixty one-city bars, or a dozen and one huge "other". The partners' sections
+    name each country.
+    """
     partnership = s.partnerships
     city = s.cities
     at_end = (
@@ -329,18 +334,14 @@ def _country_chart(session: Session, w: Words, year: int) -> Chart:
         .select_from(at_end.join(city, city.c.id == at_end.c.city_id))
         .group_by(city.c.country, at_end.c.tier)
     ):
-        counts[country][PartnershipTier(tier)] += count
-    # Ties go by country code, not by name: the same countries get a bar in every language.
-    named = sorted(counts, key=lambda code: (-sum(counts[code].values()), code))
-    shown, rest = named[:TOP_COUNTRIES], named[TOP_COUNTRIES:]
-    categories = [w.country(code) for code in shown]
-    values = {tier: [counts[code][tier] for code in shown] for tier in PartnershipTier}
-    if rest:
-        categories.append(w.gettext("Other"))
-        for tier in PartnershipTier:
-            values[tier].append(sum(counts[code][tier] for code in rest))
+        counts[continent_of(country) or ""][PartnershipTier(tier)] += count
+    # Most partners first; ties in a fixed order, so every language shows the same bars.
+    order = [*CONTINENTS, ""]
+    named = sorted(counts, key=lambda code: (-sum(counts[code].values()), order.index(code)))
+    categories = [w.continent(code) if code else w.gettext("Other") for code in named]
+    values = {tier: [counts[code][tier] for code in named] for tier in PartnershipTier}
     return _chart(
-        title=w.gettext("Partner cities by country at the end of {year}").format(year=year),
+        title=w.gettext("Partner cities by continent at the end of {year}").format(year=year),
         categories=tuple(categories),
         series=tuple((w.label(tier), tuple(values[tier])) for tier in PartnershipTier),
         horizontal=True,

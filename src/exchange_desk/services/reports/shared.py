@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import ColumnElement, func, select
 
 from exchange_desk.domain.anniversaries import next_round_anniversary
-from exchange_desk.domain.countries import country_name
+from exchange_desk.domain.countries import continent_name, country_name
 from exchange_desk.domain.dates import PartialDate
 from exchange_desk.domain.enums import (
     CooperationArea,
@@ -101,6 +101,9 @@ class Words:
 
     def country(self, code: str) -> str:
         return country_name(code, self.locale) if code else ""
+
+    def continent(self, m49: str) -> str:
+        return continent_name(m49, self.locale)
 
     def listing(self, items: Iterable[str]) -> str:
         return ("、" if self.code == "zh" else ", ").join(item for item in items if item)
