@@ -606,6 +606,8 @@ def _report(args: argparse.Namespace, out: TextIO) -> int:
 
     def page(done: int, total: int) -> None:
         nonlocal drawn, shown
+        if total == 0:  # the layout pass: the page count is not known yet
+            return
         drawn = max(drawn, total)
         # A line per tenth of the pages: a long report says it is alive without flooding.
         if done == total or done - shown >= max(total // 10, 1):

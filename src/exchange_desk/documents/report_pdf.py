@@ -575,14 +575,13 @@ def render_report(
     fonts: FontLibrary | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> bytes:
-    """The report as PDF bytes. `progress(page, pages)` is called as the final pass draws
-    each page (it may raise to cancel)."""
+    """The report as PDF bytes. `progress(page, pages)` is called for every page of both
+    passes, with `pages` 0 in the first, which only lays out (it may raise to cancel)."""
     library = fonts or font_library()
     check_report(report, library)
-    layout = _Layout(TextEngine(library), report.rtl, measuring=True)
+    layout = _Layout(TextEngine(library), report.rtl, measuring=True, progress=progress)
     _build(report, layout)  # learns the chapters' pages and the page count
     layout.measuring = False
-    layout.progress = progress
     return _build(report, layout)
 
 
@@ -613,13 +612,13 @@ def _build(report: Report, layout: _Layout) -> bytes:
         pages["count"] += 1
         if not layout.measuring:
             _draw_cover(canvas, report, layout)
-            _tick(layout, pages["count"])
+        _tick(layout, pages["count"])
 
     def body(canvas: Canvas, _doc: Any) -> None:
         pages["count"] += 1
         if not layout.measuring:
             _draw_header_footer(canvas, report, layout, pages["count"])
-            _tick(layout, pages["count"])
+        _tick(layout, pages["count"])
 
     document.addPageTemplates(
         [
@@ -645,8 +644,10 @@ def _build(report: Report, layout: _Layout) -> bytes:
 
 
 def _tick(layout: _Layout, page: int) -> None:
+    """Tell the caller (who may cancel) how far it is: in the layout pass the total is not
+    known yet and is given as 0."""
     if layout.progress is not None:
-        layout.progress(page, layout.pages)
+        layout.progress(page, 0 if layout.measuring else layout.pages)
 
 
 def _canvas_maker(library: FontLibrary) -> Callable[..., Canvas]:

@@ -28,8 +28,8 @@ class ReportProblem(ExchangeDeskError):
 
 
 def report_pdf(report: Report, *, progress: Callable[[int, int], None] | None = None) -> bytes:
-    """The report as PDF bytes. `progress(page, pages)` is called as pages are drawn; it
-    may raise to cancel."""
+    """The report as PDF bytes. `progress(page, pages)` is called for every page laid out
+    (`pages` 0: not known yet) and then drawn; it may raise to cancel."""
     from exchange_desk.documents.report_pdf import render_report
 
     try:

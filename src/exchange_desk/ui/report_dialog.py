@@ -212,7 +212,11 @@ class ReportDialog(QDialog):
                 )
 
             def page(done: int, total: int) -> None:
-                progress.report(_("Page {page} of {pages}").format(page=done, pages=total))
+                # The first pass lays the pages out before their number is known.
+                if total == 0:
+                    progress.report(_("Laying out page {page}").format(page=done))
+                else:
+                    progress.report(_("Page {page} of {pages}").format(page=done, pages=total))
 
             return write_report(report, chosen, progress=page)
 
