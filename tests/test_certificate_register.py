@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from alembic import command
 from sqlalchemy import func, inspect, select, text
+from sqlalchemy.exc import IntegrityError
 
 from exchange_desk.domain.certificate_numbers import (
     format_certificate_number,
@@ -160,8 +161,10 @@ def test_the_default_pattern_numbers_without_an_office_profile(db: Database) -> 
 def test_numbers_that_do_not_fit_the_pattern_are_ignored(db: Database) -> None:
     _use_pattern(db)
     award = _award(db, PartialDate(2018, 11))
-    others = _award(db, PartialDate(2017), title="Older Award")
-    for number in ("OLD-2018-0050", "JN-2017-0009", "JN-2018-0012A", "jn-2018-0077", "JN-2018-3"):
+    numbers = ("OLD-2018-0050", "JN-2017-0009", "JN-2018-0012A", "jn-2018-0077", "JN-2018-3")
+    for index, number in enumerate(numbers):
+        # One certificate per award, so each stored number needs an award of its own.
+        others = _award(db, PartialDate(2017), title=f"Older Award {index}")
         create(
             db,
             Certificate(
@@ -270,6 +273,53 @@ def test_a_lost_race_takes_the_next_number(db: Database, monkeypatch: pytest.Mon
     assert calls == [2018, 2018]
     assert [entry.certificate.number for entry in register(db)] == ["JN-2018-0001", "JN-2018-0002"]
     assert _count(db, m.CertificatePrintingRow) == 2
+
+
+# What the database says when a constraint refuses a write (a driver error or, once
+# classified, the program's own).
+StorageOrIntegrity = (IntegrityError, Conflict)
+
+
+def test_an_award_issued_meanwhile_by_another_desk_is_reprinted_not_numbered_twice(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another desk issued this award's certificate after this desk looked: the database
+    refuses a second certificate for the award, and this print becomes a reprint."""
+    _use_pattern(db)
+    award = _award(db, PartialDate(2018, 11))
+    first, _reprint = issue_or_reprint(db, award, ZH_EN, "formal", "other desk")
+    real = register_service._first_certificate_id
+    calls: list[int] = []
+
+    def stale_then_real(session: Any, award_id: int) -> int | None:
+        calls.append(award_id)
+        return None if len(calls) == 1 else real(session, award_id)
+
+    monkeypatch.setattr(register_service, "_first_certificate_id", stale_then_real)
+    certificate, reprint = issue_or_reprint(db, award, ZH_EN, "modern", "this desk")
+
+    assert (certificate.number, reprint) == (first.number, True)
+    assert certificate.reprints == 1
+    assert _count(db, m.CertificateRow) == 1
+    assert _count(db, m.CertificatePrintingRow) == 2
+
+
+def test_the_database_refuses_two_certificates_for_one_award(db: Database) -> None:
+    award = _award(db, PartialDate(2018, 11))
+    issue_or_reprint(db, award, ZH_EN, "formal", "li")
+    with pytest.raises(StorageOrIntegrity), db.unit_of_work() as session:
+        session.execute(
+            m.CertificateRow.__table__.insert().values(
+                number="X-1",
+                award_id=award,
+                language_mode="en",
+                design="formal",
+                issued_on=dt.date(2018, 11, 16),
+                issued_by="",
+                reprints=0,
+                is_sample=False,
+            )
+        )
 
 
 def test_a_race_lost_inside_a_batch_takes_the_next_number_and_keeps_the_batch(

@@ -259,6 +259,12 @@ def _number_taken(exc: IntegrityError) -> bool:
     return "certificates.number" in message or "uq_certificates_number" in message
 
 
+def _award_taken(exc: IntegrityError) -> bool:
+    """Whether another desk has just issued this award's certificate."""
+    message = str(exc.orig)
+    return "certificates.award_id" in message or "uq_certificates_award_id" in message
+
+
 def _taken_conflict() -> Conflict:
     return Conflict(
         _(
@@ -270,7 +276,7 @@ def _taken_conflict() -> Conflict:
 
 def _insert_numbered(
     session: Session, award: Any, on: dt.date | None, values: dict[str, Any]
-) -> m.CertificateRow:
+) -> m.CertificateRow | None:
     """Store a new certificate under the next free number.
 
     Between reading the highest number and storing the next, another desk may store that
@@ -293,6 +299,8 @@ def _insert_numbered(
                 session.add(row)
                 session.flush()
         except IntegrityError as exc:
+            if _award_taken(exc):
+                return None  # issued meanwhile by another desk: this print is a reprint
             if not _number_taken(exc):
                 raise
             continue
@@ -323,6 +331,7 @@ def issue_or_reprint(
             award = _award(session, award_id)
             certificate_id = _first_certificate_id(session, award_id)
             reprint = certificate_id is not None
+            row = None
             if certificate_id is None:
                 row = _insert_numbered(
                     session,
@@ -338,7 +347,11 @@ def issue_or_reprint(
                         "is_sample": award.is_sample,
                     },
                 )
-            else:
+                if row is None:
+                    certificate_id = _first_certificate_id(session, award_id)
+                    reprint = True
+            if row is None:
+                assert certificate_id is not None
                 row = session.get_one(m.CertificateRow, certificate_id)
                 # Counted in SQL: two desks reprinting at once both count.
                 row.reprints = m.CertificateRow.reprints + 1

@@ -291,6 +291,14 @@ CERTIFICATES = _kind(
             "number",
             N_("Certificate number {number} is already used (certificate {other_id})."),
         ),
+        UniqueRule(
+            ("award_id",),
+            "award_id",
+            N_(
+                "This award has its certificate already (certificate {other_id}); "
+                "print it again to make a reprint."
+            ),
+        ),
     ),
 )
 

@@ -449,6 +449,9 @@ certificates = Table(
     *_stamps(),
     CheckConstraint("length(number) > 0", name="number"),
     UniqueConstraint("number"),
+    # One certificate per award: later prints are reprints of it, so two desks printing an
+    # award's first certificate at the same moment cannot give it two numbers.
+    UniqueConstraint("award_id"),
     not_negative("reprints"),
 )
 

@@ -56,6 +56,10 @@ def upgrade() -> None:
             batch_op.f("ix_certificate_printings_certificate_id"), ["certificate_id"], unique=False
         )
 
+    # No release before this one could issue certificates, so no award has two yet.
+    with op.batch_alter_table("certificates", schema=None) as batch_op:
+        batch_op.create_unique_constraint(batch_op.f("uq_certificates_award_id"), ["award_id"])
+
     # The server default gives an existing office profile the default pattern.
     with op.batch_alter_table("office_profile", schema=None) as batch_op:
         batch_op.add_column(
@@ -71,6 +75,9 @@ def upgrade() -> None:
 def downgrade() -> None:
     with op.batch_alter_table("office_profile", schema=None) as batch_op:
         batch_op.drop_column("certificate_number_pattern")
+
+    with op.batch_alter_table("certificates", schema=None) as batch_op:
+        batch_op.drop_constraint(batch_op.f("uq_certificates_award_id"), type_="unique")
 
     with op.batch_alter_table("certificate_printings", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_certificate_printings_certificate_id"))
