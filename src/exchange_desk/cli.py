@@ -477,24 +477,15 @@ def _demo(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _issuer(args: argparse.Namespace) -> str:
-    if args.by:
-        return str(args.by)
-    import getpass
+    from exchange_desk.services.certificate_register import default_issuer
 
-    try:
-        return getpass.getuser()
-    except (OSError, KeyError):
-        return ""
+    return str(args.by) if args.by else default_issuer()
 
 
 def _certificate(args: argparse.Namespace, out: TextIO) -> int:
     from exchange_desk.domain.enums import Design, LanguageMode, Orientation
-    from exchange_desk.services.certificate_content import (
-        CertificateProblem,
-        issue_certificate_pdf,
-        preview_pdf,
-        writable_problem,
-    )
+    from exchange_desk.services.certificate_content import issue_certificate_pdf, preview_pdf
+    from exchange_desk.services.output import DocumentProblem, writable_problem, write_whole
 
     database = _open(args)
     mode = LanguageMode(args.languages)
@@ -503,13 +494,13 @@ def _certificate(args: argparse.Namespace, out: TextIO) -> int:
         data = preview_pdf(
             database, args.award_id, mode, design, orientation, text_only=args.text_only
         )
-        _write_file(args.output, data)
+        write_whole(args.output, data)
         out.write(_("Preview written to {path} (not registered).").format(path=args.output))
         out.write("\n")
         return 0
     problem = writable_problem(args.output)
     if problem:
-        raise CertificateProblem(problem)
+        raise DocumentProblem(problem)
     result = issue_certificate_pdf(
         database,
         args.award_id,
@@ -519,7 +510,7 @@ def _certificate(args: argparse.Namespace, out: TextIO) -> int:
         _issuer(args),
         text_only=args.text_only,
     )
-    _write_file(args.output, result.data)
+    write_whole(args.output, result.data)
     message = (
         _("Reprint of certificate {number} written to {path}.")
         if result.reprints
@@ -575,8 +566,8 @@ def _certificates(args: argparse.Namespace, out: TextIO) -> int:
 
 def _report(args: argparse.Namespace, out: TextIO) -> int:
     from exchange_desk.services import reports
+    from exchange_desk.services.output import checked_target
     from exchange_desk.services.report_choices import (
-        checked_target,
         city_label,
         delegation_label,
         report_language_of,
@@ -624,26 +615,6 @@ def _report(args: argparse.Namespace, out: TextIO) -> int:
         + "\n"
     )
     return 0
-
-
-def _write_file(path: Path, data: bytes) -> None:
-    """Whole or not at all: a PDF viewer never sees half a file."""
-    partial = path.with_name(path.name + ".partial")
-    try:
-        partial.write_bytes(data)
-        partial.replace(path)
-    except OSError as exc:
-        from exchange_desk.domain.errors import FieldProblem, InvalidInput
-
-        partial.unlink(missing_ok=True)
-        reason = exc.strerror or str(exc)
-        raise InvalidInput(
-            [
-                FieldProblem(
-                    "output", _("Cannot write {path}: {reason}").format(path=path, reason=reason)
-                )
-            ]
-        ) from exc
 
 
 def _db(args: argparse.Namespace, out: TextIO) -> int:

@@ -173,8 +173,12 @@ class MissingGlyphs(Exception):
         self.places = tuple(places)  # where they are, e.g. ("zh:citation",)
         super().__init__(self.describe())
 
+    def listing(self) -> str:
+        """The characters with their code points: "𠮷 (U+20BB7), 㐀 (U+3400)"."""
+        return ", ".join(f"{c} (U+{ord(c):04X})" for c in self.characters)
+
     def describe(self) -> str:
-        names = ", ".join(f"{c} (U+{ord(c):04X})" for c in self.characters)
+        names = self.listing()
         return f"{self.record}: {names}" if self.record else names
 
 

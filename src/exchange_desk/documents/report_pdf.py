@@ -560,9 +560,9 @@ def _texts(report: Report) -> Iterable[str]:
                     yield from row
 
 
-def check_report(report: Report, fonts: FontLibrary | None = None) -> None:
+def check_report(report: Report, engine: TextEngine | None = None) -> None:
     """Raise MissingGlyphs naming the characters of the report that no font has."""
-    engine = TextEngine(fonts or font_library())
+    engine = engine or TextEngine(font_library())
     texts = list(_texts(report))
     missing = engine.missing(texts, BODY) | engine.missing(texts, CELL_HEAD)
     if missing:
@@ -577,9 +577,10 @@ def render_report(
 ) -> bytes:
     """The report as PDF bytes. `progress(page, pages)` is called for every page of both
     passes, with `pages` 0 in the first, which only lays out (it may raise to cancel)."""
-    library = fonts or font_library()
-    check_report(report, library)
-    layout = _Layout(TextEngine(library), report.rtl, measuring=True, progress=progress)
+    # One engine for the check and both passes: what it learns of widths and lines is kept.
+    engine = TextEngine(fonts or font_library())
+    check_report(report, engine)
+    layout = _Layout(engine, report.rtl, measuring=True, progress=progress)
     _build(report, layout)  # learns the chapters' pages and the page count
     layout.measuring = False
     return _build(report, layout)
@@ -638,7 +639,7 @@ def _build(report: Report, layout: _Layout) -> bytes:
         story.append(ChapterHeading(layout, index, chapter.title))
         for block in chapter.blocks:
             story.extend(_block_flowables(layout, block))
-    document.build(story, canvasmaker=_canvas_maker(library))
+    document.build(story)
     layout.pages = pages["count"]
     return buffer.getvalue()
 
@@ -648,14 +649,6 @@ def _tick(layout: _Layout, page: int) -> None:
     known yet and is given as 0."""
     if layout.progress is not None:
         layout.progress(page, 0 if layout.measuring else layout.pages)
-
-
-def _canvas_maker(library: FontLibrary) -> Callable[..., Canvas]:
-    def make(*args: Any, **kwargs: Any) -> Canvas:
-        kwargs.setdefault("initialFontName", "Heebo")
-        return Canvas(*args, **kwargs)
-
-    return make
 
 
 def _draw_cover(canvas: Canvas, report: Report, layout: _Layout) -> None:

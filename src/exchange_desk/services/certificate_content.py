@@ -29,7 +29,7 @@ from exchange_desk.domain.certificates import (
     mode_languages,
 )
 from exchange_desk.domain.enums import Design, LanguageMode, Orientation
-from exchange_desk.domain.errors import ExchangeDeskError, NotFound
+from exchange_desk.domain.errors import NotFound
 from exchange_desk.i18n.catalog import N_, _
 from exchange_desk.i18n.formatting import format_long_date
 from exchange_desk.services.attachments import read_attachment
@@ -40,6 +40,7 @@ from exchange_desk.services.certificate_register import (
 )
 from exchange_desk.services.names import Names
 from exchange_desk.services.office import office_profile
+from exchange_desk.services.output import DocumentProblem, checked_target, write_whole
 from exchange_desk.services.records import get_record, names_of
 from exchange_desk.storage import models as m
 
@@ -65,15 +66,8 @@ _AWARDED = {"zh": "荣获“{award}”。", "en": "{award}.", "he": "{award}."}
 _BABEL = {"zh": "zh_CN", "en": "en", "he": "he"}
 
 
-class CertificateProblem(ExchangeDeskError):
-    """A certificate cannot be printed as asked (characters no font has, say)."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
-
-    def user_message(self) -> str:
-        return self.message
+# Certificates' problems are the documents' problems: one kind of error for the callers.
+CertificateProblem = DocumentProblem
 
 
 @dataclass(frozen=True, slots=True)
@@ -201,7 +195,7 @@ def _place(place: str) -> str:
 
 
 def _missing_message(error: MissingGlyphs) -> str:
-    characters = ", ".join(f"{c} (U+{ord(c):04X})" for c in error.characters)
+    characters = error.listing()
     where = ", ".join(dict.fromkeys(_place(p) for p in error.places))
     return _(
         "{record}: no font on this computer has the characters {characters} (in: {where}). "
@@ -322,9 +316,7 @@ def print_batch(
     """
     if not award_ids:
         raise CertificateProblem(_("There are no awards to print."))
-    problem = writable_problem(target, folder=one_file_each)
-    if problem:
-        raise CertificateProblem(problem)
+    checked_target(target, folder=one_file_each)
     renderer = CertificateRenderer(text_only=text_only)
     total = len(award_ids)
 
@@ -371,41 +363,14 @@ def print_batch(
         if one_file_each:
             target.mkdir(parents=True, exist_ok=True)
         for path, data in outputs:
-            _write_whole(path, data)
+            write_whole(path, data)
     return BatchResult(tuple(path for path, _data in outputs), tuple(numbers), reprints)
-
-
-def writable_problem(target: Path, *, folder: bool = False) -> str | None:
-    """Why a PDF (or, with `folder`, a folder of PDFs) cannot be written at `target`, asked
-    before anything is registered: a number issued for a file that then cannot be written
-    would be a certificate nobody has."""
-    import os
-
-    place = target if folder and target.is_dir() else target.parent
-    if not place.is_dir():
-        return _("The folder {folder} does not exist.").format(folder=place)
-    if not os.access(place, os.W_OK) or (
-        not folder and target.exists() and (target.is_dir() or not os.access(target, os.W_OK))
-    ):
-        return _("Cannot write {path}: permission denied.").format(path=target)
-    return None
 
 
 def _safe(text: str) -> str:
     """A file-name-safe piece of text (Windows forbids <>:"/\\|?* and trailing dots)."""
     cleaned = re.sub(r'[<>:"/\\|?*\x00-\x1f]+', "_", text).strip(" .")
     return cleaned[:60] or "certificate"
-
-
-def _write_whole(path: Path, data: bytes) -> None:
-    partial = path.with_name(path.name + ".partial")
-    partial.write_bytes(data)
-    partial.replace(path)
-
-
-def registered_number(database: Database, award_id: int) -> str | None:
-    existing = certificate_for_award(database, award_id)
-    return existing.number if existing else None
 
 
 __all__ = [
@@ -422,9 +387,7 @@ __all__ = [
     "preview_pdf",
     "print_batch",
     "printer_test_page",
-    "registered_number",
     "render_contents",
-    "writable_problem",
 ]
 
 

@@ -81,6 +81,16 @@ class RegisterEntry:
 # --- numbering ---------------------------------------------------------------------------
 
 
+def default_issuer() -> str:
+    """Who issues a certificate when nobody says: the computer's user name."""
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):
+        return ""
+
+
 def _today() -> dt.date:
     return dt.date.today()
 

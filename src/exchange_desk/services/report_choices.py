@@ -8,7 +8,6 @@ than a query.
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select, union
@@ -117,18 +116,3 @@ def report_language_of(code: str) -> str:
 def interface_language_of(report_language: str) -> str:
     """The user-interface code (en, zh_CN, he) of a report language, for `Names.best`."""
     return _INTERFACE_LANGUAGE_OF.get(report_language, "en")
-
-
-def checked_target(target: Path) -> Path:
-    """The file `write_report` will write for `target` (".pdf" added when missing), after
-    checking that it can be written: asked before a report is made, so a typo in the folder
-    costs no wait. Raises `ReportProblem` otherwise."""
-    from exchange_desk.services.certificate_content import writable_problem
-    from exchange_desk.services.report_output import ReportProblem
-
-    if target.suffix.lower() != ".pdf":
-        target = target.with_name(target.name + ".pdf")
-    problem = writable_problem(target)
-    if problem:
-        raise ReportProblem(problem)
-    return target

@@ -10,21 +10,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 from exchange_desk.documents.fonts import MissingGlyphs
-from exchange_desk.domain.errors import ExchangeDeskError
 from exchange_desk.domain.reports import Report
 from exchange_desk.i18n.catalog import _
-from exchange_desk.services.certificate_content import writable_problem
+from exchange_desk.services.output import DocumentProblem, checked_target, write_whole
 
-
-class ReportProblem(ExchangeDeskError):
-    """A report cannot be written as asked."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
-
-    def user_message(self) -> str:
-        return self.message
+# Reports' problems are the documents' problems: one kind of error for the callers.
+ReportProblem = DocumentProblem
 
 
 def report_pdf(report: Report, *, progress: Callable[[int, int], None] | None = None) -> bytes:
@@ -35,13 +26,12 @@ def report_pdf(report: Report, *, progress: Callable[[int, int], None] | None = 
     try:
         return render_report(report, progress=progress)
     except MissingGlyphs as error:
-        characters = ", ".join(f"{c} (U+{ord(c):04X})" for c in error.characters)
         raise ReportProblem(
             _(
                 "{record}: no font on this computer has the characters {characters}. Nothing "
                 "was written. Install a font that has them (on Windows, SimSun-ExtB has most "
                 "rare Chinese characters) or change the text."
-            ).format(record=report.record_label or report.title, characters=characters)
+            ).format(record=report.record_label or report.title, characters=error.listing())
         ) from None
 
 
@@ -50,19 +40,5 @@ def write_report(
 ) -> Path:
     """Draw the report and write it to `target` (".pdf" added if missing), under a
     temporary name first, so a cancelled or failed report leaves no half file."""
-    if target.suffix.lower() != ".pdf":
-        target = target.with_name(target.name + ".pdf")
-    problem = writable_problem(target)
-    if problem:
-        raise ReportProblem(problem)
-    data = report_pdf(report, progress=progress)
-    partial = target.with_name(target.name + ".partial")
-    try:
-        partial.write_bytes(data)
-        partial.replace(target)
-    except OSError as exc:
-        partial.unlink(missing_ok=True)
-        raise ReportProblem(
-            _("Cannot write {path}: {reason}").format(path=target, reason=exc.strerror or exc)
-        ) from exc
-    return target
+    target = checked_target(target)
+    return write_whole(target, report_pdf(report, progress=progress))

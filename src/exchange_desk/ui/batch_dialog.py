@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QSettings
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -36,10 +36,11 @@ from exchange_desk.services.certificate_content import (
     batch_choices,
     print_batch,
 )
+from exchange_desk.services.certificate_register import default_issuer
 from exchange_desk.services.database import Database
-from exchange_desk.ui.certificate_dialog import issuer_name, option_boxes, text_only_box
+from exchange_desk.ui.certificate_dialog import option_boxes, text_only_box
 from exchange_desk.ui.printing import a4_printer, print_pdf
-from exchange_desk.ui.workers import Cancelled, Progress, run_with_progress
+from exchange_desk.ui.workers import Cancelled, Progress, notice, run_with_progress
 
 COMBINED, EACH, PRINTER = "combined", "each", "printer"
 
@@ -111,14 +112,7 @@ class BatchCertificatesDialog(QDialog):
         self.setMinimumWidth(480)
 
     def _notice(self, text: str, icon: QMessageBox.Icon) -> None:
-        """Tell the outcome without blocking (the batch may end while the person works)."""
-        parent = self.parentWidget() if self.result() == QDialog.DialogCode.Accepted else self
-        box = QMessageBox(
-            icon, _("Print certificates"), text, QMessageBox.StandardButton.Ok, parent
-        )
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        box.open()
-        self.last_notice = text
+        self.last_notice = notice(self, _("Print certificates"), text, icon)
 
     def award_ids(self) -> list[int]:
         year = self.year_box.currentData()
@@ -181,7 +175,7 @@ class BatchCertificatesDialog(QDialog):
         design = Design(self.design_box.currentData())
         orientation = Orientation(self.orientation_box.currentData())
         database = self.database
-        who = issuer_name()
+        who = default_issuer()
         text_only = self.text_only_box.isChecked()
         chosen = target
 

@@ -8,7 +8,6 @@ it takes the next number of the office's pattern, later it is logged as a reprin
 
 from __future__ import annotations
 
-import getpass
 from pathlib import Path
 from typing import Any
 
@@ -38,23 +37,16 @@ from exchange_desk.services.certificate_content import (
     issue_certificate_pdf,
     preview_pdf,
     printer_test_page,
-    writable_problem,
 )
-from exchange_desk.services.certificate_register import certificate_for_award
+from exchange_desk.services.certificate_register import certificate_for_award, default_issuer
 from exchange_desk.services.database import Database
+from exchange_desk.services.output import DocumentProblem, writable_problem, write_whole
 from exchange_desk.services.records import names_of
 from exchange_desk.ui.formatting import show
 from exchange_desk.ui.printing import PdfPages, PrinterOffsetDialog, a4_printer, print_pdf
 from exchange_desk.ui.workers import run_in_background
 
 PREVIEW_DELAY_MS = 120  # lets a few quick changes of the combos make one preview
-
-
-def issuer_name() -> str:
-    try:
-        return getpass.getuser()
-    except (OSError, KeyError):
-        return ""
 
 
 def test_page_lines() -> list[str]:
@@ -295,7 +287,7 @@ class CertificateDialog(QDialog):
                 self.mode(),
                 self.design(),
                 self.orientation(),
-                issuer_name(),
+                default_issuer(),
                 text_only=self.text_only_box.isChecked(),
             )
         except ExchangeDeskError as exc:
@@ -336,17 +328,10 @@ class CertificateDialog(QDialog):
         result = self._issue()
         if result is None:
             return None
-        partial = target.with_name(target.name + ".partial")
         try:
-            partial.write_bytes(result.data)
-            partial.replace(target)
-        except OSError as exc:
-            partial.unlink(missing_ok=True)
-            QMessageBox.warning(
-                self,
-                _("Certificate"),
-                _("Cannot write {path}: {reason}").format(path=target, reason=exc.strerror or exc),
-            )
+            write_whole(target, result.data)
+        except DocumentProblem as exc:
+            QMessageBox.warning(self, _("Certificate"), exc.user_message())
             return None
         QSettings().setValue("certificate/folder", str(target.parent))
         self.refresh_preview()

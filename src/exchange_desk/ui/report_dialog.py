@@ -28,9 +28,9 @@ from PySide6.QtWidgets import (
 from exchange_desk.domain.errors import ExchangeDeskError
 from exchange_desk.i18n.catalog import _, active_language
 from exchange_desk.services.database import Database
+from exchange_desk.services.output import checked_target
 from exchange_desk.services.report_choices import (
     REPORT_LANGUAGE_NAMES,
-    checked_target,
     city_label,
     default_report_year,
     delegation_label,
@@ -38,7 +38,7 @@ from exchange_desk.services.report_choices import (
     report_language_of,
     report_years,
 )
-from exchange_desk.ui.workers import Cancelled, Progress, run_with_progress
+from exchange_desk.ui.workers import Cancelled, Progress, notice, run_with_progress
 
 ANNUAL, CITY, DELEGATION = "annual", "city", "delegation"
 KINDS = (ANNUAL, CITY, DELEGATION)
@@ -160,12 +160,7 @@ class ReportDialog(QDialog):
         return _file_name(stem)
 
     def _notice(self, text: str, icon: QMessageBox.Icon) -> None:
-        """Tell the outcome without blocking: the report may end while the person works."""
-        parent = self.parentWidget() if self.result() == QDialog.DialogCode.Accepted else self
-        box = QMessageBox(icon, self._title(), text, QMessageBox.StandardButton.Ok, parent)
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        box.open()
-        self.last_notice = text
+        self.last_notice = notice(self, self._title(), text, icon)
 
     def start(self, target: Path | None = None) -> None:
         """Ask where (unless given), then make the report with a progress dialog."""

@@ -11,8 +11,8 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
-from PySide6.QtWidgets import QProgressDialog, QWidget
+from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal, Slot
+from PySide6.QtWidgets import QDialog, QMessageBox, QProgressDialog, QWidget
 
 from exchange_desk.i18n.catalog import _
 
@@ -123,3 +123,15 @@ def run_with_progress(
     signals.failed.connect(failed)
     QThreadPool.globalInstance().start(_Task(lambda: work(progress), signals))
     return dialog
+
+
+def notice(dialog: QDialog, title: str, text: str, icon: QMessageBox.Icon) -> str:
+    """Tell how background work ended, without blocking: it may end while the person works
+    elsewhere, and a blocking box would wait for them (and hang an offscreen test). Shown
+    over the dialog, or over its parent when the dialog has closed. Returns the text."""
+    accepted = dialog.result() == QDialog.DialogCode.Accepted
+    parent = dialog.parentWidget() if accepted else dialog
+    box = QMessageBox(icon, title, text, QMessageBox.StandardButton.Ok, parent)
+    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    box.open()
+    return text
