@@ -8,7 +8,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 DEMO_DB ?= .demo/demo.sqlite
 
-.PHONY: run test lint catalogs bench wheel clean
+.PHONY: run test lint catalogs screenshots bench wheel clean
 
 # The demo database is made under another name and moved into place when complete, so an
 # interrupted first run is simply made again next time.
@@ -31,6 +31,17 @@ catalogs: $(VENV)/.installed
 		--copyright-holder "Exchange Desk developers" --no-location --sort-output .
 	$(BIN)/pybabel update -D exchange_desk -i i18n/exchange_desk.pot -d i18n --no-fuzzy-matching
 	$(BIN)/pybabel compile -D exchange_desk -d i18n --statistics
+
+# Every tab in each language, from the demo database, into build/screenshots (offscreen).
+TABS := cities delegations events awards agreements organizations conferences
+screenshots: $(VENV)/.installed
+	@test -f $(DEMO_DB) || { rm -f $(DEMO_DB).new && \
+		$(BIN)/exchange-desk --db $(DEMO_DB).new demo && mv $(DEMO_DB).new $(DEMO_DB); }
+	mkdir -p build/screenshots
+	for lang in en zh he; do for tab in $(TABS); do \
+		QT_QPA_PLATFORM=offscreen $(BIN)/exchange-desk --db $(DEMO_DB) --lang $$lang \
+			--tab $$tab --screenshot build/screenshots/$$tab-$$lang.png || exit 1; \
+	done; done
 
 bench: $(VENV)/.installed
 	$(BIN)/python bench/list_delegations.py

@@ -119,10 +119,48 @@ def test_system_language(
     assert system_language() == expected
 
 
-def _placeholders(text: str) -> set[str]:
+def _placeholders(text: str) -> list[str]:
+    """The replacement fields of a message: str.format's ({name}, {seq:04}, {0!r}) and
+    %-formatting's (%(prog)s, %s, %r), which argparse's messages use; "%%" is a percent sign."""
     import re
 
-    return set(re.findall(r"\{[a-z_]*(?:![rsa])?\}", text))
+    fields = re.findall(r"\{[A-Za-z_0-9]*(?:![rsa])?(?::[^{}]*)?\}", text)
+    percents = re.findall(r"%(?:\([a-z_]+\))?[sdrf]", text.replace("%%", ""))
+    return sorted(fields) + sorted(percents)
+
+
+def test_placeholders_are_found() -> None:
+    assert _placeholders("{count} of {total:,}: {0!r} %(prog)s %s 100%%") == [
+        "{0!r}",
+        "{count}",
+        "{total:,}",
+        "%(prog)s",
+        "%s",
+    ]
+
+
+def test_the_template_holds_every_marked_string() -> None:
+    """No string marked in the source is missing from the template (and so from the
+    catalogs, which the test below checks against the template): `make catalogs` was run."""
+    from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
+
+    source = Path(__file__).resolve().parents[1] / "src" / "exchange_desk"
+    if not source.is_dir():
+        pytest.skip("no source tree beside the tests (an installed copy)")
+    marked = {
+        message if isinstance(message, str) else message[0]
+        for _file, _line, message, _comments, _context in extract_from_dir(
+            str(source), method_map=[("**.py", "python")], keywords=DEFAULT_KEYWORDS
+        )
+    }
+    with (i18n_dir() / "exchange_desk.pot").open("rb") as handle:
+        template = {
+            message.id if isinstance(message.id, str) else message.id[0]
+            for message in read_po(handle)
+            if message.id
+        }
+    assert sorted(marked - template) == [], "marked but not extracted: run make catalogs"
+    assert sorted(template - marked) == [], "extracted but no longer marked: run make catalogs"
 
 
 @pytest.mark.parametrize("code", ["zh_CN", "he"])

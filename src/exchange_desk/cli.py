@@ -19,6 +19,7 @@ from typing import Any, TextIO
 
 from exchange_desk import __version__
 from exchange_desk.domain.dates import PartialDate
+from exchange_desk.i18n import argparse_texts
 from exchange_desk.i18n.catalog import _, active_language, ngettext, set_language
 from exchange_desk.i18n.languages import language_codes
 from exchange_desk.i18n.system import system_language
@@ -144,7 +145,13 @@ def build_parser() -> argparse.ArgumentParser:
             "window."
         ),
     )
-    parser.add_argument("--version", action="version", version=f"Exchange Desk {__version__}")
+    parser.add_argument(
+        "--version",
+        action="version",
+        version=f"Exchange Desk {__version__}",
+        # argparse translates this help itself only from Python 3.13.
+        help=_("show program's version number and exit"),
+    )
     _common_options(parser, top=True)
     parser.add_argument(
         "--screenshot",
@@ -663,6 +670,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     out = out or sys.stdout
     arguments = list(sys.argv[1:] if argv is None else argv)
     set_language(_early_language(arguments))
+    argparse_texts.install()  # argparse's own texts (usage, errors) in that language
     parser = build_parser()
     args = parser.parse_args(arguments)
     if args.lang:

@@ -5,49 +5,27 @@ from __future__ import annotations
 
 import sys
 
-from PySide6.QtCore import QCoreApplication, QLibraryInfo, Qt, QTimer, QTranslator
+from PySide6.QtCore import QCoreApplication, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from exchange_desk.domain.errors import ExchangeDeskError
-from exchange_desk.i18n.catalog import _, set_language
-from exchange_desk.i18n.languages import find_language
-from exchange_desk.i18n.system import system_language
+from exchange_desk.i18n.catalog import _
 from exchange_desk.services.database import open_office_database
+from exchange_desk.ui.language import apply_language, register_bundled_fonts, startup_language
 from exchange_desk.ui.main_window import TAB_FOR_CLI, TABS, MainWindow
 
 
 def make_application(language: str | None = None) -> QApplication:
-    """The QApplication, set to `language` (else the system's) and its direction."""
-    chosen = find_language(language or system_language()) or find_language("en")
-    assert chosen is not None
-    set_language(chosen.code)
+    """The QApplication in `language` (else the remembered or the system's), with its
+    direction, Qt's own translations and the bundled fonts."""
     QCoreApplication.setOrganizationName("ExchangeDesk")
     QCoreApplication.setApplicationName("Exchange Desk")
     app = QApplication.instance() or QApplication(sys.argv)
     assert isinstance(app, QApplication)
-    _install_qt_translation(app, chosen.code)
+    register_bundled_fonts()
     # Before any window exists, so every widget is laid out in the language's direction.
-    app.setLayoutDirection(
-        Qt.LayoutDirection.RightToLeft if chosen.is_rtl else Qt.LayoutDirection.LeftToRight
-    )
+    apply_language(startup_language(language).code)
     return app
-
-
-_qt_translators: list[QTranslator] = []
-
-
-def _install_qt_translation(app: QApplication, code: str) -> None:
-    """Qt's own strings (OK, Cancel, the file and print dialogs) from Qt's qtbase catalogs."""
-    for translator in _qt_translators:
-        app.removeTranslator(translator)
-    _qt_translators.clear()
-    if code == "en":
-        return
-    translator = QTranslator(app)
-    folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
-    if translator.load(f"qtbase_{code}", folder):
-        app.installTranslator(translator)
-        _qt_translators.append(translator)
 
 
 def run_gui(

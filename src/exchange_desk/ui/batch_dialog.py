@@ -38,14 +38,20 @@ from exchange_desk.services.certificate_content import (
 )
 from exchange_desk.services.certificate_register import default_issuer
 from exchange_desk.services.database import Database
-from exchange_desk.ui.certificate_dialog import option_boxes, text_only_box
+from exchange_desk.ui.certificate_dialog import (
+    option_boxes,
+    relabel_option_boxes,
+    retranslate_text_only_box,
+    text_only_box,
+)
 from exchange_desk.ui.printing import a4_printer, print_pdf
+from exchange_desk.ui.translated import Retranslating, set_form_labels
 from exchange_desk.ui.workers import Cancelled, Progress, notice, run_with_progress
 
 COMBINED, EACH, PRINTER = "combined", "each", "printer"
 
 
-class BatchCertificatesDialog(QDialog):
+class BatchCertificatesDialog(Retranslating, QDialog):
     """Choose the awards and how to print them; the work runs in the background."""
 
     def __init__(
@@ -61,14 +67,14 @@ class BatchCertificatesDialog(QDialog):
         self.result_files: tuple[Path, ...] = ()
         self.last_notice = ""
         self.progress_dialog: QProgressDialog | None = None
-        self.setWindowTitle(_("Print certificates"))
         choices = batch_choices(database)
         self.year_box = QComboBox()
-        self.year_box.addItem(_("Any year"), None)
+        self.year_box.addItem("", None)
         for value in choices.years:
             self.year_box.addItem(str(value), value)
         self.conference_box = QComboBox()
-        self.conference_box.addItem(_("Any conference"), None)
+        self.conference_box.addItem("", None)
+        self.conference_names = dict(choices.conferences)
         for record_id, names in choices.conferences:
             self.conference_box.addItem(names.best(), record_id)
         if year is not None:
@@ -80,17 +86,17 @@ class BatchCertificatesDialog(QDialog):
         self.design_box, self.languages_box, self.orientation_box = option_boxes()
         self.text_only_box = text_only_box()
         self.count_label = QLabel()
-        form = QFormLayout()
-        form.addRow(_("&Year:"), self.year_box)
-        form.addRow(_("&Conference:"), self.conference_box)
+        self.form = form = QFormLayout()
+        form.addRow("", self.year_box)
+        form.addRow("", self.conference_box)
         form.addRow("", self.count_label)
-        form.addRow(_("&Languages:"), self.languages_box)
-        form.addRow(_("&Design:"), self.design_box)
-        form.addRow(_("&Orientation:"), self.orientation_box)
+        form.addRow("", self.languages_box)
+        form.addRow("", self.design_box)
+        form.addRow("", self.orientation_box)
         form.addRow(self.text_only_box)
-        self.combined = QRadioButton(_("One combined PDF file"))
-        self.each = QRadioButton(_("One PDF file per recipient, in a folder"))
-        self.printer_choice = QRadioButton(_("Send to a printer"))
+        self.combined = QRadioButton()
+        self.each = QRadioButton()
+        self.printer_choice = QRadioButton()
         self.combined.setChecked(True)
         self.outputs = QButtonGroup(self)
         for button in (self.combined, self.each, self.printer_choice):
@@ -99,17 +105,43 @@ class BatchCertificatesDialog(QDialog):
         layout.addLayout(form)
         for button in (self.combined, self.each, self.printer_choice):
             layout.addWidget(button)
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(_("&Print..."))
+        # Cancel is Qt's own, translated by Qt; Print is ours (Qt would put "OK" back on a
+        # standard button each time the language changes).
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        self.print_button = self.buttons.addButton("", QDialogButtonBox.ButtonRole.AcceptRole)
         self.buttons.accepted.connect(self.start)
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
         self.year_box.currentIndexChanged.connect(self._count)
         self.conference_box.currentIndexChanged.connect(self._count)
-        self._count()
+        self.translate_now()
         self.setMinimumWidth(480)
+
+    def retranslate(self) -> None:
+        self.setWindowTitle(_("Print certificates"))
+        self.year_box.setItemText(0, _("Any year"))
+        self.conference_box.setItemText(0, _("Any conference"))
+        for index in range(1, self.conference_box.count()):
+            names = self.conference_names.get(self.conference_box.itemData(index))
+            if names is not None:
+                self.conference_box.setItemText(index, names.best())
+        set_form_labels(
+            self.form,
+            [
+                (self.year_box, _("&Year:")),
+                (self.conference_box, _("&Conference:")),
+                (self.languages_box, _("&Languages:")),
+                (self.design_box, _("&Design:")),
+                (self.orientation_box, _("&Orientation:")),
+            ],
+        )
+        relabel_option_boxes(self.design_box, self.languages_box, self.orientation_box)
+        retranslate_text_only_box(self.text_only_box)
+        self.combined.setText(_("One combined PDF file"))
+        self.each.setText(_("One PDF file per recipient, in a folder"))
+        self.printer_choice.setText(_("Send to a printer"))
+        self.print_button.setText(_("&Print..."))
+        self._count()
 
     def _notice(self, text: str, icon: QMessageBox.Icon) -> None:
         self.last_notice = notice(self, _("Print certificates"), text, icon)
@@ -134,7 +166,7 @@ class BatchCertificatesDialog(QDialog):
                 self.count_label.setText(
                     ngettext("{count} award", "{count} awards", count).format(count=count)
                 )
-        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(count > 0)
+        self.print_button.setEnabled(count > 0)
 
     def output(self) -> str:
         if self.each.isChecked():

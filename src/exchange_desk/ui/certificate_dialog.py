@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 
 from exchange_desk.domain.enums import Design, LanguageMode, Orientation
 from exchange_desk.domain.errors import ExchangeDeskError
-from exchange_desk.i18n.catalog import _
+from exchange_desk.i18n.catalog import _, ngettext
 from exchange_desk.services.certificate_content import (
     CertificatePdf,
     issue_certificate_pdf,
@@ -44,6 +44,7 @@ from exchange_desk.services.output import DocumentProblem, writable_problem, wri
 from exchange_desk.services.records import names_of
 from exchange_desk.ui.formatting import show
 from exchange_desk.ui.printing import PdfPages, PrinterOffsetDialog, a4_printer, print_pdf
+from exchange_desk.ui.translated import Retranslating, relabel
 from exchange_desk.ui.workers import run_in_background
 
 PREVIEW_DELAY_MS = 120  # lets a few quick changes of the combos make one preview
@@ -77,17 +78,29 @@ def option_boxes() -> tuple[QComboBox, QComboBox, QComboBox]:
     return boxes[0], boxes[1], boxes[2]
 
 
+def relabel_option_boxes(design: QComboBox, languages: QComboBox, orientation: QComboBox) -> None:
+    """The words of the three option boxes in the active language."""
+    relabel(design, lambda value: Design(value).label)
+    relabel(languages, lambda value: LanguageMode(value).label)
+    relabel(orientation, lambda value: Orientation(value).label)
+
+
 def text_only_box() -> QCheckBox:
     """For certificate paper that has its border printed: print the text only."""
-    box = QCheckBox(_("&Text only (paper with a printed border)"))
+    box = QCheckBox()
+    retranslate_text_only_box(box)
+    box.setChecked(QSettings().value("certificate/text_only", False, type=bool))  # type: ignore[arg-type]
+    return box
+
+
+def retranslate_text_only_box(box: QCheckBox) -> None:
+    box.setText(_("&Text only (paper with a printed border)"))
     box.setToolTip(
         _(
             "Leaves out the paper colour, the border and the emblem, for certificate paper "
             "that has them printed already. The text stands where it would inside the border."
         )
     )
-    box.setChecked(QSettings().value("certificate/text_only", False, type=bool))  # type: ignore[arg-type]
-    return box
 
 
 class PreviewLabel(QLabel):
@@ -127,7 +140,7 @@ class PreviewLabel(QLabel):
         self._fit()
 
 
-class CertificateDialog(QDialog):
+class CertificateDialog(Retranslating, QDialog):
     """Certificate of one award. `registered` fires after a save or print is registered."""
 
     registered = Signal(int)
@@ -140,23 +153,33 @@ class CertificateDialog(QDialog):
         self._request = 0
         self.preview_ready = False
         self.printer = a4_printer()
-        title = names_of(database, "awards", award_id).best()
-        self.setWindowTitle(_("Certificate of honor: {award}").format(award=title))
+        self.award_names = names_of(database, "awards", award_id)
         self.resize(1080, 680)
 
         self.design_box, self.languages_box, self.orientation_box = option_boxes()
         self.text_only_box = text_only_box()
         form = QFormLayout()
-        form.addRow(_("&Design:"), self.design_box)
-        form.addRow(_("&Languages:"), self.languages_box)
-        form.addRow(_("&Orientation:"), self.orientation_box)
+        self.design_label, self.languages_label, self.orientation_label = (
+            QLabel(),
+            QLabel(),
+            QLabel(),
+        )
+        form.addRow(self.design_label, self.design_box)
+        form.addRow(self.languages_label, self.languages_box)
+        form.addRow(self.orientation_label, self.orientation_box)
         form.addRow(self.text_only_box)
+        for label, box in (
+            (self.design_label, self.design_box),
+            (self.languages_label, self.languages_box),
+            (self.orientation_label, self.orientation_box),
+        ):
+            label.setBuddy(box)
         self.register_label = QLabel()
         self.register_label.setWordWrap(True)
-        self.save_button = QPushButton(_("&Save PDF..."))
-        self.print_button = QPushButton(_("&Print..."))
-        self.offset_button = QPushButton(_("Printer &offset..."))
-        self.close_button = QPushButton(_("Close"))
+        self.save_button = QPushButton()
+        self.print_button = QPushButton()
+        self.offset_button = QPushButton()
+        self.close_button = QPushButton()
         self.save_button.clicked.connect(self.save_pdf)
         self.print_button.clicked.connect(self.print_certificate)
         self.offset_button.clicked.connect(self.edit_offset)
@@ -185,8 +208,25 @@ class CertificateDialog(QDialog):
         for box in (self.design_box, self.languages_box, self.orientation_box):
             box.currentIndexChanged.connect(self._options_changed)
         self.text_only_box.toggled.connect(self._options_changed)
-        self._show_register()
+        self.translate_now()
         self.refresh_preview()
+
+    def retranslate(self) -> None:
+        self.setWindowTitle(
+            _("Certificate of honor: {award}").format(award=self.award_names.best())
+        )
+        self.design_label.setText(_("&Design:"))
+        self.languages_label.setText(_("&Languages:"))
+        self.orientation_label.setText(_("&Orientation:"))
+        relabel_option_boxes(self.design_box, self.languages_box, self.orientation_box)
+        retranslate_text_only_box(self.text_only_box)
+        self.save_button.setText(_("&Save PDF..."))
+        self.print_button.setText(_("&Print..."))
+        self.offset_button.setText(_("Printer &offset..."))
+        self.close_button.setText(_("Close"))
+        self._show_register()
+        if self.preview_ready and self.pdf is None:
+            self.refresh_preview()  # the message of a refused preview, in the new language
 
     # -- options ---------------------------------------------------------------------------
     def design(self) -> Design:
@@ -219,11 +259,21 @@ class CertificateDialog(QDialog):
                     "register with the number shown."
                 )
             )
-        else:
+        elif existing.reprints == 0:
             self.register_label.setText(
                 _(
+                    "Issued as {number} on {day}. Saving or printing again is logged as a "
+                    "reprint with the same number."
+                ).format(number=existing.number, day=show(existing.issued_on))
+            )
+        else:
+            self.register_label.setText(
+                ngettext(
+                    "Issued as {number} on {day}; reprinted {count} time. Saving or "
+                    "printing again is logged as a reprint with the same number.",
                     "Issued as {number} on {day}; reprinted {count} times. Saving or "
-                    "printing again is logged as a reprint with the same number."
+                    "printing again is logged as a reprint with the same number.",
+                    existing.reprints,
                 ).format(
                     number=existing.number, day=show(existing.issued_on), count=existing.reprints
                 )

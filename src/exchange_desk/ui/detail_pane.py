@@ -39,6 +39,14 @@ class DetailPane(QScrollArea):
         self._layout = QVBoxLayout()
         self.show_nothing()
 
+    def retranslate(self) -> None:
+        """Show the same record again in the new language (its facts are kept as values
+        and message ids, so no database read is needed)."""
+        if self.detail is not None:
+            self.show_detail(self.detail)
+        elif self._hint_is_default:
+            self.show_nothing()
+
     def _clear(self) -> None:
         # A new page each time: the scroll area deletes the old one with all it held.
         body = QWidget()
@@ -48,6 +56,7 @@ class DetailPane(QScrollArea):
 
     def show_nothing(self, text: str | None = None) -> None:
         self.detail = None
+        self._hint_is_default = text is None
         self._clear()
         hint = QLabel(text or _("Select a record to see its details."))
         hint.setWordWrap(True)

@@ -11,10 +11,9 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable, Iterable, Sequence
-from functools import cmp_to_key
 from typing import Any, Protocol
 
-from PySide6.QtCore import QCollator, QDate, QLocale, QObject, QSize, Qt, Signal
+from PySide6.QtCore import QDate, QLocale, QObject, QSize, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -48,6 +47,7 @@ from exchange_desk.i18n.languages import LANGUAGES, find_language
 from exchange_desk.services.database import Database
 from exchange_desk.services.kinds import kind_named
 from exchange_desk.services.records import list_records, names_of
+from exchange_desk.ui.collation import sorted_by_text
 from exchange_desk.ui.forms import record_label
 
 Creator = Callable[[str], Any]
@@ -87,14 +87,8 @@ def _locale() -> QLocale:
 
 def sorted_texts(items: Iterable[tuple[Any, str]]) -> list[tuple[Any, str]]:
     """Items sorted by their text the way the user's language sorts (pinyin, alef-bet)."""
-    collator = QCollator(_locale())
-    collator.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-    collator.setNumericMode(True)
-
-    def compare(a: tuple[Any, str], b: tuple[Any, str]) -> int:
-        return collator.compare(a[1], b[1])
-
-    return sorted(items, key=cmp_to_key(compare))
+    # The tables' collator, so that a picker lists names in the order of the tab behind it.
+    return sorted_by_text(items)
 
 
 # --- problems ----------------------------------------------------------------------------

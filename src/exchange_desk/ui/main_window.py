@@ -8,7 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence, QUndoStack
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QIcon, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QApplication,
     QLabel,
@@ -25,10 +25,13 @@ from PySide6.QtWidgets import (
 from exchange_desk import __version__
 from exchange_desk.domain.enums import Direction
 from exchange_desk.domain.errors import ExchangeDeskError, StorageUnavailable
-from exchange_desk.i18n.catalog import N_, _, ngettext
+from exchange_desk.i18n.catalog import N_, _, active_language, ngettext
 from exchange_desk.i18n.formatting import format_number
+from exchange_desk.i18n.languages import LANGUAGES
 from exchange_desk.services.database import Database, check_database, is_empty
+from exchange_desk.ui.language import apply_language, remember_language
 from exchange_desk.ui.record_tab import RecordTab
+from exchange_desk.ui.translated import Retranslating, plain_label
 from exchange_desk.ui.workers import Progress, run_with_progress
 
 # The services that write, and the undo commands, load the ORM (0.2 s of SQLAlchemy's
@@ -49,7 +52,7 @@ TAB_FOR_CLI = {**{name: tab for tab, _title, name in TABS}, "partnerships": "par
 SETTINGS_GROUP = "main_window"
 
 
-class MainWindow(QMainWindow):
+class MainWindow(Retranslating, QMainWindow):
     """Exchange Desk's window on one database."""
 
     def __init__(
@@ -86,7 +89,7 @@ class MainWindow(QMainWindow):
         self._where = QLabel()
         self.statusBar().addWidget(self._counts, 1)
         self.statusBar().addPermanentWidget(self._where)
-        self.retranslate()
+        self.translate_now()
         if remember:
             self._restore_settings()
         else:
@@ -156,6 +159,18 @@ class MainWindow(QMainWindow):
         for index in range(len(TABS)):
             action = self._action(self._tab_switcher(index), f"Ctrl+{index + 1}")
             self.tab_actions.append(action)
+        # One checkable entry per language, in its own name, so anyone finds their own.
+        self.language_group = QActionGroup(self)
+        self.language_actions: dict[str, QAction] = {}
+        for language in LANGUAGES:
+            action = QAction(language.native_name, self)
+            action.setCheckable(True)
+            action.setData(language.code)
+            action.triggered.connect(
+                lambda _checked=False, code=language.code: self.switch_language(code)
+            )
+            self.language_group.addAction(action)
+            self.language_actions[language.code] = action
         self.undo_stack.canUndoChanged.connect(self.act_undo.setEnabled)
         self.undo_stack.canRedoChanged.connect(self.act_redo.setEnabled)
         self.act_undo.setEnabled(False)
@@ -193,6 +208,8 @@ class MainWindow(QMainWindow):
         )
         self.menu_documents.addSeparator()
         self.menu_documents.addActions([self.act_statistics, self.act_anniversaries])
+        self.menu_language = bar.addMenu("")
+        self.menu_language.addActions(list(self.language_actions.values()))
         self.menu_help = bar.addMenu("")
         self.menu_help.addAction(self.act_about)
 
@@ -210,8 +227,26 @@ class MainWindow(QMainWindow):
         self.toolbar.addAction(self.act_certificate)
         self.addToolBar(self.toolbar)
 
+    def switch_language(self, code: str) -> None:
+        """The Language menu: the whole program changes language now, and starts in it
+        next time."""
+        language = apply_language(code)
+        if self._remember:
+            remember_language(language.code, self.settings)
+
+    def _set_direction_icons(self) -> None:
+        """Undo points back and Redo forward, which is to the right in a right-to-left
+        window: Qt's style picks the arrow for the application's direction when asked."""
+        sp = QStyle.StandardPixmap
+        self.act_undo.setIcon(self.style().standardIcon(sp.SP_ArrowBack))
+        self.act_redo.setIcon(self.style().standardIcon(sp.SP_ArrowForward))
+
     def retranslate(self) -> None:
         """Set every text in the active language."""
+        current = self.language_actions.get(active_language())
+        if current is not None:
+            current.setChecked(True)
+        self._set_direction_icons()
 
         self.setWindowTitle(_("Exchange Desk"))
         for index, (key, title, _name) in enumerate(TABS):
@@ -245,11 +280,15 @@ class MainWindow(QMainWindow):
         }
         for action, text in texts.items():
             action.setText(text)
+            # Tool buttons show the text without its mnemonic; Qt strips "&" but not the
+            # Chinese "(&N)" form, nor the ellipsis of a menu entry.
+            action.setIconText(plain_label(text))
         self.menu_file.setTitle(_("&File"))
         self.menu_edit.setTitle(_("&Edit"))
         self.menu_view.setTitle(_("&View"))
         self.menu_records.setTitle(_("&Records"))
         self.menu_documents.setTitle(_("D&ocuments"))
+        self.menu_language.setTitle(_("&Language"))
         self.menu_help.setTitle(_("&Help"))
         self.toolbar.setWindowTitle(_("Toolbar"))
         self._where.setText(self._location())

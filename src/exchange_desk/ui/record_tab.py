@@ -11,6 +11,7 @@ from typing import Any
 
 from PySide6.QtCore import (
     QByteArray,
+    QEvent,
     QItemSelection,
     QItemSelectionModel,
     QModelIndex,
@@ -37,6 +38,7 @@ from exchange_desk.i18n.catalog import _
 from exchange_desk.i18n.formatting import format_number
 from exchange_desk.services.database import Database
 from exchange_desk.services.tables import Facet, RecordTable, conference_choices, load_table
+from exchange_desk.ui.collation import sorted_by_text
 from exchange_desk.ui.detail_pane import DetailPane
 from exchange_desk.ui.formatting import babel_locale
 from exchange_desk.ui.table_model import RecordTableModel
@@ -246,7 +248,8 @@ class RecordTab(QWidget):
         if facet.key == "country":
             locale = babel_locale()
             named = [(code, country_name(code, locale)) for code in present if code]
-            return sorted(named, key=lambda item: item[1])
+            # In the language's order: by pinyin in Chinese, by the alef-bet in Hebrew.
+            return sorted_by_text(named)
         if facet.key == "conference":
             return [
                 (conference_id, names.best())
@@ -337,9 +340,17 @@ class RecordTab(QWidget):
 
     def retranslate(self) -> None:
         self.search_box.setPlaceholderText(_("Search in English, Chinese or Hebrew (Ctrl+F)…"))
-        self.model.forget_texts()
+        self.model.retranslate()
         self._refill_filter_choices(self.model.table)
+        self.detail.retranslate()
         self.update_count()
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.LayoutDirectionChange:
+            # A splitter places its panes again only when resized: without this the detail
+            # pane would stay on the right after a switch to Hebrew.
+            self.splitter.refresh()
 
     def row_activated_index(self) -> QModelIndex:
         rows = self.view.selectionModel().selectedRows()

@@ -44,6 +44,7 @@ from exchange_desk.i18n.formatting import format_day, format_number
 from exchange_desk.services.certificate_register import Printing, RegisterEntry, register
 from exchange_desk.services.database import Database
 from exchange_desk.ui.formatting import format_moment
+from exchange_desk.ui.translated import Retranslating
 
 __all__ = [
     "CertificateRegisterDialog",
@@ -194,7 +195,7 @@ class RegisterModel(QAbstractTableModel):
         self.layoutChanged.emit()
 
 
-class CertificateRegisterDialog(QDialog):
+class CertificateRegisterDialog(Retranslating, QDialog):
     """The register of certificates; with `award_id`, that award's certificate is chosen."""
 
     def __init__(
@@ -205,11 +206,10 @@ class CertificateRegisterDialog(QDialog):
             raise TypeError(f"not a database: {database!r}")
         self.database: Database = database
         self.entries: list[RegisterEntry] = []
-        self.setWindowTitle(_("Certificate register"))
 
         self.year = QComboBox()
         self.year.currentIndexChanged.connect(self._year_chosen)
-        year_label = QLabel(_("Year:"))
+        self.year_label = year_label = QLabel()
         year_label.setBuddy(self.year)
         self.count_label = QLabel()
         bar = QHBoxLayout()
@@ -239,7 +239,6 @@ class CertificateRegisterDialog(QDialog):
 
         self.printings_title = QLabel()
         self.printings = QTableWidget(0, len(_PRINTING_HEADERS))
-        self.printings.setHorizontalHeaderLabels([_(text) for text in _PRINTING_HEADERS])
         self.printings.verticalHeader().setVisible(False)
         self.printings.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.printings.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -269,10 +268,19 @@ class CertificateRegisterDialog(QDialog):
         self.resize(900, 560)
 
         self.refresh()
+        self.translate_now()
         chosen = award_id is not None and self.select_award(award_id)
         if not chosen and self.model.rowCount() > 0:
             # The newest certificate, so its printings show at once.
             self.select_row(self.model.rowCount() - 1)
+
+    def retranslate(self) -> None:
+        self.setWindowTitle(_("Certificate register"))
+        self.year_label.setText(_("&Year:"))
+        self.year.setItemText(0, _("All years"))
+        self.printings.setHorizontalHeaderLabels([_(text) for text in _PRINTING_HEADERS])
+        # The lines again: their words, their order (by award or recipient) and the count.
+        self._year_chosen(self.year.currentIndex())
 
     # --- reading -------------------------------------------------------------------------
 

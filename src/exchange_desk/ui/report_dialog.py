@@ -38,6 +38,7 @@ from exchange_desk.services.report_choices import (
     report_language_of,
     report_years,
 )
+from exchange_desk.ui.translated import Retranslating, set_form_labels
 from exchange_desk.ui.workers import Cancelled, Progress, notice, run_with_progress
 
 ANNUAL, CITY, DELEGATION = "annual", "city", "delegation"
@@ -50,7 +51,7 @@ def _file_name(stem: str) -> str:
     return "".join("_" if c in '<>:"/\\|?*' else c for c in stem).strip()[:100] + ".pdf"
 
 
-class ReportDialog(QDialog):
+class ReportDialog(Retranslating, QDialog):
     """Choose the year (annual report) and the language, then save the PDF."""
 
     def __init__(
@@ -74,9 +75,7 @@ class ReportDialog(QDialog):
         self.result_path: Path | None = None
         self.last_notice = ""
         self.progress_dialog: QProgressDialog | None = None
-        self.setWindowTitle(self._title())
-
-        form = QFormLayout()
+        self.form = form = QFormLayout()
         self.year_box: QComboBox | None = None
         self.subject_label: QLabel | None = None
         if kind == ANNUAL:
@@ -89,38 +88,49 @@ class ReportDialog(QDialog):
             for value in years:
                 self.year_box.addItem(str(value), value)
             self.year_box.setCurrentIndex(self.year_box.findData(chosen))
-            form.addRow(_("&Year:"), self.year_box)
+            form.addRow("", self.year_box)
         else:
             assert record_id is not None
-            subject = (
-                city_label(database, record_id)
-                if kind == CITY
-                else delegation_label(database, record_id)
-            )
-            self.subject_label = QLabel(subject)
+            self.subject_label = QLabel()
             self.subject_label.setTextFormat(Qt.TextFormat.PlainText)
             self.subject_label.setWordWrap(True)
-            form.addRow(
-                _("Partner city:") if kind == CITY else _("Delegation:"), self.subject_label
-            )
+            form.addRow("", self.subject_label)
         self.language_box = QComboBox()
         for code, name in REPORT_LANGUAGE_NAMES:
             self.language_box.addItem(name, code)
         self.language_box.setCurrentIndex(
             max(self.language_box.findData(report_language_of(active_language())), 0)
         )
-        form.addRow(_("&Language:"), self.language_box)
+        form.addRow("", self.language_box)
 
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.buttons.button(QDialogButtonBox.StandardButton.Save).setText(_("&Save PDF..."))
+        # Cancel is Qt's own; Save PDF is ours (Qt resets a standard button's text each time
+        # the language changes).
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        self.save_button = self.buttons.addButton("", QDialogButtonBox.ButtonRole.AcceptRole)
         self.buttons.accepted.connect(self.start)
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.buttons)
         self.setMinimumWidth(420)
+        self.translate_now()
+
+    def retranslate(self) -> None:
+        self.setWindowTitle(self._title())
+        labels: list[tuple[QWidget, str]] = [(self.language_box, _("&Language:"))]
+        if self.year_box is not None:
+            labels.append((self.year_box, _("&Year:")))
+        if self.subject_label is not None:
+            assert self.record_id is not None
+            # The subject's name in the window's language.
+            if self.kind == CITY:
+                self.subject_label.setText(city_label(self.database, self.record_id))
+                labels.append((self.subject_label, _("Partner city:")))
+            else:
+                self.subject_label.setText(delegation_label(self.database, self.record_id))
+                labels.append((self.subject_label, _("Delegation:")))
+        set_form_labels(self.form, labels)
+        self.save_button.setText(_("&Save PDF..."))
 
     def _title(self) -> str:
         if self.kind == ANNUAL:
@@ -182,7 +192,7 @@ class ReportDialog(QDialog):
         except ExchangeDeskError as exc:
             self._notice(exc.user_message(), QMessageBox.Icon.Warning)
             return
-        save = self.buttons.button(QDialogButtonBox.StandardButton.Save)
+        save = self.save_button
         save.setEnabled(False)  # one report at a time from one dialog
         database, kind, record_id = self.database, self.kind, self.record_id
         year, language = self.year(), self.language()

@@ -19,6 +19,7 @@ from exchange_desk.i18n.catalog import _, active_language
 from exchange_desk.i18n.formatting import format_number, format_partial_date
 from exchange_desk.i18n.languages import find_language
 from exchange_desk.services.tables import RecordTable
+from exchange_desk.ui.collation import rank_keys
 
 _Index = QModelIndex | QPersistentModelIndex
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -139,23 +140,30 @@ class RecordTableModel(QAbstractTableModel):
             return cached
         values = self.table.data[column]
         shows = self.table.columns[column].shows
+        # Texts become their rank in the language's order (pinyin, alef-bet, accents and
+        # case aside), each distinct text collated once: the rows then sort as integers.
         if shows == "names":
-            # Rows share their Names objects (one per city), so each is folded once.
+            # Rows share their Names objects (one per city), so each is named once.
             language = active_language()
-            folded = {
-                id(names): (names.best(language).casefold() or None)
-                for names in {id(value): value for value in values}.values()
+            named = {
+                id(names): names.best(language) or None
+                for names in {id(value): value for value in values if value is not None}.values()
             }
-            keys = [folded[id(value)] for value in values]
+            ranks = rank_keys(text for text in named.values() if text)
+            keys = [
+                None if value is None else ranks.get(named[id(value)] or "") for value in values
+            ]
         elif shows in ("enum", "country"):
             labels = {
-                value: self._text(column, value).casefold() or None
+                value: self._text(column, value) or None
                 for value in set(values)
                 if value is not None
             }
-            keys = list(map(labels.get, values))
+            ranks = rank_keys(text for text in labels.values() if text)
+            keys = [ranks.get(labels.get(value) or "") for value in values]
         elif shows == "text":
-            keys = [value.casefold() if value else None for value in values]
+            ranks = rank_keys(value for value in values if value)
+            keys = [ranks[value] if value else None for value in values]
         else:
             keys = list(values)
         self._keys[column] = keys
@@ -228,6 +236,18 @@ class RecordTableModel(QAbstractTableModel):
         self._texts.clear()
         self._keys.clear()
         self._sample_tip = _("Sample record: invented for the demo, not a fact")
+
+    def retranslate(self) -> None:
+        """The language changed: cells and headers in its words, rows in its order."""
+        self.forget_texts()
+        if self._sort is not None:
+            self.sort(*self._sort)
+        columns = self.columnCount()
+        if columns:
+            self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, columns - 1)
+            if self._visible:
+                last = self.index(len(self._visible) - 1, columns - 1)
+                self.dataChanged.emit(self.index(0, 0), last)
 
     def _text(self, column: int, value: Any) -> str:
         if value is None:
