@@ -29,7 +29,8 @@ lint: $(VENV)/.installed
 catalogs: $(VENV)/.installed
 	$(BIN)/pybabel extract -F i18n/babel.cfg -o i18n/exchange_desk.pot --project "Exchange Desk" \
 		--copyright-holder "Exchange Desk developers" --no-location --sort-output .
-	$(BIN)/pybabel update -D exchange_desk -i i18n/exchange_desk.pot -d i18n --no-fuzzy-matching
+	$(BIN)/pybabel update -D exchange_desk -i i18n/exchange_desk.pot -d i18n --no-fuzzy-matching \
+		--ignore-obsolete
 	$(BIN)/pybabel compile -D exchange_desk -d i18n --statistics
 
 # Every tab in each language, from the demo database, into build/screenshots (offscreen).

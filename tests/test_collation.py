@@ -17,6 +17,7 @@ from exchange_desk.i18n.catalog import set_language
 from exchange_desk.services.names import Names
 from exchange_desk.services.tables import RecordTable, TableColumn
 from exchange_desk.storage.database import Database
+from exchange_desk.ui.bidi import as_typed
 from exchange_desk.ui.collation import collator_for, rank_keys, sorted_by_text
 from exchange_desk.ui.record_tab import RecordTab
 from exchange_desk.ui.table_model import RecordTableModel
@@ -60,7 +61,8 @@ def _model(cities: list[Names | None], leaders: list[str]) -> RecordTableModel:
 
 
 def _shown(model: RecordTableModel, column: int) -> list[str]:
-    return [model.data(model.index(row, column)) for row in range(model.rowCount())]
+    """The cells' texts as typed (a Hebrew cell in a left-to-right window is embedded)."""
+    return [as_typed(model.data(model.index(row, column))) for row in range(model.rowCount())]
 
 
 def _shuffled(texts: list[str]) -> list[str]:

@@ -183,3 +183,20 @@ def test_catalogs_are_complete_and_keep_placeholders(code: str) -> None:
         expected = _placeholders(sources[-1])
         for form in forms:
             assert _placeholders(form) == expected, (message.id, form)
+
+
+@pytest.mark.parametrize(("lcid", "expected"), [(0x0804, "zh_CN"), (0x040D, "he"), (0x0409, "en")])
+def test_windows_display_language(
+    monkeypatch: pytest.MonkeyPatch, lcid: int, expected: str
+) -> None:
+    """Windows sets no LANG: its display language (GetUserDefaultUILanguage) decides."""
+    import ctypes
+    from types import SimpleNamespace
+
+    for name in ("EXCHANGE_DESK_LANG", "LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
+        monkeypatch.delenv(name, raising=False)
+    # What locale.getlocale() says on a Windows desktop: not a code we could map.
+    monkeypatch.setattr("locale.getlocale", lambda: ("English_United States", "1252"))
+    kernel32 = SimpleNamespace(GetUserDefaultUILanguage=lambda: lcid)
+    monkeypatch.setattr(ctypes, "windll", SimpleNamespace(kernel32=kernel32), raising=False)
+    assert system_language() == expected

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from babel.messages.pofile import read_po
 from PySide6.QtCore import QModelIndex, QSettings, Qt, QThreadPool
-from PySide6.QtGui import QAction, QFontDatabase, QGuiApplication
+from PySide6.QtGui import QAction, QColor, QFontDatabase, QGuiApplication, QImage
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractItemView,
@@ -35,6 +35,7 @@ from exchange_desk.services.database import Database
 from exchange_desk.services.records import ListQuery, list_records
 from exchange_desk.ui import language as language_module
 from exchange_desk.ui.app import make_application
+from exchange_desk.ui.bidi import MARKS, as_typed, in_own_direction
 from exchange_desk.ui.main_window import TABS, MainWindow
 
 OFFSCREEN_NOISE = pytest.mark.qt_log_ignore(r"This plugin does not support propagateSizeHints")
@@ -98,7 +99,9 @@ def shown_texts(root: QWidget) -> set[str]:
 
 
 def _plain(text: str) -> str:
-    """A text as read: without keyboard mnemonics ("&File", "文件(&F)") or markup."""
+    """A text as read: without keyboard mnemonics ("&File", "文件(&F)"), markup, or the
+    embedding that shows a cell in its own direction."""
+    text = "".join(character for character in text if character not in MARKS)
     text = re.sub(r"\(&\w\)", "", text)
     text = re.sub(r"&(?=[^&\s])", "", text).replace("&&", "&")
     return re.sub(r"<[^>]+>", " ", text).strip()
@@ -150,12 +153,16 @@ def leftover_pattern(previous: str, current: str) -> re.Pattern[str]:
     return re.compile("(?:" + "|".join(alternatives) + ")")
 
 
-def leftovers(texts: set[str], previous: str, current: str) -> list[str]:
-    """The texts that are wholly, or line by line, in the previous language."""
+def leftovers(
+    texts: set[str], previous: str, current: str, typed: frozenset[str] = frozenset()
+) -> list[str]:
+    """The texts that are wholly, or line by line, in the previous language; `typed` are
+    the office's own free texts, shown as typed in any language (the demo's sample
+    purposes were written in English, in the words of the catalog)."""
     pattern = leftover_pattern(previous, current)
     found = []
     # Languages are offered in their own names, the same in every language.
-    for text in texts - LANGUAGE_NAMES:
+    for text in texts - LANGUAGE_NAMES - typed:
         for line in [_plain(text), *_plain(text).splitlines()]:
             if line and pattern.fullmatch(line.strip()):
                 found.append(text)
@@ -228,6 +235,23 @@ def test_switching_leaves_nothing_of_the_language_before(
     certificate = dialogs[0]
     qtbot.waitUntil(lambda: certificate.preview_ready, timeout=30_000)
 
+    typed = frozenset(
+        str(value)
+        for tab in window.record_tabs.values()
+        for column, values in zip(tab.model.table.columns, tab.model.table.data, strict=True)
+        if column.shows == "text"
+        for value in values
+        if value
+    )
+    # and the free texts the detail panes show beside them (a leader's title).
+    typed |= {
+        value
+        for tab in window.record_tabs.values()
+        if tab.detail.detail is not None
+        for _label, value in tab.detail.detail.facts
+        if isinstance(value, str)
+    }
+    assert "Sample leader" in typed
     texts = set().union(*(shown_texts(root) for root in roots))
     assert "Partner cities" in {_plain(text) for text in texts}
     assert leftovers(texts, "zh_CN", "en") == []
@@ -237,7 +261,7 @@ def test_switching_leaves_nothing_of_the_language_before(
         _settle(qtbot, window)
         assert active_language() == code
         texts = set().union(*(shown_texts(root) for root in roots))
-        assert leftovers(texts, previous, code) == [], (previous, code)
+        assert leftovers(texts, previous, code, typed) == [], (previous, code)
         # The menus, the tabs and each dialog's title really are in the new language.
         assert window.menu_file.title() == _("&File")
         assert window.tabs.tabText(0) == _("Partner cities")
@@ -386,3 +410,135 @@ def test_bundled_fonts_are_registered_with_qt(english: QApplication) -> None:
     assert set(fallbacks) <= set(QGuiApplication.font().families())
     # Registering twice changes nothing.
     assert language_module.register_bundled_fonts() == fallbacks
+
+
+# --- cells that mix directions ----------------------------------------------------------
+
+MIXED = (
+    "פגישה עם John Smith (UK) ב-15.3.2025",  # Hebrew with an English name and a date
+    "Meeting with ראש העירייה (2018), 12 guests",  # English with a Hebrew title and numbers
+)
+
+
+def _ink(image: QImage) -> QImage:
+    """The part of a cell's picture that differs from its background, cropped."""
+    background = image.pixel(1, 1)
+    xs, ys = [], []
+    for y in range(image.height()):
+        for x in range(image.width()):
+            if image.pixel(x, y) != background:
+                xs.append(x)
+                ys.append(y)
+    assert xs, "nothing drawn"
+    return image.copy(min(xs), min(ys), max(xs) - min(xs) + 1, max(ys) - min(ys) + 1)
+
+
+def _purpose_cell(qtbot: Any, window: MainWindow, text: str) -> QImage:
+    tab = window.tab("delegations")
+    window.tabs.setCurrentWidget(window._pages["delegations"])
+    _settle(qtbot, window)
+    tab.search_box.setText(text)
+    column = tab.model.table.column_index("purpose")
+    assert tab.model.rowCount() == 1
+    tab.view.selectionModel().clear()
+    tab.view.horizontalHeader().resizeSection(column, 700)
+    QApplication.processEvents()
+    index = tab.model.index(0, column)
+    assert as_typed(tab.model.data(index)) == text  # as typed, in its own direction
+    # Inside the grid lines, which lie on the other side of a right-to-left cell.
+    cell = tab.view.visualRect(index).adjusted(2, 2, -2, -2)
+    return _ink(tab.view.viewport().grab(cell).toImage())
+
+
+@OFFSCREEN_NOISE
+def test_cells_mixing_hebrew_and_latin_read_the_same_in_either_direction(
+    qtbot: Any, demo_db: Database, settings: QSettings, english: QApplication
+) -> None:
+    """Each cell is laid out by its own text's direction, not the window's: a Hebrew
+    sentence with an English name, and an English one with a Hebrew title, look exactly the
+    same in the English window and in the Hebrew (right-to-left) one. Were the window's
+    direction forced on them, the brackets and the runs would move."""
+    from exchange_desk.domain.dates import PartialDate
+    from exchange_desk.domain.enums import DelegationStatus, Direction
+    from exchange_desk.domain.records import Delegation
+    from exchange_desk.services.records import create
+
+    city = _first_id(demo_db, "cities")
+    for text in MIXED:
+        create(
+            demo_db,
+            Delegation(
+                direction=Direction.INCOMING,
+                city_id=city,
+                start_date=PartialDate(2018, 3),
+                purpose=text,
+                status=DelegationStatus.DONE,
+            ),
+        )
+    window = MainWindow(demo_db, settings)
+    qtbot.addWidget(window)
+    window.show()
+    left_to_right = [_purpose_cell(qtbot, window, text) for text in MIXED]
+    window.switch_language("he")
+    assert window.tab("delegations").view.layoutDirection() == Qt.LayoutDirection.RightToLeft
+    right_to_left = [_purpose_cell(qtbot, window, text) for text in MIXED]
+    for text, ltr, rtl in zip(MIXED, left_to_right, right_to_left, strict=True):
+        assert _difference(ltr, rtl) < 0.05, text
+        # The measure tells a wrong order apart: the same text laid out in the direction
+        # opposite to its own differs in most of its ink.
+        assert _difference(ltr, _forced(text, ltr, opposite_of(text))) > 0.15, text
+
+
+def opposite_of(text: str) -> Qt.LayoutDirection:
+    hebrew_first = re.search("[א-ת]", text).start() < re.search("[A-Za-z]", text).start()  # type: ignore[union-attr]
+    return Qt.LayoutDirection.LeftToRight if hebrew_first else Qt.LayoutDirection.RightToLeft
+
+
+def _forced(text: str, like: QImage, direction: Qt.LayoutDirection) -> QImage:
+    """`text` drawn with the view's font in `direction`, the wrong way for it."""
+    from PySide6.QtCore import QRectF
+    from PySide6.QtGui import QPainter, QTextOption
+
+    image = QImage(like.width() + 40, like.height() + 20, QImage.Format.Format_RGB32)
+    image.fill(0xFFFFFF)
+    painter = QPainter(image)
+    option = QTextOption()
+    option.setTextDirection(direction)
+    painter.drawText(QRectF(0, 0, image.width(), image.height()), text, option)
+    painter.end()
+    return _ink(image)
+
+
+def _difference(a: QImage, b: QImage) -> float:
+    """The share of two cropped pictures of text whose ink has no ink of the other within a
+    pixel: glyphs of the same line land on slightly different sub-pixel positions when it
+    is laid out from the other edge, while runs in another order miss by whole words."""
+
+    def dark(image: QImage) -> set[tuple[int, int]]:
+        return {
+            (x, y)
+            for y in range(image.height())
+            for x in range(image.width())
+            if QColor(image.pixel(x, y)).lightness() < 150
+        }
+
+    def near(point: tuple[int, int], other: set[tuple[int, int]]) -> bool:
+        x, y = point
+        return any((x + dx, y + dy) in other for dx in (-1, 0, 1) for dy in (-1, 0, 1))
+
+    first, second = dark(a), dark(b)
+    missed = sum(not near(p, second) for p in first) + sum(not near(p, first) for p in second)
+    return missed / max(len(first) + len(second), 1)
+
+
+def test_a_cell_against_the_window_is_embedded_in_its_own_direction() -> None:
+    rle, lre, pdf = "\u202b", "\u202a", "\u202c"
+    hebrew, english = "פגישה עם John (UK)", "Meeting with ראש העירייה"
+    assert in_own_direction(hebrew, window_right_to_left=False) == rle + hebrew + pdf
+    assert in_own_direction(hebrew, window_right_to_left=True) == hebrew
+    assert in_own_direction(english, window_right_to_left=True) == lre + english + pdf
+    assert in_own_direction(english, window_right_to_left=False) == english
+    assert in_own_direction("2018-11", window_right_to_left=True) == "2018-11"
+    assert in_own_direction("济南", window_right_to_left=True) == lre + "济南" + pdf
+    assert in_own_direction("", window_right_to_left=True) == ""
+    assert as_typed(in_own_direction(hebrew, window_right_to_left=False)) == hebrew

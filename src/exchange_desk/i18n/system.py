@@ -11,6 +11,21 @@ from exchange_desk.i18n.languages import SOURCE_LANGUAGE, find_language
 LANGUAGE_VARIABLE = "EXCHANGE_DESK_LANG"
 
 
+def windows_ui_language() -> str:
+    """The Windows user's display language as a locale name ("zh_CN", "he_IL"), or "" on
+    other systems or when Windows does not say."""
+    import ctypes
+
+    windll = getattr(ctypes, "windll", None)  # only on Windows
+    if windll is None:
+        return ""
+    try:
+        lcid = int(windll.kernel32.GetUserDefaultUILanguage())
+    except (AttributeError, OSError):
+        return ""
+    return str(locale.windows_locale.get(lcid, ""))
+
+
 def system_language() -> str:
     """`zh_CN` or `he` when the system prefers Chinese or Hebrew; otherwise English."""
     candidates = [os.environ.get(LANGUAGE_VARIABLE, "")]
@@ -20,6 +35,9 @@ def system_language() -> str:
         os.environ.get("LC_MESSAGES", ""),
         os.environ.get("LANG", ""),
     ]
+    # Windows sets none of the variables above; its display language is asked for instead
+    # (locale.getlocale() there gives names like "Chinese (Simplified)_China").
+    candidates.append(windows_ui_language())
     with contextlib.suppress(ValueError):
         candidates.append(locale.getlocale()[0] or "")
     for candidate in candidates:

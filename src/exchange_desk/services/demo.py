@@ -45,7 +45,7 @@ from exchange_desk.domain.records import (
     Organization,
     Partnership,
 )
-from exchange_desk.i18n.catalog import _
+from exchange_desk.i18n.catalog import N_, _
 from exchange_desk.paths import resources_dir
 from exchange_desk.services.attachments import attach
 from exchange_desk.services.database import is_empty
@@ -488,22 +488,23 @@ def _add_facts(database: Database) -> int:
     )
 
     # "More than 20 delegations" in both directions: their details are not in the source,
-    # so they are sample records spread over 2009-2018.
+    # so they are sample records spread over 2009-2018. Their free texts are written in the
+    # language the demo is made in, as the office's own staff would type them.
     rng = random.Random(2009)
     purposes = (
-        ("Government visit", "政府访问"),
-        ("Education exchange", "教育交流"),
-        ("Culture exchange", "文化交流"),
-        ("Trade and investment", "经贸考察"),
-        ("Agricultural technology", "农业技术交流"),
-        ("Science and innovation", "科技创新交流"),
+        N_("Government visit"),
+        N_("Education exchange"),
+        N_("Culture exchange"),
+        N_("Trade and investment"),
+        N_("Agricultural technology"),
+        N_("Science and innovation"),
     )
     count = 22
     for index in range(count):
         year = 2009 + index * 10 // count
         month = rng.randint(1, 12)
         day = rng.randint(1, 20)
-        purpose = purposes[index % len(purposes)][0]
+        purpose = purposes[index % len(purposes)]
         organizations: tuple[int, ...] = ()
         if purpose == "Trade and investment" and year >= 2015:
             organizations = (org["hightech"], org["sinotruk"])
@@ -516,10 +517,10 @@ def _add_facts(database: Database) -> int:
                 city_id=city["kfar_saba"],
                 start_date=PartialDate(year, month, day),
                 end_date=PartialDate(year, month, day + rng.randint(2, 7)),
-                leader="Sample leader",
-                leader_title="Sample title",
+                leader=_("Sample leader"),
+                leader_title=_("Sample title"),
                 members=rng.randint(4, 18),
-                purpose=purpose,
+                purpose=_(purpose),
                 outcome="",
                 status=DelegationStatus.DONE,
                 organization_ids=organizations,
@@ -570,9 +571,9 @@ def _add_sample_partner(
                 direction=rng.choice(list(Direction)),
                 city_id=city.id,
                 start_date=PartialDate(year, month),
-                leader="Sample leader",
+                leader=_("Sample leader"),
                 members=rng.randint(3, 20),
-                purpose="Sample visit",
+                purpose=_("Sample visit"),
                 status=DelegationStatus.DONE,
                 is_sample=True,
             ),

@@ -8,6 +8,7 @@ on `refresh()`); choosing a year filters and clicking a header sorts in memory.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from functools import cmp_to_key
 from typing import Any
 
 from PySide6.QtCore import (
@@ -18,7 +19,7 @@ from PySide6.QtCore import (
     QPersistentModelIndex,
     Qt,
 )
-from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtGui import QBrush, QColor, QFont, QGuiApplication
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -43,6 +44,8 @@ from exchange_desk.i18n.catalog import N_, _, ngettext
 from exchange_desk.i18n.formatting import format_day, format_number
 from exchange_desk.services.certificate_register import Printing, RegisterEntry, register
 from exchange_desk.services.database import Database
+from exchange_desk.ui.bidi import in_own_direction
+from exchange_desk.ui.collation import active_collator
 from exchange_desk.ui.formatting import format_moment
 from exchange_desk.ui.translated import Retranslating
 
@@ -101,7 +104,9 @@ def _sort_key(column: int) -> Callable[[RegisterEntry], Any]:
         return lambda entry: entry.certificate.issued_on
     if column == REPRINTS:
         return lambda entry: entry.certificate.reprints
-    return lambda entry: _cell(entry, column).casefold()
+    # Awards, recipients, languages and designs in the order of the window's language.
+    compare = active_collator().compare
+    return cmp_to_key(lambda a, b: compare(_cell(a, column), _cell(b, column)))
 
 
 class RegisterModel(QAbstractTableModel):
@@ -153,7 +158,7 @@ class RegisterModel(QAbstractTableModel):
             return None
         entry = self._entries[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
-            return _cell(entry, index.column())
+            return in_own_direction(_cell(entry, index.column()), QGuiApplication.isRightToLeft())
         if role == Qt.ItemDataRole.TextAlignmentRole and index.column() == REPRINTS:
             return int(Qt.AlignmentFlag.AlignTrailing | Qt.AlignmentFlag.AlignVCenter)
         if not entry.certificate.is_sample:
@@ -378,8 +383,10 @@ class CertificateRegisterDialog(Retranslating, QDialog):
                 design_label(printing.design),
                 _("reprint") if printing.is_reprint else _("first print"),
             )
+            right_to_left = QGuiApplication.isRightToLeft()
             for column, text in enumerate(texts):
-                self.printings.setItem(row, column, QTableWidgetItem(text))
+                item = QTableWidgetItem(in_own_direction(text, right_to_left))
+                self.printings.setItem(row, column, item)
 
     def shown_rows(self) -> list[list[str]]:
         """The texts of the register's visible cells, row by row (what the user reads)."""

@@ -11,7 +11,7 @@ import contextlib
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtGui import QBrush, QColor, QFont, QGuiApplication
 
 from exchange_desk.domain.countries import country_name
 from exchange_desk.domain.dates import PartialDate
@@ -19,6 +19,7 @@ from exchange_desk.i18n.catalog import _, active_language
 from exchange_desk.i18n.formatting import format_number, format_partial_date
 from exchange_desk.i18n.languages import find_language
 from exchange_desk.services.tables import RecordTable
+from exchange_desk.ui.bidi import in_own_direction
 from exchange_desk.ui.collation import rank_keys
 
 _Index = QModelIndex | QPersistentModelIndex
@@ -55,6 +56,8 @@ class RecordTableModel(QAbstractTableModel):
         self._italic.setItalic(True)
         self._grey = QBrush(QColor(105, 105, 105))
         self._sample_tip = _("Sample record: invented for the demo, not a fact")
+        # Cells whose text runs against the window are shown in their own direction.
+        self._right_to_left = QGuiApplication.isRightToLeft()
 
     # --- what is shown ----------------------------------------------------------------
 
@@ -236,6 +239,7 @@ class RecordTableModel(QAbstractTableModel):
         self._texts.clear()
         self._keys.clear()
         self._sample_tip = _("Sample record: invented for the demo, not a fact")
+        self._right_to_left = QGuiApplication.isRightToLeft()
 
     def retranslate(self) -> None:
         """The language changed: cells and headers in its words, rows in its order."""
@@ -254,13 +258,15 @@ class RecordTableModel(QAbstractTableModel):
             return ""
         shows = self.table.columns[column].shows
         if shows == "names":
-            return str(value.best())
-        if shows in ("text", "year"):
+            return in_own_direction(str(value.best()), self._right_to_left)
+        if shows == "text":
+            return in_own_direction(str(value), self._right_to_left)
+        if shows == "year":
             return str(value)
         key = (column, value)
         text = self._texts.get(key)
         if text is None:
-            text = _format(shows, value)
+            text = in_own_direction(_format(shows, value), self._right_to_left)
             self._texts[key] = text
         return text
 
