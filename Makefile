@@ -50,6 +50,7 @@ bench: $(VENV)/.installed
 	$(BIN)/python bench/table_100k.py
 	$(BIN)/python bench/certificates.py
 	$(BIN)/python bench/reports.py
+	$(BIN)/python bench/language_switch.py
 
 wheel: $(VENV)/.installed
 	$(BIN)/python -m build --wheel --outdir dist .

@@ -200,3 +200,26 @@ def test_windows_display_language(
     kernel32 = SimpleNamespace(GetUserDefaultUILanguage=lambda: lcid)
     monkeypatch.setattr(ctypes, "windll", SimpleNamespace(kernel32=kernel32), raising=False)
     assert system_language() == expected
+
+
+@pytest.mark.parametrize(
+    ("code", "forms", "picked"),
+    [
+        # Chinese has one form; Hebrew one, two and many (CLDR: 1, 2, other).
+        ("zh_CN", 1, {1: 0, 2: 0, 5: 0, 20: 0}),
+        ("he", 3, {0: 2, 1: 0, 2: 1, 3: 2, 10: 2, 20: 2, 101: 2}),
+        ("en", 2, {0: 1, 1: 0, 2: 1}),
+    ],
+)
+def test_plural_rules_of_each_catalog(code: str, forms: int, picked: dict[int, int]) -> None:
+    """The catalog's Plural-Forms header says how many forms the language has and which
+    one each number takes; every plural message has exactly that many."""
+    with CATALOGS[code].open("rb") as handle:
+        catalog = read_po(handle, locale=code)
+    assert catalog.num_plurals == forms
+    rule = gettext.c2py(catalog.plural_expr)
+    assert {n: rule(n) for n in picked} == picked
+    plurals = [message for message in catalog if isinstance(message.id, tuple)]
+    assert plurals, "no plural messages"
+    if code != "en":
+        assert all(len(message.string) == forms for message in plurals)
