@@ -8,7 +8,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 DEMO_DB ?= .demo/demo.sqlite
 
-.PHONY: run test lint catalogs screenshots bench wheel clean
+.PHONY: run test lint catalogs screenshots bench wheel bundle installer clean
 
 # The demo database is made under another name and moved into place when complete, so an
 # interrupted first run is simply made again next time.
@@ -24,6 +24,7 @@ lint: $(VENV)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	$(BIN)/mypy --strict packaging/build.py packaging/smoke.py packaging/launch.py packaging/make_icons.py
 
 # Extract marked strings to the .pot, update the .po files, compile them with statistics.
 catalogs: $(VENV)/.installed
@@ -51,6 +52,18 @@ bench: $(VENV)/.installed
 	$(BIN)/python bench/certificates.py
 	$(BIN)/python bench/reports.py
 	$(BIN)/python bench/language_switch.py
+
+# The frozen one-folder program (dist/ExchangeDesk), smoke-tested; `installer` also wraps it
+# with NSIS (makensis) into dist/ExchangeDesk-VERSION-setup.exe.
+$(VENV)/.packaging: $(VENV)/.installed
+	$(BIN)/python -m pip install --quiet -e '.[test,package]'
+	touch $@
+
+bundle: $(VENV)/.packaging
+	$(BIN)/python packaging/build.py --gui
+
+installer: $(VENV)/.packaging
+	$(BIN)/python packaging/build.py --gui --installer
 
 wheel: $(VENV)/.installed
 	$(BIN)/python -m build --wheel --outdir dist .

@@ -1,7 +1,12 @@
-"""Where the program's own files are: a source checkout, an installed wheel, or a frozen build.
+"""Where the program's own files are: a source checkout, an installed wheel, or a frozen build;
+and, for a portable copy, where its data is kept.
 
 `resources/` and `i18n/` live at the top of the repository. A wheel carries them inside the
 package as `_data/` (see pyproject.toml); PyInstaller puts them under `sys._MEIPASS`.
+
+A frozen program with a file named `portable` or `portable.txt` beside it keeps its data
+(database, settings) in a `data` folder next to it instead of the user's folders: the whole
+office on a USB stick.
 """
 
 from __future__ import annotations
@@ -27,6 +32,25 @@ def data_root() -> Path:
             return candidate
     searched = ", ".join(str(c) for c in candidates)
     raise FileNotFoundError(f"Exchange Desk's resources are missing (looked in {searched})")
+
+
+PORTABLE_MARKERS = ("portable", "portable.txt")
+
+
+def program_dir() -> Path | None:
+    """The folder of the frozen program's executable; None when running from Python."""
+    if not getattr(sys, "frozen", False):
+        return None
+    return Path(sys.executable).resolve().parent
+
+
+def portable_data_dir() -> Path | None:
+    """The data folder of a portable copy (`data` beside the program), or None when this is
+    not one: not frozen, or no marker file beside the executable."""
+    folder = program_dir()
+    if folder is None or not any((folder / name).is_file() for name in PORTABLE_MARKERS):
+        return None
+    return folder / "data"
 
 
 def resources_dir() -> Path:

@@ -42,6 +42,12 @@ _SQLITE_MAGIC = b"SQLite format 3\x00"
 
 
 def user_data_dir() -> Path:
+    """The user's data folder; a portable copy's `data` folder beside the program."""
+    from exchange_desk.paths import portable_data_dir
+
+    portable = portable_data_dir()
+    if portable is not None:
+        return portable
     from platformdirs import user_data_dir as platform_user_data_dir
 
     return Path(platform_user_data_dir(APP_NAME, appauthor=False, roaming=True))

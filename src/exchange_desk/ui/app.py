@@ -5,14 +5,24 @@ from __future__ import annotations
 
 import sys
 
-from PySide6.QtCore import QCoreApplication, QTimer
+from PySide6.QtCore import QCoreApplication, QSettings, QTimer
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from exchange_desk.domain.errors import ExchangeDeskError
 from exchange_desk.i18n.catalog import _
+from exchange_desk.paths import portable_data_dir, resources_dir
 from exchange_desk.services.database import open_office_database
 from exchange_desk.ui.language import apply_language, register_bundled_fonts, startup_language
 from exchange_desk.ui.main_window import TAB_FOR_CLI, TABS, MainWindow
+
+
+def app_icon() -> QIcon:
+    """Exchange Desk's icon in every size drawn for it (resources/icons)."""
+    icon = QIcon()
+    for path in sorted((resources_dir() / "icons").glob("exchange-desk-*.png")):
+        icon.addFile(str(path))
+    return icon
 
 
 def make_application(language: str | None = None) -> QApplication:
@@ -20,8 +30,17 @@ def make_application(language: str | None = None) -> QApplication:
     direction, Qt's own translations and the bundled fonts."""
     QCoreApplication.setOrganizationName("ExchangeDesk")
     QCoreApplication.setApplicationName("Exchange Desk")
+    portable = portable_data_dir()
+    if portable is not None:
+        # A portable copy leaves nothing in the registry or the user's folders: its
+        # settings are an INI file in its own data folder.
+        QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+        QSettings.setPath(
+            QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(portable / "settings")
+        )
     app = QApplication.instance() or QApplication(sys.argv)
     assert isinstance(app, QApplication)
+    app.setWindowIcon(app_icon())
     register_bundled_fonts()
     # Before any window exists, so every widget is laid out in the language's direction.
     apply_language(startup_language(language).code)

@@ -69,7 +69,6 @@ class MainWindow(Retranslating, QMainWindow):
         self.undo_stack = QUndoStack(self)
         # Off for pictures made for the docs: they show the defaults and change nothing.
         self._remember = remember
-        self.setWindowIcon(QIcon.fromTheme("x-office-address-book"))
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
         # Tabs are built when first shown: the window appears as soon as its first tab can.

@@ -1,0 +1,109 @@
+"""Smoke-test a frozen Exchange Desk folder: the commands an office would run first.
+
+    python packaging/smoke.py dist/ExchangeDesk [--gui]
+
+Runs the console program: `--version`, `demo` into a temporary database, a certificate in
+Chinese, English and Hebrew, and the Hebrew annual report; each must succeed and write what
+it says (a PDF with its fonts embedded, a report of several pages). With `--gui`, the
+windowed program also opens the Hebrew window on the demo and saves a picture of it
+(offscreen). Needs only the standard library, so it runs with any Python beside the bundle
+(the Windows workflow, the Linux test, a developer's shell). Exit status 0 when all passed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+
+def program(bundle: Path, name: str) -> Path:
+    path = bundle / (name + ".exe" if os.name == "nt" else name)
+    if not path.is_file():
+        raise SystemExit(f"smoke: no program {path}")
+    return path
+
+
+def run(command: list[str | Path], *, env: dict[str, str] | None = None) -> str:
+    started = time.perf_counter()
+    result = subprocess.run(
+        [str(part) for part in command],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        errors="replace",
+        env=env,
+        timeout=300,
+        check=False,
+    )
+    shown = " ".join(str(part) for part in command[1:])
+    print(f"smoke: {shown} ({time.perf_counter() - started:.1f} s) -> {result.returncode}")
+    if result.returncode != 0:
+        print(result.stdout, result.stderr, sep="\n", file=sys.stderr)
+        raise SystemExit(f"smoke: failed: {shown}")
+    return result.stdout
+
+
+def check_pdf(path: Path, *, pages_at_least: int) -> int:
+    data = path.read_bytes()
+    if not data.startswith(b"%PDF"):
+        raise SystemExit(f"smoke: {path.name} is not a PDF")
+    pages = data.count(b"/Type /Page\n") + data.count(b"/Type /Page ") + data.count(b"/Type /Page>")
+    if pages < pages_at_least:
+        raise SystemExit(f"smoke: {path.name} has {pages} pages, expected {pages_at_least}+")
+    if b"/FontFile2" not in data:
+        raise SystemExit(f"smoke: {path.name} embeds no TrueType font")
+    return pages
+
+
+def smoke(bundle: Path, gui: bool) -> None:
+    console = program(bundle, "exchange-desk")
+    with tempfile.TemporaryDirectory() as folder:
+        work = Path(folder)
+        database = work / "demo.sqlite"
+        version = run([console, "--version"]).strip()
+        if not version.startswith("Exchange Desk "):
+            raise SystemExit(f"smoke: unexpected version line {version!r}")
+        run([console, "--db", database, "--lang", "en", "demo"])
+        certificate = work / "certificate.pdf"
+        run(
+            [console, "--db", database, "--lang", "en", "certificate", "1",
+             "--lang", "zh+en+he", "--by", "smoke", "-o", certificate]
+        )  # fmt: skip
+        check_pdf(certificate, pages_at_least=1)
+        report = work / "annual-he.pdf"
+        run(
+            [console, "--db", database, "--lang", "en", "report", "annual", "--year", "2018",
+             "--lang", "he", "-o", report]
+        )  # fmt: skip
+        pages = check_pdf(report, pages_at_least=5)
+        print(f"smoke: certificate and a {pages}-page Hebrew annual report written")
+        if gui:
+            picture = work / "window-he.png"
+            env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+            run(
+                [program(bundle, "ExchangeDesk"), "--db", database, "--lang", "he",
+                 "--tab", "awards", "--screenshot", picture],
+                env=env,
+            )  # fmt: skip
+            if not picture.is_file() or picture.stat().st_size < 10_000:
+                raise SystemExit("smoke: the window's picture was not saved")
+            print("smoke: the windowed program opened the Hebrew window")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description="Smoke-test a frozen Exchange Desk folder.")
+    parser.add_argument("bundle", type=Path, help="the folder PyInstaller made (ExchangeDesk)")
+    parser.add_argument("--gui", action="store_true", help="also open the window (offscreen)")
+    args = parser.parse_args()
+    smoke(args.bundle.resolve(), args.gui)
+    print("smoke: all passed")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
