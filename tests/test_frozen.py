@@ -154,3 +154,33 @@ def test_the_installer_script_builds_from_the_bundle(bundle: Path, tmp_path: Pat
     assert "warning" not in result.stdout.lower(), result.stdout
     assert target.read_bytes()[:2] == b"MZ"  # a Windows program
     assert target.stat().st_size > 100_000_000  # with the whole folder inside
+
+
+def test_the_version_resource_carries_the_projects_version(bundle: Path) -> None:
+    """The Windows version resource is written by the spec in PyInstaller's version-file
+    form; read back with stand-ins for PyInstaller's classes (theirs need Windows)."""
+    from exchange_desk import __version__
+
+    text = (ROOT / "build" / "pyinstaller-staging" / "version-info.txt").read_text("utf-8")
+    kinds = (
+        "VSVersionInfo",
+        "FixedFileInfo",
+        "StringFileInfo",
+        "StringTable",
+        "StringStruct",
+        "VarFileInfo",
+        "VarStruct",
+    )
+
+    def stand_in(kind: str) -> object:
+        return lambda *args, **kwargs: (kind, args, kwargs)
+
+    info = eval(text, {"__builtins__": {}}, {kind: stand_in(kind) for kind in kinds})
+    assert info[0] == "VSVersionInfo"
+    fixed = info[2]["ffi"]
+    numbers = tuple(int(part) for part in __version__.split(".")[:3])
+    assert fixed[2]["filevers"][:3] == numbers
+    assert fixed[2]["prodvers"][:3] == numbers
+    strings = dict(entry[1] for entry in info[2]["kids"][0][1][0][0][1][1])
+    assert strings["ProductVersion"] == __version__
+    assert strings["ProductName"] == "Exchange Desk"
