@@ -417,7 +417,8 @@ def _stats(args: argparse.Namespace, out: TextIO) -> int:
         )
         return 0
     for tier, count in figures.partnerships_by_tier.items():
-        out.write(f"{tier.label}: {count}\n")
+        # Through the catalog: Chinese writes the colon full-width, as in the lines below.
+        out.write(_("{label}: {count}").format(label=tier.label, count=count) + "\n")
     by_direction = figures.delegations_by_direction
     out.write(
         _("Outgoing delegations: {count}").format(count=by_direction[Direction.OUTGOING]) + "\n"

@@ -175,7 +175,8 @@ _LABELS: dict[tuple[str, str], str] = {
     ("ParticipantRole", "sponsor"): N_("sponsor"),
     ("RecipientKind", "city"): N_("city"),
     ("RecipientKind", "organization"): N_("organization"),
-    ("RecipientKind", "person"): N_("person"),
+    # Not "person": that msgid is the record kind (a contact), which Hebrew calls איש קשר.
+    ("RecipientKind", "person"): N_("individual"),
     ("LanguageMode", "zh"): N_("Chinese"),
     ("LanguageMode", "en"): N_("English"),
     ("LanguageMode", "he"): N_("Hebrew"),
