@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from exchange_desk.domain.anniversaries import next_round_anniversary, round_anniversary
-from exchange_desk.domain.dates import DatePrecision, PartialDate, parse_optional
+from exchange_desk.domain.dates import DatePrecision, PartialDate, parse_optional, read_typed
 
 
 @pytest.mark.parametrize(
@@ -107,3 +107,29 @@ def test_anniversaries_from_a_year_only() -> None:
     assert next_round_anniversary(since, 2019) == (2019, 10)
     assert next_round_anniversary(since, 2020) == (2024, 15)
     assert next_round_anniversary(PartialDate(2026), 2026) == (2031, 5)
+
+
+@pytest.mark.parametrize(
+    ("typed", "day_first", "expected"),
+    [
+        ("2018", True, "2018"),
+        ("2018-11", False, "2018-11"),
+        ("2018 / 11 / 6", True, "2018-11-06"),
+        ("2018年11月16日", False, "2018-11-16"),
+        ("2018年", False, "2018"),
+        ("16.11.2018", True, "2018-11-16"),
+        ("11/16/2018", False, "2018-11-16"),
+        ("5/6/2018", True, "2018-06-05"),
+        ("5/6/2018", False, "2018-05-06"),
+        ("11.2018", True, "2018-11"),
+    ],
+)
+def test_dates_as_people_type_them(typed: str, day_first: bool, expected: str) -> None:
+    assert read_typed(typed, day_first=day_first) == PartialDate.parse(expected)
+
+
+@pytest.mark.parametrize("typed", ["16.11.18", "2018-13", "31.2.2018", "11/16/2018x", "年", ""])
+def test_what_is_not_a_date_is_refused(typed: str) -> None:
+    """Two-digit years would be a guess; impossible days are not dates."""
+    with pytest.raises(ValueError, match=r"not a date|out of range"):
+        read_typed(typed, day_first=True)

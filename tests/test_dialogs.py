@@ -8,6 +8,7 @@ recorders.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -53,6 +54,7 @@ from exchange_desk.ui.fields import (
     ReferenceListEdit,
     ReferencePicker,
     TextEdit,
+    Unparseable,
 )
 from exchange_desk.ui.forms import FORMS, Widget
 from exchange_desk.ui.profile_dialog import OfficeProfileDialog, edit_office_profile
@@ -874,3 +876,47 @@ def test_choosing_from_the_completion_popup(qtbot: Any, dialog_of: Any, demo_db:
     assert picker.value() == city_named(demo_db, "Kfar Saba").id
     assert dialog.isVisible()  # Enter chose the city; it did not press OK
     dialog.reject()
+
+
+@pytest.mark.parametrize(
+    ("language", "typed", "stored"),
+    [
+        ("he", "16.11.2018", "2018-11-16"),  # the day first, as Israelis write it
+        ("he", "6/11/2018", "2018-11-06"),
+        ("en", "11/16/2018", "2018-11-16"),  # the month first, as the American locale does
+        ("zh_CN", "2018年11月16日", "2018-11-16"),
+        ("zh_CN", "2018年11月", "2018-11"),
+        ("he", "11.2018", "2018-11"),  # a month and a year: no day invented
+        ("en", "2018/11/6", "2018-11-06"),
+    ],
+)
+def test_dates_typed_as_the_language_writes_them(
+    qtbot: Any, dialog_of: Any, language: str, typed: str, stored: str
+) -> None:
+    set_language(language)
+    try:
+        dialog = dialog_of("delegations")
+        field = date_of(dialog, "start_date")
+        field.clear()
+        # As an input method delivers it (QTest's key clicks know only Latin-1 keys).
+        field.insert(typed)
+        assert field.value() == PartialDate.parse(stored)
+        field.editingFinished.emit()
+        assert field.text() == stored  # shown back in the form every language reads alike
+    finally:
+        set_language("en")
+
+
+def test_a_wrong_date_names_the_forms_of_the_language(qtbot: Any, dialog_of: Any) -> None:
+    set_language("he")
+    try:
+        field = date_of(dialog_of("delegations"), "start_date")
+        qtbot.keyClicks(field, "31.2.2018")
+        with pytest.raises(Unparseable) as refused:
+            field.value()
+        assert "16.11.2018" in str(refused.value)
+        assert "31.2.2018" in str(refused.value)
+        assert re.search("[א-ת]", str(refused.value))
+        assert field.text() == "31.2.2018"  # kept as typed, to be corrected
+    finally:
+        set_language("en")

@@ -120,3 +120,33 @@ def _parse(text: str) -> PartialDate:
         raise ValueError(f"not a date: {text!r}")
     year, month, day = match.groups()
     return PartialDate(int(year), int(month) if month else None, int(day) if day else None)
+
+
+# How people type dates besides ISO: year first with any separator (2018/11/6, 2018.11),
+# the Chinese 2018年11月6日, and a day or month first with the year last (16.11.2018,
+# 11/16/2018, 11.2018), whose order only the writer's language tells.
+_YEAR_FIRST = re.compile(r"^(\d{4})(?:\s*[-./]\s*(\d{1,2})(?:\s*[-./]\s*(\d{1,2}))?)?$")
+_CHINESE = re.compile(r"^(\d{4})\s*年(?:\s*(\d{1,2})\s*月(?:\s*(\d{1,2})\s*日)?)?$")
+_YEAR_LAST = re.compile(r"^(\d{1,2})\s*[-./]\s*(?:(\d{1,2})\s*[-./]\s*)?(\d{4})$")
+
+
+def read_typed(text: str, *, day_first: bool) -> PartialDate:
+    """A date as a person types it: `2018`, `2018-11`, `2018-11-16`, `2018/11/6`,
+    `2018年11月16日`, or with the year last, `16.11.2018` where the day comes first
+    (`day_first`, as in Hebrew) and `11/16/2018` where the month does (American English);
+    `11.2018` is a month. Years have four digits, so nothing is guessed. ValueError if it
+    is none of these, or not a real date."""
+    text = text.strip()
+    for pattern in (_YEAR_FIRST, _CHINESE):
+        match = pattern.match(text)
+        if match is not None:
+            year, month, day = match.groups()
+            return PartialDate(int(year), int(month) if month else None, int(day) if day else None)
+    match = _YEAR_LAST.match(text)
+    if match is None:
+        raise ValueError(f"not a date: {text!r}")
+    first, second, year = match.groups()
+    if second is None:
+        return PartialDate(int(year), int(first))
+    day, month = (first, second) if day_first else (second, first)
+    return PartialDate(int(year), int(month), int(day))

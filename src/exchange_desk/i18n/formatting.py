@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from babel.dates import format_date, format_skeleton
+from babel.dates import format_date, format_skeleton, get_date_format
 from babel.numbers import format_decimal
 
 from exchange_desk.domain.dates import DatePrecision, PartialDate
@@ -66,3 +66,19 @@ def format_long_date(value: dt.date | PartialDate, language: str | None = None) 
             return text.translate(_DIRECTION_MARKS)
         value = value.earliest()
     return format_date(value, "long", locale=locale).translate(_DIRECTION_MARKS)
+
+
+def day_comes_first(language: str | None = None) -> bool:
+    """Whether the language writes the day before the month in a numeric date (Hebrew
+    16.11.2018) or not (American English 11/16/2018, Chinese 2018/11/16), from CLDR."""
+    pattern = get_date_format("short", locale=_locale(language)).pattern
+    day, month = pattern.find("d"), pattern.find("M")
+    return 0 <= day < month
+
+
+def typed_date_example(language: str | None = None) -> str:
+    """16 November 2018 as a person of the language types it in full."""
+    code = find_language(language or active_language())
+    if code is not None and code.code == "zh_CN":
+        return "2018年11月16日"
+    return "16.11.2018" if day_comes_first(language) else "11/16/2018"

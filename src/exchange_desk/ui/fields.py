@@ -9,7 +9,6 @@ which reads them through the services once per dialog.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any, Protocol
 
@@ -38,11 +37,12 @@ from PySide6.QtWidgets import (
 )
 
 from exchange_desk.domain.countries import country_codes, country_name
-from exchange_desk.domain.dates import PartialDate
+from exchange_desk.domain.dates import PartialDate, read_typed
 from exchange_desk.domain.enums import Labelled, ParticipantRole
 from exchange_desk.domain.errors import FieldProblem, NotFound
 from exchange_desk.domain.records import EventParticipant
 from exchange_desk.i18n.catalog import _, active_language
+from exchange_desk.i18n.formatting import day_comes_first, typed_date_example
 from exchange_desk.i18n.languages import LANGUAGES, find_language
 from exchange_desk.services.database import Database
 from exchange_desk.services.kinds import kind_named
@@ -190,20 +190,19 @@ class MultilineEdit(QPlainTextEdit):
         self.setPlainText("" if value is None else str(value))
 
 
-_DATE_TYPED = re.compile(r"^(\d{4})(?:[-./](\d{1,2})(?:[-./](\d{1,2}))?)?$")
-
-
 class PartialDateEdit(QLineEdit):
-    """A date typed as YYYY, YYYY-MM or YYYY-MM-DD; a date known to the year stays a year."""
+    """A date typed as YYYY, YYYY-MM or YYYY-MM-DD, or as the user's language writes it
+    (16.11.2018 in Hebrew, 11/16/2018 in English, 2018年11月16日); shown again in ISO form,
+    which reads the same in all three languages. A date known to the year stays a year."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setPlaceholderText(_("YYYY, YYYY-MM or YYYY-MM-DD"))
         self.setToolTip(
             _(
-                "Type only what is known: 2009, 2018-11 or 2018-11-16. "
-                "A year stays a year; no day is invented."
-            )
+                "Type only what is known: 2009, 2018-11 or 2018-11-16, or a whole date as "
+                "you write it ({example}). A year stays a year; no day is invented."
+            ).format(example=typed_date_example())
         )
         self.editingFinished.connect(self._tidy)
         # Wide enough for its hint in any language, not for a paragraph.
@@ -213,19 +212,14 @@ class PartialDateEdit(QLineEdit):
         text = self.text().strip()
         if not text:
             return None
-        # Slashes, dots and single digits are how dates are often typed (2018/11/6).
-        match = _DATE_TYPED.match(text)
         try:
-            if match is None:
-                raise ValueError(text)
-            year, month, day = match.groups()
-            return PartialDate(int(year), int(month) if month else None, int(day) if day else None)
+            return read_typed(text, day_first=day_comes_first())
         except ValueError:
             raise Unparseable(
                 _(
-                    "Not a date: {text}. Type YYYY, YYYY-MM or YYYY-MM-DD "
-                    "(e.g. 2018, 2018-11 or 2018-11-16)."
-                ).format(text=text)
+                    "Not a date: {text}. Type YYYY, YYYY-MM or YYYY-MM-DD (e.g. 2018, "
+                    "2018-11 or 2018-11-16), or a whole date as you write it ({example})."
+                ).format(text=text, example=typed_date_example())
             ) from None
 
     def set_value(self, value: Any) -> None:
