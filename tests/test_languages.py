@@ -542,3 +542,25 @@ def test_a_cell_against_the_window_is_embedded_in_its_own_direction() -> None:
     assert in_own_direction("济南", window_right_to_left=True) == lre + "济南" + pdf
     assert in_own_direction("", window_right_to_left=True) == ""
     assert as_typed(in_own_direction(hebrew, window_right_to_left=False)) == hebrew
+
+
+def test_a_timeline_title_against_the_pane_keeps_its_own_direction(
+    english: QApplication,
+) -> None:
+    """The detail pane's related records: an English title in the Hebrew pane is embedded
+    left to right, a Hebrew one is not."""
+    from exchange_desk.services.details import Related
+    from exchange_desk.services.names import Names
+    from exchange_desk.ui.detail_pane import DetailPane
+
+    items = [
+        Related("delegations", 1, None, Names(en="Sample visit (UK)")),
+        Related("delegations", 2, None, Names(en="x", he="ביקור (בריטניה)")),
+    ]
+    language_module.apply_language("he")
+    shown = DetailPane._links(items)
+    assert "\u202aSample visit (UK)\u202c" in shown
+    assert "ביקור (בריטניה)</a>" in shown
+    assert "\u202b" not in shown
+    language_module.apply_language("en")
+    assert "\u202a" not in DetailPane._links(items)

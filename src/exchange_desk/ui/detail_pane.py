@@ -7,6 +7,7 @@ import html
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QFormLayout,
     QFrame,
@@ -18,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from exchange_desk.i18n.catalog import _
+from exchange_desk.ui.bidi import in_own_direction
 from exchange_desk.ui.formatting import show
 
 if TYPE_CHECKING:
@@ -124,7 +126,9 @@ class DetailPane(QScrollArea):
             parts = []
             if item.date is not None:
                 parts.append(html.escape(show(item.date)))
-            title = item.title.best() or "—"
+            # A title against the pane's direction (an English one in Hebrew) keeps its own
+            # order inside the line, as in the tables.
+            title = in_own_direction(item.title.best(), QGuiApplication.isRightToLeft()) or "—"
             style = ' style="font-style: italic; color: #696969;"' if item.is_sample else ""
             parts.append(f'<a href="{item.kind}:{item.id}"{style}>{html.escape(title)}</a>')
             if item.note is not None:
