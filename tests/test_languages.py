@@ -189,6 +189,14 @@ def english(qapp: QApplication) -> Iterator[QApplication]:
     assert qapp.layoutDirection() == Qt.LayoutDirection.LeftToRight
 
 
+@pytest.fixture
+def window(qtbot: Any, demo_db: Database, settings: QSettings, english: QApplication) -> MainWindow:
+    """The main window on the demo data, starting in English."""
+    made = MainWindow(demo_db, settings)
+    qtbot.addWidget(made)
+    return made
+
+
 def _settle(qtbot: Any, window: MainWindow) -> None:
     pool = QThreadPool.globalInstance()
     qtbot.waitUntil(lambda: pool.activeThreadCount() == 0, timeout=30_000)
@@ -317,11 +325,7 @@ def test_dialogs_opened_after_a_switch_speak_the_new_language(
 
 
 @OFFSCREEN_NOISE
-def test_hebrew_window_runs_right_to_left_with_mirrored_arrows(
-    qtbot: Any, demo_db: Database, settings: QSettings, english: QApplication
-) -> None:
-    window = MainWindow(demo_db, settings)
-    qtbot.addWidget(window)
+def test_hebrew_window_runs_right_to_left_with_mirrored_arrows(window: MainWindow) -> None:
     style = window.style()
 
     def image(icon: Any) -> Any:
@@ -380,11 +384,7 @@ def test_first_start_follows_the_system_then_the_choice(
 
 
 @OFFSCREEN_NOISE
-def test_the_language_menu_remembers(
-    qtbot: Any, demo_db: Database, settings: QSettings, english: QApplication
-) -> None:
-    window = MainWindow(demo_db, settings)
-    qtbot.addWidget(window)
+def test_the_language_menu_remembers(window: MainWindow, settings: QSettings) -> None:
     names = {action.text() for action in window.menu_language.actions()}
     assert names == LANGUAGE_NAMES
     window.language_actions["he"].trigger()
