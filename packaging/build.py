@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import re
 import shutil
 import subprocess
 import sys
@@ -26,11 +25,11 @@ PACKAGING = ROOT / "packaging"
 
 
 def version() -> str:
-    text = (ROOT / "src" / "exchange_desk" / "__init__.py").read_text(encoding="utf-8")
-    found = re.search(r'__version__\s*=\s*"([^"]+)"', text)
-    if found is None:
-        raise SystemExit("build: no __version__ in src/exchange_desk/__init__.py")
-    return found.group(1)
+    # The project is installed in the Python that builds it (PyInstaller freezes it from
+    # there), so its own version is at hand.
+    from exchange_desk import __version__
+
+    return __version__
 
 
 def folder_size(folder: Path) -> int:

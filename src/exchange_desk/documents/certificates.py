@@ -207,12 +207,12 @@ class CertificateRenderer:
         band_height = inner.height * (0.22 if portrait else 0.25)
         band = Box(inner.x, inner.y + 14, inner.width, band_height - 14)
         number_line = f"{content.number_label} {content.number}".strip()
-        self._place_lines(
+        self._fit_and_draw(
             canvas,
             record,
             [Block(number_line, Style(family, 8.5, False, palette.muted))],
             Box(inner.x, inner.y - 4, inner.width, 12),
-            align="center",
+            valign="bottom",
         )
         self._band(canvas, record, content, band, family, palette, formal)
 
@@ -482,11 +482,6 @@ class CertificateRenderer:
         self._draw_blocks(canvas, record, blocks, box, top, scale)
         return total
 
-    def _place_lines(
-        self, canvas: Canvas, record: PageRecord, blocks: list[Block], box: Box, align: str
-    ) -> None:
-        self._fit_and_draw(canvas, record, blocks, box, valign="bottom")
-
     def _draw_blocks(
         self,
         canvas: Canvas,
@@ -536,16 +531,7 @@ SIDE_FIELDS = (
 
 
 def _side_texts(side: CertificateSide) -> Iterable[str]:
-    return (
-        side.title,
-        side.presented_to,
-        side.recipient,
-        side.citation,
-        side.issuer,
-        side.place_and_date,
-        side.signatory,
-        side.signatory_title,
-    )
+    return (getattr(side, name) for name in SIDE_FIELDS)
 
 
 def _first(values: Iterable[str]) -> str:

@@ -53,6 +53,7 @@ MARGIN = 20 * MM
 INK: Color = (0.12, 0.14, 0.17)
 MUTED: Color = (0.38, 0.42, 0.46)
 ACCENT: Color = (0.0, 0.36, 0.42)
+ACCENT_RULE = colors.Color(*ACCENT)
 RULE = colors.Color(0.80, 0.84, 0.86)
 STRIPE = colors.Color(0.955, 0.965, 0.97)
 HEAD = colors.Color(0.90, 0.94, 0.95)
@@ -164,9 +165,6 @@ class ChapterHeading(TextBlock):
         self.canv.setStrokeColor(ACCENT_RULE)
         self.canv.setLineWidth(1.2)
         self.canv.line(0, -3, self.width, -3)
-
-
-ACCENT_RULE = colors.Color(*ACCENT)
 
 
 class Grid(Flowable):  # type: ignore[misc]

@@ -122,8 +122,8 @@ class TextEngine:
         return width
 
     def _font(self, char: str, style: Style) -> str:
-        if char in "\u00a0\u3000":
-            char = " " if char == "\u00a0" else char
+        if char == "\u00a0":
+            char = " "
         font = self.fonts.font_for(char, style.family, style.bold)
         if font is None:
             raise MissingGlyphs([char])

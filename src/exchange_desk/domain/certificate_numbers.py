@@ -95,17 +95,22 @@ def pattern_problems(pattern: str) -> list[str]:
     return found
 
 
+def _numbering_parts(pattern: str) -> list[_Part]:
+    """The pattern's parts; ValueError when it has no `{seq}` or has it more than once."""
+    parts = _parts(pattern)
+    if sum(1 for part in parts if part.is_seq) != 1:
+        raise ValueError(f"not a certificate number pattern: {pattern!r}")
+    return parts
+
+
 def format_certificate_number(pattern: str, year: int, seq: int) -> str:
     """The number `pattern` gives the `seq`-th certificate of `year`.
 
     ``format_certificate_number("JN-{year}-{seq:04}", 2018, 7) == "JN-2018-0007"``. Raises
     ValueError when the pattern has no `{seq}` or has it more than once.
     """
-    parts = _parts(pattern)
-    if sum(1 for part in parts if part.is_seq) != 1:
-        raise ValueError(f"not a certificate number pattern: {pattern!r}")
     texts = []
-    for part in parts:
+    for part in _numbering_parts(pattern):
         if part.is_year:
             texts.append(str(year))
         elif part.is_seq:
@@ -123,11 +128,8 @@ def number_reader(pattern: str, year: int) -> re.Pattern[str]:
     changed still count. A pattern without `{year}` matches the numbers of every year: its
     running number then never restarts (it could not, without repeating numbers).
     """
-    parts = _parts(pattern)
-    if sum(1 for part in parts if part.is_seq) != 1:
-        raise ValueError(f"not a certificate number pattern: {pattern!r}")
     pieces = []
-    for part in parts:
+    for part in _numbering_parts(pattern):
         if part.is_year:
             pieces.append(re.escape(str(year)))
         elif part.is_seq:

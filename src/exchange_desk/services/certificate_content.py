@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import String, select, type_coerce
 
@@ -30,6 +31,7 @@ from exchange_desk.domain.certificates import (
 )
 from exchange_desk.domain.enums import Design, LanguageMode, Orientation
 from exchange_desk.domain.errors import NotFound
+from exchange_desk.domain.records import Certificate, OfficeProfile
 from exchange_desk.i18n.catalog import N_, _
 from exchange_desk.i18n.formatting import format_long_date
 from exchange_desk.services.attachments import read_attachment
@@ -41,7 +43,7 @@ from exchange_desk.services.certificate_register import (
 from exchange_desk.services.names import Names
 from exchange_desk.services.office import office_profile
 from exchange_desk.services.output import DocumentProblem, checked_target, write_whole
-from exchange_desk.services.records import get_record, names_of
+from exchange_desk.services.records import Listed, get_listed, get_record, names_of
 from exchange_desk.storage import models as m
 
 if TYPE_CHECKING:
@@ -80,14 +82,29 @@ class CertificatePdf:
 
 
 def _name(names: Names, language: str) -> str:
-    return getattr(names, language) or names.en or names.zh or names.he
+    return names.best(_BABEL[language])
 
 
-def _recipient(database: Database, award: object) -> Names:
-    kind = award.recipient_kind.value  # type: ignore[attr-defined]
-    table = {"city": "cities", "organization": "organizations", "person": "persons"}[kind]
-    record_id = getattr(award, f"recipient_{kind}_id")
-    return names_of(database, table, record_id)
+@dataclass(frozen=True, slots=True)
+class _OfficeParts:
+    """What every certificate of the office shares: read once for a whole batch."""
+
+    profile: OfficeProfile
+    home: Names
+    seal: bytes | None
+
+
+def _office_parts(database: Database) -> _OfficeParts:
+    profile = office_profile(database)
+    home = (
+        names_of(database, "cities", profile.home_city_id)
+        if profile.home_city_id is not None
+        else Names()
+    )
+    seal = None
+    if profile.seal_attachment_id is not None:
+        seal = read_attachment(database, profile.seal_attachment_id)
+    return _OfficeParts(profile, home, seal)
 
 
 def certificate_content(
@@ -102,26 +119,36 @@ def certificate_content(
 
     `number` defaults to the registered one, or the one issuing would assign now.
     """
-    award = get_record(database, "awards", award_id)
-    profile = office_profile(database)
-    recipient = _recipient(database, award)
-    titles = Names(award.title_en, award.title_zh, award.title_he)
-    conference = (
-        names_of(database, "conferences", award.conference_id)
-        if award.conference_id is not None
-        else None
-    )
-    home = (
-        names_of(database, "cities", profile.home_city_id)
-        if profile.home_city_id is not None
-        else Names()
-    )
+    listed = get_listed(database, "awards", award_id)
     existing = certificate_for_award(database, award_id)
     if number is None:
         number = existing.number if existing else next_certificate_number(database, award_id, on)
     # The certificate is dated when the honor was given, as precisely as that is known;
     # only an award without a date is dated the day it is printed.
     day = existing.issued_on if existing is not None else on or dt.date.today()
+    return _content(listed, mode, _office_parts(database), number, day)
+
+
+def _issued_content(
+    database: Database,
+    certificate: Certificate,
+    mode: LanguageMode,
+    office: _OfficeParts,
+) -> CertificateContent:
+    """The content of a certificate just issued or reprinted: its own number and day."""
+    listed = get_listed(database, "awards", certificate.award_id)
+    return _content(listed, mode, office, certificate.number, certificate.issued_on)
+
+
+def _content(
+    listed: Listed[Any], mode: LanguageMode, office: _OfficeParts, number: str, day: dt.date
+) -> CertificateContent:
+    award, labels = listed.record, listed.labels
+    profile = office.profile
+    # The award's listing carries the names of the records it refers to.
+    recipient = labels[f"recipient_{award.recipient_kind.value}_id"]
+    titles = Names(award.title_en, award.title_zh, award.title_he)
+    conference = labels["conference_id"] if award.conference_id is not None else None
     dated = award.awarded_on if award.awarded_on is not None else day
     citations = {"en": award.citation_en, "zh": award.citation_zh, "he": award.citation_he}
     sides = []
@@ -133,7 +160,7 @@ def certificate_content(
                 award=_name(titles, language),
                 conference=_name(conference, language) if conference else "",
             )
-        place = _name(home, language)
+        place = _name(office.home, language)
         date_text = format_long_date(dated, _BABEL[language])
         sides.append(
             CertificateSide(
@@ -150,18 +177,15 @@ def certificate_content(
                 signatory_title=_office(profile, "signatory_title", language),
             )
         )
-    seal = None
-    if profile.seal_attachment_id is not None:
-        seal = read_attachment(database, profile.seal_attachment_id)
     first = mode_languages(mode)[0]
     return CertificateContent(
-        award_id=award_id,
+        award_id=award.id,
         number=number,
         sides=tuple(sides),
         issued_on=day,
-        seal_image=seal,
+        seal_image=office.seal,
         number_label=NUMBER_LABEL[first],
-        record_label=_("award {id}: {title}").format(id=award_id, title=titles.best()),
+        record_label=_("award {id}: {title}").format(id=award.id, title=titles.best()),
         sample=award.is_sample,
     )
 
@@ -214,19 +238,24 @@ def render_contents(
 ) -> bytes:
     """The PDF of these certificates; CertificateProblem names missing characters."""
     renderer = renderer or CertificateRenderer()
-    try:
+    with _drawing_problems():
         return renderer.render(contents, design, orientation, progress=progress)
+
+
+@contextmanager
+def _drawing_problems() -> Iterator[None]:
+    """What stops a certificate from being drawn, as a CertificateProblem for the user."""
+    try:
+        yield
     except MissingGlyphs as error:
         raise CertificateProblem(_missing_message(error)) from None
     except UnreadableImage:
-        raise CertificateProblem(_seal_unreadable_message()) from None
-
-
-def _seal_unreadable_message() -> str:
-    return _(
-        "The office's seal image cannot be read. Choose it again in File > Office profile, "
-        "or remove it there to print without a seal."
-    )
+        raise CertificateProblem(
+            _(
+                "The office's seal image cannot be read. Choose it again in File > Office "
+                "profile, or remove it there to print without a seal."
+            )
+        ) from None
 
 
 def preview_pdf(
@@ -263,7 +292,7 @@ def issue_certificate_pdf(
     renderer = renderer or CertificateRenderer(text_only=text_only)
     with database.unit_of_work():
         certificate, reprint = issue_or_reprint(database, award_id, mode, design.value, issued_by)
-        content = certificate_content(database, award_id, mode, number=certificate.number)
+        content = _issued_content(database, certificate, mode, _office_parts(database))
         data = render_contents([content], design, orientation, renderer=renderer)
     return CertificatePdf(data, (certificate.number,), int(reprint))
 
@@ -329,22 +358,19 @@ def print_batch(
     reprints = 0
     with database.unit_of_work():
         contents = []
+        office = None
         for award_id in award_ids:
             certificate, reprint = issue_or_reprint(
                 database, award_id, mode, design.value, issued_by
             )
             reprints += int(reprint)
             numbers.append(certificate.number)
-            contents.append(
-                certificate_content(database, award_id, mode, number=certificate.number)
-            )
-        try:
+            # The office's profile, home city and seal are the same on every page.
+            office = office or _office_parts(database)
+            contents.append(_issued_content(database, certificate, mode, office))
+        with _drawing_problems():
             for content in contents:
                 renderer.check(content, design)
-        except MissingGlyphs as error:
-            raise CertificateProblem(_missing_message(error)) from None
-        except UnreadableImage:
-            raise CertificateProblem(_seal_unreadable_message()) from None
         if one_file_each:
             for done, content in enumerate(contents, start=1):
                 data = render_contents([content], design, orientation, renderer=renderer)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import false, select, update
@@ -197,12 +198,14 @@ def next_certificate_number(database: Database, award_id: int, on: dt.date | Non
     """
     with database.reading() as session:
         award = _award(session, award_id)
-        existing = _first_certificate_id(session, award_id)
+        existing = session.scalar(
+            select(s.certificates.c.number)
+            .where(s.certificates.c.award_id == award_id)
+            .order_by(s.certificates.c.id)
+            .limit(1)
+        )
         if existing is not None:
-            number = session.scalar(
-                select(s.certificates.c.number).where(s.certificates.c.id == existing)
-            )
-            return str(number)
+            return str(existing)
         return _next_number(session, award, on)
 
 
@@ -229,25 +232,11 @@ def _checked(
     try:
         mode = LanguageMode(language_mode)
     except ValueError:
-        problems.append(
-            FieldProblem(
-                "language_mode",
-                _("Choose one of: {allowed}").format(
-                    allowed=", ".join(member.value for member in LanguageMode)
-                ),
-            )
-        )
+        problems.append(_choose_one_of("language_mode", LanguageMode))
     try:
         design = Design(design).value
     except ValueError:
-        problems.append(
-            FieldProblem(
-                "design",
-                _("Choose one of: {allowed}").format(
-                    allowed=", ".join(member.value for member in Design)
-                ),
-            )
-        )
+        problems.append(_choose_one_of("design", Design))
     if len(issued_by) > s.NAME:
         problems.append(
             FieldProblem(
@@ -260,6 +249,11 @@ def _checked(
     if problems or mode is None:
         raise InvalidInput(problems)
     return mode, design
+
+
+def _choose_one_of(field: str, choices: type[StrEnum]) -> FieldProblem:
+    allowed = ", ".join(member.value for member in choices)
+    return FieldProblem(field, _("Choose one of: {allowed}").format(allowed=allowed))
 
 
 def _number_taken(exc: IntegrityError) -> bool:

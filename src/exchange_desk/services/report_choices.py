@@ -103,14 +103,15 @@ REPORT_LANGUAGE_NAMES: tuple[tuple[str, str], ...] = (
     ("en", "English"),
     ("he", "עברית"),
 )
-_REPORT_LANGUAGE_OF = {"en": "en", "zh_CN": "zh", "he": "he"}
-_INTERFACE_LANGUAGE_OF = {report: interface for interface, report in _REPORT_LANGUAGE_OF.items()}
+# A report language by the code of its catalog (the window's code for the same language).
+REPORT_LANGUAGE_OF_CATALOG = {"en": "en", "zh_CN": "zh", "he": "he"}
+_INTERFACE_LANGUAGE_OF = {report: catalog for catalog, report in REPORT_LANGUAGE_OF_CATALOG.items()}
 
 
 def report_language_of(code: str) -> str:
     """The report language (zh, en, he) that matches a user-interface language code."""
     language = find_language(code)
-    return _REPORT_LANGUAGE_OF.get(language.code if language else code, "en")
+    return REPORT_LANGUAGE_OF_CATALOG.get(language.code if language else code, "en")
 
 
 def interface_language_of(report_language: str) -> str:

@@ -98,7 +98,13 @@ def _names(prefix: str, *, index: bool = False) -> list[Column[Any]]:
 
 
 def _reference(
-    name: str, table: str, *, ondelete: str = "RESTRICT", required: bool = False, index: bool = True
+    name: str,
+    table: str,
+    *,
+    ondelete: str = "RESTRICT",
+    required: bool = False,
+    index: bool = True,
+    primary_key: bool = False,
 ) -> Column[Any]:
     """A column naming a row of `table` by id. RESTRICT by default: deleting what others
     refer to is the services' decision (refuse, or cascade explicitly), never silent."""
@@ -106,9 +112,21 @@ def _reference(
         name,
         Integer(),
         ForeignKey(f"{table}.id", ondelete=ondelete),
-        nullable=not required,
+        nullable=not (required or primary_key),
         index=index,
+        primary_key=primary_key,
     )
+
+
+def _link_owner(name: str, table: str) -> Column[Any]:
+    """The first half of a link table's key: the record the link belongs to, which takes its
+    links with it when deleted. The key's own index serves it."""
+    return _reference(name, table, ondelete="CASCADE", index=False, primary_key=True)
+
+
+def _linked_organization() -> Column[Any]:
+    """The second half of the key of a link to an organization, indexed for the way back."""
+    return _reference("organization_id", "organizations", primary_key=True)
 
 
 _ONE_RECIPIENT = (
@@ -262,19 +280,8 @@ agreements = Table(
 conference_organizers = Table(
     "conference_organizers",
     metadata,
-    Column(
-        "conference_id",
-        Integer(),
-        ForeignKey("conferences.id", ondelete="CASCADE"),
-        primary_key=True,
-    ),
-    Column(
-        "organization_id",
-        Integer(),
-        ForeignKey("organizations.id", ondelete="RESTRICT"),
-        primary_key=True,
-        index=True,
-    ),
+    _link_owner("conference_id", "conferences"),
+    _linked_organization(),
 )
 
 cultural_events = Table(
@@ -299,26 +306,15 @@ cultural_events = Table(
 delegation_organizations = Table(
     "delegation_organizations",
     metadata,
-    Column(
-        "delegation_id",
-        Integer(),
-        ForeignKey("delegations.id", ondelete="CASCADE"),
-        primary_key=True,
-    ),
-    Column(
-        "organization_id",
-        Integer(),
-        ForeignKey("organizations.id", ondelete="RESTRICT"),
-        primary_key=True,
-        index=True,
-    ),
+    _link_owner("delegation_id", "delegations"),
+    _linked_organization(),
 )
 
 office_profile = Table(
     "office_profile",
     metadata,
     Column("id", Integer(), primary_key=True, default=1),
-    Column("home_city_id", Integer(), ForeignKey("cities.id", ondelete="RESTRICT"), nullable=True),
+    _reference("home_city_id", "cities", index=False),
     Column("office_name_en", String(NAME), nullable=False, default=""),
     Column("office_name_zh", String(NAME), nullable=False, default=""),
     Column("office_name_he", String(NAME), nullable=False, default=""),
@@ -345,12 +341,7 @@ office_profile = Table(
 partnership_areas = Table(
     "partnership_areas",
     metadata,
-    Column(
-        "partnership_id",
-        Integer(),
-        ForeignKey("partnerships.id", ondelete="CASCADE"),
-        primary_key=True,
-    ),
+    _link_owner("partnership_id", "partnerships"),
     Column("area", text_enum(CooperationArea, "area"), primary_key=True),
 )
 
@@ -384,16 +375,8 @@ tier_changes = Table(
 agreement_parties = Table(
     "agreement_parties",
     metadata,
-    Column(
-        "agreement_id", Integer(), ForeignKey("agreements.id", ondelete="CASCADE"), primary_key=True
-    ),
-    Column(
-        "organization_id",
-        Integer(),
-        ForeignKey("organizations.id", ondelete="RESTRICT"),
-        primary_key=True,
-        index=True,
-    ),
+    _link_owner("agreement_id", "agreements"),
+    _linked_organization(),
 )
 
 awards = Table(
@@ -419,19 +402,8 @@ awards = Table(
 event_participants = Table(
     "event_participants",
     metadata,
-    Column(
-        "event_id",
-        Integer(),
-        ForeignKey("cultural_events.id", ondelete="CASCADE"),
-        primary_key=True,
-    ),
-    Column(
-        "organization_id",
-        Integer(),
-        ForeignKey("organizations.id", ondelete="RESTRICT"),
-        primary_key=True,
-        index=True,
-    ),
+    _link_owner("event_id", "cultural_events"),
+    _linked_organization(),
     Column("role", text_enum(ParticipantRole, "role"), nullable=False),
 )
 

@@ -43,6 +43,7 @@ from exchange_desk.services.reports.shared import (
     Office,
     Progress,
     Words,
+    agreement_exchange,
     anniversary_sentence,
     award_rows,
     awards_joined,
@@ -50,6 +51,8 @@ from exchange_desk.services.reports.shared import (
     by_date,
     cities_of,
     city_name,
+    delegation_exchange,
+    event_exchange,
     exchange_table,
     make_report,
     office_of,
@@ -72,7 +75,6 @@ if TYPE_CHECKING:
 # with 1,000 partners would otherwise make a book nobody reads; the rest are named as a count
 # (every exchange is still in the year's tables).
 MAX_PARTNER_SECTIONS = 60
-# Countries with their own bar in the partners chart; the rest are summed as "Other".
 # Anniversaries named in a sentence; the table lists them all.
 NAMED_ANNIVERSARIES = 12
 
@@ -520,42 +522,14 @@ def _year_rows(session: Session, year: int) -> _YearRows:
 
 def _exchanges(w: Words, rows: _YearRows) -> list[Exchange]:
     """The year's records as exchanges with a partner city (the city they name)."""
-    found = [
-        Exchange(
-            "delegations",
-            row.id,
-            row.start_date,
-            row.city_id,
-            row.purpose,
-            w.kind("delegations"),
-            w.label(Direction(row.direction)),
-        )
-        for row in rows.delegations
-    ]
+    found = [delegation_exchange(w, row, row.city_id) for row in rows.delegations]
     found += [
-        Exchange(
-            "events",
-            row.id,
-            row.start_date,
-            row.partner_city_id if row.partner_city_id is not None else row.city_id,
-            w.name(Names.of((row.name_en, row.name_zh, row.name_he))),
-            w.label(EventKind(row.kind)),
-            "",
+        event_exchange(
+            w, row, row.partner_city_id if row.partner_city_id is not None else row.city_id
         )
         for row in rows.events
     ]
-    found += [
-        Exchange(
-            "agreements",
-            row.id,
-            row.signed_on,
-            row.city_id,
-            w.name(Names.of((row.title_en, row.title_zh, row.title_he))),
-            w.kind("agreements"),
-            "",
-        )
-        for row in rows.signed
-    ]
+    found += [agreement_exchange(w, row, row.city_id) for row in rows.signed]
     found += [
         Exchange(
             "awards",
@@ -572,30 +546,31 @@ def _exchanges(w: Words, rows: _YearRows) -> list[Exchange]:
 
 
 def _partners_chapter(
-    session: Session, w: Words, year: int, rows: _YearRows, home_city_id: int | None
-) -> tuple[Chapter, dict[int, City]]:
+    w: Words,
+    year: int,
+    exchanges: list[Exchange],
+    cities: dict[int, City],
+    home_city_id: int | None,
+) -> Chapter:
     per_city: dict[int, list[Exchange]] = defaultdict(list)
-    for exchange in _exchanges(w, rows):
+    for exchange in exchanges:
         # The home city is where much happens (an award to Jinan, a festival in Jinan without
         # a partner named): it is not its own partner.
         if exchange.city_id is not None and exchange.city_id != home_city_id:
             per_city[exchange.city_id].append(exchange)
-    cities = cities_of(session, per_city, tier_year=year)
     # The busiest first; ties by English name, so that every language shows the same partners.
     order = sorted(
         per_city, key=lambda city_id: (-len(per_city[city_id]), cities[city_id].names.en, city_id)
     )
-    blocks: list[Block] = [
-        Paragraph(
-            w.ngettext(
-                "{count} partner city had exchanges with the city in {year}.",
-                "{count} partner cities had exchanges with the city in {year}.",
-                len(order),
-            ).format(count=w.number(len(order)), year=year)
-        )
-    ]
-    if not order:
-        blocks = [Paragraph(w.gettext("No partner city had exchanges with the city this year."))]
+    if order:
+        lead = w.ngettext(
+            "{count} partner city had exchanges with the city in {year}.",
+            "{count} partner cities had exchanges with the city in {year}.",
+            len(order),
+        ).format(count=w.number(len(order)), year=year)
+    else:
+        lead = w.gettext("No partner city had exchanges with the city this year.")
+    blocks: list[Block] = [Paragraph(lead)]
     for city_id in order[:MAX_PARTNER_SECTIONS]:
         city = cities[city_id]
         blocks.append(Subheading(w.name(city.names)))
@@ -614,7 +589,7 @@ def _partners_chapter(
                 ).format(count=w.number(more))
             )
         )
-    return Chapter(w.gettext("Partner cities"), tuple(blocks)), cities
+    return Chapter(w.gettext("Partner cities"), tuple(blocks))
 
 
 def _anniversaries_chapter(w: Words, found: list[Anniversary], year: int) -> Chapter:
@@ -826,11 +801,13 @@ def annual_report(
         )
         step(_("Reading the year's records…"))
         rows = _year_rows(session, year)
-        partners, cities = _partners_chapter(session, w, year, rows, office.home_city_id)
-        named = {row.city_id for row in rows.delegations}
-        named |= {row.city_id for row in rows.signed} | {row.city_id for row in rows.expiring}
-        named |= {row.city_id for row in rows.events} | {row.partner_city_id for row in rows.events}
-        cities.update(cities_of(session, set(named) - set(cities) - {None}, tier_year=year))
+        exchanges = _exchanges(w, rows)
+        # Every city the partners' sections and the tables name, in one read: the exchanges'
+        # partners, and where the events took place and whom the expiring agreements are with.
+        named = {exchange.city_id for exchange in exchanges}
+        named |= {row.city_id for row in rows.events} | {row.city_id for row in rows.expiring}
+        cities = cities_of(session, (c for c in named if c is not None), tier_year=year)
+        partners = _partners_chapter(w, year, exchanges, cities, office.home_city_id)
     step(_("Looking up next year's anniversaries…"))
     coming = anniversaries(database, year + 1)
     title = w.gettext("Annual report {year}").format(year=year)

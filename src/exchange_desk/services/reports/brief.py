@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import ColumnElement, func, or_, select
 
 from exchange_desk.domain.dates import PartialDate
-from exchange_desk.domain.enums import DelegationStatus, Direction, EventKind, OrganizationKind
+from exchange_desk.domain.enums import DelegationStatus, Direction, OrganizationKind
 from exchange_desk.domain.errors import NotFound
 from exchange_desk.domain.reports import Block, Chapter, Facts, Paragraph, Report, Table
 from exchange_desk.i18n.catalog import _
@@ -20,9 +20,12 @@ from exchange_desk.services.reports.shared import (
     Exchange,
     Progress,
     Words,
+    agreement_exchange,
     by_date,
     cities_of,
     city_name,
+    delegation_exchange,
+    event_exchange,
     exchange_table,
     make_report,
     office_of,
@@ -49,7 +52,7 @@ def _latest(
     match in all."""
     total = session.scalar(select(func.count()).select_from(table).where(*where)) or 0
     rows = session.execute(
-        select(table.c.id, table.c[date].label("date"), *columns)
+        select(table.c.id, table.c[date], *columns)
         .where(*where)
         .order_by(table.c[date].desc(), table.c.id.desc())
         .limit(MAX_PREVIOUS_EXCHANGES)
@@ -104,42 +107,9 @@ def _previous_exchanges(
         [agreement.c.city_id == city_id, *earlier(agreement.c.signed_on)],
         [agreement.c.title_en, agreement.c.title_zh, agreement.c.title_he],
     )
-    found = [
-        Exchange(
-            "delegations",
-            row.id,
-            row.date,
-            city_id,
-            row.purpose,
-            w.kind("delegations"),
-            w.label(Direction(row.direction)),
-        )
-        for row in delegations
-    ]
-    found += [
-        Exchange(
-            "events",
-            row.id,
-            row.date,
-            city_id,
-            w.name(Names.of((row.name_en, row.name_zh, row.name_he))),
-            w.label(EventKind(row.kind)),
-            "",
-        )
-        for row in events
-    ]
-    found += [
-        Exchange(
-            "agreements",
-            row.id,
-            row.date,
-            city_id,
-            w.name(Names.of((row.title_en, row.title_zh, row.title_he))),
-            w.kind("agreements"),
-            "",
-        )
-        for row in agreements
-    ]
+    found = [delegation_exchange(w, row, city_id) for row in delegations]
+    found += [event_exchange(w, row, city_id) for row in events]
+    found += [agreement_exchange(w, row, city_id) for row in agreements]
     found.sort(key=by_date, reverse=True)
     total = delegation_count + event_count + agreement_count
     return found[:MAX_PREVIOUS_EXCHANGES], total

@@ -17,6 +17,8 @@ from exchange_desk.domain.countries import continent_name, country_name
 from exchange_desk.domain.dates import PartialDate
 from exchange_desk.domain.enums import (
     CooperationArea,
+    Direction,
+    EventKind,
     Labelled,
     PartnershipStatus,
     PartnershipTier,
@@ -29,6 +31,7 @@ from exchange_desk.i18n.formatting import format_long_date, format_number, forma
 from exchange_desk.i18n.languages import find_language
 from exchange_desk.services.attachments import read_attachment
 from exchange_desk.services.names import Names
+from exchange_desk.services.report_choices import REPORT_LANGUAGE_NAMES, REPORT_LANGUAGE_OF_CATALOG
 from exchange_desk.storage import schema as s
 
 if TYPE_CHECKING:
@@ -37,9 +40,7 @@ if TYPE_CHECKING:
     from exchange_desk.storage.database import Database
 
 
-REPORT_LANGUAGES = ("zh", "en", "he")
-# A report language by the code of its catalog (the window's code for the same language).
-_REPORT_LANGUAGE_OF_CATALOG = {"zh_CN": "zh", "en": "en", "he": "he"}
+REPORT_LANGUAGES = tuple(code for code, _name in REPORT_LANGUAGE_NAMES)  # zh, en, he
 
 Progress = Callable[[str], None]  # told what is being done; may raise to cancel
 
@@ -135,7 +136,7 @@ class Words:
 def words_for(language: str) -> Words:
     """The report's language, or InvalidInput naming the languages a report can have."""
     found = find_language(language)
-    code = _REPORT_LANGUAGE_OF_CATALOG.get(found.code) if found else None
+    code = REPORT_LANGUAGE_OF_CATALOG.get(found.code) if found else None
     if found is None or code is None:
         raise InvalidInput(
             [
@@ -415,6 +416,45 @@ class Exchange:
 
 # Exchanges on the same date: delegations first, then events, agreements and awards.
 _KIND_ORDER = {"delegations": 0, "events": 1, "agreements": 2, "awards": 3}
+
+
+def delegation_exchange(w: Words, row: Any, city_id: int | None) -> Exchange:
+    """A delegation row (id, start_date, direction, purpose) as an exchange with `city_id`."""
+    return Exchange(
+        "delegations",
+        row.id,
+        row.start_date,
+        city_id,
+        row.purpose,
+        w.kind("delegations"),
+        w.label(Direction(row.direction)),
+    )
+
+
+def event_exchange(w: Words, row: Any, city_id: int | None) -> Exchange:
+    """A cultural event row (id, start_date, name_*, kind) as an exchange with `city_id`."""
+    return Exchange(
+        "events",
+        row.id,
+        row.start_date,
+        city_id,
+        w.name(Names.of((row.name_en, row.name_zh, row.name_he))),
+        w.label(EventKind(row.kind)),
+        "",
+    )
+
+
+def agreement_exchange(w: Words, row: Any, city_id: int | None) -> Exchange:
+    """An agreement row (id, signed_on, title_*) as an exchange with `city_id`."""
+    return Exchange(
+        "agreements",
+        row.id,
+        row.signed_on,
+        city_id,
+        w.name(Names.of((row.title_en, row.title_zh, row.title_he))),
+        w.kind("agreements"),
+        "",
+    )
 
 
 def award_rows(session: Session, where: ColumnElement[bool]) -> list[Any]:
