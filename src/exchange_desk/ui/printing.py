@@ -172,7 +172,7 @@ class PrinterOffsetDialog(QDialog):
         box.setRange(-30.0, 30.0)
         box.setSingleStep(0.5)
         box.setDecimals(1)
-        box.setSuffix(" mm")
+        # No unit after the number: the label names it in the user's language.
         box.setValue(value)
         return box
 
