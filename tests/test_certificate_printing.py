@@ -194,6 +194,19 @@ def test_a_batch_is_one_transaction_and_cancelling_registers_nothing(
     assert result.files == (out / "all.pdf",)
     assert pages((out / "all.pdf").read_bytes()) == 2
     assert sorted(result.numbers) == ["JN-2018-0001", "JN-2018-0002"]
+    # A combined file named without ".pdf" is written where it was checked: with ".pdf".
+    again = print_batch(
+        demo_db,
+        award_ids,
+        LanguageMode.EN,
+        Design.FORMAL,
+        Orientation.LANDSCAPE,
+        "li",
+        out / "again",
+    )
+    assert again.files == (out / "again.pdf",)
+    assert (out / "again.pdf").is_file()
+    assert not (out / "again").exists()
 
 
 def test_issuing_and_batches_on_each_database(db: Database, tmp_path: Path) -> None:

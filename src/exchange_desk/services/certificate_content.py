@@ -345,7 +345,8 @@ def print_batch(
     """
     if not award_ids:
         raise CertificateProblem(_("There are no awards to print."))
-    checked_target(target, folder=one_file_each)
+    # The path written is the one checked: "all" becomes "all.pdf", as for a single one.
+    target = checked_target(target, folder=one_file_each)
     renderer = CertificateRenderer(text_only=text_only)
     total = len(award_ids)
 
