@@ -302,8 +302,8 @@ NEXT_REVISION = '''"""A test-only revision after the newest: adds a column."""
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0003"
-down_revision = "0002"
+revision = "9999"
+down_revision = "{head}"
 branch_labels = None
 depends_on = None
 
@@ -322,24 +322,26 @@ def downgrade() -> None:
 def test_an_older_database_is_backed_up_then_migrated(
     demo_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """With a newer migration present, opening a 0002 file copies it aside first."""
+    """With a newer migration present, opening a file of today's head copies it aside first."""
     migrations = tmp_path / "migrations"
     shutil.copytree(
         storage.MIGRATIONS_DIR, migrations, ignore=shutil.ignore_patterns("__pycache__")
     )
-    (migrations / "versions" / "0003_test.py").write_text(NEXT_REVISION, encoding="utf-8")
+    (migrations / "versions" / "9999_test.py").write_text(
+        NEXT_REVISION.replace("{head}", SCHEMA_HEAD), encoding="utf-8"
+    )
     monkeypatch.setattr(storage, "MIGRATIONS_DIR", migrations)
-    monkeypatch.setattr(storage, "SCHEMA_HEAD", "0003")
+    monkeypatch.setattr(storage, "SCHEMA_HEAD", "9999")
     path = tmp_path / "old.sqlite"
     shutil.copyfile(demo_file, path)
 
     database = open_database(path)
 
-    assert database.schema_state().current == "0003"
-    backups = list(tmp_path.glob("old.before-0003.*.backup.sqlite"))
+    assert database.schema_state().current == "9999"
+    backups = list(tmp_path.glob("old.before-9999.*.backup.sqlite"))
     assert len(backups) == 1
     with sqlite3.connect(backups[0]) as old:
-        assert old.execute("SELECT version_num FROM alembic_version").fetchone() == ("0002",)
+        assert old.execute("SELECT version_num FROM alembic_version").fetchone() == (SCHEMA_HEAD,)
         assert old.execute("SELECT count(*) FROM cities").fetchone() == (73,)
     columns = {c["name"] for c in inspect(database.engine).get_columns("cities")}
     assert "motto" in columns
@@ -358,14 +360,16 @@ def test_an_older_shared_database_waits_for_db_upgrade(
     shutil.copytree(
         storage.MIGRATIONS_DIR, migrations, ignore=shutil.ignore_patterns("__pycache__")
     )
-    (migrations / "versions" / "0003_test.py").write_text(NEXT_REVISION, encoding="utf-8")
+    (migrations / "versions" / "9999_test.py").write_text(
+        NEXT_REVISION.replace("{head}", SCHEMA_HEAD), encoding="utf-8"
+    )
     monkeypatch.setattr(storage, "MIGRATIONS_DIR", migrations)
-    monkeypatch.setattr(storage, "SCHEMA_HEAD", "0003")
+    monkeypatch.setattr(storage, "SCHEMA_HEAD", "9999")
     with pytest.raises(StorageUnavailable, match="db upgrade"):
         open_database(pg_url)
     database = open_database(pg_url, migrate=False)
     assert database.upgrade() is None  # no file to copy on a server
-    assert database.schema_state().current == "0003"
+    assert database.schema_state().current == "9999"
     database.dispose()
 
 

@@ -46,9 +46,19 @@ class Style:
     bold: bool = False
     color: Color = (0.0, 0.0, 0.0)
     leading: float = 1.3  # line height as a multiple of the size
+    # Extra space after every character, in points at this size (a spaced title such as
+    # 荣 誉 证 书 stays one searchable word instead of characters and spaces).
+    char_space: float = 0.0
 
     def scaled(self, factor: float) -> Style:
-        return Style(self.family, self.size * factor, self.bold, self.color, self.leading)
+        return Style(
+            self.family,
+            self.size * factor,
+            self.bold,
+            self.color,
+            self.leading,
+            self.char_space * factor,
+        )
 
 
 @dataclass(frozen=True, slots=True)

@@ -37,7 +37,13 @@ def parse_language_mode(text: str) -> LanguageMode:
 
 @dataclass(frozen=True, slots=True)
 class CertificateSide:
-    """Everything printed in one language. Empty strings are simply left out."""
+    """Everything printed in one language. Empty strings are simply left out.
+
+    Read in order, a side says: title; presented_to recipient; honour (the award by name,
+    and the conference where it was conferred); citation; then, in the signing block, the
+    issuer (the body that confers the honour), place and date, signatory title and name,
+    and `on_behalf` when the office prints the certificate for another body.
+    """
 
     language: str
     title: str
@@ -48,6 +54,8 @@ class CertificateSide:
     place_and_date: str
     signatory: str
     signatory_title: str
+    honour: str = ""
+    on_behalf: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,4 +70,8 @@ class CertificateContent:
     number_label: str = "No."
     record_label: str = ""  # names the award in messages ("award 12: Kfar Saba")
     sample: bool = False
+    # A preview is not a certificate: it carries a diagonal PREVIEW mark and no number;
+    # `number_note` then stands where the number would ("number given when printed").
+    preview: bool = False
+    number_note: str = ""
     extra: dict[str, str] = field(default_factory=dict)

@@ -37,6 +37,10 @@ class City:
     latitude: float | None = None
     longitude: float | None = None
     population: int | None = None
+    # The formal name, for certificates and letters: 以色列克法尔萨巴市 / the City of Kfar Saba.
+    formal_name_en: str = ""
+    formal_name_zh: str = ""
+    formal_name_he: str = ""
     is_sample: bool = False
 
 
@@ -77,6 +81,11 @@ class Organization:
     kind: OrganizationKind
     city_id: int | None = None
     notes: str = ""
+    formal_name_en: str = ""
+    formal_name_zh: str = ""
+    formal_name_he: str = ""
+    # The body's own seal, printed on the certificates of the honours it confers.
+    seal_attachment_id: int | None = None
     is_sample: bool = False
 
 
@@ -224,6 +233,12 @@ class OfficeProfile:
     logo_attachment_id: int | None = None
     # How certificates are numbered: see domain.certificate_numbers.
     certificate_number_pattern: str = DEFAULT_PATTERN
+    # The office's foreword to its reports, printed after the contents.
+    foreword_en: str = ""
+    foreword_zh: str = ""
+    foreword_he: str = ""
+    # Chinese certificates dated in Chinese numerals: 二〇一八年十一月十六日.
+    chinese_numeral_dates: bool = False
 
 
 @dataclass(kw_only=True, slots=True)

@@ -72,6 +72,9 @@ class CityRow(Stamped, Base):
     latitude: Mapped[float | None]
     longitude: Mapped[float | None]
     population: Mapped[int | None]
+    formal_name_en: Mapped[str]
+    formal_name_zh: Mapped[str]
+    formal_name_he: Mapped[str]
 
 
 class AttachmentRow(Base):
@@ -129,6 +132,10 @@ class OrganizationRow(Stamped, Base):
     kind: Mapped[OrganizationKind]
     city_id: Mapped[int | None]
     notes: Mapped[str]
+    formal_name_en: Mapped[str]
+    formal_name_zh: Mapped[str]
+    formal_name_he: Mapped[str]
+    seal_attachment_id: Mapped[int | None]
 
 
 class PartnershipRow(Stamped, Base):
@@ -210,6 +217,10 @@ class OfficeProfileRow(Base):
     logo_attachment_id: Mapped[int | None]
     updated_at: Mapped[dt.datetime]
     certificate_number_pattern: Mapped[str]
+    foreword_en: Mapped[str]
+    foreword_zh: Mapped[str]
+    foreword_he: Mapped[str]
+    chinese_numeral_dates: Mapped[bool]
 
 
 class PartnershipAreaRow(Base):
@@ -303,3 +314,4 @@ class CertificatePrintingRow(Base):
     language_mode: Mapped[LanguageMode]
     design: Mapped[str]
     is_reprint: Mapped[bool]
+    failed: Mapped[bool]

@@ -31,6 +31,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    false,
 )
 
 from exchange_desk.domain.certificate_numbers import DEFAULT_PATTERN, PATTERN_MAX
@@ -97,6 +98,16 @@ def _names(prefix: str, *, index: bool = False) -> list[Column[Any]]:
     ]
 
 
+def _formal_names() -> list[Column[Any]]:
+    """The formal name of a body, for certificates and letters (以色列克法尔萨巴市 / the
+    City of Kfar Saba / עיריית כפר סבא); empty where the short name serves."""
+    return [
+        Column(f"formal_name_{language}", String(NAME), nullable=False, default="",
+               server_default="")
+        for language in ("en", "zh", "he")
+    ]
+
+
 def _reference(
     name: str,
     table: str,
@@ -157,6 +168,7 @@ cities = Table(
     Column("latitude", Float(), nullable=True),
     Column("longitude", Float(), nullable=True),
     Column("population", Integer(), nullable=True),
+    *_formal_names(),
     *_stamps(),
     UniqueConstraint("country", "name_en"),
     CheckConstraint("length(name_en) > 0", name="name_en"),
@@ -236,6 +248,9 @@ organizations = Table(
     Column("kind", text_enum(OrganizationKind, "kind"), nullable=False),
     _reference("city_id", "cities"),
     Column("notes", Text(), nullable=False, default=""),
+    *_formal_names(),
+    # The body's own seal, printed when it confers an honour the office prints for it.
+    _reference("seal_attachment_id", "attachments", ondelete="SET NULL", index=False),
     *_stamps(),
     CheckConstraint("length(name_en) > 0", name="name_en"),
 )
@@ -334,6 +349,18 @@ office_profile = Table(
         nullable=False,
         default=DEFAULT_PATTERN,
         server_default=DEFAULT_PATTERN,
+    ),
+    # The office's foreword to its reports, a paragraph per language.
+    Column("foreword_en", Text(), nullable=False, default="", server_default=""),
+    Column("foreword_zh", Text(), nullable=False, default="", server_default=""),
+    Column("foreword_he", Text(), nullable=False, default="", server_default=""),
+    # Chinese certificates dated in Chinese numerals (二〇一八年十一月) rather than digits.
+    Column(
+        "chinese_numeral_dates",
+        Boolean(),
+        nullable=False,
+        default=False,
+        server_default=false(),
     ),
     CheckConstraint("id = 1", name="single_row"),
 )
@@ -438,4 +465,6 @@ certificate_printings = Table(
     Column("language_mode", text_enum(LanguageMode, "language_mode"), nullable=False),
     Column("design", String(40), nullable=False),
     Column("is_reprint", Boolean(), nullable=False),
+    # A print job that failed after the number was registered: logged, not counted as printed.
+    Column("failed", Boolean(), nullable=False, default=False, server_default=false()),
 )
