@@ -98,6 +98,37 @@ class RecipientKind(Labelled):
     PERSON = "person"
 
 
+class AwardRole(Labelled):
+    """Whose honour an award is, seen from the office: it decides who may certify it.
+
+    The office certifies what it confers itself, and prints on behalf of another body what
+    that body conferred; what the home city received was certified by the giver.
+    """
+
+    CONFERRED = "conferred"  # given by us: no other conferring body recorded
+    RECEIVED = "received"  # received by us: the home city is the recipient
+    CONFERRED_BY_OTHERS = "conferred_by_others"  # given by another body, e.g. at a conference
+
+    @classmethod
+    def of(
+        cls,
+        *,
+        giver_organization_id: int | None,
+        recipient_kind: RecipientKind,
+        recipient_city_id: int | None,
+        home_city_id: int | None,
+    ) -> AwardRole:
+        if (
+            recipient_kind is RecipientKind.CITY
+            and home_city_id is not None
+            and recipient_city_id == home_city_id
+        ):
+            return cls.RECEIVED
+        if giver_organization_id is None:
+            return cls.CONFERRED
+        return cls.CONFERRED_BY_OTHERS
+
+
 class LanguageMode(Labelled):
     """Which languages a certificate carries, in the order they are printed."""
 
@@ -177,6 +208,9 @@ _LABELS: dict[tuple[str, str], str] = {
     ("RecipientKind", "organization"): N_("organization"),
     # Not "person": that msgid is the record kind (a contact), which Hebrew calls איש קשר.
     ("RecipientKind", "person"): N_("individual"),
+    ("AwardRole", "conferred"): N_("given by us"),
+    ("AwardRole", "received"): N_("received by us"),
+    ("AwardRole", "conferred_by_others"): N_("given by others"),
     ("LanguageMode", "zh"): N_("Chinese"),
     ("LanguageMode", "en"): N_("English"),
     ("LanguageMode", "he"): N_("Hebrew"),
