@@ -248,7 +248,9 @@ def test_both_2018_conferences(demo_db: Database) -> None:
 def test_both_awards(demo_db: Database) -> None:
     kfar_saba = _one(demo_db, "cities", "Kfar Saba")
     jinan = _one(demo_db, "cities", "Jinan")
-    awards = list_records(demo_db, "awards").rows
+    listed = list_records(demo_db, "awards").rows
+    # The seed's two awards are facts; the office's own 2018 honours are sample records.
+    awards = [row for row in listed if not row.record.is_sample]
     assert len(awards) == 2
     received = {
         row.labels["conference_id"].en: (row.record, row.labels["recipient_city_id"].en)
@@ -318,10 +320,16 @@ def test_invented_records_are_flagged_and_facts_are_not(demo_db: Database) -> No
     assert {p.city_id for p in partnerships if p.is_sample} == sample_ids
 
     assert all(d.is_sample for d in _records(demo_db, "delegations"))
-    for kind in ("organizations", "agreements", "events", "conferences", "awards"):
+    for kind in ("organizations", "agreements", "events", "conferences"):
         records = _records(demo_db, kind)
         assert records, kind
         assert not any(record.is_sample for record in records), kind
+    # Awards: the seed's two are facts; the office's own honours (the seed names none) and
+    # the person they name are flagged.
+    awards = _records(demo_db, "awards")
+    assert len([a for a in awards if not a.is_sample]) == 2
+    assert len([a for a in awards if a.is_sample]) == 4
+    assert all(person.is_sample for person in _records(demo_db, "persons"))
     sample_filter = list_records(demo_db, "cities", ListQuery(filters={"is_sample": True}))
     assert sample_filter.total == 69
 
@@ -480,3 +488,36 @@ def test_a_failed_force_keeps_the_old_records(
         fill_demo(demo_db, force=True, scale=10)
     assert _counts(demo_db) == before
     assert [c.name_en for c in _records(demo_db, "cities", search="Keepsake")] == ["Keepsake"]
+
+
+def test_the_office_confers_its_own_2018_honours(demo_db: Database) -> None:
+    """The demo's 2018 batch prints the office's own certificates: thanks to the choir and
+    the schools of the festivals, and an honorary title to a person."""
+    from exchange_desk.domain.enums import AwardRole
+    from exchange_desk.services.certificate_content import award_role
+    from exchange_desk.services.office import office_profile
+
+    home = office_profile(demo_db).home_city_id
+    roles = {
+        row.record.title_en: award_role(row.record, home)
+        for row in list_records(demo_db, "awards").rows
+    }
+    assert roles["Award of the China International Friendship Cities Conference 2018"] is (
+        AwardRole.CONFERRED_BY_OTHERS
+    )
+    assert roles[
+        "Award of the 20th Sino-Japan-South Korea Friendship City Exchange Conference"
+    ] is (AwardRole.RECEIVED)
+    ours = [
+        row.record.title_en
+        for row in list_records(demo_db, "awards").rows
+        if award_role(row.record, home) is AwardRole.CONFERRED
+    ]
+    assert len(ours) == 4
+    assert "Title of Honorary Friendship Ambassador of Jinan" in ours
+    kfar_saba = _one(demo_db, "cities", "Kfar Saba")
+    assert (kfar_saba.formal_name_zh, kfar_saba.formal_name_en, kfar_saba.formal_name_he) == (
+        "以色列克法尔萨巴市",
+        "the City of Kfar Saba",
+        "עיריית כפר סבא",
+    )

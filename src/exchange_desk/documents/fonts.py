@@ -3,8 +3,9 @@
 ReportLab has no font fallback: a character missing from the current font prints as an empty
 box. So every character is given a font that has its glyph, chosen from a stack per script
 (Han, Hebrew, everything else) and family (serif, sans). After the bundled fonts come the
-system's own (SimSun, Microsoft YaHei and SimSun-ExtB on Windows) for rare characters; a
-character that no font has is reported, never drawn.
+system's own (SimSun, Microsoft YaHei and SimSun-ExtB on Windows) for rare characters, and
+last a bundled face for CJK Extension B (HanaMinB, 22 MB: opened only when a character of
+that block asks for it). A character that no font has is reported, never drawn.
 """
 
 from __future__ import annotations
@@ -79,6 +80,13 @@ _BUNDLED = {
     "ARPLUMingCN": "ARPLUMingCN.ttf",
     "WenQuanYiMicroHei": "WenQuanYiMicroHei.ttf",
 }
+# The last fallback, for the CJK Extension B ideographs of people's and companies' names
+# (𠮷 U+20BB7 in 𠮷田, 𠮷野家): a large face, so it is registered (0.2 s) only when a character
+# in its block is asked for, and never searched for anything else.
+_EXT_B = "HanaMinB-ExtB"
+_EXT_B_FILE = "HanaMinB-ExtB.ttf"
+_EXT_B_RANGE = (0x20000, 0x2A6DF)
+
 _REAL_BOLD = {"EBGaramond-SemiBold", "FrankRuhlLibre-Bold", "Heebo-Bold"}
 
 # Stacks: the first font that has a character draws it. Digits and Latin inside Hebrew
@@ -162,6 +170,26 @@ def system_font_dirs() -> list[Path]:
     return [Path("/usr/share/fonts"), Path("/usr/local/share/fonts"), Path.home() / ".fonts"]
 
 
+# Emoji and pictographs, which no bundled font draws, so that a message can name them as
+# such rather than as unknown characters. Blocks, not the full Emoji property (which also
+# covers digits and '#'): these are the characters a name or citation typed on a phone brings.
+_EMOJI_RANGES = (
+    (0x2300, 0x23FF),  # miscellaneous technical (⌚ ⏰)
+    (0x2600, 0x27BF),  # miscellaneous symbols, dingbats (☀ ✈ ❤)
+    (0x2B00, 0x2BFF),  # arrows and stars (⭐)
+    (0x1F000, 0x1FAFF),  # mahjong to symbols and pictographs extended-A (😀 🎉 🇨)
+    (0xFE0E, 0xFE0F),  # text / emoji presentation selectors
+    (0x1F3FB, 0x1F3FF),  # skin tones
+    (0xE0020, 0xE007F),  # tag characters of flag sequences
+)
+
+
+def is_emoji(char: str) -> bool:
+    """Whether `char` is an emoji or pictograph (by its Unicode block)."""
+    code = ord(char)
+    return any(low <= code <= high for low, high in _EMOJI_RANGES)
+
+
 class MissingGlyphs(Exception):
     """Characters that no available font can draw, with the record they came from."""
 
@@ -172,6 +200,11 @@ class MissingGlyphs(Exception):
         self.record = record
         self.places = tuple(places)  # where they are, e.g. ("zh:citation",)
         super().__init__(self.describe())
+
+    @property
+    def emoji(self) -> frozenset[str]:
+        """The missing characters that are emoji: a message can say emoji cannot be printed."""
+        return frozenset(c for c in self.characters if is_emoji(c))
 
     def listing(self) -> str:
         """The characters with their code points: "𠮷 (U+20BB7), 㐀 (U+3400)"."""
@@ -195,6 +228,7 @@ class FontLibrary:
             name: Face(name, folder / file, bold=name in _REAL_BOLD)
             for name, file in _BUNDLED.items()
         }
+        self._faces[_EXT_B] = Face(_EXT_B, folder / _EXT_B_FILE)
         self._system_dirs = list(system_font_dirs() if system_dirs is None else system_dirs)
         self._system_faces: list[str] | None = None
         self._cmaps: dict[str, frozenset[int] | dict[int, int]] = {}
@@ -227,6 +261,7 @@ class FontLibrary:
         return self._faces[name].bold
 
     def bundled_names(self) -> list[str]:
+        """The bundled faces of the stacks (not the Extension B fallback, read on need)."""
         return list(_BUNDLED)
 
     # -- choosing ------------------------------------------------------------------------
@@ -251,6 +286,10 @@ class FontLibrary:
         for name in self._system_fonts():
             if self.has_glyph(name, char):
                 return name
+        # The range test first: the 22 MB face is read only for a character it may have.
+        if _EXT_B_RANGE[0] <= ord(char) <= _EXT_B_RANGE[1] and self._faces[_EXT_B].path.is_file():
+            if self.has_glyph(_EXT_B, char):
+                return _EXT_B
         return None
 
     def missing(self, text: str, family: Family = Family.SERIF) -> set[str]:

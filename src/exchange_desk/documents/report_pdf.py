@@ -67,6 +67,8 @@ BODY = Style(Family.SANS, 10, False, INK, 1.45)
 SMALL = Style(Family.SANS, 8.5, False, MUTED, 1.35)
 CELL = Style(Family.SANS, 8.5, False, INK, 1.3)
 CELL_HEAD = Style(Family.SANS, 8.5, True, INK, 1.3)
+CELL_MUTED = Style(Family.SANS, 8.5, False, MUTED, 1.3)
+NOTE = Style(Family.SANS, 7.5, False, MUTED, 1.35)
 CHAPTER = Style(Family.SANS, 17, True, ACCENT, 1.25)
 SUBHEAD = Style(Family.SANS, 12, True, INK, 1.3)
 
@@ -169,7 +171,12 @@ class ChapterHeading(TextBlock):
 
 class Grid(Flowable):  # type: ignore[misc]
     """A table of wrapped cells; columns run from right to left in a right-to-left report.
-    It splits between rows and repeats its header row on every page."""
+    It splits between rows and repeats its header row on every page.
+
+    The columns are sized from their content in the report's language (`_fit_shares`):
+    each gets at least its header's longest word and its cells' longest unbreakable word
+    (a date such as 2018年11月20日 counts as one), the room left goes where the text is
+    long. `widths` only break ties; `muted` rows (sample records) are printed in grey."""
 
     PAD = 3.5
 
@@ -183,24 +190,79 @@ class Grid(Flowable):  # type: ignore[misc]
         numeric: Iterable[int] = (),
         header: bool = True,
         first_column_style: Style | None = None,
+        muted: Iterable[int] = (),
+        fit: bool = True,
     ) -> None:
         super().__init__()
         self.layout = layout
         self.columns = list(columns)
         self.rows = [list(row) for row in rows]
         count = max(len(self.columns), max((len(r) for r in self.rows), default=0))
+        self.count = count
         shares = list(widths) if len(widths) == count else [1.0] * count
         total = sum(shares) or 1.0
-        self.shares = [share / total for share in shares]
+        self.weights = [share / total for share in shares]
+        self.shares = list(self.weights)
         self.numeric = set(numeric)
         self.header = header and bool(self.columns)
         self.first_column_style = first_column_style
+        self.muted = set(muted)
+        self.fit = fit
         self.spaceBefore, self.spaceAfter = 2, 8
         self._cache: tuple[float, list[list[list[Line]]], list[float]] | None = None
+        self._fitted = -1.0
+
+    def _style(self, row_index: int, column: int) -> Style:
+        """The style of a cell; `row_index` counts the header row, when there is one."""
+        if self.header and row_index == 0:
+            return CELL_HEAD
+        if column == 0 and self.first_column_style:
+            return self.first_column_style
+        if row_index - (1 if self.header else 0) in self.muted:
+            return CELL_MUTED
+        return CELL
+
+    def _fit_shares(self, width: float) -> None:
+        """Column shares of `width` from the content: at least the widest unbreakable word
+        of each column (header included), at most its longest line, the rest shared in
+        proportion to how much more each column would take."""
+        if not self.fit or self._fitted == width or self.count == 0:
+            return
+        self._fitted = width
+        measure = self.layout.measure
+        pads = 2 * self.PAD * self.count
+        room = max(width - pads, 8.0 * self.count)
+        lows = [0.0] * self.count
+        highs = [0.0] * self.count
+        cap = room * 0.34  # a word longer than a third of the table may be split
+        table = ([self.columns] if self.header else []) + self.rows
+        for row_index, row in enumerate(table):
+            for column, text in enumerate(row):
+                if not text:
+                    continue
+                low, high = measure(text, self._style(row_index, column), cap)
+                if low > lows[column]:
+                    lows[column] = low
+                if high > highs[column]:
+                    highs[column] = high
+        highs = [max(high, low, 8.0) for high, low in zip(highs, lows, strict=True)]
+        low_sum, high_sum = sum(lows), sum(highs)
+        if high_sum <= room:
+            # Everything fits on one line: the spare room goes by the given weights, so
+            # that long-text columns (a purpose, a title) get it.
+            spare = room - high_sum
+            sizes = [high + spare * weight for high, weight in zip(highs, self.weights, strict=True)]
+        elif low_sum >= room:
+            sizes = [low * room / low_sum for low in lows]
+        else:
+            stretch = (room - low_sum) / (high_sum - low_sum)
+            sizes = [low + (high - low) * stretch for low, high in zip(lows, highs, strict=True)]
+        self.shares = [(size + 2 * self.PAD) / width for size in sizes]
 
     def _cells(self, width: float) -> tuple[list[list[list[Line]]], list[float]]:
         if self._cache is not None and self._cache[0] == width:
             return self._cache[1], self._cache[2]
+        self._fit_shares(width)
         engine = self.layout.engine
         table = ([self.columns] if self.header else []) + self.rows
         wrapped: list[list[list[Line]]] = []
@@ -208,9 +270,7 @@ class Grid(Flowable):  # type: ignore[misc]
         for row_index, row in enumerate(table):
             cells = []
             for column, text in enumerate(row):
-                style = CELL_HEAD if self.header and row_index == 0 else CELL
-                if column == 0 and self.first_column_style and not (self.header and row_index == 0):
-                    style = self.first_column_style
+                style = self._style(row_index, column)
                 inner = max(width * self.shares[column] - 2 * self.PAD, 8)
                 cells.append(engine.wrap(text, style, inner, None) if text else [])
             wrapped.append(cells)
@@ -246,6 +306,7 @@ class Grid(Flowable):  # type: ignore[misc]
         """Rows first..end as a table of their own, with the cells already wrapped: a long
         table is split page after page, and wrapping its rest anew each time would make
         the work grow with the square of its length."""
+        self._fit_shares(width)
         part = Grid(
             self.layout,
             self.columns,
@@ -254,6 +315,8 @@ class Grid(Flowable):  # type: ignore[misc]
             numeric=self.numeric,
             header=self.header,
             first_column_style=self.first_column_style,
+            muted={row - first for row in self.muted if first <= row < end},
+            fit=False,
         )
         cells, heights = self._cells(width)
         start = 1 if self.header else 0

@@ -9,14 +9,18 @@ brackets); reordering a whole paragraph first would put the lines in reverse ord
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from bidi.algorithm import get_display
+from bidi import get_display
+from bidi.mirror import MIRRORED
 from reportlab.pdfbase import pdfmetrics
 
 from exchange_desk.documents.fonts import Family, FontLibrary, MissingGlyphs, Script, script_of
+from exchange_desk.paths import resources_dir
 
 if TYPE_CHECKING:
     from reportlab.pdfgen.canvas import Canvas
@@ -91,6 +95,23 @@ def _is_rtl_char(char: str) -> bool:
     return script_of(char) is Script.HEBREW or "\u0600" <= char <= "\u08ff"
 
 
+# Characters that can make any part of a left-to-right paragraph right to left: strong
+# right-to-left letters (Hebrew, Arabic and their presentation forms, the historic RTL
+# blocks) and the explicit marks, embeddings, overrides and isolates that ask for it.
+_RTL_TRIGGER = re.compile(
+    "[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefe\U00010800-\U00010fff\U0001e800-\U0001efff"
+    "\u200f\u061c\u202b\u202e\u2067\u2068]"
+)
+# Classes whose level rule L1 resets at the end of a line: whitespace and isolates, with
+# the characters rule X9 takes out (embeddings, overrides, boundary neutrals) among them.
+_L1_TRAILING = frozenset({"WS", "FSI", "LRI", "RLI", "PDI", "LRE", "RLE", "LRO", "RLO", "PDF", "BN"})
+_L1_SEPARATORS = frozenset({"S", "B"})
+# Classes rule X9 removes: they have no place in the visual order of the conformance data.
+X9_REMOVED = frozenset({"LRE", "RLE", "LRO", "RLO", "PDF", "BN"})
+_LEVEL = re.compile(r"Level\(\s*(\d+)")
+_CLASS = re.compile(r"([A-Z]+),")
+
+
 def first_strong_is_rtl(text: str) -> bool:
     """The paragraph direction by the bidi algorithm's rule P2: its first strong letter."""
     for char in text:
@@ -101,11 +122,140 @@ def first_strong_is_rtl(text: str) -> bool:
     return False
 
 
+def _utf8_length(char: str) -> int:
+    code = ord(char)
+    return 1 if code < 0x80 else 2 if code < 0x800 else 3 if code < 0x10000 else 4
+
+
+def bidi_levels(text: str, rtl: bool) -> tuple[list[int], list[str]]:
+    """Each character's embedding level resolved on the whole paragraph (UAX #9 rules
+    P1-I2, bracket pairs included) and its original bidi class.
+
+    python-bidi's Rust implementation is conformant but returns only the reordered string,
+    or with `debug=True` a dump of its state, whose levels are per UTF-8 byte: that dump is
+    read here, so that lines can be cut after the levels are known (rule L1 onwards).
+    """
+    if not text:
+        return [], []
+    dump = get_display(text, base_dir="R" if rtl else "L", debug=True)
+    assert isinstance(dump, str)
+    # Anchored on the dump's own indentation: a newline inside the text is printed escaped.
+    classes_at = dump.index("\n    original_classes: [")
+    levels_at = dump.index("\n    levels: [", classes_at)
+    paragraphs_at = dump.index("\n    paragraphs: [", levels_at)
+    byte_classes = _CLASS.findall(dump, classes_at + 24, levels_at)
+    byte_levels = _LEVEL.findall(dump, levels_at, paragraphs_at)
+    levels: list[int] = []
+    classes: list[str] = []
+    offset = 0
+    for char in text:
+        levels.append(int(byte_levels[offset]))
+        classes.append(byte_classes[offset])
+        offset += _utf8_length(char)
+    return levels, classes
+
+
+def line_levels(levels: list[int], classes: list[str], rtl: bool) -> list[int]:
+    """Rule L1 on one line: separators, and whitespace before them or at the line's end,
+    go back to the paragraph's level (so a trailing space stays at the line's edge)."""
+    base = 1 if rtl else 0
+    result = list(levels)
+    trailing = True  # inside a run of whitespace that reaches a separator or the end
+    for index in range(len(result) - 1, -1, -1):
+        kind = classes[index]
+        if kind in _L1_SEPARATORS:
+            result[index] = base
+            trailing = True
+        elif trailing and kind in _L1_TRAILING:
+            result[index] = base
+        else:
+            trailing = False
+    return result
+
+
+def reorder(levels: list[int]) -> list[int]:
+    """Rule L2: the logical indices in visual order, left to right. From the highest level
+    down to the lowest odd one, every stretch at that level or above is reversed."""
+    order = list(range(len(levels)))
+    if not levels:
+        return order
+    current = list(levels)
+    highest = max(current)
+    lowest_odd = min(current) | 1
+    count = len(current)
+    for level in range(highest, lowest_odd - 1, -1):
+        index = 0
+        while index < count:
+            if current[index] < level:
+                index += 1
+                continue
+            end = index
+            while end < count and current[end] >= level:
+                end += 1
+            order[index:end] = order[index:end][::-1]
+            current[index:end] = current[index:end][::-1]
+            index = end
+    return order
+
+
+def _mirrored(char: str, level: int) -> str:
+    """Rule L4: at an odd (right-to-left) level, a bracket or other mirrored character
+    shows its mirror image: "(" reads as ")"."""
+    return MIRRORED.get(char, char) if level & 1 else char
+
+
 def visual_order(line: str, rtl: bool) -> str:
-    """One line reordered for display left to right, brackets mirrored, marks dropped."""
-    if any(_is_rtl_char(c) for c in line) or (rtl and line.strip()):
-        line = get_display(line, base_dir="R" if rtl else "L")
-    return line.translate(_INVISIBLE)
+    """One line reordered for display left to right, brackets mirrored, marks dropped.
+
+    For text that is a whole paragraph; a line cut out of a longer paragraph is ordered by
+    `TextEngine.wrap` with the paragraph's levels instead.
+    """
+    if not rtl and not _RTL_TRIGGER.search(line):
+        return line.translate(_INVISIBLE)
+    levels, classes = bidi_levels(line, rtl)
+    levels = line_levels(levels, classes, rtl)
+    visual = "".join(_mirrored(line[i], levels[i]) for i in reorder(levels))
+    return visual.translate(_INVISIBLE)
+
+
+_words: frozenset[str] | None = None
+
+
+def chinese_words() -> frozenset[str]:
+    """The two-character words a Chinese line is not broken inside (resources/text)."""
+    global _words
+    if _words is None:
+        path = resources_dir() / "text" / "zh-words.txt"
+        found: set[str] = set()
+        for row in path.read_text(encoding="utf-8").splitlines():
+            if not row.startswith("#"):
+                found.update(word for word in row.split() if len(word) == 2)
+        _words = frozenset(found)
+    return _words
+
+
+def _is_neutral(char: str) -> bool:
+    """Spaces, digits, punctuation and combining accents: they take the font of the text
+    around them (when it has them) rather than a font of their own."""
+    return not char.isalpha() and script_of(char) is Script.OTHER
+
+
+def _needs_shaping(text: str) -> bool:
+    """Text whose marks must be placed by the font's anchors (Hebrew points, the shin and
+    sin dots, Latin combining accents): drawn one glyph after the other, a mark lands on
+    the wrong letter or on the wrong side of it."""
+    return any(unicodedata.combining(char) for char in text)
+
+
+@dataclass(frozen=True, slots=True)
+class _Piece:
+    """A run as cached: its text (a ReportLab `ShapedStr` when shaped), its font, its
+    advance at size 1000 without the character spacing, and its glyph count."""
+
+    text: str
+    font: str
+    width: float
+    glyphs: int
 
 
 class TextEngine:

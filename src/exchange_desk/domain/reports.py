@@ -23,6 +23,14 @@ class Subheading:
 
 
 @dataclass(frozen=True, slots=True)
+class Note:
+    """A footnote in small print under a table or chart: what a mark in it means, or what
+    a figure counts."""
+
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
 class Facts:
     """Label and value pairs, laid out as a two-column list (a partner's tier, since when)."""
 
@@ -63,16 +71,19 @@ class Chart:
 
 @dataclass(frozen=True, slots=True)
 class Table:
-    """Rows of text under column titles; `widths` are relative column widths."""
+    """Rows of text under column titles. The layout sizes the columns from their content
+    (header words and cell words are not split); `widths` only weigh how the room left
+    over is shared."""
 
     columns: tuple[str, ...]
     rows: tuple[tuple[str, ...], ...]
     widths: tuple[float, ...] = ()
     empty_text: str = ""  # shown instead of an empty table
     numeric: tuple[int, ...] = ()  # columns holding numbers (aligned to the end)
+    muted: frozenset[int] = frozenset()  # rows of sample records, printed in grey
 
 
-Block = Paragraph | Subheading | Facts | Figures | Chart | Table
+Block = Paragraph | Subheading | Note | Facts | Figures | Chart | Table
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,6 +107,13 @@ class Report:
     contents_title: str
     chapters: tuple[Chapter, ...]
     logo: bytes | None = None
+    # The office's foreword in the report's language, printed after the contents ("" for
+    # none), under `foreword_title`.
+    foreword: str = ""
+    foreword_title: str = ""
+    # A short document (the delegation brief): no cover and no contents, the title on top
+    # of the first page and the chapters flowing on.
+    compact: bool = False
     record_label: str = ""  # names the record in messages about missing characters
     extra: dict[str, str] = field(default_factory=dict)
 

@@ -68,6 +68,30 @@ def format_long_date(value: dt.date | PartialDate, language: str | None = None) 
     return format_date(value, "long", locale=locale).translate(_DIRECTION_MARKS)
 
 
+_CHINESE_DIGITS = "〇一二三四五六七八九"
+
+
+def _chinese_count(number: int) -> str:
+    """1–31 in Chinese numerals as dates write them: 十, 十一, 二十, 三十一."""
+    tens, units = divmod(number, 10)
+    text = ("" if tens < 2 else _CHINESE_DIGITS[tens]) + ("十" if tens else "")
+    return text + (_CHINESE_DIGITS[units] if units or not tens else "")
+
+
+def chinese_numeral_date(value: dt.date | PartialDate) -> str:
+    """A date as formal Chinese documents write it: 二〇一八年十一月十六日, or
+    二〇一八年十一月 and 二〇一八年 when only the month or the year is known."""
+    year = "".join(_CHINESE_DIGITS[int(d)] for d in f"{value.year:04d}") + "年"
+    if isinstance(value, PartialDate):
+        if value.precision is DatePrecision.YEAR:
+            return year
+        month = _chinese_count(value.month or 1) + "月"
+        if value.precision is DatePrecision.MONTH:
+            return year + month
+        value = value.earliest()
+    return f"{year}{_chinese_count(value.month)}月{_chinese_count(value.day)}日"
+
+
 def day_comes_first(language: str | None = None) -> bool:
     """Whether the language writes the day before the month in a numeric date (Hebrew
     16.11.2018) or not (American English 11/16/2018, Chinese 2018/11/16), from CLDR."""

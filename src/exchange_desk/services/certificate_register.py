@@ -11,18 +11,18 @@ they were given for and to whom.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import false, select, update
+from sqlalchemy import delete, false, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from exchange_desk.domain.certificate_numbers import (
     DEFAULT_PATTERN,
     format_certificate_number,
     like_prefix,
-    number_reader,
     number_sort_key,
     pattern_problems,
 )
@@ -44,16 +44,21 @@ __all__ = [
     "Printing",
     "RegisterEntry",
     "certificate_for_award",
+    "Issued",
     "format_certificate_number",
+    "issue_many",
     "issue_or_reprint",
+    "mark_printing_failed",
     "next_certificate_number",
     "register",
+    "undo_issue",
 ]
 
 # Two desks sharing a database can pick the same next number; the unique constraint refuses
 # the second, which then tries the number after. More collisions in a row than this are
 # reported rather than retried for ever.
 ATTEMPTS = 5
+_CHUNK = 500  # ids per IN (...): far below every backend's limit on bound parameters
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,23 +133,50 @@ def _number_year(awarded_on: Any, on: dt.date | None) -> int:
     return (on or _today()).year
 
 
+def _frame(pattern: str, year: int) -> tuple[str, str]:
+    """What every number `pattern` makes for `year` begins and ends with, around the running
+    number."""
+    prefix = like_prefix(pattern, year)
+    # A running number of ten digits is wider than any padding ({seq:09} at most), so the
+    # rest of that number is exactly the text around it.
+    wide = format_certificate_number(pattern, year, 10**9)
+    suffix_length = len(wide) - 10 - len(prefix)
+    return prefix, wide[len(wide) - suffix_length :] if suffix_length else ""
+
+
 def _next_sequence(session: Session, pattern: str, year: int) -> int:
     """1 + the highest running number among the stored numbers `pattern` made for `year`.
 
     Numbers typed by hand, or made by an earlier pattern, do not match and do not count.
+    The database finds the highest itself: one query, however long the register.
     """
-    reader = number_reader(pattern, year)
-    numbers = session.scalars(
-        select(s.certificates.c.number).where(
-            s.certificates.c.number.startswith(like_prefix(pattern, year), autoescape=True)
-        )
+    prefix, suffix = _frame(pattern, year)
+    number = s.certificates.c.number
+    length = func.length(number)
+    around = len(prefix) + len(suffix)
+    running = func.substr(number, len(prefix) + 1, length - around)
+    conditions: list[Any] = [length > around]
+    if prefix:
+        conditions.append(func.substr(number, 1, len(prefix)) == prefix)
+    if suffix:
+        conditions.append(func.substr(number, length - len(suffix) + 1) == suffix)
+    if session.get_bind().dialect.name == "sqlite":
+        # A number made by the pattern has a digit right after the prefix: a range the
+        # unique index on the numbers answers (SQLite compares text byte by byte).
+        conditions += [number >= prefix + "0", number < prefix + ":"]
+        conditions.append(running.op("NOT GLOB")("*[^0-9]*"))
+    else:
+        conditions.append(running.op("~")("^[0-9]+$"))
+    # The highest running number: the longest once leading zeros are dropped (numbers made
+    # before the padding changed still count), then the greatest of that length.
+    significant = func.ltrim(running, "0")
+    highest = session.scalar(
+        select(running)
+        .where(*conditions)
+        .order_by(func.length(significant).desc(), significant.desc())
+        .limit(1)
     )
-    highest = 0
-    for number in numbers:
-        found = reader.match(number)
-        if found:
-            highest = max(highest, int(found.group("seq")))
-    return highest + 1
+    return int(highest) + 1 if highest else 1
 
 
 def _next_number(session: Session, award: Any, on: dt.date | None) -> str:
@@ -278,38 +310,243 @@ def _taken_conflict() -> Conflict:
     )
 
 
-def _insert_numbered(
-    session: Session, award: Any, on: dt.date | None, values: dict[str, Any]
-) -> m.CertificateRow | None:
-    """Store a new certificate under the next free number.
+def _lock_for_numbering(session: Session) -> None:
+    """On SQLite, take the database's single write lock before reading the highest number.
 
-    Between reading the highest number and storing the next, another desk may store that
-    very number: the unique constraint refuses ours, the savepoint undoes just that insert,
-    and the number after is tried, within the caller's transaction (a batch keeps what it
-    issued so far).
+    SQLite's driver opens its transaction at the first write, and a savepoint that opened it
+    would commit it when released. A write that changes nothing opens the transaction and
+    takes the write lock, so no other desk can store a number between our read and our
+    insert. PostgreSQL needs no lock: the unique constraint refuses a number stored meanwhile,
+    and the numbering is retried.
     """
     if session.get_bind().dialect.name == "sqlite":
-        # SQLite's driver opens its transaction at the first write, and a savepoint that
-        # opened it would commit it when released. A write that changes nothing opens the
-        # transaction and takes SQLite's single write lock, so no other desk can store a
-        # number between our read and our insert.
         session.execute(
             update(s.certificates).where(false()).values(reprints=s.certificates.c.reprints)
         )
+
+
+def _chunks(ids: Sequence[int]) -> Iterator[Sequence[int]]:
+    for start in range(0, len(ids), _CHUNK):
+        yield ids[start : start + _CHUNK]
+
+
+def _awards(session: Session, award_ids: Sequence[int]) -> dict[int, Any]:
+    """The awards' dates and sample marks, by id; NotFound names the first unknown one."""
+    found: dict[int, Any] = {}
+    a = s.awards.c
+    for chunk in _chunks(award_ids):
+        for row in session.execute(
+            select(a.id, a.awarded_on, a.is_sample).where(a.id.in_(chunk))
+        ):
+            found[row.id] = row
+    for award_id in award_ids:
+        if award_id not in found:
+            raise NotFound(AWARDS.label(), award_id)
+    return found
+
+
+def _existing_certificates(session: Session, award_ids: Sequence[int]) -> dict[int, int]:
+    """The register entry of each award that has one: award id → certificate id (the first,
+    for an award given several by hand)."""
+    c = s.certificates.c
+    found: dict[int, int] = {}
+    for chunk in _chunks(award_ids):
+        for award_id, certificate_id in session.execute(
+            select(c.award_id, func.min(c.id)).where(c.award_id.in_(chunk)).group_by(c.award_id)
+        ):
+            found[award_id] = certificate_id
+    return found
+
+
+def _never_printed(session: Session, certificate_ids: Sequence[int]) -> set[int]:
+    """The certificates whose every logged printing failed: their next printing is the
+    first, not a reprint. (A certificate with no log at all, typed in by hand or issued
+    before the log existed, was printed: its next printing is a reprint.)"""
+    p = s.certificate_printings.c
+    found: set[int] = set()
+    for chunk in _chunks(certificate_ids):
+        found.update(
+            session.scalars(
+                select(p.certificate_id)
+                .where(p.certificate_id.in_(chunk))
+                .group_by(p.certificate_id)
+                .having(func.count() == func.count().filter(p.failed.is_(True)))
+            )
+        )
+    return found
+
+
+def _number_new(
+    session: Session,
+    award_ids: Sequence[int],
+    awards: Mapping[int, Any],
+    on: dt.date | None,
+    values: Mapping[str, Any],
+) -> tuple[dict[int, int], set[int]]:
+    """Give every award without a certificate the next numbers, in the order given: one
+    read of the highest number per year and one insert for the batch.
+
+    Between reading the highest number and storing the next, another desk may store one of
+    them (PostgreSQL), or issue one of these very awards: the unique constraints refuse
+    ours, the savepoint undoes just this insert, and the numbering is done again, within the
+    caller's transaction. Returns every award's certificate id and the awards numbered now.
+    """
+    _lock_for_numbering(session)
+    pattern: str | None = None
     for _attempt in range(ATTEMPTS):
-        row = m.CertificateRow(number=_next_number(session, award, on), **values)
+        certificates = _existing_certificates(session, award_ids)
+        fresh = [award_id for award_id in award_ids if award_id not in certificates]
+        if not fresh:
+            return certificates, set()
+        pattern = pattern or _pattern(session)
+        following: dict[int, int] = {}
+        rows = []
+        for award_id in fresh:
+            award = awards[award_id]
+            year = _number_year(award.awarded_on, on)
+            if year not in following:
+                following[year] = _next_sequence(session, pattern, year)
+            rows.append(
+                {
+                    **values,
+                    "number": format_certificate_number(pattern, year, following[year]),
+                    "award_id": award_id,
+                    "is_sample": award.is_sample,
+                }
+            )
+            following[year] += 1
         try:
             with session.begin_nested():
-                session.add(row)
-                session.flush()
+                session.execute(insert(s.certificates), rows)
         except IntegrityError as exc:
-            if _award_taken(exc):
-                return None  # issued meanwhile by another desk: this print is a reprint
-            if not _number_taken(exc):
-                raise
-            continue
-        return row
+            if _award_taken(exc) or _number_taken(exc):
+                continue  # numbered again; an award issued meanwhile becomes a reprint
+            raise
+        certificates.update(_existing_certificates(session, fresh))
+        return certificates, set(fresh)
     raise _taken_conflict()
+
+
+@dataclass(frozen=True, slots=True)
+class Issued:
+    """One printing recorded by `issue_many`: the certificate as it stands after it, whether
+    the printing is a reprint, its line in the log, and whether the certificate (and its
+    number) was created by it."""
+
+    certificate: Certificate
+    reprint: bool
+    printing_id: int
+    new: bool
+
+
+def issue_many(
+    database: Database,
+    award_ids: Sequence[int],
+    language_mode: LanguageMode,
+    design: str,
+    issued_by: str,
+    on: dt.date | None = None,
+) -> list[Issued]:
+    """Record a printing of each award's certificate, in the order given (an award named
+    twice is printed twice: the second time as a reprint).
+
+    Awards without a certificate get the next numbers, in order (issued on `on`, else today);
+    the others keep theirs and count a reprint. A certificate whose every printing failed is
+    printed for the first time again. A few queries for the whole batch, whatever its size
+    and the register's. One unit of work: inside a caller's, it joins it. Raises NotFound for
+    an unknown award, InvalidInput for an unknown mode or design, Conflict when no free
+    numbers could be taken.
+    """
+    mode, design = _checked(language_mode, design, issued_by)
+    if not award_ids:
+        return []
+    unique = list(dict.fromkeys(award_ids))
+    c, p = s.certificates, s.certificate_printings
+    try:
+        with database.unit_of_work() as session:
+            awards = _awards(session, unique)
+            certificates, created = _number_new(
+                session,
+                unique,
+                awards,
+                on,
+                {
+                    "language_mode": mode,
+                    "design": design,
+                    "issued_on": on or _today(),
+                    "issued_by": issued_by,
+                    "reprints": 0,
+                },
+            )
+            unprinted = _never_printed(
+                session, [certificates[a] for a in unique if a not in created]
+            )
+            first_time = created | {a for a in unique if certificates[a] in unprinted}
+            seen: set[int] = set()
+            reprints: dict[int, int] = {}
+            flags = []
+            for award_id in award_ids:
+                reprint = award_id in seen or award_id not in first_time
+                seen.add(award_id)
+                flags.append(reprint)
+                if reprint:
+                    certificate_id = certificates[award_id]
+                    reprints[certificate_id] = reprints.get(certificate_id, 0) + 1
+            by_count: dict[int, list[int]] = {}
+            for certificate_id, count in reprints.items():
+                by_count.setdefault(count, []).append(certificate_id)
+            for count, ids in by_count.items():
+                for chunk in _chunks(ids):
+                    # Counted in SQL: two desks reprinting at once both count.
+                    session.execute(
+                        update(c)
+                        .where(c.c.id.in_(chunk))
+                        .values(reprints=c.c.reprints + count, updated_at=m.utcnow())
+                    )
+            now = m.utcnow()
+            printing_ids = list(
+                session.scalars(
+                    insert(p).returning(p.c.id, sort_by_parameter_order=True),
+                    [
+                        {
+                            "certificate_id": certificates[award_id],
+                            "printed_at": now,
+                            "printed_by": issued_by,
+                            "language_mode": mode,
+                            "design": design,
+                            "is_reprint": reprint,
+                            "failed": False,
+                        }
+                        for award_id, reprint in zip(award_ids, flags, strict=True)
+                    ],
+                )
+            )
+            stored: dict[int, Certificate] = {}
+            wanted = sorted(set(certificates.values()))
+            for chunk in _chunks(wanted):
+                for values in session.execute(
+                    select(*_CERTIFICATE_COLUMNS).where(c.c.id.in_(chunk))
+                ):
+                    stored[values.id] = _certificate(values)
+    except IntegrityError as exc:
+        raise Conflict(
+            _("The certificate could not be issued: {reason}").format(
+                reason=str(exc.orig).strip().splitlines()[0]
+            )
+        ) from exc
+    issued = []
+    firsts: set[int] = set()
+    for award_id, reprint, printing_id in zip(award_ids, flags, printing_ids, strict=True):
+        issued.append(
+            Issued(
+                certificate=stored[certificates[award_id]],
+                reprint=reprint,
+                printing_id=printing_id,
+                new=award_id in created and award_id not in firsts,
+            )
+        )
+        firsts.add(award_id)
+    return issued
 
 
 def issue_or_reprint(
@@ -329,56 +566,66 @@ def issue_or_reprint(
     One unit of work: inside a caller's, it joins it. Raises NotFound for an unknown award,
     InvalidInput for an unknown mode or design, Conflict when no free number could be taken.
     """
-    mode, design = _checked(language_mode, design, issued_by)
-    try:
-        with database.unit_of_work() as session:
-            award = _award(session, award_id)
-            certificate_id = _first_certificate_id(session, award_id)
-            reprint = certificate_id is not None
-            row = None
-            if certificate_id is None:
-                row = _insert_numbered(
-                    session,
-                    award,
-                    on,
-                    {
-                        "award_id": award_id,
-                        "language_mode": mode,
-                        "design": design,
-                        "issued_on": on or _today(),
-                        "issued_by": issued_by,
-                        "reprints": 0,
-                        "is_sample": award.is_sample,
-                    },
+    [issued] = issue_many(database, [award_id], language_mode, design, issued_by, on)
+    return issued.certificate, issued.reprint
+
+
+def mark_printing_failed(database: Database, printing_ids: Sequence[int]) -> None:
+    """Log these printings as failed (the print job broke after the number was registered):
+    they no longer count as printed. A failed reprint is taken off the certificate's reprints;
+    a certificate whose every printing failed keeps its number, and its next printing counts
+    as its first. Printings marked already, or unknown, are left alone."""
+    if not printing_ids:
+        return
+    c, p = s.certificates, s.certificate_printings
+    with database.unit_of_work() as session:
+        reprinted: dict[int, int] = {}
+        for chunk in _chunks(list(printing_ids)):
+            rows = session.execute(
+                select(p.c.id, p.c.certificate_id, p.c.is_reprint).where(
+                    p.c.id.in_(chunk), p.c.failed.is_(False)
                 )
-                if row is None:
-                    certificate_id = _first_certificate_id(session, award_id)
-                    reprint = True
-            if row is None:
-                assert certificate_id is not None
-                row = session.get_one(m.CertificateRow, certificate_id)
-                # Counted in SQL: two desks reprinting at once both count.
-                row.reprints = m.CertificateRow.reprints + 1
-            session.add(
-                m.CertificatePrintingRow(
-                    certificate_id=row.id,
-                    printed_at=m.utcnow(),
-                    printed_by=issued_by,
-                    language_mode=mode,
-                    design=design,
-                    is_reprint=reprint,
-                )
+            ).all()
+            session.execute(
+                update(p).where(p.c.id.in_([row.id for row in rows])).values(failed=True)
             )
-            session.flush()
-            session.refresh(row)
-            certificate = _certificate(row)
-    except IntegrityError as exc:
-        raise Conflict(
-            _("The certificate could not be issued: {reason}").format(
-                reason=str(exc.orig).strip().splitlines()[0]
+            for row in rows:
+                if row.is_reprint:
+                    reprinted[row.certificate_id] = reprinted.get(row.certificate_id, 0) + 1
+        for certificate_id, count in reprinted.items():
+            session.execute(
+                update(c)
+                .where(c.c.id == certificate_id, c.c.reprints >= count)
+                .values(reprints=c.c.reprints - count, updated_at=m.utcnow())
             )
-        ) from exc
-    return certificate, reprint
+
+
+def undo_issue(database: Database, issued: Sequence[Issued]) -> None:
+    """Take back what `issue_many` recorded, when its files could not be put in place after
+    all: the printings leave the log, reprints are uncounted, and a certificate created by
+    them is removed with its number, unless another desk printed it meanwhile. A compensating
+    transaction: the numbers issued after ours stay as they are."""
+    if not issued:
+        return
+    c, p = s.certificates, s.certificate_printings
+    with database.unit_of_work() as session:
+        ids = [entry.printing_id for entry in issued]
+        for chunk in _chunks(ids):
+            session.execute(delete(p).where(p.c.id.in_(chunk)))
+        reprinted: dict[int, int] = {}
+        for entry in issued:
+            if entry.reprint and entry.certificate.id is not None:
+                reprinted[entry.certificate.id] = reprinted.get(entry.certificate.id, 0) + 1
+        for certificate_id, count in reprinted.items():
+            session.execute(
+                update(c)
+                .where(c.c.id == certificate_id, c.c.reprints >= count)
+                .values(reprints=c.c.reprints - count, updated_at=m.utcnow())
+            )
+        created = [e.certificate.id for e in issued if e.new and e.certificate.id is not None]
+        for chunk in _chunks(created):
+            printed_meanwhile = select(p.c.id).where(p.c.certificate_id == c.c.id).exists()
+            session.execute(delete(c).where(c.c.id.in_(chunk), ~printed_meanwhile))
 
 
 # --- the register ------------------------------------------------------------------------

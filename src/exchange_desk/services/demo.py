@@ -44,6 +44,7 @@ from exchange_desk.domain.records import (
     OfficeProfile,
     Organization,
     Partnership,
+    Person,
 )
 from exchange_desk.i18n.catalog import N_, _
 from exchange_desk.paths import resources_dir
@@ -157,6 +158,9 @@ def _add_facts(database: Database) -> int:
             latitude=36.65,
             longitude=117.12,
             population=9_200_000,
+            formal_name_en="Jinan Municipal People's Government",
+            formal_name_zh="济南市人民政府",
+            formal_name_he="ממשלת העירייה של ג'ינאן",
         ),
         "kfar_saba": City(
             name_en="Kfar Saba",
@@ -168,6 +172,9 @@ def _add_facts(database: Database) -> int:
             latitude=32.18,
             longitude=34.91,
             population=100_000,
+            formal_name_en="the City of Kfar Saba",
+            formal_name_zh="以色列克法尔萨巴市",
+            formal_name_he="עיריית כפר סבא",
         ),
         "wuhan": City(
             name_en="Wuhan",
@@ -527,7 +534,87 @@ def _add_facts(database: Database) -> int:
                 is_sample=True,
             ),
         )
+    _add_office_awards(database, city, org)
     return count
+
+
+def _add_office_awards(database: Database, city: dict[str, int], org: dict[str, int]) -> None:
+    """Honours the office confers itself, the bulk of its certificates: thanks to the
+    choir and the schools of the year's festivals, and an honorary title. The source names
+    none of them, so they are sample records."""
+    festival = (
+        "Jinan International Choral Festival",
+        "济南国际合唱节",
+        "פסטיבל המקהלות הבינלאומי בג'ינאן",
+    )
+    arts = ("Kfar Saba Arts Festival", "克法尔萨巴艺术节", "פסטיבל האמנויות של כפר סבא")
+    thanks = (
+        (
+            "ks_choir",
+            festival,
+            PartialDate(2018, 9),
+            "For the Kfar Saba choir's performances at the international choral festival in Jinan.",
+            "感谢克法尔萨巴合唱团在济南国际合唱节上的精彩演出。",
+            "על הופעותיה של מקהלת כפר סבא בפסטיבל המקהלות הבינלאומי בג'ינאן.",
+        ),
+        (
+            "yuying",
+            arts,
+            PartialDate(2018, 6),
+            "For representing Jinan with distinction at the arts festival in Kfar Saba.",
+            "感谢其在克法尔萨巴艺术节上代表济南出色的表现。",
+            "על ייצוגה המכובד של ג'ינאן בפסטיבל האמנויות בכפר סבא.",
+        ),
+        (
+            "sdu_high",
+            arts,
+            PartialDate(2018, 6),
+            "For representing Jinan with distinction at the arts festival in Kfar Saba.",
+            "感谢其在克法尔萨巴艺术节上代表济南出色的表现。",
+            "על ייצוגו המכובד של ג'ינאן בפסטיבל האמנויות בכפר סבא.",
+        ),
+    )
+    for key, (en, zh, he), when, citation_en, citation_zh, citation_he in thanks:
+        create(
+            database,
+            Award(
+                title_en=f"Certificate of Appreciation of the {en}",
+                title_zh=f"{zh}感谢状",
+                title_he=f"תעודת הוקרה של {he}",
+                awarded_on=when,
+                recipient_kind=RecipientKind.ORGANIZATION,
+                recipient_organization_id=org[key],
+                citation_en=citation_en,
+                citation_zh=citation_zh,
+                citation_he=citation_he,
+                is_sample=True,
+            ),
+        )
+    ambassador = create(
+        database,
+        Person(
+            name="Yael Levi",
+            name_zh="雅埃尔·列维",
+            name_he="יעל לוי",
+            title="Chair of the Kfar Saba–Jinan friendship society",
+            is_sample=True,
+        ),
+    )
+    create(
+        database,
+        Award(
+            title_en="Title of Honorary Friendship Ambassador of Jinan",
+            title_zh="济南市荣誉友好使者称号",
+            title_he="תואר שגרירת ידידות של כבוד של ג'ינאן",
+            awarded_on=PartialDate(2018, 12),
+            recipient_kind=RecipientKind.PERSON,
+            recipient_person_id=ambassador.id,
+            citation_en="For ten years of friendship between the people of Kfar Saba and Jinan.",
+            citation_zh="表彰其十年来为克法尔萨巴与济南两市人民友谊作出的贡献。",
+            citation_he="על עשר שנות ידידות בין תושבי כפר סבא וג'ינאן.",
+            is_sample=True,
+        ),
+    )
 
 
 def _add_sample_partner(

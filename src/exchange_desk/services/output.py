@@ -9,7 +9,12 @@ nothing behind.
 
 from __future__ import annotations
 
+import contextlib
 import os
+import re
+import secrets
+import socket
+import time
 from pathlib import Path
 
 from exchange_desk.domain.errors import ExchangeDeskError
@@ -25,6 +30,9 @@ class DocumentProblem(ExchangeDeskError):
 
     def user_message(self) -> str:
         return self.message
+
+
+_BINARY = getattr(os, "O_BINARY", 0)  # Windows would otherwise translate line ends
 
 
 def pdf_path(target: Path) -> Path:
@@ -57,13 +65,150 @@ def checked_target(target: Path, *, folder: bool = False) -> Path:
 
 def write_whole(path: Path, data: bytes) -> Path:
     """Write under a temporary name, then rename; DocumentProblem if the disk refuses."""
-    partial = path.with_name(path.name + ".partial")
+    partial = stage(path, data)
     try:
-        partial.write_bytes(data)
-        partial.replace(path)
-    except OSError as exc:
-        partial.unlink(missing_ok=True)
-        raise DocumentProblem(
-            _("Cannot write {path}: {reason}").format(path=path, reason=exc.strerror or exc)
-        ) from exc
+        put_in_place(partial, path)
+    except DocumentProblem:
+        discard(partial)
+        raise
     return path
+
+
+# --- staged files ----------------------------------------------------------------------------
+#
+# A file is first written whole under a temporary name in its own folder and flushed to the
+# disk (`stage`); only once what it records is committed is it renamed into place
+# (`put_in_place`), which is atomic within a folder. A process killed in between leaves its
+# temporary file behind; `clean_partials` removes such leftovers on the next run. The name
+# says whose it is (host and process), so a run never removes another live run's file.
+
+PARTIAL_SUFFIX = ".partial"
+_PARTIAL_MARK = ".~exchange-desk"
+_PARTIAL_NAME = re.compile(
+    r"^"
+    + re.escape(_PARTIAL_MARK)
+    + r"\.(?P<pid>\d+)\.(?P<host>[A-Za-z0-9-]*)\..+"
+    + re.escape(PARTIAL_SUFFIX)
+    + r"$"
+)
+# A leftover of another computer (a shared folder) is removed once it is this old.
+FOREIGN_PARTIAL_AGE_S = 24 * 3600
+
+
+def _host() -> str:
+    return re.sub(r"[^A-Za-z0-9-]", "-", socket.gethostname())[:40]
+
+
+def partial_path(path: Path) -> Path:
+    """The temporary name `path` is written under: hidden, in the same folder."""
+    token = secrets.token_hex(3)
+    name = f"{_PARTIAL_MARK}.{os.getpid()}.{_host()}.{token}.{path.name}{PARTIAL_SUFFIX}"
+    return path.with_name(name)
+
+
+def _cannot_write(path: Path, exc: OSError) -> DocumentProblem:
+    return DocumentProblem(
+        _("Cannot write {path}: {reason}").format(path=path, reason=exc.strerror or exc)
+    )
+
+
+def stage(path: Path, data: bytes) -> Path:
+    """Write `data` whole under a temporary name next to `path` and flush it to the disk;
+    returns the temporary path. Nothing is left behind if the disk refuses (DocumentProblem).
+    """
+    partial = partial_path(path)
+    try:
+        descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _BINARY, 0o666)
+    except OSError as exc:
+        raise _cannot_write(path, exc) from exc
+    try:
+        try:
+            view = memoryview(data)
+            while view:
+                written = os.write(descriptor, view)
+                view = view[written:]
+            os.fsync(descriptor)
+        finally:
+            os.close(descriptor)
+    except OSError as exc:
+        discard(partial)
+        raise _cannot_write(path, exc) from exc
+    return partial
+
+
+def put_in_place(partial: Path, path: Path) -> None:
+    """Rename a staged file to its final name (replacing what was there), and make the
+    rename itself durable; DocumentProblem if the rename is refused (the staged file stays:
+    the caller decides)."""
+    try:
+        os.replace(partial, path)
+    except OSError as exc:
+        raise _cannot_write(path, exc) from exc
+    _sync_folder(path.parent)
+
+
+def discard(partial: Path) -> None:
+    """Remove a staged file that will not be used; a failure to remove it is ignored (the
+    next run's `clean_partials` tries again)."""
+    with contextlib.suppress(OSError):
+        partial.unlink(missing_ok=True)
+
+
+def _sync_folder(folder: Path) -> None:
+    if os.name != "posix":
+        return  # Windows makes a rename durable on its own and cannot open a folder
+    try:
+        descriptor = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(descriptor)
+    except OSError:
+        pass  # some file systems cannot sync a folder; the rename still happened
+    finally:
+        os.close(descriptor)
+
+
+def _alive(pid: int) -> bool:
+    if os.name != "posix":
+        return True  # never signal on Windows: os.kill would end the process
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # someone else's process: alive
+    return True
+
+
+def clean_partials(folder: Path) -> list[Path]:
+    """Remove the temporary files that runs killed before they finished left in `folder`:
+    this computer's whose process is gone, other computers' after a day. On Windows a file
+    still being written cannot be removed, so there every leftover is simply tried. Returns
+    what was removed."""
+    removed: list[Path] = []
+    try:
+        candidates = [entry for entry in folder.iterdir() if entry.name.startswith(_PARTIAL_MARK)]
+    except OSError:
+        return removed
+    host = _host()
+    now = time.time()
+    for entry in candidates:
+        found = _PARTIAL_NAME.match(entry.name)
+        if found is None:
+            continue
+        pid = int(found.group("pid"))
+        if found.group("host") == host:
+            stale = pid != os.getpid() and not _alive(pid)
+        else:
+            try:
+                stale = now - entry.stat().st_mtime > FOREIGN_PARTIAL_AGE_S
+            except OSError:
+                continue
+        if stale:
+            try:
+                entry.unlink()
+            except OSError:
+                continue
+            removed.append(entry)
+    return removed

@@ -19,6 +19,7 @@ from sqlalchemy import String, select, type_coerce
 from exchange_desk.domain.anniversaries import next_round_anniversary
 from exchange_desk.domain.dates import PartialDate
 from exchange_desk.domain.enums import (
+    AwardRole,
     CooperationArea,
     DelegationStatus,
     Direction,
@@ -346,6 +347,7 @@ def _load_awards(session: Session, table: RecordTable, limit: int | None) -> Non
                 a.c.recipient_city_id,
                 a.c.recipient_organization_id,
                 a.c.recipient_person_id,
+                a.c.giver_organization_id,
                 a.c.is_sample,
             ).order_by(a.c.awarded_on, a.c.id),
             limit,
@@ -362,8 +364,9 @@ def _load_awards(session: Session, table: RecordTable, limit: int | None) -> Non
         city_ids,
         organization_ids,
         person_ids,
+        giver_ids,
         sample,
-    ) = _columns(rows, 11)
+    ) = _columns(rows, 12)
     titles = [Names(*parts) for parts in zip(en, zh, he, strict=True)]
     recipients = [
         cities.name(c)
@@ -374,14 +377,29 @@ def _load_awards(session: Session, table: RecordTable, limit: int | None) -> Non
         for kind, c, o, p in zip(kinds, city_ids, organization_ids, person_ids, strict=True)
     ]
     conference_names = [conferences.get(c or 0, _NO_NAMES) for c in conference_ids]
+    # Given by us, received by us, or given by another body: only the first are ours to
+    # certify, the second we attach a scan of.
+    home = session.execute(select(s.office_profile.c.home_city_id)).scalar()
+    roles = [
+        AwardRole.of(
+            giver_organization_id=giver,
+            recipient_kind=RecipientKind(kind),
+            recipient_city_id=city,
+            home_city_id=home,
+        )
+        for kind, city, giver in zip(kinds, city_ids, giver_ids, strict=True)
+    ]
     table.ids = ids
-    table.data = [dates, titles, recipients, conference_names]
+    table.data = [dates, titles, recipients, roles, conference_names]
     table.sample = [bool(value) for value in sample]
     table.search_text = [
         _fold(*parts) for parts in zip(titles, recipients, conference_names, strict=True)
     ]
     table.facet_values.update(
-        year=_years(dates), conference=conference_ids, recipient_kind=_members(RecipientKind, kinds)
+        year=_years(dates),
+        conference=conference_ids,
+        recipient_kind=_members(RecipientKind, kinds),
+        role=roles,
     )
 
 
@@ -549,9 +567,14 @@ TABS: dict[str, tuple[str, tuple[TableColumn, ...], tuple[Facet, ...], Loader]] 
             TableColumn("awarded_on", N_("Date"), "date"),
             TableColumn("title", N_("Title"), "names"),
             TableColumn("recipient", N_("Recipient"), "names"),
+            TableColumn("role", N_("Whose"), "enum"),
             TableColumn("conference", N_("Conference"), "names"),
         ),
-        (_YEAR, Facet("conference", N_("Conference"))),
+        (
+            _YEAR,
+            Facet("role", N_("Whose"), _choices(AwardRole)),
+            Facet("conference", N_("Conference")),
+        ),
         _load_awards,
     ),
     "agreements": (

@@ -115,6 +115,7 @@ SAMPLE = FieldSpec(("is_sample",), N_("Sample (invented) record"), Widget.FLAG)
 FORMS: dict[str, tuple[FieldSpec, ...]] = {
     "cities": (
         _names("name", N_("Name")),
+        _names("formal_name", N_("Formal name (certificates)")),
         _text("name_local", N_("Name in the local language")),
         FieldSpec(("country",), N_("Country"), Widget.COUNTRY, required=True),
         _text("region", N_("Region")),
@@ -175,6 +176,7 @@ FORMS: dict[str, tuple[FieldSpec, ...]] = {
         _names("name", N_("Name")),
         _enum("kind", N_("Kind"), OrganizationKind),
         _reference("city_id", N_("City"), "cities"),
+        _names("formal_name", N_("Formal name (certificates)")),
         _multiline("notes", N_("Notes")),
         SAMPLE,
     ),
@@ -193,7 +195,8 @@ FORMS: dict[str, tuple[FieldSpec, ...]] = {
         _names("title", N_("Title")),
         _reference("conference_id", N_("Conference"), "conferences"),
         _date("awarded_on", N_("Date")),
-        _reference("giver_organization_id", N_("Given by"), "organizations"),
+        # Empty means the office confers the honour itself (see AwardRole).
+        _reference("giver_organization_id", N_("Given by (empty: our office)"), "organizations"),
         _enum("recipient_kind", N_("Recipient"), RecipientKind),
         _reference(
             "recipient_city_id",

@@ -235,6 +235,7 @@ class RecordTab(QWidget):
             "kind": _("All kinds"),
             "area": _("All areas"),
             "conference": _("All conferences"),
+            "role": _("Given and received"),
         }
         return labels.get(facet.key, _("All"))
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from babel.dates import get_month_names
-from sqlalchemy import ColumnElement, and_, func, or_, select
+from sqlalchemy import ColumnElement, and_, case, func, or_, select
 
 from exchange_desk.domain.countries import CONTINENTS, continent_of
 from exchange_desk.domain.dates import MAX_YEAR, MIN_YEAR
@@ -30,6 +30,7 @@ from exchange_desk.domain.reports import (
     Facts,
     Figures,
     KeyFigure,
+    Note,
     Paragraph,
     Report,
     Subheading,
@@ -40,11 +41,11 @@ from exchange_desk.services.names import Names
 from exchange_desk.services.reports.shared import (
     City,
     Exchange,
+    Marks,
     Office,
     Progress,
     Words,
     agreement_exchange,
-    anniversary_sentence,
     award_rows,
     awards_joined,
     awards_table,
@@ -55,9 +56,11 @@ from exchange_desk.services.reports.shared import (
     event_exchange,
     exchange_table,
     make_report,
+    muted_rows,
     office_of,
     partnership_facts,
     quiet,
+    recipient,
     recipient_city,
     tier_at_end,
     words_for,
@@ -374,12 +377,51 @@ def _by_partnership_area(
     )
 
 
+def _with_area(
+    session: Session, table: Any, city_column: Any, where: list[ColumnElement[bool]]
+) -> tuple[int, int]:
+    """How many rows of `table` match `where`, and how many of them are with a partner
+    city whose partnership has at least one area of cooperation."""
+    partnership = s.partnerships
+    area = s.partnership_areas
+    has_area = (
+        select(area.c.partnership_id)
+        .join(partnership, partnership.c.id == area.c.partnership_id)
+        .where(partnership.c.city_id == city_column)
+        .exists()
+    )
+    total, with_area = session.execute(
+        select(func.count(), func.coalesce(func.sum(case((has_area, 1), else_=0)), 0))
+        .select_from(table)
+        .where(*where)
+    ).one()
+    return int(total or 0), int(with_area or 0)
+
+
 def _area_chart(session: Session, w: Words, year: int) -> list[Block]:
     """The year's exchanges by area: delegations and events under their partnership's areas,
-    agreements under their own area (their partnership's when they have none)."""
+    agreements under their own area (their partnership's when they have none). The note
+    under it says that an exchange counts in every area of its partnership, and how many
+    exchanges have an area at all."""
     delegation = s.delegations
     event = s.cultural_events
     agreement = s.agreements
+    total, with_area = 0, 0
+    for table, city_column, where in (
+        (
+            delegation,
+            delegation.c.city_id,
+            [_in_year(delegation.c.start_date, year), _not_cancelled()],
+        ),
+        (
+            event,
+            func.coalesce(event.c.partner_city_id, event.c.city_id),
+            [_in_year(event.c.start_date, year)],
+        ),
+    ):
+        counted, having = _with_area(session, table, city_column, where)
+        total += counted
+        with_area += having
     signed = _in_year(agreement.c.signed_on, year)
     own_area = Counter(
         {
@@ -435,11 +477,15 @@ def _area_chart(session: Session, w: Words, year: int) -> list[Block]:
             horizontal=True,
             empty_text=w.gettext("No exchange of this year has an area of cooperation."),
         ),
-        Paragraph(
+        Note(
             w.gettext(
-                "A delegation or cultural event counts under every area of cooperation of its "
-                "partner city's partnership; an agreement under its own area."
-            )
+                "What the bars count: a delegation or cultural event counts once under each "
+                "area of cooperation of its partner city's partnership, so one visit to a "
+                "partner of three areas adds to three bars, and the bars add up to more than "
+                "the exchanges. Of the year's {total} delegations and cultural events, "
+                "{with_area} are with a partner that has at least one area. An agreement "
+                "counts once, under its own area (its partnership's when it has none)."
+            ).format(total=w.number(total), with_area=w.number(with_area))
         ),
     ]
 
@@ -448,6 +494,7 @@ def _area_chart(session: Session, w: Words, year: int) -> list[Block]:
 class _YearRows:
     delegations: list[Any]
     events: list[Any]
+    undated_events: list[Any]
     signed: list[Any]
     expiring: list[Any]
     awards: list[Any]
@@ -468,24 +515,47 @@ def _year_rows(session: Session, year: int) -> _YearRows:
             delegation.c.leader,
             delegation.c.members,
             delegation.c.purpose,
+            delegation.c.is_sample,
         )
         .where(_in_year(delegation.c.start_date, year), _not_cancelled())
         .order_by(delegation.c.start_date, delegation.c.id)
     ).all()
+    event_columns = (
+        event.c.id,
+        event.c.start_date,
+        event.c.name_en,
+        event.c.name_zh,
+        event.c.name_he,
+        event.c.kind,
+        event.c.city_id,
+        event.c.partner_city_id,
+        event.c.attendance,
+        event.c.is_sample,
+    )
     events = session.execute(
-        select(
-            event.c.id,
-            event.c.start_date,
-            event.c.name_en,
-            event.c.name_zh,
-            event.c.name_he,
-            event.c.kind,
-            event.c.city_id,
-            event.c.partner_city_id,
-            event.c.attendance,
-        )
+        select(*event_columns)
         .where(_in_year(event.c.start_date, year))
         .order_by(event.c.start_date, event.c.id)
+    ).all()
+    # Events without a date cannot be placed in a year; those with a partner the city had
+    # exchanges with this year are listed as undated rather than left out of every report.
+    partners = (
+        select(delegation.c.city_id)
+        .where(_in_year(delegation.c.start_date, year), _not_cancelled())
+        .union(
+            select(func.coalesce(event.c.partner_city_id, event.c.city_id)).where(
+                _in_year(event.c.start_date, year)
+            )
+        )
+        .union(select(agreement.c.city_id).where(_in_year(agreement.c.signed_on, year)))
+    )
+    undated_events = session.execute(
+        select(*event_columns)
+        .where(
+            event.c.start_date.is_(None),
+            func.coalesce(event.c.partner_city_id, event.c.city_id).in_(partners),
+        )
+        .order_by(event.c.id)
     ).all()
     agreement_columns = (
         agreement.c.id,
@@ -496,6 +566,7 @@ def _year_rows(session: Session, year: int) -> _YearRows:
         agreement.c.title_he,
         agreement.c.city_id,
         agreement.c.area,
+        agreement.c.is_sample,
     )
     signed = session.execute(
         select(*agreement_columns)
@@ -513,6 +584,7 @@ def _year_rows(session: Session, year: int) -> _YearRows:
     return _YearRows(
         delegations=list(delegations),
         events=list(events),
+        undated_events=list(undated_events),
         signed=list(signed),
         expiring=list(expiring),
         awards=award_rows(session, _in_year(award.c.awarded_on, year)),
@@ -539,6 +611,7 @@ def _exchanges(w: Words, rows: _YearRows) -> list[Exchange]:
             w.name(Names.of((row.title_en, row.title_zh, row.title_he))),
             w.kind("awards"),
             "",
+            bool(row.is_sample),
         )
         for row in rows.awards
     ]
@@ -571,11 +644,12 @@ def _partners_chapter(
     else:
         lead = w.gettext("No partner city had exchanges with the city this year.")
     blocks: list[Block] = [Paragraph(lead)]
+    marks = Marks()
     for city_id in order[:MAX_PARTNER_SECTIONS]:
         city = cities[city_id]
-        blocks.append(Subheading(w.name(city.names)))
+        blocks.append(Subheading(marks.sample_row(w.name(city.names), city.is_sample)))
         blocks.append(Facts(tuple(partnership_facts(w, city))))
-        blocks.append(exchange_table(w, sorted(per_city[city_id], key=by_date)))
+        blocks.append(exchange_table(w, sorted(per_city[city_id], key=by_date), "", marks))
     if len(order) > MAX_PARTNER_SECTIONS:
         more = len(order) - MAX_PARTNER_SECTIONS
         blocks.append(
@@ -589,65 +663,57 @@ def _partners_chapter(
                 ).format(count=w.number(more))
             )
         )
+    blocks.extend(marks.notes(w))
     return Chapter(w.gettext("Partner cities"), tuple(blocks))
 
 
 def _anniversaries_chapter(w: Words, found: list[Anniversary], year: int) -> Chapter:
-    # Records of fact before sample records, then the longest friendships first.
-    named = sorted(found, key=lambda a: (a.is_sample, -a.years, w.name(a.city)))
+    """Next year's round anniversaries as a table: records of fact before sample records,
+    then the longest friendships first."""
+    ordered = sorted(found, key=lambda a: (a.is_sample, -a.years, w.name(a.city)))
     if not found:
-        blocks: list[Block] = [
-            Paragraph(
-                w.gettext("No partnership reaches a round anniversary in {year}.").format(year=year)
-            )
-        ]
+        lead = w.gettext("No partnership reaches a round anniversary in {year}.").format(year=year)
     else:
         lead = w.ngettext(
             "{count} partnership reaches a round anniversary in {year}.",
             "{count} partnerships reach a round anniversary in {year}.",
             len(found),
         ).format(year=year, count=w.number(len(found)))
-        blocks = [
-            Paragraph(
-                w.sentences(
-                    [lead]
-                    + [
-                        anniversary_sentence(w, w.name(a.city), a.tier, year, a.years)
-                        for a in named[:NAMED_ANNIVERSARIES]
-                    ]
-                )
+    marks = Marks()
+    table = Table(
+        columns=(
+            w.gettext("Partner city"),
+            w.gettext("Country"),
+            w.gettext("Tier"),
+            w.gettext("Since"),
+            w.gettext("Years"),
+        ),
+        rows=tuple(
+            (
+                marks.sample_row(w.name(a.city), a.is_sample),
+                w.country(a.country),
+                w.label(a.tier),
+                w.date(a.established),
+                w.number(a.years),
             )
-        ]
-    blocks.append(
-        Table(
-            columns=(
-                w.gettext("Partner city"),
-                w.gettext("Country"),
-                w.gettext("Tier"),
-                w.gettext("Since"),
-                w.gettext("Years"),
-            ),
-            rows=tuple(
-                (
-                    w.name(a.city),
-                    w.country(a.country),
-                    w.label(a.tier),
-                    w.date(a.established),
-                    w.number(a.years),
-                )
-                for a in found
-            ),
-            widths=(2.4, 1.6, 2.2, 1.0, 0.8),
-            empty_text=w.gettext("No round anniversaries."),
-            numeric=(4,),
-        )
+            for a in ordered
+        ),
+        widths=(2.4, 1.6, 2.2, 1.0, 0.8),
+        empty_text="",
+        numeric=(4,),
+        muted=muted_rows(a.is_sample for a in ordered),
     )
+    blocks: list[Block] = [Paragraph(lead)]
+    if found:
+        blocks.append(table)
+        blocks.extend(marks.notes(w))
     return Chapter(w.gettext("Anniversaries in {year}").format(year=year), tuple(blocks))
 
 
 def _delegations_chapter(
     w: Words, year: int, rows: Sequence[Any], cities: dict[int, City]
 ) -> Chapter:
+    marks = Marks()
     table = Table(
         columns=(
             w.gettext("Date"),
@@ -662,21 +728,24 @@ def _delegations_chapter(
                 w.date(row.start_date),
                 w.label(Direction(row.direction)),
                 city_name(w, cities, row.city_id),
-                row.leader,
+                marks.recorded(w, row.leader),
                 w.number(row.members),
-                row.purpose,
+                marks.sample_row(marks.recorded(w, row.purpose), row.is_sample),
             )
             for row in rows
         ),
         widths=(1.2, 1.0, 1.8, 1.6, 0.8, 2.6),
         empty_text=w.gettext("No delegations in {year}.").format(year=year),
         numeric=(4,),
+        muted=muted_rows(row.is_sample for row in rows),
     )
-    return Chapter(w.gettext("Delegations"), (table,))
+    return Chapter(w.gettext("Delegations"), (table, *marks.notes(w)))
 
 
-def _events_chapter(w: Words, year: int, rows: Sequence[Any], cities: dict[int, City]) -> Chapter:
-    table = Table(
+def _event_table(
+    w: Words, rows: Sequence[Any], cities: dict[int, City], empty_text: str, marks: Marks
+) -> Table:
+    return Table(
         columns=(
             w.gettext("Date"),
             w.gettext("Cultural event"),
@@ -687,8 +756,10 @@ def _events_chapter(w: Words, year: int, rows: Sequence[Any], cities: dict[int, 
         ),
         rows=tuple(
             (
-                w.date(row.start_date),
-                w.name(Names.of((row.name_en, row.name_zh, row.name_he))),
+                w.date(row.start_date) or w.gettext("undated"),
+                marks.sample_row(
+                    w.name(Names.of((row.name_en, row.name_zh, row.name_he))), row.is_sample
+                ),
                 w.label(EventKind(row.kind)),
                 city_name(w, cities, row.city_id),
                 city_name(w, cities, row.partner_city_id),
@@ -697,14 +768,41 @@ def _events_chapter(w: Words, year: int, rows: Sequence[Any], cities: dict[int, 
             for row in rows
         ),
         widths=(1.2, 3.0, 1.4, 1.4, 1.4, 1.0),
-        empty_text=w.gettext("No cultural events in {year}.").format(year=year),
+        empty_text=empty_text,
         numeric=(5,),
+        muted=muted_rows(row.is_sample for row in rows),
     )
-    return Chapter(w.gettext("Cultural events"), (table,))
+
+
+def _events_chapter(w: Words, year: int, rows: _YearRows, cities: dict[int, City]) -> Chapter:
+    marks = Marks()
+    blocks: list[Block] = [
+        _event_table(
+            w,
+            rows.events,
+            cities,
+            w.gettext("No cultural events in {year}.").format(year=year),
+            marks,
+        )
+    ]
+    if rows.undated_events:
+        blocks += [
+            Subheading(w.gettext("Undated events with this year's partners")),
+            Paragraph(
+                w.gettext(
+                    "These events have no recorded date, so they belong to no year; they are "
+                    "listed here because they are with partner cities the city had exchanges "
+                    "with in {year}."
+                ).format(year=year)
+            ),
+            _event_table(w, rows.undated_events, cities, "", marks),
+        ]
+    blocks.extend(marks.notes(w))
+    return Chapter(w.gettext("Cultural events"), tuple(blocks))
 
 
 def _agreement_table(
-    w: Words, rows: Sequence[Any], cities: dict[int, City], empty_text: str
+    w: Words, rows: Sequence[Any], cities: dict[int, City], empty_text: str, marks: Marks
 ) -> Table:
     return Table(
         columns=(
@@ -716,8 +814,10 @@ def _agreement_table(
         ),
         rows=tuple(
             (
-                w.date(row.signed_on),
-                w.name(Names.of((row.title_en, row.title_zh, row.title_he))),
+                w.date(row.signed_on) or w.gettext("undated"),
+                marks.sample_row(
+                    w.name(Names.of((row.title_en, row.title_zh, row.title_he))), row.is_sample
+                ),
                 city_name(w, cities, row.city_id),
                 w.label(CooperationArea(row.area)) if row.area else "",
                 w.date(row.expires_on),
@@ -726,10 +826,12 @@ def _agreement_table(
         ),
         widths=(1.2, 3.6, 1.6, 1.2, 1.2),
         empty_text=empty_text,
+        muted=muted_rows(row.is_sample for row in rows),
     )
 
 
 def _agreements_chapter(w: Words, year: int, rows: _YearRows, cities: dict[int, City]) -> Chapter:
+    marks = Marks()
     blocks: list[Block] = [
         Subheading(w.gettext("Signed in {year}").format(year=year)),
         _agreement_table(
@@ -737,6 +839,7 @@ def _agreements_chapter(w: Words, year: int, rows: _YearRows, cities: dict[int, 
             rows.signed,
             cities,
             w.gettext("No agreements were signed in {year}.").format(year=year),
+            marks,
         ),
         Subheading(w.gettext("Expiring in {year}").format(year=year)),
         _agreement_table(
@@ -744,6 +847,7 @@ def _agreements_chapter(w: Words, year: int, rows: _YearRows, cities: dict[int, 
             rows.expiring,
             cities,
             w.gettext("No agreements expire in {year}.").format(year=year),
+            marks,
         ),
     ]
     if rows.undated_agreements:
@@ -756,7 +860,106 @@ def _agreements_chapter(w: Words, year: int, rows: _YearRows, cities: dict[int, 
                 ).format(count=w.number(rows.undated_agreements))
             )
         )
+    blocks.extend(marks.notes(w))
     return Chapter(w.gettext("Agreements"), tuple(blocks))
+
+
+def _conferences_chapter(session: Session, w: Words, year: int) -> Chapter:
+    """The year's conferences, each with its host, dates, organizers and attendance, and
+    the awards given there."""
+    conference = s.conferences
+    organizer = s.conference_organizers
+    organization = s.organizations
+    award = s.awards
+    rows = session.execute(
+        select(
+            conference.c.id,
+            conference.c.name_en,
+            conference.c.name_zh,
+            conference.c.name_he,
+            conference.c.edition,
+            conference.c.host_city_id,
+            conference.c.start_date,
+            conference.c.end_date,
+            conference.c.attendance,
+            conference.c.countries,
+            conference.c.is_sample,
+        )
+        .where(_in_year(conference.c.start_date, year))
+        .order_by(conference.c.start_date, conference.c.id)
+    ).all()
+    if not rows:
+        return Chapter(
+            w.gettext("Conferences"),
+            (Paragraph(w.gettext("No conferences are recorded in {year}.").format(year=year)),),
+        )
+    ids = [row.id for row in rows]
+    organizers: dict[int, list[str]] = defaultdict(list)
+    for conference_id, *names in session.execute(
+        select(
+            organizer.c.conference_id,
+            organization.c.name_en,
+            organization.c.name_zh,
+            organization.c.name_he,
+        )
+        .join(organization, organization.c.id == organizer.c.organization_id)
+        .where(organizer.c.conference_id.in_(ids))
+        .order_by(organizer.c.conference_id, organization.c.name_en)
+    ):
+        organizers[conference_id].append(w.name(Names.of(names)))
+    awards: dict[int, list[Any]] = defaultdict(list)
+    for row in award_rows(session, award.c.conference_id.in_(ids)):
+        awards[row.conference_id].append(row)
+    hosts = cities_of(session, {row.host_city_id for row in rows if row.host_city_id is not None})
+    marks = Marks()
+    blocks: list[Block] = [
+        Paragraph(
+            w.ngettext(
+                "{count} conference of {year} is recorded, with the awards given there.",
+                "{count} conferences of {year} are recorded, with the awards given there.",
+                len(rows),
+            ).format(count=w.number(len(rows)), year=year)
+        )
+    ]
+    for row in rows:
+        name = w.name(Names.of((row.name_en, row.name_zh, row.name_he)))
+        facts = [
+            (w.gettext("Dates"), w.period(row.start_date, row.end_date)),
+            (w.gettext("Host city"), city_name(w, hosts, row.host_city_id)),
+            (w.gettext("Edition"), w.number(row.edition) if row.edition else ""),
+            (w.gettext("Organizers"), w.listing(organizers[row.id])),
+            (w.gettext("Attendance"), w.number(row.attendance) if row.attendance else ""),
+            (w.gettext("Countries"), w.number(row.countries) if row.countries else ""),
+        ]
+        blocks.append(Subheading(marks.sample_row(name, row.is_sample)))
+        blocks.append(Facts(tuple(pair for pair in facts if pair[1])))
+        given = awards[row.id]
+        blocks.append(
+            Table(
+                columns=(
+                    w.gettext("Award"),
+                    w.gettext("Recipient"),
+                    w.gettext("Given by"),
+                    w.gettext("Date"),
+                ),
+                rows=tuple(
+                    (
+                        marks.sample_row(
+                            w.name(Names.of((a.title_en, a.title_zh, a.title_he))), a.is_sample
+                        ),
+                        recipient(w, a),
+                        w.name(Names.of((a.giver_en, a.giver_zh, a.giver_he))),
+                        w.date(a.awarded_on),
+                    )
+                    for a in given
+                ),
+                widths=(3.0, 2.0, 2.4, 1.2),
+                empty_text=w.gettext("No awards given at this conference are recorded."),
+                muted=muted_rows(a.is_sample for a in given),
+            )
+        )
+    blocks.extend(marks.notes(w))
+    return Chapter(w.gettext("Conferences"), tuple(blocks))
 
 
 def _awards_chapter(w: Words, year: int, rows: Sequence[Any], office: Office) -> Chapter:
@@ -765,15 +968,22 @@ def _awards_chapter(w: Words, year: int, rows: Sequence[Any], office: Office) ->
     for row in rows:
         home = office.home_city_id is not None and row.recipient_city_id == office.home_city_id
         (received if home else given).append(row)
+    marks = Marks()
     return Chapter(
         w.gettext("Awards"),
         (
             Subheading(w.gettext("Awards received")),
             awards_table(
-                w, received, w.gettext("No awards were received in {year}.").format(year=year)
+                w,
+                received,
+                w.gettext("No awards were received in {year}.").format(year=year),
+                marks,
             ),
             Subheading(w.gettext("Awards given")),
-            awards_table(w, given, w.gettext("No awards were given in {year}.").format(year=year)),
+            awards_table(
+                w, given, w.gettext("No awards were given in {year}.").format(year=year), marks
+            ),
+            *marks.notes(w),
         ),
     )
 
@@ -806,8 +1016,11 @@ def annual_report(
         # partners, and where the events took place and whom the expiring agreements are with.
         named = {exchange.city_id for exchange in exchanges}
         named |= {row.city_id for row in rows.events} | {row.city_id for row in rows.expiring}
+        named |= {row.city_id for row in rows.undated_events}
+        named |= {row.partner_city_id for row in rows.undated_events}
         cities = cities_of(session, (c for c in named if c is not None), tier_year=year)
         partners = _partners_chapter(w, year, exchanges, cities, office.home_city_id)
+        conferences = _conferences_chapter(session, w, year)
     step(_("Looking up next year's anniversaries…"))
     coming = anniversaries(database, year + 1)
     title = w.gettext("Annual report {year}").format(year=year)
@@ -827,8 +1040,9 @@ def annual_report(
             partners,
             _anniversaries_chapter(w, coming, year + 1),
             _delegations_chapter(w, year, rows.delegations, cities),
-            _events_chapter(w, year, rows.events, cities),
+            _events_chapter(w, year, rows, cities),
             _agreements_chapter(w, year, rows, cities),
+            conferences,
             _awards_chapter(w, year, rows.awards, office),
         ),
     )

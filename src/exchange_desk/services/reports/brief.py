@@ -11,13 +11,15 @@ from sqlalchemy import ColumnElement, func, or_, select
 from exchange_desk.domain.dates import PartialDate
 from exchange_desk.domain.enums import DelegationStatus, Direction, OrganizationKind
 from exchange_desk.domain.errors import NotFound
-from exchange_desk.domain.reports import Block, Chapter, Facts, Paragraph, Report, Table
+from exchange_desk.domain.reports import Block, Chapter, Facts, Note, Paragraph, Report, Table
 from exchange_desk.i18n.catalog import _
 from exchange_desk.i18n.formatting import format_long_date
 from exchange_desk.services.kinds import KINDS
 from exchange_desk.services.names import Names
 from exchange_desk.services.reports.shared import (
+    SAMPLE_MARK,
     Exchange,
+    Marks,
     Progress,
     Words,
     agreement_exchange,
@@ -28,6 +30,7 @@ from exchange_desk.services.reports.shared import (
     event_exchange,
     exchange_table,
     make_report,
+    muted_rows,
     office_of,
     quiet,
     relationship_facts,
@@ -52,7 +55,7 @@ def _latest(
     match in all."""
     total = session.scalar(select(func.count()).select_from(table).where(*where)) or 0
     rows = session.execute(
-        select(table.c.id, table.c[date], *columns)
+        select(table.c.id, table.c[date], table.c.is_sample, *columns)
         .where(*where)
         .order_by(table.c[date].desc(), table.c.id.desc())
         .limit(MAX_PREVIOUS_EXCHANGES)
@@ -154,6 +157,7 @@ def delegation_brief(
                 organization.c.name_he,
                 organization.c.kind,
                 organization.c.city_id,
+                organization.c.is_sample,
             )
             .join(link, link.c.organization_id == organization.c.id)
             .where(link.c.delegation_id == delegation_id)
@@ -163,40 +167,67 @@ def delegation_brief(
             session, {row.city_id} | {o.city_id for o in organizations if o.city_id is not None}
         )
         city = cities[row.city_id]
-        partner_facts = relationship_facts(session, w, city, today)
+        partner_marks = Marks()
+        partner_facts = relationship_facts(session, w, city, today, partner_marks)
         step(_("Reading the previous exchanges…"))
         previous, total = _previous_exchanges(
             session, w, row.city_id, delegation_id, row.start_date
         )
     direction = Direction(row.direction)
     name = w.name(city.names)
+    visit_marks = Marks()
     visit = [
         (w.gettext("Dates"), w.period(row.start_date, row.end_date)),
         (w.gettext("Direction"), w.label(direction)),
         (w.gettext("Status"), w.label(DelegationStatus(row.status))),
         (w.gettext("Partner city"), name),
-        (w.gettext("Leader"), row.leader),
-        (w.gettext("Leader's title"), row.leader_title),
+        (w.gettext("Leader"), visit_marks.recorded(w, row.leader)),
+        (w.gettext("Leader's title"), visit_marks.recorded(w, row.leader_title)),
         (w.gettext("Members"), w.number(row.members)),
-        (w.gettext("Purpose"), row.purpose),
-        (w.gettext("Outcome"), row.outcome),
+        (w.gettext("Purpose"), visit_marks.recorded(w, row.purpose)),
+        (w.gettext("Outcome"), visit_marks.recorded(w, row.outcome)),
     ]
+    visit_blocks: list[Block] = []
+    if row.is_sample:
+        visit_marks.sample = True
+        visit_blocks.append(
+            Paragraph(
+                w.gettext(
+                    "This delegation is a sample record {mark}: it was invented for the "
+                    "demonstration data and did not take place."
+                ).format(mark=SAMPLE_MARK)
+            )
+        )
+    visit_blocks.append(Facts(tuple(p for p in visit if p[1])))
+    visit_blocks.extend(visit_marks.notes(w))
     partner: list[Block] = [Facts(tuple(partner_facts))]
+    if city.is_sample:
+        partner.append(
+            Paragraph(
+                w.gettext("{city} is a sample partner city {mark}, not a fact.").format(
+                    city=name, mark=SAMPLE_MARK
+                )
+            )
+        )
     if city.partnership_id is None:
         partner.append(
             Paragraph(w.gettext("There is no partnership with {city}.").format(city=name))
         )
+    partner.extend(partner_marks.notes(w))
+    previous_marks = Marks()
     previous_blocks: list[Block] = [
         exchange_table(
             w,
             previous,
             w.gettext("No earlier exchanges with {city} are recorded.").format(city=name),
+            previous_marks,
         )
     ]
+    previous_blocks.extend(previous_marks.notes(w))
     if total > len(previous):
         more = total - len(previous)
         previous_blocks.append(
-            Paragraph(
+            Note(
                 w.ngettext(
                     "{count} earlier exchange is not listed.",
                     "{count} earlier exchanges are not listed.",
@@ -204,6 +235,7 @@ def delegation_brief(
                 ).format(count=w.number(more))
             )
         )
+    org_marks = Marks()
     subtitle = (
         w.gettext("Incoming delegation")
         if direction is Direction.INCOMING
@@ -215,7 +247,7 @@ def delegation_brief(
         title=_brief_title(w, direction, name, row.start_date),
         subtitle=subtitle,
         chapters=(
-            Chapter(w.gettext("The visit"), (Facts(tuple(p for p in visit if p[1])),)),
+            Chapter(w.gettext("The visit"), tuple(visit_blocks)),
             Chapter(
                 w.gettext("Organizations"),
                 (
@@ -223,7 +255,7 @@ def delegation_brief(
                         columns=(w.gettext("Name"), w.gettext("Kind"), w.gettext("City")),
                         rows=tuple(
                             (
-                                w.name(Names.of(o[0:3])),
+                                org_marks.sample_row(w.name(Names.of(o[0:3])), o.is_sample),
                                 w.label(OrganizationKind(o.kind)),
                                 city_name(w, cities, o.city_id),
                             )
@@ -231,7 +263,9 @@ def delegation_brief(
                         ),
                         widths=(4.0, 1.6, 1.6),
                         empty_text=w.gettext("No organizations are recorded for this visit."),
+                        muted=muted_rows(o.is_sample for o in organizations),
                     ),
+                    *org_marks.notes(w),
                 ),
             ),
             Chapter(w.gettext("The partner city"), tuple(partner)),
@@ -240,4 +274,5 @@ def delegation_brief(
                 tuple(previous_blocks),
             ),
         ),
+        compact=True,
     )

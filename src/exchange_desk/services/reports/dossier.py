@@ -26,7 +26,9 @@ from exchange_desk.services.kinds import KINDS
 from exchange_desk.services.names import Names
 from exchange_desk.services.reports.shared import (
     CHUNK,
+    SAMPLE_MARK,
     City,
+    Marks,
     Progress,
     Words,
     anniversary_sentence,
@@ -35,6 +37,7 @@ from exchange_desk.services.reports.shared import (
     cities_of,
     city_name,
     make_report,
+    muted_rows,
     office_of,
     quiet,
     recipient_city,
@@ -53,7 +56,12 @@ if TYPE_CHECKING:
 def _tier_history_table(session: Session, w: Words, partnership_id: int) -> Table:
     change = s.tier_changes
     rows = session.execute(
-        select(change.c.changed_on, change.c.from_tier, change.c.to_tier, change.c.note)
+        select(
+            change.c.changed_on,
+            change.c.from_tier,
+            change.c.to_tier,
+            change.c.note,
+        )
         .where(change.c.partnership_id == partnership_id)
         .order_by(change.c.changed_on, change.c.id)
     ).all()
@@ -86,12 +94,14 @@ def _city_delegations(session: Session, w: Words, city_id: int) -> Chapter:
                 delegation.c.members,
                 delegation.c.purpose,
                 delegation.c.status,
+                delegation.c.is_sample,
             ).where(delegation.c.city_id == city_id)
         ),
         "start_date",
     )
     sent = sum(1 for row in rows if Direction(row.direction) is Direction.OUTGOING)
     received = len(rows) - sent
+    marks = Marks()
     table = Table(
         columns=(
             w.gettext("Date"),
@@ -103,11 +113,11 @@ def _city_delegations(session: Session, w: Words, city_id: int) -> Chapter:
         ),
         rows=tuple(
             (
-                w.date(row.start_date),
+                w.date(row.start_date) or w.gettext("undated"),
                 w.label(Direction(row.direction)),
-                w.with_note(row.leader, row.leader_title),
+                marks.recorded(w, w.with_note(row.leader, row.leader_title)),
                 w.number(row.members),
-                row.purpose,
+                marks.sample_row(marks.recorded(w, row.purpose), row.is_sample),
                 w.label(DelegationStatus(row.status)),
             )
             for row in rows
@@ -115,6 +125,7 @@ def _city_delegations(session: Session, w: Words, city_id: int) -> Chapter:
         widths=(1.2, 1.0, 2.2, 0.8, 2.4, 1.0),
         empty_text=w.gettext("No delegations are recorded."),
         numeric=(3,),
+        muted=muted_rows(row.is_sample for row in rows),
     )
     facts = Facts(
         (
@@ -122,7 +133,7 @@ def _city_delegations(session: Session, w: Words, city_id: int) -> Chapter:
             (w.gettext("Delegations received"), w.number(received)),
         )
     )
-    return Chapter(w.gettext("Delegations"), (facts, table))
+    return Chapter(w.gettext("Delegations"), (facts, table, *marks.notes(w)))
 
 
 def _city_events(session: Session, w: Words, city_id: int) -> Chapter:
@@ -138,11 +149,13 @@ def _city_events(session: Session, w: Words, city_id: int) -> Chapter:
                 event.c.kind,
                 event.c.city_id,
                 event.c.attendance,
+                event.c.is_sample,
             ).where(or_(event.c.city_id == city_id, event.c.partner_city_id == city_id))
         ),
         "start_date",
     )
     places = cities_of(session, {row.city_id for row in rows if row.city_id is not None})
+    marks = Marks()
     table = Table(
         columns=(
             w.gettext("Date"),
@@ -153,8 +166,10 @@ def _city_events(session: Session, w: Words, city_id: int) -> Chapter:
         ),
         rows=tuple(
             (
-                w.date(row.start_date),
-                w.name(Names.of((row.name_en, row.name_zh, row.name_he))),
+                w.date(row.start_date) or w.gettext("undated"),
+                marks.sample_row(
+                    w.name(Names.of((row.name_en, row.name_zh, row.name_he))), row.is_sample
+                ),
                 w.label(EventKind(row.kind)),
                 city_name(w, places, row.city_id),
                 w.number(row.attendance),
@@ -164,8 +179,9 @@ def _city_events(session: Session, w: Words, city_id: int) -> Chapter:
         widths=(1.2, 3.4, 1.4, 1.4, 1.0),
         empty_text=w.gettext("No cultural events are recorded."),
         numeric=(4,),
+        muted=muted_rows(row.is_sample for row in rows),
     )
-    return Chapter(w.gettext("Cultural events"), (table,))
+    return Chapter(w.gettext("Cultural events"), (table, *marks.notes(w)))
 
 
 def _city_agreements(session: Session, w: Words, city_id: int) -> Chapter:
@@ -182,6 +198,7 @@ def _city_agreements(session: Session, w: Words, city_id: int) -> Chapter:
                 agreement.c.title_zh,
                 agreement.c.title_he,
                 agreement.c.area,
+                agreement.c.is_sample,
             ).where(agreement.c.city_id == city_id)
         ),
         "signed_on",
@@ -201,6 +218,7 @@ def _city_agreements(session: Session, w: Words, city_id: int) -> Chapter:
             .order_by(party.c.agreement_id, organization.c.name_en)
         ):
             parties[agreement_id].append(w.name(Names.of(names)))
+    marks = Marks()
     table = Table(
         columns=(
             w.gettext("Signed"),
@@ -211,8 +229,10 @@ def _city_agreements(session: Session, w: Words, city_id: int) -> Chapter:
         ),
         rows=tuple(
             (
-                w.date(row.signed_on),
-                w.name(Names.of((row.title_en, row.title_zh, row.title_he))),
+                w.date(row.signed_on) or w.gettext("undated"),
+                marks.sample_row(
+                    w.name(Names.of((row.title_en, row.title_zh, row.title_he))), row.is_sample
+                ),
                 w.label(CooperationArea(row.area)) if row.area else "",
                 w.date(row.expires_on),
                 w.listing(parties[row.id]),
@@ -221,8 +241,9 @@ def _city_agreements(session: Session, w: Words, city_id: int) -> Chapter:
         ),
         widths=(1.2, 3.2, 1.2, 1.2, 2.8),
         empty_text=w.gettext("No agreements are recorded."),
+        muted=muted_rows(row.is_sample for row in rows),
     )
-    return Chapter(w.gettext("Agreements"), (table,))
+    return Chapter(w.gettext("Agreements"), (table, *marks.notes(w)))
 
 
 def _city_contacts(session: Session, w: Words, city_id: int) -> Chapter:
@@ -235,6 +256,7 @@ def _city_contacts(session: Session, w: Words, city_id: int) -> Chapter:
             organization.c.name_zh,
             organization.c.name_he,
             organization.c.kind,
+            organization.c.is_sample,
         )
         .where(organization.c.city_id == city_id)
         .order_by(organization.c.name_en, organization.c.id)
@@ -250,11 +272,13 @@ def _city_contacts(session: Session, w: Words, city_id: int) -> Chapter:
             organization.c.name_en.label("org_en"),
             organization.c.name_zh.label("org_zh"),
             organization.c.name_he.label("org_he"),
+            person.c.is_sample,
         )
         .join(organization, organization.c.id == person.c.organization_id)
         .where(organization.c.city_id == city_id)
         .order_by(person.c.name, person.c.id)
     ).all()
+    marks = Marks()
     return Chapter(
         w.gettext("Contacts"),
         (
@@ -262,11 +286,15 @@ def _city_contacts(session: Session, w: Words, city_id: int) -> Chapter:
             Table(
                 columns=(w.gettext("Name"), w.gettext("Kind")),
                 rows=tuple(
-                    (w.name(Names.of(row[1:4])), w.label(OrganizationKind(row.kind)))
+                    (
+                        marks.sample_row(w.name(Names.of(row[1:4])), row.is_sample),
+                        w.label(OrganizationKind(row.kind)),
+                    )
                     for row in organizations
                 ),
                 widths=(4.0, 1.6),
                 empty_text=w.gettext("No organizations of this city are recorded."),
+                muted=muted_rows(row.is_sample for row in organizations),
             ),
             Subheading(w.gettext("People")),
             Table(
@@ -279,8 +307,10 @@ def _city_contacts(session: Session, w: Words, city_id: int) -> Chapter:
                 ),
                 rows=tuple(
                     (
-                        w.name(Names.of((row.name, row.name_zh, row.name_he))),
-                        row.title,
+                        marks.sample_row(
+                            w.name(Names.of((row.name, row.name_zh, row.name_he))), row.is_sample
+                        ),
+                        marks.recorded(w, row.title),
                         w.name(Names.of((row.org_en, row.org_zh, row.org_he))),
                         row.email,
                         row.phone,
@@ -289,9 +319,22 @@ def _city_contacts(session: Session, w: Words, city_id: int) -> Chapter:
                 ),
                 widths=(1.6, 1.4, 2.4, 1.8, 1.2),
                 empty_text=w.gettext("No people of this city are recorded."),
+                muted=muted_rows(row.is_sample for row in people),
             ),
+            *marks.notes(w),
         ),
     )
+
+
+def _city_awards(session: Session, w: Words, city_id: int) -> Chapter:
+    marks = Marks()
+    table = awards_table(
+        w,
+        award_rows(session, recipient_city == city_id),
+        w.gettext("No awards are recorded."),
+        marks,
+    )
+    return Chapter(w.gettext("Awards"), (table, *marks.notes(w)))
 
 
 def _city_anniversary(w: Words, city: City, today: dt.date) -> Chapter:
@@ -324,7 +367,20 @@ def city_dossier(
         if city is None:
             raise NotFound(KINDS["cities"].label(), city_id)
         office = office_of(database, session, w)
-        relationship: list[Block] = [Facts(tuple(relationship_facts(session, w, city, today)))]
+        facts_marks = Marks()
+        relationship: list[Block] = [
+            Facts(tuple(relationship_facts(session, w, city, today, facts_marks)))
+        ]
+        if city.is_sample:
+            facts_marks.sample = True
+            relationship.append(
+                Paragraph(
+                    w.gettext("{city} is a sample partner city {mark}, not a fact.").format(
+                        city=w.name(city.names), mark=SAMPLE_MARK
+                    )
+                )
+            )
+        relationship.extend(facts_marks.notes(w))
         if city.partnership_id is not None:
             relationship += [
                 Subheading(w.gettext("Tier history")),
@@ -344,16 +400,7 @@ def city_dossier(
             _city_delegations(session, w, city_id),
             _city_events(session, w, city_id),
             _city_agreements(session, w, city_id),
-            Chapter(
-                w.gettext("Awards"),
-                (
-                    awards_table(
-                        w,
-                        award_rows(session, recipient_city == city_id),
-                        w.gettext("No awards are recorded."),
-                    ),
-                ),
-            ),
+            _city_awards(session, w, city_id),
         ]
         step(_("Reading the contacts…"))
         chapters.append(_city_contacts(session, w, city_id))

@@ -25,7 +25,7 @@ from exchange_desk.domain.enums import (
     RecipientKind,
 )
 from exchange_desk.domain.errors import FieldProblem, InvalidInput, NotFound
-from exchange_desk.domain.reports import Chapter, Report, Table
+from exchange_desk.domain.reports import Chapter, Note, Report, Table
 from exchange_desk.i18n.catalog import Translator, _, translator
 from exchange_desk.i18n.formatting import format_long_date, format_number, format_partial_date
 from exchange_desk.i18n.languages import find_language
@@ -149,14 +149,83 @@ def words_for(language: str) -> Words:
     return Words(code, found.code, found.babel_locale, translator(found.code))
 
 
+# The marks of a table cell: a sample record, and a text in another language than the
+# report's (purposes, leaders and regions are recorded in one language only).
+SAMPLE_MARK = "*"
+OTHER_LANGUAGE_MARK = "†"
+
+
+def language_of(text: str) -> str | None:
+    """The language a single-language text was recorded in, by its first letter: Chinese
+    characters, Hebrew or Latin letters; None for text without letters (a number)."""
+    for char in text:
+        if "\u0590" <= char <= "\u05ff":
+            return "he"
+        if "\u3400" <= char <= "\u9fff" or "\uf900" <= char <= "\ufaff" or char >= "\U00020000":
+            return "zh"
+        if char.isalpha():
+            return "en"
+    return None
+
+
+@dataclass(slots=True)
+class Marks:
+    """Which marks the cells of a table (or a section) carry, for the notes under it."""
+
+    sample: bool = False
+    other_language: bool = False
+
+    def recorded(self, w: Words, text: str) -> str:
+        """A single-language text: as it is when it is in the report's language, else
+        marked as recorded in another one."""
+        found = language_of(text)
+        if found is None or found == w.code:
+            return text
+        self.other_language = True
+        return f"{text} {OTHER_LANGUAGE_MARK}"
+
+    def sample_row(self, text: str, is_sample: bool) -> str:
+        """The cell that names a record, marked when the record is sample data."""
+        if not is_sample:
+            return text
+        self.sample = True
+        return f"{text} {SAMPLE_MARK}" if text else SAMPLE_MARK
+
+    def notes(self, w: Words) -> list[Note]:
+        found = []
+        if self.sample:
+            found.append(
+                Note(
+                    w.gettext(
+                        "{mark} Sample record: invented for the demonstration data, not a fact."
+                    ).format(mark=SAMPLE_MARK)
+                )
+            )
+        if self.other_language:
+            found.append(
+                Note(
+                    w.gettext("{mark} In the language it was recorded in.").format(
+                        mark=OTHER_LANGUAGE_MARK
+                    )
+                )
+            )
+        return found
+
+
+def muted_rows(flags: Iterable[bool]) -> frozenset[int]:
+    return frozenset(index for index, flag in enumerate(flags) if flag)
+
+
 @dataclass(frozen=True, slots=True)
 class Office:
-    """Who makes the report, in the report's language: the cover's office and home city."""
+    """Who makes the report, in the report's language: the cover's office and home city,
+    and the office's foreword in that language ("" when it has none)."""
 
     name: str
     home_city_id: int | None
     home_city: str
     logo: bytes | None
+    foreword: str = ""
 
 
 def office_of(database: Database, session: Session, w: Words) -> Office:
@@ -171,6 +240,7 @@ def office_of(database: Database, session: Session, w: Words) -> Office:
             profile.c.office_name_he,
             profile.c.home_city_id,
             profile.c.logo_attachment_id,
+            profile.c[f"foreword_{w.code}"].label("foreword"),
             city.c.name_en,
             city.c.name_zh,
             city.c.name_he,
@@ -189,15 +259,24 @@ def office_of(database: Database, session: Session, w: Words) -> Office:
     return Office(
         name=w.name(Names.of(row[0:3])),
         home_city_id=row.home_city_id,
-        home_city=w.name(Names.of(row[5:8])) if row.home_city_id is not None else "",
+        home_city=w.name(Names.of(row[6:9])) if row.home_city_id is not None else "",
         logo=logo,
+        # Only the report's own language: another language's foreword is not printed.
+        foreword=(row.foreword or "").strip(),
     )
 
 
 def make_report(
-    w: Words, office: Office, *, title: str, subtitle: str, chapters: Sequence[Chapter]
+    w: Words,
+    office: Office,
+    *,
+    title: str,
+    subtitle: str,
+    chapters: Sequence[Chapter],
+    compact: bool = False,
 ) -> Report:
-    """The report with its cover, running header and page label."""
+    """The report with its cover, running header and page label; a `compact` one (the
+    brief) has no cover, no contents and no foreword."""
     made_on = format_long_date(dt.date.today(), w.ui)
     return Report(
         language=w.code,
@@ -211,6 +290,9 @@ def make_report(
         contents_title=w.gettext("Contents"),
         chapters=tuple(chapters),
         logo=office.logo,
+        foreword="" if compact else office.foreword,
+        foreword_title=w.gettext("Foreword"),
+        compact=compact,
         record_label=title,
     )
 
@@ -274,6 +356,7 @@ class City:
     status: PartnershipStatus | None = None
     ended: PartialDate | None = None
     signed_at: str = ""
+    is_sample: bool = False  # the city or its partnership is sample data
 
 
 def cities_of(
@@ -304,6 +387,8 @@ def cities_of(
                 partnership.c.status,
                 partnership.c.ended,
                 partnership.c.signed_at,
+                city.c.is_sample,
+                partnership.c.is_sample.label("partnership_is_sample"),
             )
             .select_from(city.outerjoin(partnership, partnership.c.city_id == city.c.id))
             .where(city.c.id.in_(chunk))
@@ -321,6 +406,7 @@ def cities_of(
                 status=PartnershipStatus(row.status) if row.status else None,
                 ended=row.ended,
                 signed_at=row.signed_at or "",
+                is_sample=bool(row.is_sample or row.partnership_is_sample),
             )
     return found
 
@@ -351,13 +437,19 @@ def anniversary_sentence(w: Words, city: str, tier: PartnershipTier, year: int, 
 
 
 def partnership_facts(
-    w: Words, city: City, *, today: dt.date | None = None, details: bool = False
+    w: Words,
+    city: City,
+    *,
+    today: dt.date | None = None,
+    details: bool = False,
+    marks: Marks | None = None,
 ) -> list[tuple[str, str]]:
     """Country, tier, since and status (and with `details`, where it was signed, when it
     ended and the next round anniversary from `today`)."""
     pairs = [(w.gettext("Country"), w.country(city.country))]
     if details and city.region:
-        pairs.append((w.gettext("Region"), city.region))
+        region = marks.recorded(w, city.region) if marks is not None else city.region
+        pairs.append((w.gettext("Region"), region))
     if city.partnership_id is None:
         pairs.append((w.gettext("Tier"), w.gettext("no partnership")))
         return pairs
@@ -369,7 +461,8 @@ def partnership_facts(
         if city.ended is not None:
             pairs.append((w.gettext("Ended"), w.date(city.ended)))
         if city.signed_at:
-            pairs.append((w.gettext("Signed at"), city.signed_at))
+            signed_at = marks.recorded(w, city.signed_at) if marks is not None else city.signed_at
+            pairs.append((w.gettext("Signed at"), signed_at))
         if (
             today is not None
             and city.established is not None
@@ -412,6 +505,8 @@ class Exchange:
     subject: str  # the purpose, or the name or title
     kind_label: str  # "delegation", or an event's own kind ("arts festival")
     direction: str  # a delegation's direction, else ""
+    is_sample: bool = False
+    single_language: bool = False  # the subject is a delegation's purpose, in one language
 
 
 # Exchanges on the same date: delegations first, then events, agreements and awards.
@@ -428,6 +523,8 @@ def delegation_exchange(w: Words, row: Any, city_id: int | None) -> Exchange:
         row.purpose,
         w.kind("delegations"),
         w.label(Direction(row.direction)),
+        bool(row.is_sample),
+        True,
     )
 
 
@@ -441,6 +538,7 @@ def event_exchange(w: Words, row: Any, city_id: int | None) -> Exchange:
         w.name(Names.of((row.name_en, row.name_zh, row.name_he))),
         w.label(EventKind(row.kind)),
         "",
+        bool(row.is_sample),
     )
 
 
@@ -454,6 +552,7 @@ def agreement_exchange(w: Words, row: Any, city_id: int | None) -> Exchange:
         w.name(Names.of((row.title_en, row.title_zh, row.title_he))),
         w.kind("agreements"),
         "",
+        bool(row.is_sample),
     )
 
 
@@ -474,6 +573,8 @@ def award_rows(session: Session, where: ColumnElement[bool]) -> list[Any]:
                 award.c.title_zh,
                 award.c.title_he,
                 award.c.recipient_kind,
+                award.c.is_sample,
+                award.c.conference_id,
                 recipient_city.label("recipient_city_id"),
                 city.c.name_en.label("city_en"),
                 city.c.name_zh.label("city_zh"),
@@ -512,7 +613,10 @@ def recipient(w: Words, row: Any) -> str:
     return w.name(Names.of((row.person_en, row.person_zh, row.person_he)))
 
 
-def awards_table(w: Words, rows: Sequence[Any], empty_text: str) -> Table:
+def awards_table(
+    w: Words, rows: Sequence[Any], empty_text: str, marks: Marks | None = None
+) -> Table:
+    marks = marks if marks is not None else Marks()
     return Table(
         columns=(
             w.gettext("Date"),
@@ -524,7 +628,9 @@ def awards_table(w: Words, rows: Sequence[Any], empty_text: str) -> Table:
         rows=tuple(
             (
                 w.date(row.awarded_on),
-                w.name(Names.of((row.title_en, row.title_zh, row.title_he))),
+                marks.sample_row(
+                    w.name(Names.of((row.title_en, row.title_zh, row.title_he))), row.is_sample
+                ),
                 recipient(w, row),
                 w.name(Names.of((row.giver_en, row.giver_zh, row.giver_he))),
                 w.name(Names.of((row.conference_en, row.conference_zh, row.conference_he))),
@@ -533,6 +639,7 @@ def awards_table(w: Words, rows: Sequence[Any], empty_text: str) -> Table:
         ),
         widths=(1.2, 3.0, 2.0, 2.0, 2.4),
         empty_text=empty_text,
+        muted=muted_rows(row.is_sample for row in rows),
     )
 
 
@@ -542,7 +649,15 @@ def by_date(exchange: Exchange) -> tuple[bool, str, int, int]:
     return (exchange.date is None, date, _KIND_ORDER[exchange.kind], exchange.id)
 
 
-def exchange_table(w: Words, exchanges: Sequence[Exchange], empty_text: str = "") -> Table:
+def exchange_table(
+    w: Words, exchanges: Sequence[Exchange], empty_text: str = "", marks: Marks | None = None
+) -> Table:
+    marks = marks if marks is not None else Marks()
+
+    def subject(e: Exchange) -> str:
+        text = marks.recorded(w, e.subject) if e.single_language else e.subject
+        return marks.sample_row(text, e.is_sample)
+
     return Table(
         columns=(
             w.gettext("Date"),
@@ -550,17 +665,21 @@ def exchange_table(w: Words, exchanges: Sequence[Exchange], empty_text: str = ""
             w.gettext("Direction"),
             w.gettext("Subject"),
         ),
-        rows=tuple((w.date(e.date), e.kind_label, e.direction, e.subject) for e in exchanges),
+        rows=tuple(
+            (w.date(e.date) or w.gettext("undated"), e.kind_label, e.direction, subject(e))
+            for e in exchanges
+        ),
         widths=(1.2, 1.6, 1.0, 4.0),
         empty_text=empty_text,
+        muted=muted_rows(e.is_sample for e in exchanges),
     )
 
 
 def relationship_facts(
-    session: Session, w: Words, city: City, today: dt.date
+    session: Session, w: Words, city: City, today: dt.date, marks: Marks | None = None
 ) -> list[tuple[str, str]]:
     """The city and its partnership in full: the dossier's and the brief's facts."""
-    pairs = partnership_facts(w, city, today=today, details=True)
+    pairs = partnership_facts(w, city, today=today, details=True, marks=marks)
     areas = areas_of(session, city.partnership_id)
     if areas:
         pairs.append((w.gettext("Areas of cooperation"), w.listing(w.label(a) for a in areas)))
