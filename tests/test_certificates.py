@@ -198,11 +198,12 @@ def test_a_300_character_name_stays_inside_the_border(
 
 def test_a_character_no_font_has_is_named_before_anything_is_drawn() -> None:
     renderer = CertificateRenderer(FONTS)
-    item = content(LanguageMode.ZH_EN, recipient_zh="𠮷野家")
+    # An emoji: 𠮷 (U+20BB7), used here before, is now drawn by the bundled Extension B font.
+    item = content(LanguageMode.ZH_EN, recipient_zh="吉野家😀")
     with pytest.raises(MissingGlyphs) as caught:
         renderer.render([item], Design.FORMAL, Orientation.LANDSCAPE)
-    assert caught.value.characters == ("𠮷",)
-    assert "U+20BB7" in str(caught.value)
+    assert caught.value.characters == ("😀",)
+    assert "U+1F600" in str(caught.value)
     assert "award 1" in str(caught.value)
     assert caught.value.places == ("zh:recipient",)
     assert renderer.pages == []

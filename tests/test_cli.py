@@ -43,7 +43,7 @@ DEMO_TOTALS = {
     "agreements": 2,
     "organizations": 13,
     "conferences": 2,
-    "awards": 2,
+    "awards": 6,
 }
 UNREACHABLE_PG = "postgresql+psycopg://nobody@127.0.0.1:1/none"
 

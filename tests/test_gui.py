@@ -59,7 +59,7 @@ DEMO_COUNTS = {
     "partner_cities": 70,
     "delegations": 83,
     "events": 4,
-    "awards": 2,
+    "awards": 6,  # the seed's two and the office's own four sample honours
     "agreements": 2,
     "organizations": 13,
     "conferences": 2,
@@ -1156,3 +1156,24 @@ def test_undoing_a_tier_change_restores_the_tier_history(
     settle(qtbot, tab)
     assert get_record(demo_db, "partnerships", before.id) == before
     assert tier_history(demo_db, before.id) == history
+
+
+def test_the_awards_tab_says_whose_each_award_is(qtbot: Any, window: MainWindow) -> None:
+    """Given by us (ours to certify), received by us (we attach the scan), or given by
+    another body at a conference we attended; the filter shows one kind at a time."""
+    from exchange_desk.domain.enums import AwardRole
+
+    tab = show_tab(qtbot, window, "awards")
+    whose = dict(
+        zip(cells(tab, column(tab, "Title")), cells(tab, column(tab, "Whose")), strict=True)
+    )
+    assert whose[
+        "Award of the 20th Sino-Japan-South Korea Friendship City Exchange Conference"
+    ] == ("received by us")
+    assert whose["Award of the China International Friendship Cities Conference 2018"] == (
+        "given by others"
+    )
+    assert whose["Title of Honorary Friendship Ambassador of Jinan"] == "given by us"
+    choose(tab, "role", AwardRole.CONFERRED)
+    assert set(cells(tab, column(tab, "Whose"))) == {"given by us"}
+    assert tab.model.rowCount() == 4

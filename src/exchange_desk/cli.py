@@ -490,6 +490,14 @@ def _issuer(args: argparse.Namespace) -> str:
     return str(args.by) if args.by else default_issuer()
 
 
+def _warn_before_printing(database: Any, award_id: int, mode: Any) -> None:
+    """What the certificate will lack (a signatory's name), said on stderr first."""
+    from exchange_desk.services.certificate_content import certificate_warnings
+
+    for warning in certificate_warnings(database, award_id, mode):
+        sys.stderr.write(_("warning: {message}").format(message=warning) + "\n")
+
+
 def _certificate(args: argparse.Namespace, out: TextIO) -> int:
     from exchange_desk.domain.enums import Design, LanguageMode, Orientation
     from exchange_desk.services.certificate_content import issue_certificate_pdf, preview_pdf
@@ -498,6 +506,7 @@ def _certificate(args: argparse.Namespace, out: TextIO) -> int:
     database = _open(args)
     mode = LanguageMode(args.languages)
     design, orientation = Design(args.design), Orientation(args.orientation)
+    _warn_before_printing(database, args.award_id, mode)
     if args.preview:
         data = preview_pdf(
             database, args.award_id, mode, design, orientation, text_only=args.text_only

@@ -1,14 +1,23 @@
 """Certificates of honor as PDF: two designs, A4 either way, one to three languages a page.
 
 The layout is computed, not fixed: every text block is wrapped at the width it will be
-drawn with, and the whole middle of the page shrinks until it fits between the title and the
-signature band. A long name is first allowed two lines, then made smaller on its own; a
-word wider than the page is broken. Nothing is drawn outside the inner frame.
+drawn with, and the middle of the page is fitted between the titles and the signing band.
+The honour and the citation of every language are set to one common measure, so that
+three languages read as one page rather than lines of unequal length; when room runs short
+the page reflows (a wider measure, tighter spacing, smaller titles, then smaller names)
+before any citation goes below 10 pt. A long name is first allowed two lines, then made
+smaller on its own; a word wider than the page is broken. Nothing is drawn outside the
+inner frame, and the modern design leaves the 5 mm that office printers cannot print.
+
+A certificate in Chinese alone is signed the Chinese way: the conferring body and the date
+at the lower right with the seal stamped over them, and no signature line. A preview
+carries a large diagonal mark and, instead of a number, a note saying when it gets one.
 """
 
 from __future__ import annotations
 
 import io
+import math
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -23,6 +32,22 @@ from exchange_desk.domain.certificates import CertificateContent, CertificateSid
 from exchange_desk.domain.enums import Design, Orientation
 
 MM = 72 / 25.4
+# Office printers leave this much of the paper's edge unprinted.
+UNPRINTABLE = 5 * MM
+# No citation (nor honour) goes below this size on A4; titles and names give way first.
+BODY_FLOOR = 10.0
+# The mark across a preview, in the three languages a certificate can carry.
+PREVIEW_MARK = "样张 · PREVIEW · דוגמה"
+# Fake bold of a Chinese face (no bold cut exists): outline width as a share of the size.
+# The engine's own outline is 0.025; a recipient's name needs more to stand as heavy as the
+# bold Latin and Hebrew faces beside it.
+HEAVY_OUTLINE = {Family.SERIF: 0.055, Family.SANS: 0.04}
+
+# Roles of the blocks of the middle: fitting treats them differently.
+TITLE = "title"
+NAME = "name"
+TEXT = "text"  # honour and citation: one common measure, never below BODY_FLOOR
+LEAD = "lead"  # "This certificate is presented to"
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +75,15 @@ MODERN = Palette(
 )
 
 
+def _mix(a: Color, b: Color, share: float) -> Color:
+    """`share` of colour b over colour a."""
+    return (
+        a[0] + (b[0] - a[0]) * share,
+        a[1] + (b[1] - a[1]) * share,
+        a[2] + (b[2] - a[2]) * share,
+    )
+
+
 @dataclass(slots=True)
 class Block:
     """A paragraph of the page: its text, style, direction and the space above it."""
@@ -64,6 +98,11 @@ class Block:
     )
     own_scale: float = 1.0  # this block's own shrinking, on top of the page's
     lines: list[Line] = field(default_factory=list)
+    role: str = ""  # TITLE, NAME, TEXT, LEAD or "" (fitting treats them differently)
+    heavy: bool = False  # a name: Chinese drawn with a heavier outline (HEAVY_OUTLINE)
+    # Set by fitting: the block's scale on top of own_scale, and the width it wraps at.
+    scale: float = 1.0
+    width: float = 0.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,8 +142,35 @@ class PageRecord:
     lines: list[DrawnText] = field(default_factory=list)
 
 
+@dataclass(frozen=True, slots=True)
+class _Scales:
+    """One try of the fitting: a scale for each role, for the gaps, and the measure of
+    the honours and citations as a share of the box's width."""
+
+    title: float
+    name: float
+    body: float
+    gap: float
+    measure: float
+
+    def of(self, role: str) -> float:
+        if role == TITLE:
+            return self.title
+        if role == NAME:
+            return self.name
+        return self.body
+
+
+_NORMAL_MEASURE = 0.82
+_WIDE_MEASURE = 1.0
+_MIN_TITLE = 0.5
+_MIN_NAME = 0.5
+_CACHE_LIMIT = 60_000
+
+
 class CertificateRenderer:
-    """Draws certificates into one PDF. Reuse one renderer for a batch: fonts load once."""
+    """Draws certificates into one PDF. Reuse one renderer for a batch: fonts load once,
+    and lines measured for one page are not measured again for the next."""
 
     def __init__(self, fonts: FontLibrary | None = None, *, text_only: bool = False) -> None:
         """`text_only` leaves out the paper colour, the border and the emblem: for
@@ -116,12 +182,20 @@ class CertificateRenderer:
         self.pages: list[PageRecord] = []
         self._forms: dict[int, dict[str, Box]] = {}
         self._images: dict[int, ImageReader] = {}
+        # Measuring, remembered across the pages of a batch: the fixed wording repeats.
+        self._counts: dict[tuple[object, ...], int] = {}
+        self._balanced: dict[tuple[object, ...], float] = {}
+        self._wraps: dict[tuple[object, ...], tuple[Line, ...]] = {}
 
     # -- public --------------------------------------------------------------------------
     def check(self, content: CertificateContent, design: Design) -> None:
         """Raise MissingGlyphs naming the characters no font has, before anything is drawn."""
         family = Family.SERIF if design is Design.FORMAL else Family.SANS
-        places = {"number": content.number, "number_label": content.number_label}
+        places = {
+            "number": content.number,
+            "number_label": content.number_label,
+            "number_note": content.number_note,
+        }
         for side in content.sides:
             for name, text in zip(SIDE_FIELDS, _side_texts(side), strict=True):
                 places[f"{side.language}:{name}"] = text
@@ -171,8 +245,9 @@ class CertificateRenderer:
         buffer = io.BytesIO()
         page_size = landscape(A4) if orientation is Orientation.LANDSCAPE else A4
         canvas = new_canvas(buffer, page_size, self.fonts)
-        numbers = f"{contents[0].number} – {contents[-1].number}" if len(contents) > 1 else ""
-        canvas.setTitle(title or numbers or contents[0].number)
+        numbered = [c.number for c in contents if c.number and not c.preview]
+        numbers = f"{numbered[0]} – {numbered[-1]}" if len(numbered) > 1 else ""
+        canvas.setTitle(title or numbers or (numbered[0] if numbered else ""))
         canvas.setCreator(f"Exchange Desk {__version__}")
         canvas.setAuthor(_first(side.issuer for c in contents[:1] for side in c.sides))
         self.pages = []
@@ -202,11 +277,16 @@ class CertificateRenderer:
         self.pages.append(record)
         portrait = height > width
         inner = Box(frame.x + 14, frame.y + 10, frame.width - 28, frame.height - 20)
+        if content.preview:
+            self._preview_mark(canvas, frame, family, palette)
 
-        # Bottom band: issuer, place and date on one side; signatory on the other.
+        # Bottom band: the conferring body, place and date, the signatory, the seal.
         band_height = inner.height * (0.22 if portrait else 0.25)
         band = Box(inner.x, inner.y + 14, inner.width, band_height - 14)
-        number_line = f"{content.number_label} {content.number}".strip()
+        if content.preview:
+            number_line = content.number_note
+        else:
+            number_line = f"{content.number_label} {content.number}".strip()
         self._fit_and_draw(
             canvas,
             record,
@@ -214,12 +294,19 @@ class CertificateRenderer:
             Box(inner.x, inner.y - 4, inner.width, 12),
             valign="bottom",
         )
-        self._band(canvas, record, content, band, family, palette, formal)
+        chinese_only = [side.language for side in content.sides] == ["zh"]
+        if chinese_only:
+            self._chinese_band(canvas, record, content, band, family, palette, formal)
+        else:
+            self._band(canvas, record, content, band, family, palette, formal)
 
-        # The middle: titles, then each language's presentation, recipient and citation.
+        # The middle: titles, then each language's presentation, recipient, honour and
+        # citation.
         middle = Box(inner.x, band.top + 6, inner.width, inner.top - band.top - 6)
         blocks = self._middle_blocks(content, family, palette, portrait, formal)
-        self._fit_and_draw(canvas, record, blocks, middle, grow=1.3 if portrait else 1.12)
+        self._fit_and_draw(
+            canvas, record, blocks, middle, grow=1.3 if portrait else 1.12, floor=BODY_FLOOR
+        )
 
     def _frame(
         self, canvas: Canvas, design: Design, width: float, height: float, rtl_first: bool
@@ -243,6 +330,25 @@ class CertificateRenderer:
         if not self.text_only:
             canvas.doForm(name)
         return known[name]
+
+    def _preview_mark(self, canvas: Canvas, frame: Box, family: Family, palette: Palette) -> None:
+        """The diagonal PREVIEW mark, light, under the text: drawn by the text engine, so
+        its Hebrew word reads right to left and its fonts are embedded like the rest. It
+        stays inside the frame, turned as well."""
+        style = Style(family, 100, True, _mix(palette.paper, palette.accent, 0.13), 1.0)
+        line = self.text.wrap(PREVIEW_MARK, style, 1e6, rtl=False)[0]
+        angle = math.atan2(frame.height, frame.width)
+        along = line.width / style.size  # length of the mark at size 1
+        size = 0.86 * min(
+            frame.width / (along * math.cos(angle) + math.sin(angle)),
+            frame.height / (along * math.sin(angle) + math.cos(angle)),
+        )
+        line = self.text.wrap(PREVIEW_MARK, style.scaled(size / style.size), 1e6, rtl=False)[0]
+        canvas.saveState()
+        canvas.translate(frame.centre, frame.y + frame.height / 2)
+        canvas.rotate(math.degrees(angle))
+        self.text.draw_line(canvas, line, 0, -size * 0.32, "center")
+        canvas.restoreState()
 
     def _seal(self, canvas: Canvas, data: bytes, box: Box) -> None:
         """The seal, embedded once per PDF as a form: ReportLab would otherwise decode and
@@ -268,7 +374,15 @@ class CertificateRenderer:
         canvas.doForm(name)
         canvas.restoreState()
 
-    def _emblem(self, canvas: Canvas, x: float, y: float, radius: float, palette: Palette) -> None:
+    def _emblem(
+        self,
+        canvas: Canvas,
+        x: float,
+        y: float,
+        radius: float,
+        palette: Palette,
+        alpha: float = 1.0,
+    ) -> None:
         name = f"emblem-{round(radius * 10)}"
         known = self._forms.setdefault(id(canvas), {})
         if name not in known:
@@ -279,6 +393,9 @@ class CertificateRenderer:
             canvas.endForm()
             known[name] = Box(0, 0, 0, 0)
         canvas.saveState()
+        if alpha < 1:
+            canvas.setFillAlpha(alpha)
+            canvas.setStrokeAlpha(alpha)
         canvas.translate(x, y)
         canvas.doForm(name)
         canvas.restoreState()
@@ -299,16 +416,21 @@ class CertificateRenderer:
             if not side.title:
                 continue
             size = title_sizes[min(index, len(title_sizes) - 1)]
-            text = _spaced(side.title) if side.language == "zh" and index == 0 else side.title
-            if side.language == "en" and formal:
-                text = text.upper()
+            text, spacing = side.title, 0.0
+            if side.language == "zh" and index == 0 and len(text) <= 6 and " " not in text:
+                # A short Chinese title is set spaced, as is customary: by the spacing of
+                # its characters, so that it stays one word a reader can search for.
+                spacing = 0.32 * size
+            elif side.language == "en" and formal:
+                text, spacing = text.upper(), 0.06 * size
             blocks.append(
                 Block(
                     text,
-                    Style(family, size, True, palette.accent, 1.2),
+                    Style(family, size, True, palette.accent, 1.2, spacing),
                     rtl=side.language == "he",
                     space_before=0 if not blocks else 2,
                     max_lines=1,
+                    role=TITLE,
                 )
             )
         # Sizes fall with the number of languages; the fitting below does the rest.
@@ -316,30 +438,36 @@ class CertificateRenderer:
         body_size = {1: 15.0, 2: 12.5, 3: 11.0}[min(count, 3)]
         if portrait:
             name_size *= 0.9
+        honour_colour = _mix(palette.ink, palette.accent, 0.55)
         for index, side in enumerate(sides):
             rtl = side.language == "he"
             first = True
             gap = 22.0 if index == 0 else 16.0
-            for text, style, max_lines, own_rtl, measure in (
-                (side.presented_to, Style(family, body_size, False, palette.muted), 0, rtl, 1.0),
-                (side.recipient, Style(family, name_size, True, palette.ink, 1.15), 2, None, 1.0),
-                (side.citation, Style(family, body_size, False, palette.ink, 1.4), 0, rtl, 0.82),
-            ):
+            parts = (
+                (side.presented_to, Style(family, body_size, False, palette.muted), 0, LEAD, 4),
+                (side.recipient, Style(family, name_size, True, palette.ink, 1.15), 2, NAME, 4),
+                (side.honour, Style(family, body_size, False, honour_colour, 1.35), 0, TEXT, 6),
+                (side.citation, Style(family, body_size, False, palette.ink, 1.4), 0, TEXT, 4),
+            )
+            for text, style, max_lines, role, space in parts:
                 if not text:
                     continue
                 blocks.append(
                     Block(
                         text,
                         style,
-                        rtl=own_rtl,
-                        space_before=gap if first else 4,
+                        rtl=None if role == NAME else rtl,
+                        space_before=gap if first else space,
                         max_lines=max_lines,
-                        measure=measure,
+                        measure=_NORMAL_MEASURE if role == TEXT else 1.0,
+                        role=role,
+                        heavy=role == NAME,
                     )
                 )
                 first = False
         return blocks
 
+    # -- the signing band ----------------------------------------------------------------
     def _band(
         self,
         canvas: Canvas,
@@ -350,38 +478,59 @@ class CertificateRenderer:
         palette: Palette,
         formal: bool,
     ) -> None:
+        """Western practice: the conferring body, place and date where reading starts; a
+        signature line on the other side, the signatory's title and name under it."""
+        count = len(content.sides)
+        size = {1: 12.0, 2: 10.5, 3: 9.5}[min(count, 3)]
+        rtl_first = content.sides[0].language == "he"
+        # On behalf of another body: one small line along the foot of the band.
+        behalf = [side.on_behalf for side in content.sides if side.on_behalf]
+        if behalf:
+            note = Block("     ".join(behalf), Style(family, 7.5, False, palette.muted), rtl_first)
+            used = self._fit_and_draw(canvas, record, [note], band, valign="bottom")
+            band = Box(band.x, band.y + used + 4, band.width, band.height - used - 4)
         column = band.width * 0.42
         start = Box(band.x, band.y, column, band.height)
         end = Box(band.x + band.width - column, band.y, column, band.height)
-        # The issuing office stands where reading starts: on the right of a Hebrew page.
-        issuer_box, signature_box = (
-            (end, start) if content.sides[0].language == "he" else (start, end)
-        )
-        count = len(content.sides)
-        size = {1: 12.0, 2: 10.5, 3: 9.5}[min(count, 3)]
+        # The conferring body stands where reading starts: on the right of a Hebrew page.
+        issuer_box, signature_box = (end, start) if rtl_first else (start, end)
         issuer_blocks: list[Block] = []
         signatory_blocks: list[Block] = []
         for side in content.sides:
             rtl = side.language == "he"
             if side.issuer:
                 issuer_blocks.append(
-                    Block(side.issuer, Style(family, size, True, palette.ink, 1.25), rtl, 3)
+                    Block(side.issuer, Style(family, size, True, palette.ink, 1.25), rtl, 4)
                 )
             if side.place_and_date:
                 issuer_blocks.append(
                     Block(side.place_and_date, Style(family, size, False, palette.muted), rtl)
                 )
-            who = " ".join(t for t in (side.signatory_title, side.signatory) if t)
-            if who:
+            space = 4.0
+            if side.signatory_title:
                 signatory_blocks.append(
-                    Block(who, Style(family, size, False, palette.ink, 1.25), rtl, 2)
+                    Block(side.signatory_title, Style(family, size, False, palette.muted), rtl, 4)
+                )
+                space = 0.0
+            if side.signatory:
+                signatory_blocks.append(
+                    Block(
+                        side.signatory,
+                        Style(family, size * 1.05, True, palette.ink, 1.2),
+                        None,
+                        space,
+                    )
                 )
         self._fit_and_draw(canvas, record, issuer_blocks, issuer_box, valign="bottom")
-        # The signature line sits above the signatory's names, with room to sign.
-        names_height = self._fit_and_draw(
-            canvas, record, signatory_blocks, signature_box, valign="bottom"
+        # The signature line sits above the signatory's title and name, with room to sign.
+        room = min(34.0, signature_box.height * 0.4)
+        names_box = Box(
+            signature_box.x, signature_box.y, signature_box.width, signature_box.height - room
         )
-        line_y = signature_box.y + names_height + 6
+        names_height = self._fit_and_draw(
+            canvas, record, signatory_blocks, names_box, valign="bottom"
+        )
+        line_y = signature_box.y + names_height + 5
         canvas.setStrokeColorRGB(*palette.ornament)
         canvas.setLineWidth(0.8)
         canvas.line(
@@ -399,14 +548,111 @@ class CertificateRenderer:
             emblem = min(band.height * 0.8, 70.0)
             self._emblem(canvas, band.centre, band.y + band.height / 2, emblem / 2, palette)
 
-    # -- fitting -------------------------------------------------------------------------
-    def _height(self, block: Block, width: float, scale: float) -> float:
-        """The block's height at this scale (line counts only: no lines are built)."""
-        width *= block.measure
-        style = block.style.scaled(scale * block.own_scale)
-        count = self.text.line_count(block.text, style, width)
-        return count * style.size * style.leading + block.space_before * scale
+    def _chinese_band(
+        self,
+        canvas: Canvas,
+        record: PageRecord,
+        content: CertificateContent,
+        band: Box,
+        family: Family,
+        palette: Palette,
+        formal: bool,
+    ) -> None:
+        """Chinese practice: the conferring body and the date at the lower right, the seal
+        stamped over them, no signature line; the signatory, if any, at the lower left."""
+        side = content.sides[0]
+        column = band.width * 0.4
+        right = Box(band.x + band.width - column, band.y, column, band.height)
+        left = Box(band.x, band.y, column, band.height)
+        if side.on_behalf:
+            note = Block(side.on_behalf, Style(family, 8.5, False, palette.muted))
+            used = self._fit_and_draw(canvas, record, [note], right, valign="bottom")
+            right = Box(right.x, right.y + used + 4, right.width, right.height - used - 4)
+        stamped = [
+            Block(text, style, False, space)
+            for text, style, space in (
+                (side.issuer, Style(family, 14.0, True, palette.ink, 1.35), 0.0),
+                (side.place_and_date, Style(family, 12.5, False, palette.ink, 1.35), 4.0),
+            )
+            if text
+        ]
+        height = self._fit_and_draw(
+            canvas,
+            record,
+            stamped,
+            Box(right.x, right.y + 6, right.width, right.height - 6),
+            valign="bottom",
+        )
+        signatory = [
+            Block(text, style, False, space)
+            for text, style, space in (
+                (side.signatory_title, Style(family, 12.0, False, palette.muted), 0.0),
+                (side.signatory, Style(family, 13.0, True, palette.ink, 1.3), 2.0),
+            )
+            if text
+        ]
+        self._fit_and_draw(
+            canvas,
+            record,
+            signatory,
+            Box(left.x, left.y + 6, left.width, left.height - 6),
+            valign="bottom",
+        )
+        # The seal over the body's name and the date, as a stamp falls; inside the frame.
+        middle_y = right.y + 6 + height / 2
+        size = min(40 * MM, band.height + 24, column)
+        frame = record.frame
+        x = min(max(right.centre - size / 2, frame.x), frame.x + frame.width - size)
+        y = min(max(middle_y - size / 2, frame.y), frame.y + frame.height - size)
+        if content.seal_image:
+            self._seal(canvas, content.seal_image, Box(x, y, size, size))
+        elif formal and not self.text_only:
+            radius = min(size, 80.0) / 2
+            self._emblem(canvas, right.centre, middle_y, radius, palette, alpha=0.6)
 
+    # -- measuring, remembered -----------------------------------------------------------
+    def _count(self, text: str, style: Style, width: float) -> int:
+        """Lines the text takes at this style and width; each asked once per batch."""
+        key = (text, style.family, style.bold, style.size, style.char_space, width)
+        found = self._counts.get(key)
+        if found is None:
+            if len(self._counts) > _CACHE_LIMIT:
+                self._counts.clear()
+            found = self._counts[key] = self.text.line_count(text, style, width)
+        return found
+
+    def _balanced_width(self, text: str, style: Style, width: float) -> float:
+        """The narrowest width that needs no more lines than `width` does: a centred
+        paragraph then does not end on a lonely word (or one Chinese character)."""
+        key = (text, style.family, style.bold, style.size, style.char_space, width)
+        found = self._balanced.get(key)
+        if found is None:
+            count = self._count(text, style, width)
+            found = width
+            if count > 1:
+                low, high = width * 0.4, width
+                for _ in range(7):
+                    middle = (low + high) / 2
+                    if self._count(text, style, middle) > count:
+                        low = middle
+                    else:
+                        high = middle
+                found = high
+            if len(self._balanced) > _CACHE_LIMIT:
+                self._balanced.clear()
+            self._balanced[key] = found
+        return found
+
+    def _lines(self, text: str, style: Style, width: float, rtl: bool | None) -> list[Line]:
+        key = (text, style, width, rtl)
+        found = self._wraps.get(key)
+        if found is None:
+            if len(self._wraps) > _CACHE_LIMIT:
+                self._wraps.clear()
+            found = self._wraps[key] = tuple(self.text.wrap(text, style, width, rtl))
+        return list(found)
+
+    # -- fitting -------------------------------------------------------------------------
     def _settle(self, block: Block, width: float, scale: float) -> None:
         """A block allowed few lines (a title, a name) first shrinks on its own to keep to
         them, at the largest scale the page may use."""
@@ -414,7 +660,7 @@ class CertificateRenderer:
         if not block.max_lines:
             return
         while (
-            self.text.line_count(
+            self._count(
                 block.text, block.style.scaled(scale * block.own_scale), width * block.measure
             )
             > block.max_lines
@@ -422,10 +668,96 @@ class CertificateRenderer:
         ):
             block.own_scale -= 0.05
 
-    def _wrap(self, block: Block, width: float, scale: float) -> float:
-        style = block.style.scaled(scale * block.own_scale)
-        block.lines = self.text.wrap_balanced(block.text, style, width * block.measure, block.rtl)
-        return sum(line.height for line in block.lines) + block.space_before * scale
+    def _arrange(self, blocks: list[Block], width: float, scales: _Scales) -> float:
+        """Give every block its scale and width for this try; the blocks' total height.
+
+        The honours and citations of all languages share one measure: the balanced width
+        of the widest of them, so a Chinese or Hebrew citation wraps like the English one
+        instead of running on as one long line.
+        """
+        common = 0.0
+        for block in blocks:
+            block.scale = scales.of(block.role)
+            if block.role == TEXT:
+                block.width = width * scales.measure
+                style = block.style.scaled(block.scale * block.own_scale)
+                if self._count(block.text, style, block.width) > 1:
+                    common = max(common, self._balanced_width(block.text, style, block.width))
+            else:
+                block.width = width * block.measure
+        total = 0.0
+        for block in blocks:
+            if common and block.role == TEXT:
+                block.width = common
+            style = block.style.scaled(block.scale * block.own_scale)
+            lines = self._count(block.text, style, block.width)
+            total += lines * style.size * style.leading + block.space_before * scales.gap
+        return total
+
+    def _largest(
+        self,
+        blocks: list[Block],
+        box: Box,
+        make: Callable[[float], _Scales],
+        low: float,
+        high: float,
+        limit: Callable[[float], float],
+        steps: int = 7,
+    ) -> float | None:
+        """The largest x in [low, high] whose scales fit (None if even `low` does not)."""
+        if self._arrange(blocks, box.width, make(high)) <= limit(high):
+            return high
+        if self._arrange(blocks, box.width, make(low)) > limit(low):
+            return None
+        for _ in range(steps):
+            middle = (low + high) / 2
+            if self._arrange(blocks, box.width, make(middle)) > limit(middle):
+                high = middle
+            else:
+                low = middle
+        return low
+
+    def _fit(self, blocks: list[Block], box: Box, grow: float, floor: float) -> _Scales:
+        """The scales the blocks are drawn at. First one scale for all (growing up to
+        `grow` where a portrait page has room, filling at most 80 % of it); if that would
+        put an honour or citation below `floor` points, reflow instead: a wider measure
+        and tighter spacing, then smaller titles, then smaller names."""
+        high = max(grow, 1.0)
+        for block in blocks:
+            self._settle(block, box.width, high)
+
+        def limit(scale: float) -> float:
+            return box.height * (0.8 if scale > 1 else 1.0)
+
+        def uniform(measure: float, gaps: float) -> Callable[[float], _Scales]:
+            return lambda s: _Scales(s, s, s, s * gaps, measure)
+
+        normal = uniform(_NORMAL_MEASURE, 1.0)
+        scale = self._largest(blocks, box, normal, 0.05, high, limit, 8)
+        texts = [b for b in blocks if b.role == TEXT]
+        floor_scale = max((floor / b.style.size for b in texts), default=0.0)
+        if scale is not None and scale >= floor_scale:
+            return normal(scale)
+        wide = uniform(_WIDE_MEASURE, 0.5)
+        scale = self._largest(blocks, box, wide, 0.05, high, limit, 8)
+        if scale is not None and scale >= floor_scale:
+            return wide(scale)
+        b = floor_scale
+
+        def titles(t: float) -> _Scales:
+            return _Scales(t, b, b, b * 0.5, _WIDE_MEASURE)
+
+        def names(n: float) -> _Scales:
+            return _Scales(_MIN_TITLE, n, b, b * 0.5, _WIDE_MEASURE)
+
+        found = self._largest(blocks, box, titles, min(_MIN_TITLE, b), b, limit)
+        if found is not None:
+            return titles(found)
+        found = self._largest(blocks, box, names, min(_MIN_NAME, b), b, limit)
+        if found is not None:
+            return names(found)
+        # Nothing else gives way (a name of hundreds of characters): all of it shrinks.
+        return wide(scale if scale is not None else 0.05)
 
     def _fit_and_draw(
         self,
@@ -436,38 +768,26 @@ class CertificateRenderer:
         *,
         valign: str = "middle",
         grow: float = 1.0,
+        floor: float = 0.0,
     ) -> float:
-        """Shrink the blocks together until they fit the box, then draw them centred.
+        """Fit the blocks to the box (see `_fit`), then draw them centred; their height.
 
         With `grow` above 1 they may also grow up to that factor where the box has room
         (a portrait page would otherwise leave its lower half empty).
         """
+        blocks = [b for b in blocks if b.text]
         if not blocks:
             return 0.0
+        scales = self._fit(blocks, box, grow, floor)
+        self._arrange(blocks, box.width, scales)
+        total = 0.0
         for block in blocks:
-            self._settle(block, box.width, max(grow, 1.0))
-        scale = 1.0
-        if grow > 1 and sum(self._height(b, box.width, grow) for b in blocks) <= box.height * 0.8:
-            scale = grow
-        elif grow > 1 and sum(self._height(b, box.width, 1.0) for b in blocks) < box.height * 0.8:
-            low, high = 1.0, grow
-            for _ in range(6):
-                middle = (low + high) / 2
-                if sum(self._height(b, box.width, middle) for b in blocks) > box.height * 0.8:
-                    high = middle
-                else:
-                    low = middle
-            scale = low
-        elif sum(self._height(b, box.width, scale) for b in blocks) > box.height:
-            low, high = 0.05, 1.0
-            for _ in range(8):
-                scale = (low + high) / 2
-                if sum(self._height(b, box.width, scale) for b in blocks) > box.height:
-                    high = scale
-                else:
-                    low = scale
-            scale = low
-        total = sum(self._wrap(b, box.width, scale) for b in blocks)
+            style = block.style.scaled(block.scale * block.own_scale)
+            count = self._count(block.text, style, block.width)
+            width = self._balanced_width(block.text, style, block.width) if count > 1 else 1e6
+            block.lines = self._lines(block.text, style, min(width, block.width), block.rtl)
+            block.space_before *= scales.gap
+            total += sum(line.height for line in block.lines) + block.space_before
         if valign == "bottom":
             top = box.y + total
         else:
@@ -476,10 +796,10 @@ class CertificateRenderer:
             spare = box.height - total
             extra = min(spare * 0.5 / len(gaps), 14.0) if gaps and spare > 0 else 0.0
             for block in gaps:
-                block.space_before += extra / scale
+                block.space_before += extra
             total += extra * len(gaps)
             top = box.top - (box.height - total) / 2
-        self._draw_blocks(canvas, record, blocks, box, top, scale)
+        self._draw_blocks(canvas, record, blocks, box, top)
         return total
 
     def _draw_blocks(
@@ -489,18 +809,44 @@ class CertificateRenderer:
         blocks: list[Block],
         box: Box,
         top: float,
-        scale: float,
     ) -> None:
         y = top
         for block in blocks:
-            y -= block.space_before * scale
+            y -= block.space_before
             for line in block.lines:
                 size = line.style.size
                 # The baseline sits so that ascenders and descenders share the line height.
                 baseline = y - line.height + (line.height - size) / 2 + size * 0.22
-                left = self.text.draw_line(canvas, line, box.centre, baseline, "center")
+                if block.heavy and any(run.fake_bold for run in line.runs):
+                    left = self._draw_heavy(canvas, line, box.centre, baseline)
+                else:
+                    left = self.text.draw_line(canvas, line, box.centre, baseline, "center")
                 record.lines.append(DrawnText(line.text, left, left + line.width, baseline, size))
                 y -= line.height
+
+    def _draw_heavy(self, canvas: Canvas, line: Line, centre: float, baseline: float) -> float:
+        """A centred line whose fake-bold runs (Chinese: no bold face exists) get a heavier
+        outline than the engine gives, so a Chinese name weighs as much as the bold Latin
+        or Hebrew name beside it. Other runs are drawn by the engine. Returns the left."""
+        style = line.style
+        left = centre - line.width / 2
+        position = left
+        for run in line.runs:
+            if run.fake_bold:
+                canvas.setFillColorRGB(*style.color)
+                canvas.setStrokeColorRGB(*style.color)
+                canvas.setLineWidth(style.size * HEAVY_OUTLINE[style.family])
+                text = canvas.beginText(position, baseline)
+                text.setFont(run.font, style.size)
+                text.setTextRenderMode(2)
+                text.textOut(run.text)
+                text.setTextRenderMode(0)  # graphics state: it would outlive the text
+                canvas.drawText(text)
+            else:
+                single = Line((run,), run.width, style)
+                self.text.draw_line(canvas, single, position, baseline, "left")
+            position += run.width
+        return left
 
 
 def new_canvas(buffer: io.BytesIO, page_size: tuple[float, float], fonts: FontLibrary) -> Canvas:
@@ -522,11 +868,13 @@ SIDE_FIELDS = (
     "title",
     "presented_to",
     "recipient",
+    "honour",
     "citation",
     "issuer",
     "place_and_date",
     "signatory",
     "signatory_title",
+    "on_behalf",
 )
 
 
@@ -536,11 +884,6 @@ def _side_texts(side: CertificateSide) -> Iterable[str]:
 
 def _first(values: Iterable[str]) -> str:
     return next((v for v in values if v), "")
-
-
-def _spaced(title: str) -> str:
-    """A short Chinese title is set with spaces between its characters, as is customary."""
-    return " ".join(title) if len(title) <= 6 and " " not in title else title
 
 
 # -- ornament ----------------------------------------------------------------------------
@@ -588,18 +931,22 @@ def _draw_formal_frame(canvas: Canvas, width: float, height: float) -> Box:
 
 
 def _draw_modern_frame(canvas: Canvas, width: float, height: float, *, rtl_first: bool) -> Box:
-    """White paper, an accent band on the reading side and a hairline frame; the inner box."""
+    """An accent band on the reading side and a hairline frame on white paper; the inner
+    box. Nothing comes within UNPRINTABLE of the paper's edge: office printers leave it
+    blank, and a band bleeding off the edge would come out cut short and uneven."""
     p = MODERN
-    band = 9 * MM
+    edge = UNPRINTABLE
+    band = 7 * MM
+    stripe = 1.4 * MM
     canvas.setFillColorRGB(*p.accent)
-    band_x = width - band if rtl_first else 0
-    canvas.rect(band_x, 0, band, height, stroke=0, fill=1)
+    band_x = width - edge - band if rtl_first else edge
+    canvas.rect(band_x, edge, band, height - 2 * edge, stroke=0, fill=1)
     canvas.setFillColorRGB(0.85, 0.66, 0.27)
-    stripe_x = width - band - 1.6 * MM if rtl_first else band
-    canvas.rect(stripe_x, 0, 1.6 * MM, height, stroke=0, fill=1)
+    stripe_x = band_x - stripe if rtl_first else edge + band
+    canvas.rect(stripe_x, edge, stripe, height - 2 * edge, stroke=0, fill=1)
     margin = 10 * MM
-    left = margin + (0 if rtl_first else band)
-    right = width - margin - (band if rtl_first else 0)
+    left = margin + (0 if rtl_first else 9 * MM)
+    right = width - margin - (9 * MM if rtl_first else 0)
     canvas.setStrokeColorRGB(0.78, 0.82, 0.84)
     canvas.setLineWidth(0.6)
     canvas.rect(left, margin, right - left, height - 2 * margin)

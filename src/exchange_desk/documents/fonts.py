@@ -287,9 +287,9 @@ class FontLibrary:
             if self.has_glyph(name, char):
                 return name
         # The range test first: the 22 MB face is read only for a character it may have.
-        if _EXT_B_RANGE[0] <= ord(char) <= _EXT_B_RANGE[1] and self._faces[_EXT_B].path.is_file():
-            if self.has_glyph(_EXT_B, char):
-                return _EXT_B
+        in_block = _EXT_B_RANGE[0] <= ord(char) <= _EXT_B_RANGE[1]
+        if in_block and self._faces[_EXT_B].path.is_file() and self.has_glyph(_EXT_B, char):
+            return _EXT_B
         return None
 
     def missing(self, text: str, family: Family = Family.SERIF) -> set[str]:

@@ -11,11 +11,11 @@ are, the second draws the contents and the page numbers with them.
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from bidi.algorithm import get_display
 from reportlab.graphics import renderPDF
 from reportlab.graphics.charts.barcharts import HorizontalBarChart, VerticalBarChart
 from reportlab.graphics.shapes import Drawing
@@ -36,17 +36,22 @@ from reportlab.platypus import (
 
 from exchange_desk import __version__
 from exchange_desk.documents.fonts import Family, FontLibrary, MissingGlyphs, font_library
-from exchange_desk.documents.text import Color, Line, Style, TextEngine
+from exchange_desk.documents.text import Color, Line, Style, TextEngine, visual_order
 from exchange_desk.domain.reports import (
     Block,
     Chart,
     Facts,
     Figures,
+    Note,
     Paragraph,
     Report,
     Subheading,
     Table,
 )
+
+_HAN = re.compile("[\u3400-\u9fff\uf900-\ufaff\U00020000-\U0003ffff]")
+# A date or a number with its Chinese units, which must not break: 2018年11月20日, 2018年11月.
+_DATE_WORD = re.compile("[0-9年月日号.,\\-–/:]+")
 
 MM = 72 / 25.4
 MARGIN = 20 * MM
@@ -83,6 +88,29 @@ class _Layout:
     pages: int = 0
     measuring: bool = False  # the first pass: pages are laid out, not drawn
     progress: Callable[[int, int], None] | None = None
+    # (widest unbreakable word, longest line) of each cell text, for the columns' widths:
+    # a busy year's tables repeat the same dates, directions and cities thousands of times.
+    measures: dict[tuple[str, Style], tuple[float, float]] = field(default_factory=dict)
+
+    def measure(self, text: str, style: Style, cap: float) -> tuple[float, float]:
+        """The narrowest width `text` can take without splitting a word (at most `cap`),
+        and its width on one line. Chinese has no spaces between words: a run of Chinese
+        may break after any character (but a date such as 2018年11月20日 stays whole), so
+        it asks for at most six characters' width."""
+        key = (text, style)
+        found = self.measures.get(key)
+        if found is None:
+            engine = self.engine
+            high = max(engine.width(part, style) for part in text.split("\n"))
+            low = 0.0
+            for word in text.split():
+                width = engine.width(word, style)
+                if _HAN.search(word) and not _DATE_WORD.fullmatch(word):
+                    width = min(width, 6 * style.size)
+                low = max(low, width)
+            found = (low, high)
+            self.measures[key] = found
+        return min(found[0], cap), found[1]
 
 
 class TextBlock(Flowable):  # type: ignore[misc]
@@ -149,10 +177,12 @@ class TextBlock(Flowable):  # type: ignore[misc]
 
 
 class ChapterHeading(TextBlock):
-    """A chapter title: starts a page, marks the outline, tells the contents its page."""
+    """A chapter title: starts a page, marks the outline, tells the contents its page.
+    In a compact report (a brief) it is smaller: the sheet has little room."""
 
-    def __init__(self, layout: _Layout, index: int, text: str) -> None:
-        super().__init__(layout, text, CHAPTER, space_after=10)
+    def __init__(self, layout: _Layout, index: int, text: str, *, compact: bool = False) -> None:
+        style = CHAPTER.scaled(0.75) if compact else CHAPTER
+        super().__init__(layout, text, style, space_after=8 if compact else 10)
         self.index = index
 
     def draw(self) -> None:
@@ -167,6 +197,45 @@ class ChapterHeading(TextBlock):
         self.canv.setStrokeColor(ACCENT_RULE)
         self.canv.setLineWidth(1.2)
         self.canv.line(0, -3, self.width, -3)
+
+
+class TitleBlock(Flowable):  # type: ignore[misc]
+    """The top of a compact report's first page, in place of a cover: the title, the
+    subtitle, and who made it when."""
+
+    def __init__(self, layout: _Layout, report: Report) -> None:
+        super().__init__()
+        self.layout, self.report = layout, report
+        self.spaceAfter = 10
+        self._items: list[tuple[list[Line], float]] = []
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        self.width = available_width
+        engine = self.layout.engine
+        report = self.report
+        byline = " · ".join(part for part in (report.office, report.date_line) if part)
+        self._items = [
+            (engine.wrap(report.title, Style(Family.SERIF, 20, True, ACCENT, 1.2), self.width), 2),
+            (engine.wrap(report.subtitle, Style(Family.SANS, 11, False, INK, 1.35), self.width), 2),
+            (engine.wrap(byline, SMALL, self.width), 6),
+        ]
+        self.height = sum(sum(line.height for line in lines) + gap for lines, gap in self._items)
+        return self.width, self.height
+
+    def draw(self) -> None:
+        if self.layout.measuring:
+            return
+        y = self.height
+        for lines, gap in self._items:
+            for line in lines:
+                y -= line.height
+                baseline = y + (line.height - line.style.size) / 2 + line.style.size * 0.22
+                x, how = _anchor("start", self.layout.rtl, 0, self.width)
+                self.layout.engine.draw_line(self.canv, line, x, baseline, how)
+            y -= gap
+        self.canv.setStrokeColor(ACCENT_RULE)
+        self.canv.setLineWidth(1.5)
+        self.canv.line(0, 1, self.width, 1)
 
 
 class Grid(Flowable):  # type: ignore[misc]
@@ -248,10 +317,20 @@ class Grid(Flowable):  # type: ignore[misc]
         highs = [max(high, low, 8.0) for high, low in zip(highs, lows, strict=True)]
         low_sum, high_sum = sum(lows), sum(highs)
         if high_sum <= room:
-            # Everything fits on one line: the spare room goes by the given weights, so
-            # that long-text columns (a purpose, a title) get it.
+            # Everything fits on one line. The short columns (dates, kinds, numbers) keep
+            # their width and a little air; the room left goes to the long-text columns,
+            # those weighted most (a purpose, a title), so that a table looks the same
+            # from one partner's section to the next.
             spare = room - high_sum
-            sizes = [high + spare * weight for high, weight in zip(highs, self.weights, strict=True)]
+            air = min(spare / self.count, 10.0)
+            spare -= air * self.count
+            heaviest = max(self.weights)
+            long_text = [weight if weight >= heaviest * 0.6 else 0.0 for weight in self.weights]
+            total = sum(long_text) or 1.0
+            sizes = [
+                high + air + spare * weight / total
+                for high, weight in zip(highs, long_text, strict=True)
+            ]
         elif low_sum >= room:
             sizes = [low * room / low_sum for low in lows]
         else:
@@ -418,11 +497,18 @@ class BarChart(Flowable):  # type: ignore[misc]
             bars.valueAxis.reverseDirection = rtl  # bars grow from the labels
         else:
             bars = VerticalBarChart()
-            bars.x = 30
+            # The value axis stands where the reading starts: on the right in Hebrew,
+            # where the first month is.
+            bars.x = 10 if rtl else 30
             bars.y = 24
             bars.width = self.width - 40
             bars.height = self.height - 28 - bars.y - 4
-            labels = [get_display(c, base_dir="R") if rtl else c for c in categories]
+            if rtl:
+                bars.valueAxis.joinAxisMode = "right"
+                bars.valueAxis.labels.boxAnchor = "w"
+                bars.valueAxis.labels.dx = 5
+                bars.valueAxis.tickLeft, bars.valueAxis.tickRight = 0, 5
+            labels = [visual_order(c, True) if rtl else c for c in categories]
             bars.categoryAxis.labels.fontName = self._label_font(labels)
             bars.categoryAxis.labels.fontSize = 7.5
             bars.categoryAxis.categoryNames = labels or [""]
@@ -533,6 +619,21 @@ class Contents(Flowable):  # type: ignore[misc]
             self.canv.linkRect("", f"chapter-{index}", (0, y, self.width, y + 20), relative=1)
 
 
+def _one_line(
+    engine: TextEngine, texts: Sequence[str], style: Style, width: float, rtl: bool
+) -> list[Line]:
+    """The first of `texts` that fits on one line, smaller if need be: the running header
+    is the office and the title, or the title alone, never cut short (its year is at the
+    end of the title)."""
+    direction = True if rtl else None
+    for scale in (1.0, 0.9, 0.8):
+        for text in texts:
+            lines = engine.wrap(text, style.scaled(scale), width, direction)
+            if len(lines) <= 1:
+                return lines
+    return engine.wrap(texts[-1], style.scaled(0.8), width, direction)[:2]
+
+
 def _anchor(align: str, rtl: bool, left: float, width: float) -> tuple[float, str]:
     """Where to draw a line aligned to "start", "end" or "center" of a box."""
     if align == "center":
@@ -560,6 +661,8 @@ def _change(figure_value: int, previous: int | None) -> str:
 def _block_flowables(layout: _Layout, block: Block) -> list[Flowable]:
     if isinstance(block, Paragraph):
         return [TextBlock(layout, block.text, BODY, space_after=6)]
+    if isinstance(block, Note):
+        return [TextBlock(layout, block.text, NOTE, space_after=8)]
     if isinstance(block, Subheading):
         return [
             CondPageBreak(90),
@@ -568,7 +671,16 @@ def _block_flowables(layout: _Layout, block: Block) -> list[Flowable]:
     if isinstance(block, Facts):
         label_style = Style(Family.SANS, 8.5, True, MUTED, 1.3)
         return [
-            Grid(layout, (), block.pairs, (1, 2.4), header=False, first_column_style=label_style)
+            # Label and value at fixed shares: the facts of one partner line up with the next.
+            Grid(
+                layout,
+                (),
+                block.pairs,
+                (1, 2.4),
+                header=False,
+                first_column_style=label_style,
+                fit=False,
+            )
         ]
     if isinstance(block, Figures):
         rows = [
@@ -592,7 +704,16 @@ def _block_flowables(layout: _Layout, block: Block) -> list[Flowable]:
     if isinstance(block, Table):
         if not block.rows:
             return [TextBlock(layout, block.empty_text, SMALL, space_after=8)]
-        return [Grid(layout, block.columns, block.rows, block.widths, numeric=block.numeric)]
+        return [
+            Grid(
+                layout,
+                block.columns,
+                block.rows,
+                block.widths,
+                numeric=block.numeric,
+                muted=block.muted,
+            )
+        ]
     raise TypeError(block)
 
 
@@ -600,10 +721,11 @@ def _texts(report: Report) -> Iterable[str]:
     """Every text of the report, for the missing-glyph check before drawing."""
     yield from (report.title, report.subtitle, report.office, report.home_city)
     yield from (report.date_line, report.header, report.page_label, report.contents_title)
+    yield from (report.foreword, report.foreword_title)
     for chapter in report.chapters:
         yield chapter.title
         for block in chapter.blocks:
-            if isinstance(block, Paragraph | Subheading):
+            if isinstance(block, Paragraph | Subheading | Note):
                 yield block.text
             elif isinstance(block, Facts):
                 for pair in block.pairs:
@@ -684,20 +806,36 @@ def _build(report: Report, layout: _Layout) -> bytes:
 
     document.addPageTemplates(
         [
-            PageTemplate(id="cover", frames=[frame], onPage=cover),
+            PageTemplate(id="cover", frames=[frame], onPage=body if report.compact else cover),
             PageTemplate(id="body", frames=[frame], onPage=body),
         ]
     )
-    story: list[Flowable] = [NextPageTemplate("body"), Spacer(1, 1), PageBreak()]
-    story.append(TextBlock(layout, report.contents_title, CHAPTER, space_after=12))
-    story.append(Contents(layout, [chapter.title for chapter in report.chapters]))
+    story: list[Flowable] = []
+    if report.compact:
+        # A brief: no cover and no contents; its title stands on top of the first page.
+        story.append(TitleBlock(layout, report))
+    else:
+        story += [NextPageTemplate("body"), Spacer(1, 1), PageBreak()]
+        story.append(TextBlock(layout, report.contents_title, CHAPTER, space_after=12))
+        story.append(Contents(layout, [chapter.title for chapter in report.chapters]))
+        if report.foreword.strip():
+            # The office's word to the reader: a short section of its own after the
+            # contents, on the same page, not a chapter of the contents.
+            story += [
+                Spacer(1, 18),
+                TextBlock(layout, report.foreword_title, SUBHEAD, space_after=6),
+                TextBlock(layout, report.foreword.strip(), BODY, space_after=6),
+            ]
     for index, chapter in enumerate(report.chapters):
         # A chapter starts a page of its own only when little of the current one is left:
         # a brief's short chapters would otherwise each take a page.
-        story.append(PageBreak() if index == 0 else CondPageBreak(frame_height * 0.3))
+        if index == 0 and not report.compact:
+            story.append(PageBreak())
+        else:
+            story.append(CondPageBreak(frame_height * (0.12 if report.compact else 0.3)))
         if index:
-            story.append(Spacer(1, 14))
-        story.append(ChapterHeading(layout, index, chapter.title))
+            story.append(Spacer(1, 10 if report.compact else 14))
+        story.append(ChapterHeading(layout, index, chapter.title, compact=report.compact))
         for block in chapter.blocks:
             story.extend(_block_flowables(layout, block))
     document.build(story)
@@ -755,9 +893,7 @@ def _draw_header_footer(canvas: Canvas, report: Report, layout: _Layout, page: i
     width, height = A4
     canvas.saveState()
     top = height - MARGIN + 2 * MM
-    header = engine.wrap(
-        report.header, SMALL, width - 2 * MARGIN - 30 * MM, True if layout.rtl else None
-    )
+    header = _one_line(engine, (report.header, report.title), SMALL, width - 2 * MARGIN, layout.rtl)
     if header:
         where, how = _anchor("start", layout.rtl, MARGIN, width - 2 * MARGIN)
         engine.draw_line(canvas, header[0], where, top, how)

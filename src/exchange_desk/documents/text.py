@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from bidi import get_display
 from bidi.mirror import MIRRORED
 from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import ShapeData, ShapedStr
 
 from exchange_desk.documents.fonts import Family, FontLibrary, MissingGlyphs, Script, script_of
 from exchange_desk.paths import resources_dir
@@ -39,8 +40,8 @@ _INVISIBLE = dict.fromkeys(
 )
 # No line may start with these, and none may end with the openers (Chinese line-breaking
 # rules, which also suit Latin punctuation).
-_NO_LINE_START = set("，。、；：！？）」』】》〉”’…—·,.;:!?)]}%")
-_NO_LINE_END = set("（「『【《〈“‘([{")
+_NO_LINE_START = frozenset("，。、；：！？）」』】》〉〕］｝〗〙〟”’…—·％‰℃,.;:!?)]}%")
+_NO_LINE_END = frozenset("（「『【《〈〔［｛〖〘〝“‘([{")
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,7 +105,9 @@ _RTL_TRIGGER = re.compile(
 )
 # Classes whose level rule L1 resets at the end of a line: whitespace and isolates, with
 # the characters rule X9 takes out (embeddings, overrides, boundary neutrals) among them.
-_L1_TRAILING = frozenset({"WS", "FSI", "LRI", "RLI", "PDI", "LRE", "RLE", "LRO", "RLO", "PDF", "BN"})
+_L1_TRAILING = frozenset(
+    {"WS", "FSI", "LRI", "RLI", "PDI", "LRE", "RLE", "LRO", "RLO", "PDF", "BN"}
+)
 _L1_SEPARATORS = frozenset({"S", "B"})
 # Classes rule X9 removes: they have no place in the visual order of the conformance data.
 X9_REMOVED = frozenset({"LRE", "RLE", "LRO", "RLO", "PDF", "BN"})
@@ -259,17 +262,26 @@ class _Piece:
 
 
 class TextEngine:
-    """Measures, wraps and draws text with the fonts of a `FontLibrary`."""
+    """Measures, wraps and draws text with the fonts of a `FontLibrary`.
+
+    A paragraph is handled whole before it is cut into lines: its embedding levels (bidi
+    rules up to I2, bracket pairs included) and each character's font. Lines are then cut
+    in logical order, and each line is reordered with the paragraph's levels (rules L1-L2)
+    and mirrored by level (L4), so a bracket pair cut by a line end keeps its direction.
+    """
 
     def __init__(self, fonts: FontLibrary) -> None:
         self.fonts = fonts
         self._widths: dict[tuple[str, str], float] = {}
+        self._fonts_of: dict[tuple[str, Family, bool, bool], tuple[str, ...]] = {}
         self._pieces: dict[
-            tuple[str, Family, bool], tuple[list[str], list[float], list[float]]
+            tuple[str, Family, bool, bool],
+            tuple[list[str], list[float], list[float], list[int], list[int]],
         ] = {}
-        self._runs: dict[tuple[str, Family, bool], tuple[tuple[str, str, float], ...]] = {}
+        self._levels: dict[tuple[str, bool], tuple[list[int], list[str]]] = {}
+        self._lines: dict[tuple[str, bool, int, int, Family, bool], tuple[_Piece, ...]] = {}
         self._missing: dict[tuple[str, Family, bool], frozenset[str]] = {}
-        self._visual: dict[tuple[str, bool], str] = {}
+        self._harfbuzz: dict[str, Any] = {}
 
     # -- measuring -----------------------------------------------------------------------
     def _char_width(self, char: str, font: str) -> float:
@@ -277,7 +289,8 @@ class TextEngine:
         key = (font, char)
         width = self._widths.get(key)
         if width is None:
-            width = pdfmetrics.stringWidth(char, font, 1000)
+            # Invisible marks are dropped before drawing: they take no room.
+            width = 0.0 if ord(char) in _INVISIBLE else pdfmetrics.stringWidth(char, font, 1000)
             self._widths[key] = width
         return width
 
@@ -289,18 +302,92 @@ class TextEngine:
             raise MissingGlyphs([char])
         return font
 
-    def _neutral_font(self, char: str, current: str) -> str | None:
-        """Spaces, digits and punctuation stay in the font of the text around them when it
-        has them: a Hebrew line keeps its own spaces and digits, and each switch of font
-        would cost the PDF another text operation."""
-        neutral = current and not char.isalpha() and script_of(char) is Script.OTHER
-        return current if neutral and self.fonts.has_glyph(current, char) else None
+    def _paragraph_fonts(self, text: str, style: Style, rtl: bool) -> tuple[str, ...]:
+        """The font of each character of a paragraph, in logical order (cached).
+
+        Letters take the font of their script. Neutrals (spaces, digits, punctuation) take
+        the font of the letters around them, so a Hebrew phrase keeps its own brackets and
+        digits even right after Chinese, and each switch of font would cost the PDF another
+        text operation. Invisible marks get no font: they are never drawn.
+        """
+        key = (text, style.family, style.bold, rtl)
+        found = self._fonts_of.get(key)
+        if found is not None:
+            return found
+        own: list[tuple[str, bool] | None] = [
+            None
+            if _is_neutral(c) or ord(c) in _INVISIBLE
+            else (self._font(c, style), _is_rtl_char(c))
+            for c in text
+        ]
+        after: list[tuple[str, bool] | None] = [None] * len(text)
+        following: tuple[str, bool] | None = None
+        for index in range(len(text) - 1, -1, -1):
+            after[index] = following
+            following = own[index] or following
+        fonts: list[str] = []
+        before: tuple[str, bool] | None = None
+        for index, char in enumerate(text):
+            strong = own[index]
+            if strong is not None:
+                fonts.append(strong[0])
+                before = strong
+            elif ord(char) in _INVISIBLE:
+                fonts.append("")
+            else:
+                fonts.append(
+                    self._neutral_font(char, before, after[index], rtl) or self._font(char, style)
+                )
+        found = tuple(fonts)
+        self._remember(self._fonts_of, key, found)
+        return found
+
+    def _neutral_font(
+        self,
+        char: str,
+        before: tuple[str, bool] | None,
+        after: tuple[str, bool] | None,
+        rtl: bool,
+    ) -> str | None:
+        """The font of the letters around a neutral character, if that font has it.
+
+        Between two scripts: an opening bracket or quote goes with what follows it, a
+        closing one with what precedes it, anything else with the side that runs in the
+        paragraph's direction (a space between Chinese and Hebrew in a Hebrew paragraph is
+        part of the Hebrew), else with what precedes it.
+        """
+        if before is None:
+            candidates = [] if after is None else [after[0]]
+        elif after is None or before[0] == after[0]:
+            candidates = [before[0]]
+        else:
+            category = unicodedata.category(char)
+            if category in ("Ps", "Pi"):
+                follows = True
+            elif category in ("Pe", "Pf"):
+                follows = False
+            else:
+                follows = after[1] == rtl and before[1] != rtl
+            candidates = [after[0], before[0]] if follows else [before[0], after[0]]
+        for font in candidates:
+            if self.fonts.has_glyph(font, " " if char == "\u00a0" else char):
+                return font
+        return None
+
+    def _bidi(self, text: str, rtl: bool) -> tuple[list[int], list[str]]:
+        key = (text, rtl)
+        found = self._levels.get(key)
+        if found is None:
+            found = bidi_levels(text, rtl)
+            self._remember(self._levels, key, found)
+        return found
 
     def width(self, text: str, style: Style) -> float:
-        total = 0.0
-        for char in text.translate(_INVISIBLE):
-            total += self._char_width(char, self._font(char, style))
-        return total * style.size / 1000
+        """The width of `text` drawn on one line, in points."""
+        fonts = self._paragraph_fonts(text, style, first_strong_is_rtl(text))
+        total = sum(self._char_width(c, f) for c, f in zip(text, fonts, strict=True)) * style.size
+        visible = len(text.translate(_INVISIBLE))
+        return total / 1000 + style.char_space * max(visible - 1, 0)
 
     def missing(self, texts: Iterable[str], style: Style) -> set[str]:
         found: set[str] = set()
@@ -318,32 +405,117 @@ class TextEngine:
             found |= lacking
         return found
 
-    def runs(self, visual: str, style: Style) -> tuple[Run, ...]:
-        """Split a line (already in visual order) into runs of one font each."""
-        key = (visual, style.family, style.bold)
-        pieces = self._runs.get(key)
-        if pieces is None:
-            pieces = self._split_runs(visual, style)
-            self._remember(self._runs, key, pieces)
-        return tuple(self._run(text, font, width, style) for text, font, width in pieces)
+    # -- lines in visual order -----------------------------------------------------------
+    def _line(
+        self, paragraph: str, rtl: bool, start: int, end: int, style: Style
+    ) -> tuple[_Piece, ...]:
+        """The runs of one line, `paragraph[start:end]`, left to right (cached)."""
+        key = (paragraph, rtl, start, end, style.family, style.bold)
+        found = self._lines.get(key)
+        if found is not None:
+            return found
+        fonts = self._paragraph_fonts(paragraph, style, rtl)
+        levels: list[int] | None = None
+        order: Iterable[int] = range(start, end)
+        if rtl or _RTL_TRIGGER.search(paragraph):
+            every, classes = self._bidi(paragraph, rtl)
+            levels = line_levels(every[start:end], classes[start:end], rtl)
+            order = [start + i for i in reorder(levels)]
+        pieces: list[_Piece] = []
+        group: list[int] = []
+        current = ""
+        for index in order:
+            font = fonts[index]
+            if not font:  # an invisible mark
+                continue
+            if font != current and group:
+                pieces.append(self._piece(paragraph, group, current, levels, start))
+                group = []
+            current = font
+            group.append(index)
+        if group:
+            pieces.append(self._piece(paragraph, group, current, levels, start))
+        found = tuple(pieces)
+        self._remember(self._lines, key, found)
+        return found
 
-    def _split_runs(self, visual: str, style: Style) -> tuple[tuple[str, str, float], ...]:
-        """(text, font, width at size 1000) for each run of one font."""
-        pieces: list[tuple[str, str, float]] = []
-        current_font = ""
-        current: list[str] = []
+    def _piece(
+        self, paragraph: str, indices: list[int], font: str, levels: list[int] | None, start: int
+    ) -> _Piece:
+        """One run: the characters at `indices` (visual order), mirrored by level, or
+        shaped by HarfBuzz when they carry combining marks."""
+        if _needs_shaping("".join(paragraph[i] for i in indices)) and self._shapable(font):
+            return self._shaped(paragraph, indices, font, levels, start)
+        if levels is None:
+            text = "".join(paragraph[i] for i in indices)
+        else:
+            text = "".join(_mirrored(paragraph[i], levels[i - start]) for i in indices)
+        width = sum(self._char_width(c, font) for c in text)
+        return _Piece(text, font, width, len(text))
+
+    # -- shaping -------------------------------------------------------------------------
+    def _shapable(self, font: str) -> bool:
+        self.fonts.register(font)
+        return bool(getattr(pdfmetrics.getFont(font), "shapable", False))
+
+    def _shaped(
+        self, paragraph: str, indices: list[int], font: str, levels: list[int] | None, start: int
+    ) -> _Piece:
+        """A run shaped by HarfBuzz, stretch by stretch of one level: each stretch goes to
+        HarfBuzz in logical order and unmirrored, since HarfBuzz itself mirrors and orders
+        a right-to-left stretch; ReportLab draws the glyphs with HarfBuzz's offsets."""
+        text: str = ""
         width = 0.0
-        for char in visual:
-            font = self._neutral_font(char, current_font) or self._font(char, style)
-            if font != current_font and current:
-                pieces.append(("".join(current), current_font, width))
-                current, width = [], 0.0
-            current_font = font
-            current.append(char)
-            width += self._char_width(char, font)
-        if current:
-            pieces.append(("".join(current), current_font, width))
-        return tuple(pieces)
+        stretch: list[int] = []
+        level = -1
+        for index in [*indices, -1]:
+            here = -2 if index < 0 else (levels[index - start] if levels is not None else 0)
+            if stretch and here != level:
+                rtl = bool(level & 1)
+                logical = "".join(paragraph[i] for i in (stretch[::-1] if rtl else stretch))
+                shaped, advance = self._shape(logical, font, rtl)
+                text = shaped if not text else text + shaped
+                width += advance
+                stretch = []
+            level = here
+            stretch.append(index)
+        return _Piece(text, font, width, len(text))
+
+    def _shape(self, logical: str, font: str, rtl: bool) -> tuple[str, float]:
+        """`logical` shaped with `font`: ReportLab's `ShapedStr` of the glyphs (as the
+        characters they stand for) left to right, and its advance at size 1000."""
+        import uharfbuzz  # present whenever ReportLab calls the font shapable
+
+        face = pdfmetrics.getFont(font)
+        harfbuzz = self._harfbuzz.get(font)
+        if harfbuzz is None:
+            harfbuzz = self._harfbuzz[font] = face.hbFont(1000)
+        buffer = uharfbuzz.Buffer()
+        buffer.cluster_level = uharfbuzz.BufferClusterLevel.MONOTONE_CHARACTERS
+        buffer.add_str(logical)
+        buffer.guess_segment_properties()
+        buffer.direction = "rtl" if rtl else "ltr"
+        uharfbuzz.shape(harfbuzz, buffer, {"kern": True, "liga": True})
+        glyphs: list[str] = []
+        data: list[ShapeData] = []
+        for info, position in zip(buffer.glyph_infos, buffer.glyph_positions, strict=True):
+            glyph = info.codepoint
+            try:
+                code = face.face.glyphToChar[glyph][0]
+            except KeyError:  # a glyph no character maps to (a ligature): a private code
+                code = face.hbAddPrivate(harfbuzz.glyph_to_string(glyph), glyph, position.x_advance)
+            glyphs.append(chr(code))
+            data.append(
+                ShapeData(
+                    info.cluster,
+                    face.pdfScale(position.x_advance),
+                    face.pdfScale(position.y_advance),
+                    face.pdfScale(position.x_offset),
+                    face.pdfScale(position.y_offset),
+                    face.face.charWidths[code],
+                )
+            )
+        return ShapedStr("".join(glyphs), shapeData=data), float(sum(d.x_advance for d in data))
 
     @staticmethod
     def _remember(cache: dict[Any, Any], key: Any, value: Any) -> None:
@@ -353,9 +525,10 @@ class TextEngine:
             cache.clear()
         cache[key] = value
 
-    def _run(self, text: str, font: str, width: float, style: Style) -> Run:
-        fake = style.bold and not self.fonts.is_real_bold(font)
-        return Run(text, font, width * style.size / 1000, fake)
+    def _run(self, piece: _Piece, style: Style) -> Run:
+        fake = style.bold and not self.fonts.is_real_bold(piece.font)
+        width = piece.width * style.size / 1000 + style.char_space * piece.glyphs
+        return Run(piece.text, piece.font, width, fake)
 
     # -- wrapping ------------------------------------------------------------------------
     def wrap(self, text: str, style: Style, width: float, rtl: bool | None = None) -> list[Line]:
@@ -366,14 +539,17 @@ class TextEngine:
         """
         lines: list[Line] = []
         for paragraph in text.split("\n"):
+            paragraph = paragraph.strip()
             direction = first_strong_is_rtl(paragraph) if rtl is None else rtl
-            for logical in self._break(paragraph.strip(), style, width):
-                visual = self._visual.get((logical, direction))
-                if visual is None:
-                    visual = visual_order(logical, direction)
-                    self._remember(self._visual, (logical, direction), visual)
-                runs = self.runs(visual, style)
-                lines.append(Line(runs, sum(r.width for r in runs), style))
+            for start, end in self._break(paragraph, style, width, direction):
+                runs = tuple(
+                    self._run(piece, style)
+                    for piece in self._line(paragraph, direction, start, end, style)
+                )
+                # The spacing after the last character is not part of the line: a spaced
+                # title is centred on its glyphs.
+                spacing = style.char_space if runs else 0.0
+                lines.append(Line(runs, sum(r.width for r in runs) - spacing, style))
         return lines
 
     def wrap_balanced(
@@ -381,93 +557,130 @@ class TextEngine:
     ) -> list[Line]:
         """Like `wrap`, at the narrowest width that needs no more lines: a centred title
         or paragraph then does not end on a lonely word (or one Chinese character)."""
-        count = self.line_count(text, style, width)
+        count = self.line_count(text, style, width, rtl)
         if count > 1:
             low, high = width * 0.4, width
             for _ in range(7):
                 middle = (low + high) / 2
-                if self.line_count(text, style, middle) > count:
+                if self.line_count(text, style, middle, rtl) > count:
                     low = middle
                 else:
                     high = middle
             width = high
         return self.wrap(text, style, width, rtl)
 
-    def line_count(self, text: str, style: Style, width: float) -> int:
+    def line_count(self, text: str, style: Style, width: float, rtl: bool | None = None) -> int:
         """How many lines `wrap` would make, without ordering or splitting them into runs:
         what fitting a page asks many times over."""
-        return sum(len(self._break(p.strip(), style, width)) for p in text.split("\n"))
+        total = 0
+        for paragraph in text.split("\n"):
+            paragraph = paragraph.strip()
+            direction = first_strong_is_rtl(paragraph) if rtl is None else rtl
+            total += len(self._break(paragraph, style, width, direction))
+        return total
 
-    def _prepared(self, text: str, style: Style) -> tuple[list[str], list[float], list[float]]:
+    def _prepared(
+        self, text: str, style: Style, rtl: bool
+    ) -> tuple[list[str], list[float], list[float], list[int], list[int]]:
         """The text's break pieces with their widths at size 1000, with and without the
-        trailing space; cached, because fitting a page breaks the same text at many sizes."""
-        key = (text, style.family, style.bold)
+        trailing space, and their lengths likewise (for the character spacing); cached,
+        because fitting a page breaks the same text at many sizes."""
+        key = (text, style.family, style.bold, rtl)
         found = self._pieces.get(key)
         if found is None:
+            fonts = self._paragraph_fonts(text, style, rtl)
             tokens = _tokens(text)
-            widths, trimmed = [], []
-            previous = ""
+            widths: list[float] = []
+            trimmed: list[float] = []
+            lengths: list[int] = []
+            trimmed_lengths: list[int] = []
+            position = 0
             for token in tokens:
-                advances = []
-                for c in token:
-                    previous = self._neutral_font(c, previous) or self._font(c, style)
-                    advances.append(self._char_width(c, previous))
+                advances = [self._char_width(c, fonts[position + k]) for k, c in enumerate(token)]
+                position += len(token)
                 total = sum(advances)
-                tail = len(token) - len(token.rstrip())
+                kept = len(token.rstrip())
                 widths.append(total)
-                trimmed.append(total - sum(advances[len(advances) - tail :]) if tail else total)
-            found = (tokens, widths, trimmed)
+                trimmed.append(sum(advances[:kept]))
+                visible = len(token.translate(_INVISIBLE))
+                lengths.append(visible)
+                trimmed_lengths.append(visible - (len(token) - kept))
+            found = (tokens, widths, trimmed, lengths, trimmed_lengths)
             if len(self._pieces) > 4096:
                 self._pieces.clear()
             self._pieces[key] = found
         return found
 
-    def _break(self, text: str, style: Style, width: float) -> list[str]:
+    def _break(self, text: str, style: Style, width: float, rtl: bool) -> list[tuple[int, int]]:
+        """Where the lines of a paragraph start and end (trailing spaces left out)."""
         if not text:
             return []
-        # 1% spare: a line's fonts are chosen again in visual order, where a space may fall
-        # next to another script than it did in reading order.
+        # 1% spare, for a shaped run whose advances differ from the characters' own.
         limit = width * 990 / style.size
-        tokens, widths, trimmed = self._prepared(text, style)
-        lines: list[str] = []
-        line = ""
+        spacing = style.char_space * 1000 / style.size
+        tokens, widths, trimmed, lengths, trimmed_lengths = self._prepared(text, style, rtl)
+        spans: list[tuple[int, int]] = []
+        line_start = -1
         line_width = 0.0
-        for token, token_width, trimmed_width in zip(tokens, widths, trimmed, strict=True):
-            if line and line_width + trimmed_width > limit:
-                lines.append(line.rstrip())
-                line, line_width = "", 0.0
-            if not line and trimmed_width > limit:
+        position = 0
+        for token, token_width, trimmed_width, length, trimmed_length in zip(
+            tokens, widths, trimmed, lengths, trimmed_lengths, strict=True
+        ):
+            full = token_width + spacing * length
+            bare = trimmed_width + spacing * trimmed_length
+            if line_start >= 0 and line_width + bare > limit:
+                spans.append(_rstripped(text, line_start, position))
+                line_start, line_width = -1, 0.0
+            if line_start < 0 and bare > limit:
                 # A word wider than the line (a long name with no spaces): split it.
-                pieces = self._split_word(token, limit, style)
-                lines.extend(pieces[:-1])
-                line = pieces[-1]
-                line_width = sum(self._char_width(c, self._font(c, style)) for c in line)
+                pieces, line_width = self._split_word(
+                    text, position, position + len(token), limit, style, rtl
+                )
+                spans.extend(pieces[:-1])
+                line_start = pieces[-1][0]
+                position += len(token)
                 continue
-            line += token
-            line_width += token_width
-        if line.strip():
-            lines.append(line.rstrip())
-        return lines
+            if line_start < 0:
+                line_start = position
+            line_width += full
+            position += len(token)
+        if line_start >= 0:
+            last = _rstripped(text, line_start, position)
+            if last[1] > last[0]:
+                spans.append(last)
+        return spans
 
-    def _split_word(self, word: str, limit: float, style: Style) -> list[str]:
-        pieces: list[str] = []
-        piece = ""
+    def _split_word(
+        self, text: str, start: int, end: int, limit: float, style: Style, rtl: bool
+    ) -> tuple[list[tuple[int, int]], float]:
+        """`text[start:end]` cut where it must be, and the width of its last piece."""
+        fonts = self._paragraph_fonts(text, style, rtl)
+        spacing = style.char_space * 1000 / style.size
+        pieces: list[tuple[int, int]] = []
+        piece_start = start
         piece_width = 0.0
-        for char in word:
-            char_width = self._char_width(char, self._font(char, style))
-            if piece and piece_width + char_width > limit and not char.isspace():
-                pieces.append(piece)
-                piece, piece_width = "", 0.0
-            piece += char
+        for index in range(start, end):
+            char = text[index]
+            char_width = self._char_width(char, fonts[index]) + spacing
+            if (
+                index > piece_start
+                and piece_width + char_width > limit
+                and not char.isspace()
+                and not unicodedata.combining(char)  # a mark stays with its letter
+            ):
+                pieces.append((piece_start, index))
+                piece_start, piece_width = index, 0.0
             piece_width += char_width
-        pieces.append(piece)
-        return pieces
+        pieces.append((piece_start, end))
+        return pieces, piece_width
 
     # -- drawing -------------------------------------------------------------------------
     def draw_line(self, canvas: Canvas, line: Line, x: float, y: float, align: str) -> float:
         """Draw at baseline `y`; `x` is the left edge, centre or right edge by `align`.
 
-        Returns the left edge actually used.
+        Each run is one string of the PDF, with the style's character spacing as the PDF's
+        own (Tc), so a spaced title is still found by a text search. Returns the left edge
+        actually used.
         """
         if align == "center":
             left = x - line.width / 2
@@ -476,6 +689,7 @@ class TextEngine:
         else:
             left = x
         style = line.style
+        spacing = style.char_space
         canvas.setFillColorRGB(*style.color)
         position = left
         for run in line.runs:
@@ -484,21 +698,34 @@ class TextEngine:
                 text = canvas.beginText(position, y)
                 text.setFont(run.font, style.size)
                 text.setTextRenderMode(2)
+                if spacing:
+                    text.setCharSpace(spacing)
                 canvas.setStrokeColorRGB(*style.color)
                 canvas.setLineWidth(style.size * 0.025)
                 text.textOut(run.text)
-                # The render mode is graphics state and outlives the text object: reset it.
+                # Render mode and spacing are graphics state and outlive the text object.
                 text.setTextRenderMode(0)
+                if spacing:
+                    text.setCharSpace(0)
                 canvas.drawText(text)
             else:
                 canvas.setFont(run.font, style.size)
-                canvas.drawString(position, y, run.text)
+                canvas.drawString(position, y, run.text, charSpace=spacing)
             position += run.width
         return left
 
 
+def _rstripped(text: str, start: int, end: int) -> tuple[int, int]:
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
 def _tokens(text: str) -> list[str]:
-    """Pieces between break opportunities: after spaces, and around Chinese characters."""
+    """Pieces between break opportunities: after spaces, and around Chinese characters,
+    except inside a common two-character word (政府, 商业) and where a closing mark would
+    start a line or an opening one end it."""
+    words = chinese_words()
     tokens: list[str] = []
     current = ""
     for index, char in enumerate(text):
@@ -516,6 +743,8 @@ def _tokens(text: str) -> list[str]:
             and not following.isspace()
             and following not in _NO_LINE_START
             and char not in _NO_LINE_END
+            and not unicodedata.combining(following)
+            and char + following not in words
         ):
             tokens.append(current)
             current = ""

@@ -41,10 +41,10 @@ if TYPE_CHECKING:
     from exchange_desk.storage.database import Database
 
 __all__ = [
+    "Issued",
     "Printing",
     "RegisterEntry",
     "certificate_for_award",
-    "Issued",
     "format_certificate_number",
     "issue_many",
     "issue_or_reprint",
@@ -71,6 +71,7 @@ class Printing:
     language_mode: LanguageMode
     design: str
     is_reprint: bool
+    failed: bool = False  # the print job broke after the number was registered
 
 
 @dataclass(frozen=True, slots=True)
@@ -183,16 +184,6 @@ def _next_number(session: Session, award: Any, on: dt.date | None) -> str:
     pattern = _pattern(session)
     year = _number_year(award.awarded_on, on)
     return format_certificate_number(pattern, year, _next_sequence(session, pattern, year))
-
-
-def _first_certificate_id(session: Session, award_id: int) -> int | None:
-    # Certificates typed in by hand may give an award several; its register entry is the first.
-    return session.scalar(
-        select(s.certificates.c.id)
-        .where(s.certificates.c.award_id == award_id)
-        .order_by(s.certificates.c.id)
-        .limit(1)
-    )
 
 
 def _certificate(values: Any) -> Certificate:
@@ -335,9 +326,7 @@ def _awards(session: Session, award_ids: Sequence[int]) -> dict[int, Any]:
     found: dict[int, Any] = {}
     a = s.awards.c
     for chunk in _chunks(award_ids):
-        for row in session.execute(
-            select(a.id, a.awarded_on, a.is_sample).where(a.id.in_(chunk))
-        ):
+        for row in session.execute(select(a.id, a.awarded_on, a.is_sample).where(a.id.in_(chunk))):
             found[row.id] = row
     for award_id in award_ids:
         if award_id not in found:
@@ -693,6 +682,7 @@ def register(
                     language_mode=LanguageMode(values.language_mode),
                     design=values.design,
                     is_reprint=values.is_reprint,
+                    failed=values.failed,
                 )
             )
     languages = ("en", "zh", "he")

@@ -34,6 +34,7 @@ from exchange_desk.domain.errors import ExchangeDeskError
 from exchange_desk.i18n.catalog import _, ngettext
 from exchange_desk.services.certificate_content import (
     CertificatePdf,
+    certificate_warnings,
     issue_certificate_pdf,
     preview_pdf,
     printer_test_page,
@@ -150,6 +151,7 @@ class CertificateDialog(Retranslating, QDialog):
         self.database = database
         self.award_id = award_id
         self.pdf: bytes | None = None
+        self.warnings: list[str] = []
         self._request = 0
         self.preview_ready = False
         self.printer = a4_printer()
@@ -176,6 +178,15 @@ class CertificateDialog(Retranslating, QDialog):
             label.setBuddy(box)
         self.register_label = QLabel()
         self.register_label.setWordWrap(True)
+        # What is missing before printing (a signatory's name), said before, not after.
+        self.warning_label = QLabel()
+        self.warning_label.setWordWrap(True)
+        self.warning_label.setObjectName("certificateWarnings")
+        self.warning_label.setStyleSheet(
+            "QLabel#certificateWarnings { color: #8a4b00; background: #fff4dc;"
+            " border: 1px solid #e8c98a; border-radius: 4px; padding: 6px; }"
+        )
+        self.warning_label.hide()
         self.save_button = QPushButton()
         self.print_button = QPushButton()
         self.offset_button = QPushButton()
@@ -188,6 +199,8 @@ class CertificateDialog(Retranslating, QDialog):
         side.addLayout(form)
         side.addSpacing(8)
         side.addWidget(self.register_label)
+        side.addSpacing(6)
+        side.addWidget(self.warning_label)
         side.addStretch(1)
         for button in (self.save_button, self.print_button, self.offset_button):
             side.addWidget(button)
@@ -289,17 +302,21 @@ class CertificateDialog(Retranslating, QDialog):
         mode, design, orientation = self.mode(), self.design(), self.orientation()
         text_only = self.text_only_box.isChecked()
 
-        def work() -> bytes:
-            return preview_pdf(database, award_id, mode, design, orientation, text_only=text_only)
+        def work() -> tuple[bytes, list[str]]:
+            data = preview_pdf(database, award_id, mode, design, orientation, text_only=text_only)
+            return data, certificate_warnings(database, award_id, mode)
 
-        def done(data: Any) -> None:
+        def done(result: Any) -> None:
             if request == self._request:
+                data, warnings = result
+                self.show_warnings(warnings)
                 self._show_pdf(data)
 
         def failed(error: BaseException) -> None:
             if request != self._request:
                 return
             self.pdf = None
+            self.show_warnings([])
             message = (
                 error.user_message()
                 if isinstance(error, ExchangeDeskError)
@@ -310,6 +327,11 @@ class CertificateDialog(Retranslating, QDialog):
             self._set_enabled(False)
 
         run_in_background(work, done, failed)
+
+    def show_warnings(self, warnings: list[str]) -> None:
+        self.warnings = list(warnings)
+        self.warning_label.setText("\n\n".join(warnings))
+        self.warning_label.setVisible(bool(warnings))
 
     def _show_pdf(self, data: bytes) -> None:
         self.pdf = data

@@ -46,6 +46,7 @@ from exchange_desk.services.database import Database
 from exchange_desk.services.office import office_profile, save_office_profile
 from exchange_desk.ui.fields import (
     PROBLEM_COLOR,
+    CheckEdit,
     Choices,
     NamesGroup,
     ProblemBoard,
@@ -60,8 +61,10 @@ THUMBNAIL = QSize(160, 100)
 _SIGNATURES = {b"\x89PNG\r\n\x1a\n": "image/png", b"\xff\xd8\xff": "image/jpeg"}
 _NAME_GROUPS = (
     ("office_name", N_("Office name")),
-    ("signatory", N_("Signatory")),
+    ("signatory", N_("Signatory's name")),
     ("signatory_title", N_("Signatory's title")),
+    # Multi-line: a paragraph per language, printed after the contents of every report.
+    ("foreword", N_("Report foreword")),
 )
 
 
@@ -243,7 +246,7 @@ class OfficeProfileDialog(QDialog):
         self._add_row(form, "home_city_id", _("Home city"), self.home_city)
         for prefix, label in _NAME_GROUPS:
             names = tuple(f"{prefix}_{suffix}" for suffix in ("en", "zh", "he"))
-            group = NamesGroup(names)
+            group = NamesGroup(names, multiline=prefix == "foreword")
             for name in names:
                 group.editors[name].set_value(getattr(self.profile, name))
                 self.editors[name] = group.editors[name]
@@ -259,6 +262,15 @@ class OfficeProfileDialog(QDialog):
         # A problem shown after OK is stale once the pattern changes: the example says more.
         self.pattern.edit.textChanged.connect(
             lambda _text: self.problems.labels["certificate_number_pattern"].hide()
+        )
+        self.numeral_dates = CheckEdit(_("Date in Chinese numerals (二〇一八年十一月)"))
+        self.numeral_dates.set_value(self.profile.chinese_numeral_dates)
+        self.editors["chinese_numeral_dates"] = self.numeral_dates
+        self._add_row(
+            form,
+            "chinese_numeral_dates",
+            _("Chinese certificates"),
+            self.numeral_dates,
         )
         self.seal = ImageField(database)
         self._add_row(form, "seal_attachment_id", _("Seal"), self.seal)

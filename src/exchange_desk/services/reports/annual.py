@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from babel.dates import get_month_names
-from sqlalchemy import ColumnElement, and_, case, func, or_, select
+from sqlalchemy import ColumnElement, and_, case, func, or_, select, union
 
 from exchange_desk.domain.countries import CONTINENTS, continent_of
 from exchange_desk.domain.dates import MAX_YEAR, MIN_YEAR
@@ -539,15 +539,14 @@ def _year_rows(session: Session, year: int) -> _YearRows:
     ).all()
     # Events without a date cannot be placed in a year; those with a partner the city had
     # exchanges with this year are listed as undated rather than left out of every report.
-    partners = (
-        select(delegation.c.city_id)
-        .where(_in_year(delegation.c.start_date, year), _not_cancelled())
-        .union(
-            select(func.coalesce(event.c.partner_city_id, event.c.city_id)).where(
-                _in_year(event.c.start_date, year)
-            )
-        )
-        .union(select(agreement.c.city_id).where(_in_year(agreement.c.signed_on, year)))
+    partners = union(
+        select(delegation.c.city_id).where(
+            _in_year(delegation.c.start_date, year), _not_cancelled()
+        ),
+        select(func.coalesce(event.c.partner_city_id, event.c.city_id)).where(
+            _in_year(event.c.start_date, year)
+        ),
+        select(agreement.c.city_id).where(_in_year(agreement.c.signed_on, year)),
     )
     undated_events = session.execute(
         select(*event_columns)
