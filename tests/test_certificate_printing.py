@@ -21,10 +21,12 @@ from exchange_desk.domain.records import Award
 from exchange_desk.services import records
 from exchange_desk.services.certificate_content import (
     CertificateProblem,
-    awards_for_batch,
     certificate_content,
-    issue_certificate_pdf,
     preview_pdf,
+)
+from exchange_desk.services.certificate_issue import (
+    awards_for_batch,
+    issue_certificate_pdf,
     print_batch,
 )
 from exchange_desk.services.certificate_register import certificate_for_award, register

@@ -500,8 +500,9 @@ def _warn_before_printing(database: Any, award_id: int, mode: Any) -> None:
 
 def _certificate(args: argparse.Namespace, out: TextIO) -> int:
     from exchange_desk.domain.enums import Design, LanguageMode, Orientation
-    from exchange_desk.services.certificate_content import issue_certificate_pdf, preview_pdf
-    from exchange_desk.services.output import DocumentProblem, writable_problem, write_whole
+    from exchange_desk.services.certificate_content import preview_pdf
+    from exchange_desk.services.certificate_issue import issue_certificate_pdf
+    from exchange_desk.services.output import write_whole
 
     database = _open(args)
     mode = LanguageMode(args.languages)
@@ -515,9 +516,7 @@ def _certificate(args: argparse.Namespace, out: TextIO) -> int:
         out.write(_("Preview written to {path} (not registered).").format(path=args.output))
         out.write("\n")
         return 0
-    problem = writable_problem(args.output)
-    if problem:
-        raise DocumentProblem(problem)
+    # Checked before a number is issued; written before the register commits.
     result = issue_certificate_pdf(
         database,
         args.award_id,
@@ -526,20 +525,20 @@ def _certificate(args: argparse.Namespace, out: TextIO) -> int:
         orientation,
         _issuer(args),
         text_only=args.text_only,
+        target=args.output,
     )
-    write_whole(args.output, result.data)
     message = (
         _("Reprint of certificate {number} written to {path}.")
         if result.reprints
         else _("Certificate {number} issued and written to {path}.")
     )
-    out.write(message.format(number=result.numbers[0], path=args.output) + "\n")
+    out.write(message.format(number=result.numbers[0], path=result.path) + "\n")
     return 0
 
 
 def _certificates(args: argparse.Namespace, out: TextIO) -> int:
     from exchange_desk.domain.enums import Design, LanguageMode, Orientation
-    from exchange_desk.services.certificate_content import awards_for_batch, print_batch
+    from exchange_desk.services.certificate_issue import awards_for_batch, print_batch
 
     if args.year is None and args.conference is None:
         print(
@@ -572,6 +571,13 @@ def _certificates(args: argparse.Namespace, out: TextIO) -> int:
         progress=progress,
         text_only=args.text_only,
     )
+    for award_id, title in result.skipped:
+        out.write(
+            _("Skipped award {id}, {title}: our city received it, its giver certifies it.").format(
+                id=award_id, title=title
+            )
+            + "\n"
+        )
     out.write(
         _("{count} certificates ({reprints} reprints) written to {path}.").format(
             count=len(result.numbers), reprints=result.reprints, path=args.output

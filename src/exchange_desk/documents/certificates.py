@@ -36,6 +36,9 @@ MM = 72 / 25.4
 UNPRINTABLE = 5 * MM
 # No citation (nor honour) goes below this size on A4; titles and names give way first.
 BODY_FLOOR = 10.0
+# Titles and names giving way to the citations stop at these sizes (points).
+TITLE_FLOOR = 14.0
+NAME_FLOOR = 15.0
 # The mark across a preview, in the three languages a certificate can carry.
 PREVIEW_MARK = "样张 · PREVIEW · דוגמה"
 # Fake bold of a Chinese face (no bold cut exists): outline width as a share of the size.
@@ -152,11 +155,16 @@ class _Scales:
     body: float
     gap: float
     measure: float
+    floors: bool = False  # titles and names keep to TITLE_FLOOR and NAME_FLOOR points
 
-    def of(self, role: str) -> float:
-        if role == TITLE:
+    def of(self, block: Block) -> float:
+        if block.role == TITLE:
+            if self.floors:
+                return max(self.title, TITLE_FLOOR / block.style.size)
             return self.title
-        if role == NAME:
+        if block.role == NAME:
+            if self.floors:
+                return max(self.name, NAME_FLOOR / block.style.size)
             return self.name
         return self.body
 
@@ -571,8 +579,8 @@ class CertificateRenderer:
         stamped = [
             Block(text, style, False, space)
             for text, style, space in (
-                (side.issuer, Style(family, 14.0, True, palette.ink, 1.35), 0.0),
-                (side.place_and_date, Style(family, 12.5, False, palette.ink, 1.35), 4.0),
+                (side.issuer, Style(family, 16.0, True, palette.ink, 1.35), 0.0),
+                (side.place_and_date, Style(family, 14.0, False, palette.ink, 1.35), 4.0),
             )
             if text
         ]
@@ -611,29 +619,29 @@ class CertificateRenderer:
             self._emblem(canvas, right.centre, middle_y, radius, palette, alpha=0.6)
 
     # -- measuring, remembered -----------------------------------------------------------
-    def _count(self, text: str, style: Style, width: float) -> int:
+    def _count(self, text: str, style: Style, width: float, rtl: bool | None) -> int:
         """Lines the text takes at this style and width; each asked once per batch."""
-        key = (text, style.family, style.bold, style.size, style.char_space, width)
+        key = (text, style.family, style.bold, style.size, style.char_space, width, rtl)
         found = self._counts.get(key)
         if found is None:
             if len(self._counts) > _CACHE_LIMIT:
                 self._counts.clear()
-            found = self._counts[key] = self.text.line_count(text, style, width)
+            found = self._counts[key] = self.text.line_count(text, style, width, rtl)
         return found
 
-    def _balanced_width(self, text: str, style: Style, width: float) -> float:
+    def _balanced_width(self, text: str, style: Style, width: float, rtl: bool | None) -> float:
         """The narrowest width that needs no more lines than `width` does: a centred
         paragraph then does not end on a lonely word (or one Chinese character)."""
-        key = (text, style.family, style.bold, style.size, style.char_space, width)
+        key = (text, style.family, style.bold, style.size, style.char_space, width, rtl)
         found = self._balanced.get(key)
         if found is None:
-            count = self._count(text, style, width)
+            count = self._count(text, style, width, rtl)
             found = width
             if count > 1:
                 low, high = width * 0.4, width
                 for _ in range(7):
                     middle = (low + high) / 2
-                    if self._count(text, style, middle) > count:
+                    if self._count(text, style, middle, rtl) > count:
                         low = middle
                     else:
                         high = middle
@@ -661,7 +669,10 @@ class CertificateRenderer:
             return
         while (
             self._count(
-                block.text, block.style.scaled(scale * block.own_scale), width * block.measure
+                block.text,
+                block.style.scaled(scale * block.own_scale),
+                width * block.measure,
+                block.rtl,
             )
             > block.max_lines
             and block.own_scale > 0.45
@@ -672,25 +683,28 @@ class CertificateRenderer:
         """Give every block its scale and width for this try; the blocks' total height.
 
         The honours and citations of all languages share one measure: the balanced width
-        of the widest of them, so a Chinese or Hebrew citation wraps like the English one
-        instead of running on as one long line.
+        of the longest of them (the one taking most lines), so a Chinese or Hebrew citation
+        wraps like the English one instead of running on as one long line.
         """
-        common = 0.0
+        longest = (1, 0.0)
         for block in blocks:
-            block.scale = scales.of(block.role)
+            block.scale = scales.of(block)
             if block.role == TEXT:
                 block.width = width * scales.measure
                 style = block.style.scaled(block.scale * block.own_scale)
-                if self._count(block.text, style, block.width) > 1:
-                    common = max(common, self._balanced_width(block.text, style, block.width))
+                count = self._count(block.text, style, block.width, block.rtl)
+                if count > 1:
+                    balanced = self._balanced_width(block.text, style, block.width, block.rtl)
+                    longest = max(longest, (count, balanced))
             else:
                 block.width = width * block.measure
+        common = longest[1]
         total = 0.0
         for block in blocks:
             if common and block.role == TEXT:
                 block.width = common
             style = block.style.scaled(block.scale * block.own_scale)
-            lines = self._count(block.text, style, block.width)
+            lines = self._count(block.text, style, block.width, block.rtl)
             total += lines * style.size * style.leading + block.space_before * scales.gap
         return total
 
@@ -745,10 +759,10 @@ class CertificateRenderer:
         b = floor_scale
 
         def titles(t: float) -> _Scales:
-            return _Scales(t, b, b, b * 0.5, _WIDE_MEASURE)
+            return _Scales(t, b, b, b * 0.5, _WIDE_MEASURE, floors=True)
 
         def names(n: float) -> _Scales:
-            return _Scales(_MIN_TITLE, n, b, b * 0.5, _WIDE_MEASURE)
+            return _Scales(_MIN_TITLE, n, b, b * 0.5, _WIDE_MEASURE, floors=True)
 
         found = self._largest(blocks, box, titles, min(_MIN_TITLE, b), b, limit)
         if found is not None:
@@ -783,9 +797,10 @@ class CertificateRenderer:
         total = 0.0
         for block in blocks:
             style = block.style.scaled(block.scale * block.own_scale)
-            count = self._count(block.text, style, block.width)
-            width = self._balanced_width(block.text, style, block.width) if count > 1 else 1e6
-            block.lines = self._lines(block.text, style, min(width, block.width), block.rtl)
+            width = block.width
+            if self._count(block.text, style, width, block.rtl) > 1:
+                width = self._balanced_width(block.text, style, width, block.rtl)
+            block.lines = self._lines(block.text, style, width, block.rtl)
             block.space_before *= scales.gap
             total += sum(line.height for line in block.lines) + block.space_before
         if valign == "bottom":

@@ -18,10 +18,32 @@ from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
 
-from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase import pdfmetrics, ttfonts
 from reportlab.pdfbase.ttfonts import TTFError, TTFont
 
 from exchange_desk.paths import resources_dir
+
+
+_reportlab_to_unicode = ttfonts.makeToUnicodeCMap
+
+
+def _to_unicode_cmap(fontname: str, subset: list[int]) -> str:
+    """ReportLab's ToUnicode map of a font subset, with characters beyond the BMP written
+    as UTF-16 surrogate pairs. ReportLab writes them as 5 hex digits, which a PDF reader
+    takes for another character: 𠮷 (U+20BB7) was copied and searched as ₻ (U+20BB)."""
+    text: str = _reportlab_to_unicode(fontname, subset)
+    for index, code in enumerate(subset):
+        if code > 0xFFFF:
+            high = 0xD800 + ((code - 0x10000) >> 10)
+            low = 0xDC00 + ((code - 0x10000) & 0x3FF)
+            text = text.replace(
+                f"<{index:02X}> <{code:04X}>", f"<{index:02X}> <{high:04X}{low:04X}>"
+            )
+    return text
+
+
+# ReportLab calls it by its module name when it writes a font into a PDF.
+ttfonts.makeToUnicodeCMap = _to_unicode_cmap
 
 
 class Script(Enum):

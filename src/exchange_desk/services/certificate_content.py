@@ -9,14 +9,12 @@ language's own long form.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import String, select, type_coerce
+from sqlalchemy import select
 
 from exchange_desk.documents.certificates import (
     CancelledError,
@@ -37,13 +35,12 @@ from exchange_desk.i18n.formatting import chinese_numeral_date, format_long_date
 from exchange_desk.services.attachments import read_attachment
 from exchange_desk.services.certificate_register import (
     certificate_for_award,
-    issue_or_reprint,
     next_certificate_number,
 )
 from exchange_desk.services.names import Names
 from exchange_desk.services.office import office_profile
-from exchange_desk.services.output import DocumentProblem, checked_target, write_whole
-from exchange_desk.services.records import Listed, get_listed, get_record, names_of
+from exchange_desk.services.output import DocumentProblem
+from exchange_desk.services.records import Listed, get_listed, names_of
 from exchange_desk.storage import models as m
 
 if TYPE_CHECKING:
@@ -506,145 +503,15 @@ def preview_pdf(
     return render_contents([content], design, orientation, renderer=renderer)
 
 
-def issue_certificate_pdf(
-    database: Database,
-    award_id: int,
-    mode: LanguageMode,
-    design: Design,
-    orientation: Orientation,
-    issued_by: str,
-    renderer: CertificateRenderer | None = None,
-    *,
-    text_only: bool = False,
-) -> CertificatePdf:
-    """Register and render in one transaction: a first print takes the next number, a
-    reprint reuses it. If the certificate cannot be drawn (characters no font has), the
-    transaction is rolled back and the register is untouched.
-    """
-    renderer = renderer or CertificateRenderer(text_only=text_only)
-    with database.unit_of_work():
-        certificate, reprint = issue_or_reprint(database, award_id, mode, design.value, issued_by)
-        content = _issued_content(database, certificate, mode, _office_parts(database))
-        data = render_contents([content], design, orientation, renderer=renderer)
-    return CertificatePdf(data, (certificate.number,), int(reprint))
-
-
-def awards_for_batch(
-    database: Database, *, year: int | None = None, conference_id: int | None = None
-) -> list[int]:
-    """The awards of a year and/or a conference, in date order."""
-    if year is None and conference_id is None:
-        raise CertificateProblem(_("Choose a year or a conference."))
-    if conference_id is not None:
-        get_record(database, "conferences", conference_id)  # NotFound if unknown
-    award = m.AwardRow
-    query = select(award.id).order_by(award.awarded_on, award.id)
-    if conference_id is not None:
-        query = query.where(award.conference_id == conference_id)
-    if year is not None:
-        # Partial dates are stored as ISO prefixes: "2018", "2018-11" or "2018-11-16".
-        query = query.where(type_coerce(award.awarded_on, String).like(f"{year:04d}%"))
-    with database.reading() as session:
-        return list(session.scalars(query))
-
-
-@dataclass(frozen=True, slots=True)
-class BatchResult:
-    files: tuple[Path, ...]
-    numbers: tuple[str, ...]
-    reprints: int
-
-
-def print_batch(
-    database: Database,
-    award_ids: Sequence[int],
-    mode: LanguageMode,
-    design: Design,
-    orientation: Orientation,
-    issued_by: str,
-    target: Path,
-    *,
-    one_file_each: bool = False,
-    progress: Callable[[int, int], bool] | None = None,
-    text_only: bool = False,
-) -> BatchResult:
-    """Certificates for many awards: one combined PDF at `target`, or one file per
-    recipient in the folder `target`. `progress(done, total)` returning False cancels.
-
-    The batch is one transaction: if a certificate cannot be drawn or the person cancels,
-    no number is registered and no file is written. Files are written only at the end, each
-    under a temporary name first, so nothing half-written is ever left behind.
-    """
-    if not award_ids:
-        raise CertificateProblem(_("There are no awards to print."))
-    # The path written is the one checked: "all" becomes "all.pdf", as for a single one.
-    target = checked_target(target, folder=one_file_each)
-    renderer = CertificateRenderer(text_only=text_only)
-    total = len(award_ids)
-
-    def step(done: int) -> None:
-        if progress is not None and not progress(done, total):
-            raise CancelledError
-
-    outputs: list[tuple[Path, bytes]] = []
-    numbers: list[str] = []
-    reprints = 0
-    with database.unit_of_work():
-        contents = []
-        office = None
-        for award_id in award_ids:
-            certificate, reprint = issue_or_reprint(
-                database, award_id, mode, design.value, issued_by
-            )
-            reprints += int(reprint)
-            numbers.append(certificate.number)
-            # The office's profile, home city and seal are the same on every page.
-            office = office or _office_parts(database)
-            contents.append(_issued_content(database, certificate, mode, office))
-        with _drawing_problems():
-            for content in contents:
-                renderer.check(content, design)
-        if one_file_each:
-            for done, content in enumerate(contents, start=1):
-                data = render_contents([content], design, orientation, renderer=renderer)
-                name = f"{_safe(content.number)} {_safe(content.sides[0].recipient)}.pdf"
-                outputs.append((target / name, data))
-                step(done)
-        else:
-            data = render_contents(
-                contents,
-                design,
-                orientation,
-                renderer=renderer,
-                progress=lambda done: progress is None or progress(done, total),
-            )
-            outputs.append((target, data))
-        if one_file_each:
-            target.mkdir(parents=True, exist_ok=True)
-        for path, data in outputs:
-            write_whole(path, data)
-    return BatchResult(tuple(path for path, _data in outputs), tuple(numbers), reprints)
-
-
-def _safe(text: str) -> str:
-    """A file-name-safe piece of text (Windows forbids <>:"/\\|?* and trailing dots)."""
-    cleaned = re.sub(r'[<>:"/\\|?*\x00-\x1f]+', "_", text).strip(" .")
-    return cleaned[:60] or "certificate"
-
-
 __all__ = [
     "BatchChoices",
-    "BatchResult",
     "CancelledError",
     "CertificatePdf",
     "CertificateProblem",
     "NotFound",
-    "awards_for_batch",
     "batch_choices",
     "certificate_content",
-    "issue_certificate_pdf",
     "preview_pdf",
-    "print_batch",
     "printer_test_page",
     "render_contents",
 ]

@@ -12,7 +12,7 @@ from sqlalchemy import or_, select
 
 from exchange_desk.domain.anniversaries import next_round_anniversary
 from exchange_desk.domain.dates import PartialDate
-from exchange_desk.domain.enums import PartnershipStatus
+from exchange_desk.domain.enums import AwardRole, PartnershipStatus
 from exchange_desk.domain.errors import NotFound
 from exchange_desk.i18n.catalog import N_
 from exchange_desk.services.kinds import kind_named
@@ -196,7 +196,8 @@ def _generic(database: Database, kind: str, record_id: int) -> Detail:
     else:
         title = Names(f"{spec.label()} {record_id}")
     detail = Detail(kind, record_id, title, bool(record.is_sample))
-    skip = set(names) | {"is_sample"}
+    # An image's attachment id means nothing to a reader.
+    skip = set(names) | {"is_sample", "seal_attachment_id"}
     for name in spec.scalar_fields:
         if name in skip:
             continue
@@ -211,6 +212,15 @@ def _generic(database: Database, kind: str, record_id: int) -> Detail:
             continue
         detail.facts.append((label, value))
     with database.reading() as session:
+        if kind == "awards":
+            home = session.scalar(select(m.OfficeProfileRow.home_city_id))
+            role = AwardRole.of(
+                giver_organization_id=record.giver_organization_id,
+                recipient_kind=record.recipient_kind,
+                recipient_city_id=record.recipient_city_id,
+                home_city_id=home,
+            )
+            detail.facts.insert(0, (N_("Whose"), role))
         _add_lists(session, detail, kind, record)
     return detail
 
@@ -406,6 +416,10 @@ _LABELS: dict[str, str] = {
     "issued_by": N_("Issued by"),
     "reprints": N_("Reprints"),
     "scan_attachment_id": N_("Scanned copy"),
+    "formal_name_en": N_("Formal name (English)"),
+    "formal_name_zh": N_("Formal name (Chinese)"),
+    "formal_name_he": N_("Formal name (Hebrew)"),
+    "seal_attachment_id": N_("Seal"),
 }
 
 

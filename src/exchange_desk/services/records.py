@@ -738,3 +738,41 @@ def dependents_of(database: Database, kind_name: str, record_id: int) -> list[De
     kind = kind_named(kind_name)
     with database.reading() as session:
         return dependents(session, kind, record_id)
+
+
+def get_listed_many(
+    database: Database, kind_name: str, record_ids: Iterable[int]
+) -> dict[int, Listed[Any]]:
+    """Records of a kind by id, each with the names of the records it refers to, as
+    `get_listed` gives them, in a few queries for all of them (a batch of certificates reads
+    its awards at once). NotFound names the first id that has no record."""
+    kind = kind_named(kind_name)
+    wanted = list(dict.fromkeys(record_ids))
+    table = _table(kind)
+    statement, _sort_columns = _filtered(kind, ListQuery())
+    with database.reading() as session:
+        rows: list[Any] = []
+        for start in range(0, len(wanted), _CHUNK):
+            chunk = wanted[start : start + _CHUNK]
+            rows.extend(session.execute(statement.where(table.c.id.in_(chunk))).all())
+        collections: dict[int, dict[str, tuple[Any, ...]]] = {}
+        if kind.collections and rows:
+            collections = _collections_for(session, kind, [row[0] for row in rows])
+        references = _reference_names(session, kind, rows)
+    found: dict[int, Listed[Any]] = {}
+    cache: dict[tuple[str, int], Names] = {}
+    for row in rows:
+        record = _record(kind, row, collections.get(row[0], {}))
+        labels = {}
+        for column, names in references.items():
+            value = getattr(record, column)
+            if value is not None and value in names:
+                key = (column, value)
+                if key not in cache:
+                    cache[key] = Names.of(names[value])
+                labels[column] = cache[key]
+        found[row[0]] = Listed(record, labels)
+    for record_id in wanted:
+        if record_id not in found:
+            raise NotFound(kind.label(), record_id)
+    return found

@@ -30,10 +30,11 @@ from PySide6.QtWidgets import (
 from exchange_desk.domain.enums import Design, LanguageMode, Orientation
 from exchange_desk.domain.errors import ExchangeDeskError
 from exchange_desk.i18n.catalog import _, ngettext
-from exchange_desk.services.certificate_content import (
+from exchange_desk.services.certificate_content import batch_choices
+from exchange_desk.services.certificate_issue import (
     BatchResult,
     awards_for_batch,
-    batch_choices,
+    mark_printing_failed,
     print_batch,
 )
 from exchange_desk.services.certificate_register import default_issuer
@@ -65,6 +66,7 @@ class BatchCertificatesDialog(Retranslating, QDialog):
         super().__init__(parent)
         self.database = database
         self.result_files: tuple[Path, ...] = ()
+        self.last_result: BatchResult | None = None
         self.last_notice = ""
         self.progress_dialog: QProgressDialog | None = None
         choices = batch_choices(database)
@@ -200,8 +202,6 @@ class BatchCertificatesDialog(Retranslating, QDialog):
             if not path:
                 return
             target = Path(path)
-        elif target is None:
-            target = Path(folder) / ".exchange-desk-print.pdf"
         award_ids = self.award_ids()
         mode = LanguageMode(self.languages_box.currentData())
         design = Design(self.design_box.currentData())
@@ -209,7 +209,7 @@ class BatchCertificatesDialog(Retranslating, QDialog):
         database = self.database
         who = default_issuer()
         text_only = self.text_only_box.isChecked()
-        chosen = target
+        chosen = target  # None: to the printer, no file
 
         def work(progress: Progress) -> BatchResult:
             def step(done: int, total: int) -> bool:
@@ -231,18 +231,38 @@ class BatchCertificatesDialog(Retranslating, QDialog):
 
         def done(result: Any) -> None:
             self.result_files = result.files
-            if output == PRINTER and printer is not None:
-                data = result.files[0].read_bytes()
-                result.files[0].unlink(missing_ok=True)
-                print_pdf(printer, data)
-            QSettings().setValue(
-                "certificate/folder", str(chosen if output == EACH else chosen.parent)
+            self.last_result = result
+            skipped = "".join(
+                "\n"
+                + _(
+                    "Skipped award {id}, {title}: our city received it, its giver certifies it."
+                ).format(id=award_id, title=title)
+                for award_id, title in result.skipped
             )
+            if output == PRINTER and printer is not None and result.data is not None:
+                try:
+                    print_pdf(printer, result.data)
+                except (OSError, ValueError) as exc:
+                    # Registered, but not on paper: the register logs these as failed.
+                    text = str(exc)
+                    try:
+                        mark_printing_failed(database, result.printing_ids)
+                    except ExchangeDeskError as problem:
+                        text += "\n\n" + problem.user_message()
+                    else:
+                        text += "\n\n" + _("The register logs these printings as failed.")
+                    self._notice(text, QMessageBox.Icon.Warning)
+                    return
+            if chosen is not None:
+                QSettings().setValue(
+                    "certificate/folder", str(chosen if output == EACH else chosen.parent)
+                )
             self.accept()
             self._notice(
                 _("{count} certificates done ({reprints} of them reprints).").format(
                     count=len(result.numbers), reprints=result.reprints
-                ),
+                )
+                + skipped,
                 QMessageBox.Icon.Information,
             )
 

@@ -33,15 +33,18 @@ from exchange_desk.domain.enums import Design, LanguageMode, Orientation
 from exchange_desk.domain.errors import ExchangeDeskError
 from exchange_desk.i18n.catalog import _, ngettext
 from exchange_desk.services.certificate_content import (
-    CertificatePdf,
     certificate_warnings,
-    issue_certificate_pdf,
     preview_pdf,
     printer_test_page,
 )
+from exchange_desk.services.certificate_issue import (
+    IssuedPdf,
+    issue_certificate_pdf,
+    mark_printing_failed,
+)
 from exchange_desk.services.certificate_register import certificate_for_award, default_issuer
 from exchange_desk.services.database import Database
-from exchange_desk.services.output import DocumentProblem, writable_problem, write_whole
+from exchange_desk.services.output import writable_problem
 from exchange_desk.services.records import names_of
 from exchange_desk.ui.formatting import show
 from exchange_desk.ui.printing import PdfPages, PrinterOffsetDialog, a4_printer, print_pdf
@@ -351,7 +354,8 @@ class CertificateDialog(Retranslating, QDialog):
         self.print_button.setEnabled(enabled)
 
     # -- issuing ---------------------------------------------------------------------------
-    def _issue(self) -> CertificatePdf | None:
+    def _issue(self, target: Path | None = None) -> IssuedPdf | None:
+        """Issue (or log a reprint) and, with `target`, write the file: both or neither."""
         try:
             result = issue_certificate_pdf(
                 self.database,
@@ -361,9 +365,11 @@ class CertificateDialog(Retranslating, QDialog):
                 self.orientation(),
                 default_issuer(),
                 text_only=self.text_only_box.isChecked(),
+                target=target,
             )
         except ExchangeDeskError as exc:
             QMessageBox.warning(self, _("Certificate"), exc.user_message())
+            self._show_register()  # a failure after the commit may have changed it
             return None
         self._show_register()
         self.registered.emit(self.award_id)
@@ -397,13 +403,7 @@ class CertificateDialog(Retranslating, QDialog):
         if problem:
             QMessageBox.warning(self, _("Certificate"), problem)
             return None
-        result = self._issue()
-        if result is None:
-            return None
-        try:
-            write_whole(target, result.data)
-        except DocumentProblem as exc:
-            QMessageBox.warning(self, _("Certificate"), exc.user_message())
+        if self._issue(target) is None:
             return None
         QSettings().setValue("certificate/folder", str(target.parent))
         self.refresh_preview()
@@ -424,7 +424,17 @@ class CertificateDialog(Retranslating, QDialog):
         try:
             pages = print_pdf(self.printer, result.data)
         except (OSError, ValueError) as exc:
-            QMessageBox.warning(self, _("Certificate"), str(exc))
+            # Registered, but not on paper: the register logs this printing as failed.
+            message = str(exc)
+            try:
+                mark_printing_failed(self.database, result.printing_ids)
+            except ExchangeDeskError as problem:
+                message += "\n\n" + problem.user_message()
+            else:
+                message += "\n\n" + _("The register logs this printing as failed.")
+            QMessageBox.warning(self, _("Certificate"), message)
+            self._show_register()
+            self.registered.emit(self.award_id)
             return 0
         self.refresh_preview()
         return pages

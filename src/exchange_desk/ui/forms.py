@@ -47,6 +47,7 @@ class Widget(StrEnum):
     REFERENCES = "references"  # a list of ids of records of another kind
     AREAS = "areas"  # a set of areas of cooperation
     PARTICIPANTS = "participants"  # organizations with their role at an event
+    IMAGE = "image"  # an image stored as an attachment of the record (a seal)
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,6 +178,8 @@ FORMS: dict[str, tuple[FieldSpec, ...]] = {
         _enum("kind", N_("Kind"), OrganizationKind),
         _reference("city_id", N_("City"), "cities"),
         _names("formal_name", N_("Formal name (certificates)")),
+        # Printed on the certificates of honours this body confers (AwardRole).
+        FieldSpec(("seal_attachment_id",), N_("Seal"), Widget.IMAGE),
         _multiline("notes", N_("Notes")),
         SAMPLE,
     ),

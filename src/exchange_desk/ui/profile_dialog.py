@@ -81,9 +81,16 @@ class ImageField(QWidget):
 
     problem_found = Signal(str)
 
-    def __init__(self, database: Database, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        database: Database,
+        parent: QWidget | None = None,
+        *,
+        owner: tuple[str, int] = ("office", 1),
+    ) -> None:
         super().__init__(parent)
         self.database = database
+        self.owner = owner
         self.attachment_id: int | None = None
         self._pending: tuple[str, bytes, str] | None = None  # chosen, not stored yet
         self.preview = QLabel()
@@ -160,7 +167,8 @@ class ImageField(QWidget):
         """Store a newly chosen image as an attachment of the office; the id to refer to."""
         if self._pending is not None:
             name, content, media_type = self._pending
-            stored = attach(self.database, "office", 1, name, content, media_type=media_type)
+            kind, owner_id = self.owner
+            stored = attach(self.database, kind, owner_id, name, content, media_type=media_type)
             # Kept, so that a second try after a refused save does not store it again.
             self.attachment_id = stored.id
             self._pending = None
@@ -179,6 +187,29 @@ class ImageField(QWidget):
         )
         self.preview.setPixmap(QPixmap.fromImage(scaled))
         self.remove_button.setEnabled(True)
+
+
+class ImageEdit(ImageField):
+    """An image field of a record dialog (an organization's seal). A record not yet saved
+    has no id to attach the image to, so the field waits until it has one."""
+
+    def __init__(self, database: Database, owner: tuple[str, int] | None) -> None:
+        super().__init__(database, owner=owner or ("office", 1))
+        if owner is None:
+            self.setEnabled(False)
+            self.preview.setText(_("Save the record first, then add its image."))
+
+    def value(self) -> int | None:
+        if not self.isEnabled():
+            return None
+        try:
+            return self.store()
+        except InvalidInput as exc:
+            raise Unparseable(" ".join(p.message for p in exc.problems)) from exc
+
+    def set_value(self, value: Any) -> None:
+        if self.isEnabled():
+            self.set_attachment(value if isinstance(value, int) else None)
 
 
 class NumberPatternField(QWidget):

@@ -62,6 +62,7 @@ from exchange_desk.ui.fields import (
     Unparseable,
     problem_label,
 )
+from exchange_desk.ui.profile_dialog import ImageEdit
 from exchange_desk.ui.forms import EDIT_TITLES, NEW_TITLES, FieldSpec, Widget, form_of, record_label
 
 Saver = Callable[[Any], Any]
@@ -225,6 +226,9 @@ class RecordDialog(QDialog):
             return AreasEdit(spec.enum)
         if widget is Widget.PARTICIPANTS:
             return ParticipantsEdit(self.choices, create=self.create_record)
+        if widget is Widget.IMAGE:
+            record_id = getattr(self._base, "id", None)
+            return ImageEdit(self.database, (self.kind, record_id) if record_id else None)
         assert spec.kind is not None
         if widget is Widget.REFERENCES:
             return ReferenceListEdit(self.choices, spec.kind, create=self.create_record)

@@ -1,0 +1,98 @@
+"""The window's side of honours: warnings before printing, a received award refused in the
+Certificate dialog, an organization's seal, the office's foreword and numeral dates."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QThreadPool
+from PySide6.QtWidgets import QDialogButtonBox
+
+from exchange_desk.services.database import Database
+from exchange_desk.services.office import office_profile
+from exchange_desk.services.records import create, get_record, list_records, update
+from exchange_desk.ui.certificate_dialog import CertificateDialog
+from exchange_desk.ui.profile_dialog import ImageEdit, OfficeProfileDialog
+from exchange_desk.ui.record_dialog import RecordDialog
+
+JINAN_AWARD = 2
+SEAL = Path(__file__).parent.parent / "resources" / "images" / "demo-seal.png"
+
+
+@pytest.fixture(autouse=True)
+def _no_work_left_behind() -> Any:
+    yield
+    assert QThreadPool.globalInstance().waitForDone(30_000)
+
+
+def _ok(dialog: Any) -> None:
+    box = dialog.findChild(QDialogButtonBox)
+    box.button(QDialogButtonBox.StandardButton.Ok).click()
+
+
+def _ambassador(database: Database) -> int:
+    rows = list_records(database, "awards").rows
+    return next(
+        row.record.id
+        for row in rows
+        if row.record.title_en == "Title of Honorary Friendship Ambassador of Jinan"
+    )
+
+
+def test_the_dialog_warns_of_a_missing_signatory_name(qtbot: Any, demo_db: Database) -> None:
+    dialog = CertificateDialog(demo_db, _ambassador(demo_db))
+    qtbot.addWidget(dialog)
+    qtbot.waitUntil(lambda: dialog.preview_ready, timeout=20_000)
+    assert dialog.pdf is not None
+    assert not dialog.warning_label.isHidden()
+    assert "signatory's name" in dialog.warning_label.text()
+    assert dialog.print_button.isEnabled()  # a warning, not a refusal
+
+
+def test_a_received_award_is_refused_in_the_dialog(qtbot: Any, demo_db: Database) -> None:
+    dialog = CertificateDialog(demo_db, JINAN_AWARD)
+    qtbot.addWidget(dialog)
+    qtbot.waitUntil(lambda: dialog.preview_ready, timeout=20_000)
+    assert dialog.pdf is None
+    assert "received by our city" in dialog.preview.text()
+    assert not dialog.save_button.isEnabled()
+    assert not dialog.print_button.isEnabled()
+
+
+def test_an_organization_keeps_its_seal(qtbot: Any, demo_db: Database) -> None:
+    def save(record: Any) -> Any:
+        return update(demo_db, record) if record.id else create(demo_db, record)
+
+    award = get_record(demo_db, "awards", 1)
+    giver = get_record(demo_db, "organizations", award.giver_organization_id)
+    dialog = RecordDialog(demo_db, "organizations", giver, save)
+    qtbot.addWidget(dialog)
+    seal = dialog.editors["seal_attachment_id"]
+    assert isinstance(seal, ImageEdit)
+    assert seal.isEnabled()
+    assert seal.load_file(SEAL)
+    _ok(dialog)
+    stored = get_record(demo_db, "organizations", giver.id)
+    assert stored.seal_attachment_id is not None
+    # A new organization has no id to attach an image to yet: the field says so.
+    new = RecordDialog(demo_db, "organizations", None, save)
+    qtbot.addWidget(new)
+    assert not new.editors["seal_attachment_id"].isEnabled()  # type: ignore[attr-defined]
+
+
+def test_the_office_profile_keeps_a_foreword_and_numeral_dates(
+    qtbot: Any, demo_db: Database
+) -> None:
+    dialog = OfficeProfileDialog(demo_db)
+    qtbot.addWidget(dialog)
+    dialog.editors["foreword_zh"].set_value("2018年，济南市外事工作取得新进展。")
+    dialog.editors["foreword_en"].set_value("In 2018 the office widened its partnerships.")
+    dialog.numeral_dates.setChecked(True)
+    _ok(dialog)
+    profile = office_profile(demo_db)
+    assert profile.foreword_zh == "2018年，济南市外事工作取得新进展。"
+    assert profile.foreword_en == "In 2018 the office widened its partnerships."
+    assert profile.foreword_he == ""
+    assert profile.chinese_numeral_dates is True
