@@ -63,7 +63,8 @@ def test_the_honour_and_its_giver_are_named_in_each_language(demo_db: Database) 
     assert he.issuer.startswith("האגודה העממית של סין")
     # The office prints it on the association's behalf, and says so; its own signatory
     # does not sign another body's honour, and its seal is not stamped on it.
-    assert "济南市人民政府外事办公室" in zh.on_behalf and "中国人民对外友好协会" in zh.on_behalf
+    assert "济南市人民政府外事办公室" in zh.on_behalf
+    assert "中国人民对外友好协会" in zh.on_behalf
     assert en.on_behalf.startswith("Printed by the Foreign Affairs Office")
     assert not any(side.signatory or side.signatory_title for side in content.sides)
     assert content.seal_image is None
@@ -175,8 +176,10 @@ def test_an_award_the_home_city_received_gets_no_certificate(
     assert certificate_for_award(demo_db, JINAN_AWARD) is None
     target = tmp_path / "jinan.pdf"
     code = main(
-        ["--db", str(demo_db.path), "--lang", "zh_CN", "certificate", str(JINAN_AWARD)]
-        + ["--lang", "zh+en", "-o", str(target)]
+        [
+            *("--db", str(demo_db.path), "--lang", "zh_CN", "certificate", str(JINAN_AWARD)),
+            *("--lang", "zh+en", "-o", str(target)),
+        ]
     )
     assert code == 1
     assert not target.exists()
@@ -221,4 +224,5 @@ def test_emoji_are_said_to_be_unprintable(demo_db: Database) -> None:
     message = refused.value.user_message()
     assert "emoji cannot be printed" in message
     assert "U+1F389" in message
-    assert "SimSun" not in message and "Install a font" not in message
+    assert "SimSun" not in message
+    assert "Install a font" not in message

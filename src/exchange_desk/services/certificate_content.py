@@ -172,7 +172,8 @@ def bodies_of(database: Database, awards: Sequence[Award]) -> Bodies:
                     organization.seal_attachment_id.is_not(None),
                 )
             ):
-                seal_ids[org_id] = seal_id
+                if seal_id is not None:
+                    seal_ids[org_id] = seal_id
         if conference_ids:
             for conference_id, *names in session.execute(
                 select(conference.id, city.name_en, city.name_zh, city.name_he)
