@@ -10,6 +10,7 @@ import pytest
 from PySide6.QtCore import QThreadPool
 from PySide6.QtWidgets import QDialogButtonBox
 
+from exchange_desk.services.attachments import read_attachment
 from exchange_desk.services.database import Database
 from exchange_desk.services.office import office_profile
 from exchange_desk.services.records import create, get_record, list_records, update
@@ -96,3 +97,25 @@ def test_the_office_profile_keeps_a_foreword_and_numeral_dates(
     assert profile.foreword_en == "In 2018 the office widened its partnerships."
     assert profile.foreword_he == ""
     assert profile.chinese_numeral_dates is True
+
+
+def test_the_scan_of_a_received_certificate_is_kept_with_the_award(
+    qtbot: Any, demo_db: Database, tmp_path: Path
+) -> None:
+    """What the refusal to certify a received award tells the person to do can be done."""
+
+    def save(record: Any) -> Any:
+        return update(demo_db, record) if record.id else create(demo_db, record)
+
+    scan = tmp_path / "certificate-received.pdf"
+    scan.write_bytes(b"%PDF-1.4\n% a scanned certificate\n")
+    dialog = RecordDialog(demo_db, "awards", get_record(demo_db, "awards", JINAN_AWARD), save)
+    qtbot.addWidget(dialog)
+    field = dialog.editors["scan_attachment_id"]
+    assert isinstance(field, ImageEdit)
+    assert field.load_file(scan)
+    assert field.preview.text() == "certificate-received.pdf"
+    _ok(dialog)
+    stored = get_record(demo_db, "awards", JINAN_AWARD)
+    assert stored.scan_attachment_id is not None
+    assert read_attachment(demo_db, stored.scan_attachment_id) == scan.read_bytes()

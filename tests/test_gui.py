@@ -1165,7 +1165,7 @@ def test_the_awards_tab_says_whose_each_award_is(qtbot: Any, window: MainWindow)
 
     tab = show_tab(qtbot, window, "awards")
     whose = dict(
-        zip(cells(tab, column(tab, "Title")), cells(tab, column(tab, "Whose")), strict=True)
+        zip(cells(tab, column(tab, "Title")), cells(tab, column(tab, "Given or received")), strict=True)
     )
     assert whose[
         "Award of the 20th Sino-Japan-South Korea Friendship City Exchange Conference"
@@ -1175,5 +1175,5 @@ def test_the_awards_tab_says_whose_each_award_is(qtbot: Any, window: MainWindow)
     )
     assert whose["Title of Honorary Friendship Ambassador of Jinan"] == "given by us"
     choose(tab, "role", AwardRole.CONFERRED)
-    assert set(cells(tab, column(tab, "Whose"))) == {"given by us"}
+    assert set(cells(tab, column(tab, "Given or received"))) == {"given by us"}
     assert tab.model.rowCount() == 4

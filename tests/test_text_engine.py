@@ -234,7 +234,10 @@ def test_extension_b_names_print_with_the_bundled_fallback() -> None:
     fonts = FontLibrary(system_dirs=[])
     text_engine = TextEngine(fonts)
     lines = text_engine.wrap("授予𠮷野家和𠮷田先生", SERIF, 400, False)
-    drawn = chars(pdf_of(lines, text_engine, "left", 50))
+    pdf = pdf_of(lines, text_engine, "left", 50)
+    # Searchable and copyable too: ReportLab's map back to Unicode had it as ₻ (U+20BB).
+    assert "授予𠮷野家和𠮷田先生" in PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
+    drawn = chars(pdf)
     fonts_of = {c.get_text(): c.fontname.split("+", 1)[-1] for c in drawn}
     assert fonts_of["𠮷"] == "HanaMinB"
     assert fonts_of["野"] == "UMingCN"
@@ -291,3 +294,16 @@ def test_character_spacing_counts_when_wrapping() -> None:
     assert all(line.width <= 100 for line in lines)
     assert text_engine.line_count("荣誉证书荣誉证书", spaced, 100) == 2
     assert spaced.scaled(2).char_space == 12
+
+
+def test_a_shaped_run_keeps_its_digits_and_brackets_in_order() -> None:
+    """Heebo draws the whole line, so one shaped run mixes levels: HarfBuzz is given each
+    stretch of one level in reading order, and mirrors the brackets itself."""
+    text_engine = engine()
+    sans = Style(Family.SANS, 12)
+    (line,) = text_engine.wrap(f"{SHALOM} (2018) עולם", sans, 400, True)
+    assert len(line.runs) == 1
+    drawn = sorted(chars(pdf_of([line], text_engine)), key=x0)
+    letters = "".join(c.get_text() for c in drawn if not unicodedata.combining(c.get_text()))
+    assert letters == "םלוע (2018) םולש"
+    assert max(c.x1 for c in drawn) == pytest.approx(500, abs=0.01)  # width as drawn

@@ -580,7 +580,10 @@ def _certificates(args: argparse.Namespace, out: TextIO) -> int:
         )
     out.write(
         _("{count} certificates ({reprints} reprints) written to {path}.").format(
-            count=len(result.numbers), reprints=result.reprints, path=args.output
+            count=len(result.numbers),
+            reprints=result.reprints,
+            # The file written: "all" is written as "all.pdf".
+            path=args.output if args.each or not result.files else result.files[0],
         )
         + "\n"
     )

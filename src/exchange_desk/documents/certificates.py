@@ -194,6 +194,9 @@ class CertificateRenderer:
         self._counts: dict[tuple[object, ...], int] = {}
         self._balanced: dict[tuple[object, ...], float] = {}
         self._wraps: dict[tuple[object, ...], tuple[Line, ...]] = {}
+        self._known_characters: dict[Family, set[str]] = {}
+        self._naturals: dict[tuple[object, ...], float] = {}
+        self._fits: dict[tuple[object, ...], tuple[_Scales, tuple[float, ...]]] = {}
 
     # -- public --------------------------------------------------------------------------
     def check(self, content: CertificateContent, design: Design) -> None:
@@ -207,16 +210,18 @@ class CertificateRenderer:
         for side in content.sides:
             for name, text in zip(SIDE_FIELDS, _side_texts(side), strict=True):
                 places[f"{side.language}:{name}"] = text
+        # Characters already found in a font are not looked up again: a batch repeats
+        # its wording, and its names share most of their letters.
+        known = self._known_characters.setdefault(family, set())
+        unknown = set().union(*places.values()) - known
         missing: set[str] = set()
-        where: list[str] = []
-        for place, text in places.items():
-            lacking = set()
+        if unknown:
+            sample = "".join(sorted(unknown))
             for bold in (False, True):
-                lacking |= self.text.missing([text], Style(family, 10, bold))
-            if lacking:
-                missing |= lacking
-                where.append(place)
+                missing |= self.text.missing([sample], Style(family, 10, bold))
+            known |= unknown - missing
         if missing:
+            where = [place for place, text in places.items() if missing & set(text)]
             raise MissingGlyphs(missing, content.record_label, where)
         if content.seal_image:
             self._image(content.seal_image)
@@ -313,7 +318,7 @@ class CertificateRenderer:
         middle = Box(inner.x, band.top + 6, inner.width, inner.top - band.top - 6)
         blocks = self._middle_blocks(content, family, palette, portrait, formal)
         self._fit_and_draw(
-            canvas, record, blocks, middle, grow=1.3 if portrait else 1.12, floor=BODY_FLOOR
+            canvas, record, blocks, middle, grow=1.4 if portrait else 1.12, floor=BODY_FLOOR
         )
 
     def _frame(
@@ -517,7 +522,12 @@ class CertificateRenderer:
             space = 4.0
             if side.signatory_title:
                 signatory_blocks.append(
-                    Block(side.signatory_title, Style(family, size, False, palette.muted), rtl, 4)
+                    Block(
+                        side.signatory_title,
+                        Style(family, size, False, palette.muted, 1.15),
+                        rtl,
+                        3,
+                    )
                 )
                 space = 0.0
             if side.signatory:
@@ -531,7 +541,7 @@ class CertificateRenderer:
                 )
         self._fit_and_draw(canvas, record, issuer_blocks, issuer_box, valign="bottom")
         # The signature line sits above the signatory's title and name, with room to sign.
-        room = min(34.0, signature_box.height * 0.4)
+        room = min(34.0 if count < 3 else 26.0, signature_box.height * 0.4)
         names_box = Box(
             signature_box.x, signature_box.y, signature_box.width, signature_box.height - room
         )
@@ -584,18 +594,24 @@ class CertificateRenderer:
             )
             if text
         ]
+        # The seal falls over the body's name and the date, as a stamp does, and stays
+        # inside the frame: the name and date stand high enough for it.
+        frame = record.frame
+        size = min(40 * MM, band.height + 24, column)
+        middle_y = max(right.y + 30, frame.y + 4 + size / 2)
+        reach = min(middle_y - right.y, right.top - middle_y)
         height = self._fit_and_draw(
             canvas,
             record,
             stamped,
-            Box(right.x, right.y + 6, right.width, right.height - 6),
-            valign="bottom",
+            Box(right.x, middle_y - reach, right.width, 2 * reach),
+            valign="centre",
         )
         signatory = [
             Block(text, style, False, space)
             for text, style, space in (
-                (side.signatory_title, Style(family, 12.0, False, palette.muted), 0.0),
-                (side.signatory, Style(family, 13.0, True, palette.ink, 1.3), 2.0),
+                (side.signatory_title, Style(family, 13.0, False, palette.muted), 0.0),
+                (side.signatory, Style(family, 15.0, True, palette.ink, 1.3), 2.0),
             )
             if text
         ]
@@ -603,13 +619,9 @@ class CertificateRenderer:
             canvas,
             record,
             signatory,
-            Box(left.x, left.y + 6, left.width, left.height - 6),
+            Box(left.x, middle_y - height / 2, left.width, band.top - middle_y + height / 2),
             valign="bottom",
         )
-        # The seal over the body's name and the date, as a stamp falls; inside the frame.
-        middle_y = right.y + 6 + height / 2
-        size = min(40 * MM, band.height + 24, column)
-        frame = record.frame
         x = min(max(right.centre - size / 2, frame.x), frame.x + frame.width - size)
         y = min(max(middle_y - size / 2, frame.y), frame.y + frame.height - size)
         if content.seal_image:
@@ -619,29 +631,67 @@ class CertificateRenderer:
             self._emblem(canvas, right.centre, middle_y, radius, palette, alpha=0.6)
 
     # -- measuring, remembered -----------------------------------------------------------
-    def _count(self, text: str, style: Style, width: float, rtl: bool | None) -> int:
-        """Lines the text takes at this style and width; each asked once per batch."""
-        key = (text, style.family, style.bold, style.size, style.char_space, width, rtl)
+    # Fitting a page tries many scales, and a batch repeats its wording on every page: each
+    # (text, size, width) is measured once, and a line that clearly fits is not broken at
+    # all. The keys hold plain numbers, not styles, which are slow to build and hash.
+    def _key(self, block: Block, factor: float, width: float) -> tuple[object, ...]:
+        style = block.style
+        return (
+            block.text,
+            style.family,
+            style.bold,
+            style.size,
+            style.char_space,
+            style.size * factor,
+            width,
+            block.rtl,
+        )
+
+    def _count(self, block: Block, factor: float, width: float) -> int:
+        """Lines the block takes at `factor` times its size, `width` wide."""
+        key = self._key(block, factor, width)
         found = self._counts.get(key)
         if found is None:
             if len(self._counts) > _CACHE_LIMIT:
                 self._counts.clear()
-            found = self._counts[key] = self.text.line_count(text, style, width, rtl)
+            natural = self._natural(block)
+            # 3 % spare: the engine breaks at 99 % of the width, and may choose a neutral
+            # character's font differently when it knows the paragraph's direction.
+            if natural and natural * block.style.size * factor <= width * 0.97:
+                found = 1
+            else:
+                style = block.style.scaled(factor)
+                found = self.text.line_count(block.text, style, width, block.rtl)
+            self._counts[key] = found
         return found
 
-    def _balanced_width(self, text: str, style: Style, width: float, rtl: bool | None) -> float:
+    def _natural(self, block: Block) -> float:
+        """The block's width on one line at size 1 (0 for text with line breaks)."""
+        style = block.style
+        key = (block.text, style.family, style.bold, style.char_space / style.size)
+        found = self._naturals.get(key)
+        if found is None:
+            if len(self._naturals) > _CACHE_LIMIT:
+                self._naturals.clear()
+            found = 0.0
+            if "\n" not in block.text:
+                found = self.text.width(block.text, style) / style.size
+            self._naturals[key] = found
+        return found
+
+    def _balanced_width(self, block: Block, factor: float, width: float) -> float:
         """The narrowest width that needs no more lines than `width` does: a centred
         paragraph then does not end on a lonely word (or one Chinese character)."""
-        key = (text, style.family, style.bold, style.size, style.char_space, width, rtl)
+        key = self._key(block, factor, width)
         found = self._balanced.get(key)
         if found is None:
-            count = self._count(text, style, width, rtl)
+            count = self._count(block, factor, width)
             found = width
             if count > 1:
                 low, high = width * 0.4, width
                 for _ in range(7):
                     middle = (low + high) / 2
-                    if self._count(text, style, middle, rtl) > count:
+                    if self._count(block, factor, middle) > count:
                         low = middle
                     else:
                         high = middle
@@ -651,13 +701,14 @@ class CertificateRenderer:
             self._balanced[key] = found
         return found
 
-    def _lines(self, text: str, style: Style, width: float, rtl: bool | None) -> list[Line]:
-        key = (text, style, width, rtl)
+    def _lines(self, block: Block, factor: float, width: float) -> list[Line]:
+        key = self._key(block, factor, width)
         found = self._wraps.get(key)
         if found is None:
             if len(self._wraps) > _CACHE_LIMIT:
                 self._wraps.clear()
-            found = self._wraps[key] = tuple(self.text.wrap(text, style, width, rtl))
+            style = block.style.scaled(factor)
+            found = self._wraps[key] = tuple(self.text.wrap(block.text, style, width, block.rtl))
         return list(found)
 
     # -- fitting -------------------------------------------------------------------------
@@ -668,13 +719,7 @@ class CertificateRenderer:
         if not block.max_lines:
             return
         while (
-            self._count(
-                block.text,
-                block.style.scaled(scale * block.own_scale),
-                width * block.measure,
-                block.rtl,
-            )
-            > block.max_lines
+            self._count(block, scale * block.own_scale, width * block.measure) > block.max_lines
             and block.own_scale > 0.45
         ):
             block.own_scale -= 0.05
@@ -691,21 +736,30 @@ class CertificateRenderer:
             block.scale = scales.of(block)
             if block.role == TEXT:
                 block.width = width * scales.measure
-                style = block.style.scaled(block.scale * block.own_scale)
-                count = self._count(block.text, style, block.width, block.rtl)
+                factor = block.scale * block.own_scale
+                count = self._count(block, factor, block.width)
                 if count > 1:
-                    balanced = self._balanced_width(block.text, style, block.width, block.rtl)
-                    longest = max(longest, (count, balanced))
+                    longest = max(
+                        longest, (count, self._balanced_width(block, factor, block.width))
+                    )
             else:
                 block.width = width * block.measure
         common = longest[1]
         total = 0.0
         for block in blocks:
             if common and block.role == TEXT:
-                block.width = common
-            style = block.style.scaled(block.scale * block.own_scale)
-            lines = self._count(block.text, style, block.width, block.rtl)
-            total += lines * style.size * style.leading + block.space_before * scales.gap
+                # A little over the common measure where that saves a line: three short
+                # lines beside two long ones look less alike than two slightly longer.
+                factor = block.scale * block.own_scale
+                longer = min(common * 1.12, block.width)
+                if self._count(block, factor, longer) < self._count(block, factor, common):
+                    block.width = longer
+                else:
+                    block.width = common
+            factor = block.scale * block.own_scale
+            lines = self._count(block, factor, block.width)
+            style = block.style
+            total += lines * style.size * factor * style.leading + block.space_before * scales.gap
         return total
 
     def _largest(
@@ -719,10 +773,10 @@ class CertificateRenderer:
         steps: int = 7,
     ) -> float | None:
         """The largest x in [low, high] whose scales fit (None if even `low` does not)."""
-        if self._arrange(blocks, box.width, make(high)) <= limit(high):
-            return high
         if self._arrange(blocks, box.width, make(low)) > limit(low):
             return None
+        if self._arrange(blocks, box.width, make(high)) <= limit(high):
+            return high
         for _ in range(steps):
             middle = (low + high) / 2
             if self._arrange(blocks, box.width, make(middle)) > limit(middle):
@@ -732,10 +786,57 @@ class CertificateRenderer:
         return low
 
     def _fit(self, blocks: list[Block], box: Box, grow: float, floor: float) -> _Scales:
-        """The scales the blocks are drawn at. First one scale for all (growing up to
-        `grow` where a portrait page has room, filling at most 80 % of it); if that would
-        put an honour or citation below `floor` points, reflow instead: a wider measure
-        and tighter spacing, then smaller titles, then smaller names."""
+        """The scales the blocks are drawn at, remembered for blocks met before: the
+        signing band of a batch is the same on every page, and its middle differs only by
+        names that take one line whatever the scale, which is all the fitting asks."""
+        high = max(grow, 1.0)
+        key = (
+            tuple(
+                (
+                    None if self._one_line(b, box.width, high) else b.text,
+                    b.style,
+                    b.rtl,
+                    b.space_before,
+                    b.max_lines,
+                    b.measure,
+                    b.role,
+                )
+                for b in blocks
+            ),
+            box.width,
+            box.height,
+            grow,
+            floor,
+        )
+        found = self._fits.get(key)
+        if found is None:
+            scales = self._search(blocks, box, grow, floor)
+            if len(self._fits) > _CACHE_LIMIT // 10:
+                self._fits.clear()
+            found = self._fits[key] = (scales, tuple(b.own_scale for b in blocks))
+        scales, own = found
+        for block, own_scale in zip(blocks, own, strict=True):
+            block.own_scale = own_scale
+        return scales
+
+    def _one_line(self, block: Block, width: float, high: float) -> bool:
+        """Whether the block takes one line at every scale fitting may try (not for the
+        honours and citations, whose measure follows the others')."""
+        if block.role == TEXT:
+            return False
+        bound = high
+        if block.role == TITLE:
+            bound = max(high, TITLE_FLOOR / block.style.size)
+        elif block.role == NAME:
+            bound = max(high, NAME_FLOOR / block.style.size)
+        natural = self._natural(block) * block.style.size * bound
+        return 0 < natural <= width * block.measure * 0.97
+
+    def _search(self, blocks: list[Block], box: Box, grow: float, floor: float) -> _Scales:
+        """First one scale for all (growing up to `grow` where a portrait page has room,
+        filling at most 80 % of it); if that would put an honour or citation below `floor`
+        points, reflow instead: a wider measure and tighter spacing, then smaller titles,
+        then smaller names."""
         high = max(grow, 1.0)
         for block in blocks:
             self._settle(block, box.width, high)
@@ -746,17 +847,17 @@ class CertificateRenderer:
         def uniform(measure: float, gaps: float) -> Callable[[float], _Scales]:
             return lambda s: _Scales(s, s, s, s * gaps, measure)
 
-        normal = uniform(_NORMAL_MEASURE, 1.0)
-        scale = self._largest(blocks, box, normal, 0.05, high, limit, 8)
         texts = [b for b in blocks if b.role == TEXT]
-        floor_scale = max((floor / b.style.size for b in texts), default=0.0)
-        if scale is not None and scale >= floor_scale:
-            return normal(scale)
+        b = max((floor / t.style.size for t in texts), default=0.0)
+        b = min(b, high)
+        normal = uniform(_NORMAL_MEASURE, 1.0)
+        scale = self._largest(blocks, box, normal, max(b, 0.05), high, limit, 8)
+        if scale is not None or b <= 0:
+            return normal(scale if scale is not None else 0.05)
         wide = uniform(_WIDE_MEASURE, 0.5)
-        scale = self._largest(blocks, box, wide, 0.05, high, limit, 8)
-        if scale is not None and scale >= floor_scale:
+        scale = self._largest(blocks, box, wide, b, high, limit, 8)
+        if scale is not None:
             return wide(scale)
-        b = floor_scale
 
         def titles(t: float) -> _Scales:
             return _Scales(t, b, b, b * 0.5, _WIDE_MEASURE, floors=True)
@@ -771,6 +872,7 @@ class CertificateRenderer:
         if found is not None:
             return names(found)
         # Nothing else gives way (a name of hundreds of characters): all of it shrinks.
+        scale = self._largest(blocks, box, wide, 0.05, b, limit, 8)
         return wide(scale if scale is not None else 0.05)
 
     def _fit_and_draw(
@@ -784,10 +886,12 @@ class CertificateRenderer:
         grow: float = 1.0,
         floor: float = 0.0,
     ) -> float:
-        """Fit the blocks to the box (see `_fit`), then draw them centred; their height.
+        """Fit the blocks to the box (see `_search`), then draw them centred; their height.
 
         With `grow` above 1 they may also grow up to that factor where the box has room
-        (a portrait page would otherwise leave its lower half empty).
+        (a portrait page would otherwise leave its lower half empty). `valign` is "middle"
+        (centred, spare room partly spread over the gaps), "centre" (centred as they are)
+        or "bottom".
         """
         blocks = [b for b in blocks if b.text]
         if not blocks:
@@ -796,23 +900,24 @@ class CertificateRenderer:
         self._arrange(blocks, box.width, scales)
         total = 0.0
         for block in blocks:
-            style = block.style.scaled(block.scale * block.own_scale)
+            factor = block.scale * block.own_scale
             width = block.width
-            if self._count(block.text, style, width, block.rtl) > 1:
-                width = self._balanced_width(block.text, style, width, block.rtl)
-            block.lines = self._lines(block.text, style, width, block.rtl)
+            if self._count(block, factor, width) > 1:
+                width = self._balanced_width(block, factor, width)
+            block.lines = self._lines(block, factor, width)
             block.space_before *= scales.gap
             total += sum(line.height for line in block.lines) + block.space_before
         if valign == "bottom":
             top = box.y + total
         else:
-            # Spread what room is left over the gaps, within reason, then centre.
-            gaps = [b for b in blocks[1:] if b.space_before]
-            spare = box.height - total
-            extra = min(spare * 0.5 / len(gaps), 14.0) if gaps and spare > 0 else 0.0
-            for block in gaps:
-                block.space_before += extra
-            total += extra * len(gaps)
+            if valign == "middle":
+                # Spread what room is left over the gaps, within reason.
+                gaps = [b for b in blocks[1:] if b.space_before]
+                spare = box.height - total
+                extra = min(spare * 0.5 / len(gaps), 20.0) if gaps and spare > 0 else 0.0
+                for block in gaps:
+                    block.space_before += extra
+                total += extra * len(gaps)
             top = box.top - (box.height - total) / 2
         self._draw_blocks(canvas, record, blocks, box, top)
         return total
@@ -979,8 +1084,6 @@ def _draw_modern_frame(canvas: Canvas, width: float, height: float, *, rtl_first
 
 def _draw_emblem(canvas: Canvas, x: float, y: float, radius: float, palette: Palette) -> None:
     """A gold rosette: rings and a sixteen-point star. Decoration, not an official seal."""
-    import math
-
     canvas.setStrokeColorRGB(*palette.ornament)
     canvas.setFillColorRGB(*palette.ornament)
     canvas.setLineWidth(1.4)

@@ -1,10 +1,19 @@
 """Lines of mixed Chinese, Latin and Hebrew text: wrapping, bidi order, font runs, drawing.
 
 No ReportLab markup is used anywhere: user text is drawn with the canvas's string calls,
-so `R&D <Ltd>` or `<b>` print exactly as typed. Right-to-left text is wrapped in logical
-order at the width and size it will be drawn with, then each line is reordered on its own
-by the Unicode bidi algorithm (python-bidi's Python implementation, which also mirrors
-brackets); reordering a whole paragraph first would put the lines in reverse order.
+so `R&D <Ltd>` or `<b>` print exactly as typed.
+
+Right-to-left text follows the Unicode bidi algorithm (UAX #9) in its order: the embedding
+levels are resolved on the whole paragraph (python-bidi's Rust implementation, conformant,
+bracket pairs included), the paragraph is wrapped in logical order at the width and size it
+will be drawn with, and each line is then reordered with the paragraph's levels and its
+brackets mirrored by level. Reordering a whole paragraph before wrapping would put the lines
+in reverse order; resolving the levels line by line would turn a bracket whose pair is on
+another line the wrong way.
+
+Runs with combining marks (Hebrew points, Latin accents) are shaped by HarfBuzz through
+ReportLab, so marks sit where the font's anchors put them; other text is drawn character by
+character, which is faster and the same for it.
 """
 
 from __future__ import annotations
@@ -13,6 +22,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
+from itertools import groupby
 from typing import TYPE_CHECKING, Any
 
 from bidi import get_display
@@ -68,7 +78,8 @@ class Style:
 
 @dataclass(frozen=True, slots=True)
 class Run:
-    """Characters in visual order drawn with one font."""
+    """Characters in visual order drawn with one font (a ReportLab `ShapedStr`, glyphs
+    with their offsets, when the run was shaped)."""
 
     text: str
     font: str
@@ -148,6 +159,10 @@ def bidi_levels(text: str, rtl: bool) -> tuple[list[int], list[str]]:
     paragraphs_at = dump.index("\n    paragraphs: [", levels_at)
     byte_classes = _CLASS.findall(dump, classes_at + 24, levels_at)
     byte_levels = _LEVEL.findall(dump, levels_at, paragraphs_at)
+    size = len(text.encode("utf-8", "surrogatepass"))
+    if len(byte_levels) != size or len(byte_classes) != size:
+        # tests/test_bidi_conformance.py catches this when python-bidi changes its dump.
+        raise RuntimeError(f"python-bidi's levels could not be read for {text!r}")
     levels: list[int] = []
     classes: list[str] = []
     offset = 0
@@ -281,6 +296,7 @@ class TextEngine:
         self._levels: dict[tuple[str, bool], tuple[list[int], list[str]]] = {}
         self._lines: dict[tuple[str, bool, int, int, Family, bool], tuple[_Piece, ...]] = {}
         self._missing: dict[tuple[str, Family, bool], frozenset[str]] = {}
+        self._text_widths: dict[tuple[str, Family, bool], tuple[float, int]] = {}
         self._harfbuzz: dict[str, Any] = {}
 
     # -- measuring -----------------------------------------------------------------------
@@ -384,10 +400,15 @@ class TextEngine:
 
     def width(self, text: str, style: Style) -> float:
         """The width of `text` drawn on one line, in points."""
-        fonts = self._paragraph_fonts(text, style, first_strong_is_rtl(text))
-        total = sum(self._char_width(c, f) for c, f in zip(text, fonts, strict=True)) * style.size
-        visible = len(text.translate(_INVISIBLE))
-        return total / 1000 + style.char_space * max(visible - 1, 0)
+        key = (text, style.family, style.bold)
+        found = self._text_widths.get(key)
+        if found is None:
+            fonts = self._paragraph_fonts(text, style, first_strong_is_rtl(text))
+            advance = sum(self._char_width(c, f) for c, f in zip(text, fonts, strict=True))
+            found = (advance, len(text.translate(_INVISIBLE)))
+            self._remember(self._text_widths, key, found)
+        advance, visible = found
+        return advance * style.size / 1000 + style.char_space * max(visible - 1, 0)
 
     def missing(self, texts: Iterable[str], style: Style) -> set[str]:
         found: set[str] = set()
@@ -464,21 +485,17 @@ class TextEngine:
         """A run shaped by HarfBuzz, stretch by stretch of one level: each stretch goes to
         HarfBuzz in logical order and unmirrored, since HarfBuzz itself mirrors and orders
         a right-to-left stretch; ReportLab draws the glyphs with HarfBuzz's offsets."""
-        text: str = ""
+        text = ""
         width = 0.0
-        stretch: list[int] = []
-        level = -1
-        for index in [*indices, -1]:
-            here = -2 if index < 0 else (levels[index - start] if levels is not None else 0)
-            if stretch and here != level:
-                rtl = bool(level & 1)
-                logical = "".join(paragraph[i] for i in (stretch[::-1] if rtl else stretch))
-                shaped, advance = self._shape(logical, font, rtl)
-                text = shaped if not text else text + shaped
-                width += advance
-                stretch = []
-            level = here
-            stretch.append(index)
+        for level, stretch in groupby(
+            indices, key=lambda i: 0 if levels is None else levels[i - start]
+        ):
+            rtl = bool(level & 1)
+            ordered = list(stretch)
+            logical = "".join(paragraph[i] for i in (ordered[::-1] if rtl else ordered))
+            shaped, advance = self._shape(logical, font, rtl)
+            text = shaped if not text else text + shaped
+            width += advance
         return _Piece(text, font, width, len(text))
 
     def _shape(self, logical: str, font: str, rtl: bool) -> tuple[str, float]:
@@ -691,27 +708,30 @@ class TextEngine:
         style = line.style
         spacing = style.char_space
         canvas.setFillColorRGB(*style.color)
+        if any(run.fake_bold for run in line.runs):
+            # Chinese faces have no bold: a thin outline of the same colour thickens them.
+            canvas.setStrokeColorRGB(*style.color)
+            canvas.setLineWidth(style.size * 0.025)
+        # One text object for the line, each run placed where the previous one ends: a PDF
+        # reader sees one line of text, and the page has one BT/ET pair a line.
+        text = canvas.beginText(left, y)
+        if spacing:
+            text.setCharSpace(spacing)
         position = left
         for run in line.runs:
+            if position != left:
+                text.setTextOrigin(position, y)
+            text.setFont(run.font, style.size)
             if run.fake_bold:
-                # Chinese faces have no bold: a thin outline of the same colour thickens them.
-                text = canvas.beginText(position, y)
-                text.setFont(run.font, style.size)
                 text.setTextRenderMode(2)
-                if spacing:
-                    text.setCharSpace(spacing)
-                canvas.setStrokeColorRGB(*style.color)
-                canvas.setLineWidth(style.size * 0.025)
-                text.textOut(run.text)
+            text.textOut(run.text)
+            if run.fake_bold:
                 # Render mode and spacing are graphics state and outlive the text object.
                 text.setTextRenderMode(0)
-                if spacing:
-                    text.setCharSpace(0)
-                canvas.drawText(text)
-            else:
-                canvas.setFont(run.font, style.size)
-                canvas.drawString(position, y, run.text, charSpace=spacing)
             position += run.width
+        if spacing:
+            text.setCharSpace(0)
+        canvas.drawText(text)
         return left
 
 

@@ -197,6 +197,8 @@ class Award:
     citation_en: str = ""
     citation_zh: str = ""
     citation_he: str = ""
+    # The scan of the certificate the home city received (the giver's, not ours to print).
+    scan_attachment_id: int | None = None
     is_sample: bool = False
 
 

@@ -207,8 +207,8 @@ def received_message(label: str) -> str:
     """Why an award the home city received gets no certificate from the office."""
     return _(
         "{award} was received by our city: the body that gave it issued its certificate. "
-        "Nothing was printed and no number was taken. Attach the scan of the certificate "
-        "you received to the award instead."
+        "Nothing was printed and no number was taken. Keep the scan of the certificate you "
+        "received with the award instead (Edit award > Scan of the certificate received)."
     ).format(award=label)
 
 

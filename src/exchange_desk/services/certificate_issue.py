@@ -244,7 +244,7 @@ def _check_all(
     renderer: CertificateRenderer, contents: Sequence[CertificateContent], design: Design
 ) -> None:
     """Every certificate that cannot be drawn, in one CertificateProblem (one paragraph
-    each), before anything is drawn."""
+    each)."""
     problems = []
     with _drawing_problems():
         for content in contents:
@@ -327,21 +327,21 @@ def print_batch(
             )
             for entry in issued
         ]
-        _check_all(renderer, contents, design)
         if target is None:
-            pdfs.append(_render(renderer, contents, design, orientation, step))
+            pdfs.append(_render(renderer, contents, design, orientation, step, contents))
         elif one_file_each:
             if not target.is_dir():
                 target.mkdir(parents=True)
                 made_folder = True
             for done, (entry, content) in enumerate(zip(issued, contents, strict=True), 1):
-                data = _render(renderer, [content], design, orientation, None)
+                data = _render(renderer, [content], design, orientation, None, contents)
                 name = f"{_safe(content.number)} {_safe(content.sides[0].recipient)}.pdf"
                 write(_Output(target / name, [entry]), data)
                 if not step(done):
                     raise CancelledError
         else:
-            write(_Output(target, issued), _render(renderer, contents, design, orientation, step))
+            data = _render(renderer, contents, design, orientation, step, contents)
+            write(_Output(target, issued), data)
         return issued
 
     try:
@@ -367,8 +367,17 @@ def _render(
     design: Design,
     orientation: Orientation,
     step: Callable[[int], bool] | None,
+    batch: Sequence[CertificateContent],
 ) -> bytes:
-    return render_contents(contents, design, orientation, renderer=renderer, progress=step)
+    """Draw `contents` (part of `batch`). The renderer checks what it draws; when a
+    certificate cannot be drawn, the whole batch is checked, to name every such record in
+    one message rather than one per attempt."""
+    with _drawing_problems():
+        try:
+            return renderer.render(contents, design, orientation, progress=step)
+        except MissingGlyphs:
+            _check_all(renderer, batch, design)
+            raise
 
 
 def _title(award: Any) -> str:

@@ -23,6 +23,7 @@ from exchange_desk.domain.certificate_numbers import (
     DEFAULT_PATTERN,
     format_certificate_number,
     like_prefix,
+    number_reader,
     number_sort_key,
     pattern_problems,
 )
@@ -145,39 +146,42 @@ def _frame(pattern: str, year: int) -> tuple[str, str]:
     return prefix, wide[len(wide) - suffix_length :] if suffix_length else ""
 
 
+# How many of the longest numbers are read first; nearly always the first one or two decide.
+_PROBE = 64
+
+
 def _next_sequence(session: Session, pattern: str, year: int) -> int:
     """1 + the highest running number among the stored numbers `pattern` made for `year`.
 
     Numbers typed by hand, or made by an earlier pattern, do not match and do not count.
-    The database finds the highest itself: one query, however long the register.
+    The numbers are read longest first: a running number with more digits is higher, unless
+    it is padded with zeros (the padding may have been changed since), so reading stops as
+    soon as no shorter number can be higher than the highest found. Nearly always that is
+    after the first two numbers, however long the register.
     """
     prefix, suffix = _frame(pattern, year)
-    number = s.certificates.c.number
-    length = func.length(number)
+    reader = number_reader(pattern, year)
     around = len(prefix) + len(suffix)
-    running = func.substr(number, len(prefix) + 1, length - around)
-    conditions: list[Any] = [length > around]
-    if prefix:
-        conditions.append(func.substr(number, 1, len(prefix)) == prefix)
-    if suffix:
-        conditions.append(func.substr(number, length - len(suffix) + 1) == suffix)
+    number = s.certificates.c.number
+    statement = select(number).order_by(func.length(number).desc(), number.desc())
     if session.get_bind().dialect.name == "sqlite":
         # A number made by the pattern has a digit right after the prefix: a range the
         # unique index on the numbers answers (SQLite compares text byte by byte).
-        conditions += [number >= prefix + "0", number < prefix + ":"]
-        conditions.append(running.op("NOT GLOB")("*[^0-9]*"))
-    else:
-        conditions.append(running.op("~")("^[0-9]+$"))
-    # The highest running number: the longest once leading zeros are dropped (numbers made
-    # before the padding changed still count), then the greatest of that length.
-    significant = func.ltrim(running, "0")
-    highest = session.scalar(
-        select(running)
-        .where(*conditions)
-        .order_by(func.length(significant).desc(), significant.desc())
-        .limit(1)
-    )
-    return int(highest) + 1 if highest else 1
+        statement = statement.where(number >= prefix + "0", number < prefix + ":")
+    elif prefix:
+        statement = statement.where(number.startswith(prefix, autoescape=True))
+    for limit in (_PROBE, None):
+        highest, seen = 0, 0
+        for stored in session.scalars(statement.limit(limit)):
+            seen += 1
+            if highest >= 10 ** (len(stored) - around) - 1:
+                return highest + 1  # this number and all after it are too short
+            found = reader.match(stored)
+            if found:
+                highest = max(highest, int(found.group("seq")))
+        if limit is None or seen < limit:
+            return highest + 1
+    raise AssertionError("unreachable")  # pragma: no cover
 
 
 def _next_number(session: Session, award: Any, on: dt.date | None) -> str:

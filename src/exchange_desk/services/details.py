@@ -197,7 +197,7 @@ def _generic(database: Database, kind: str, record_id: int) -> Detail:
         title = Names(f"{spec.label()} {record_id}")
     detail = Detail(kind, record_id, title, bool(record.is_sample))
     # An image's attachment id means nothing to a reader.
-    skip = set(names) | {"is_sample", "seal_attachment_id"}
+    skip = set(names) | {"is_sample", "seal_attachment_id", "scan_attachment_id"}
     for name in spec.scalar_fields:
         if name in skip:
             continue
@@ -220,7 +220,7 @@ def _generic(database: Database, kind: str, record_id: int) -> Detail:
                 recipient_city_id=record.recipient_city_id,
                 home_city_id=home,
             )
-            detail.facts.insert(0, (N_("Whose"), role))
+            detail.facts.insert(0, (N_("Given or received"), role))
         _add_lists(session, detail, kind, record)
     return detail
 

@@ -279,6 +279,7 @@ class AwardRow(Stamped, Base):
     citation_en: Mapped[str]
     citation_zh: Mapped[str]
     citation_he: Mapped[str]
+    scan_attachment_id: Mapped[int | None]
 
 
 class EventParticipantRow(Base):

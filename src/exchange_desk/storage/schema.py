@@ -421,6 +421,8 @@ awards = Table(
     Column("citation_en", Text(), nullable=False, default=""),
     Column("citation_zh", Text(), nullable=False, default=""),
     Column("citation_he", Text(), nullable=False, default=""),
+    # The scan of a certificate the home city received: the giver's, not ours to print.
+    _reference("scan_attachment_id", "attachments", ondelete="SET NULL", index=False),
     *_stamps(),
     CheckConstraint(_ONE_RECIPIENT, name="one_recipient"),
     CheckConstraint("length(title_en) > 0", name="title_en"),

@@ -222,6 +222,8 @@ FORMS: dict[str, tuple[FieldSpec, ...]] = {
         FieldSpec(
             ("citation_en", "citation_zh", "citation_he"), N_("Citation"), Widget.MULTILINE_NAMES
         ),
+        # What our city received was certified by the giver: its scan is kept here.
+        FieldSpec(("scan_attachment_id",), N_("Scan of the certificate received"), Widget.IMAGE),
         SAMPLE,
     ),
     "persons": (

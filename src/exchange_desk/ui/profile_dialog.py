@@ -58,6 +58,7 @@ from exchange_desk.ui.fields import (
 )
 
 THUMBNAIL = QSize(160, 100)
+_PDF = b"%PDF-"
 _SIGNATURES = {b"\x89PNG\r\n\x1a\n": "image/png", b"\xff\xd8\xff": "image/jpeg"}
 _NAME_GROUPS = (
     ("office_name", N_("Office name")),
@@ -87,10 +88,13 @@ class ImageField(QWidget):
         parent: QWidget | None = None,
         *,
         owner: tuple[str, int] = ("office", 1),
+        accept_pdf: bool = False,
     ) -> None:
         super().__init__(parent)
         self.database = database
         self.owner = owner
+        # A scanned certificate often comes from the scanner as a PDF.
+        self.accept_pdf = accept_pdf
         self.attachment_id: int | None = None
         self._pending: tuple[str, bytes, str] | None = None  # chosen, not stored yet
         self.preview = QLabel()
@@ -131,12 +135,18 @@ class ImageField(QWidget):
             self.preview.setText(_("The image cannot be read."))
             self.problem_found.emit(exc.user_message())
             return
+        if content.startswith(_PDF):
+            self._show_document(_("PDF document"))
+            return
         self._show_image(QImage.fromData(content))
 
     def choose(self) -> None:
-        path, _chosen_filter = QFileDialog.getOpenFileName(
-            self, _("Choose image"), "", _("Images (*.png *.jpg *.jpeg)")
+        kinds = (
+            _("Images and PDF (*.png *.jpg *.jpeg *.pdf)")
+            if self.accept_pdf
+            else _("Images (*.png *.jpg *.jpeg)")
         )
+        path, _chosen_filter = QFileDialog.getOpenFileName(self, _("Choose image"), "", kinds)
         if path:
             self.load_file(Path(path))
 
@@ -149,6 +159,10 @@ class ImageField(QWidget):
                 _("The file cannot be read: {reason}").format(reason=exc.strerror or exc)
             )
             return False
+        if self.accept_pdf and content.startswith(_PDF):
+            self._pending = (path.name, content, "application/pdf")
+            self._show_document(path.name)
+            return True
         media_type = image_type(content)
         image = QImage.fromData(content)
         if media_type is None or image.isNull():
@@ -174,6 +188,11 @@ class ImageField(QWidget):
             self._pending = None
         return self.attachment_id
 
+    def _show_document(self, name: str) -> None:
+        self.preview.setPixmap(QPixmap())
+        self.preview.setText(name)
+        self.remove_button.setEnabled(True)
+
     def _show_image(self, image: QImage | None) -> None:
         if image is None or image.isNull():
             self.preview.setPixmap(QPixmap())
@@ -193,8 +212,10 @@ class ImageEdit(ImageField):
     """An image field of a record dialog (an organization's seal). A record not yet saved
     has no id to attach the image to, so the field waits until it has one."""
 
-    def __init__(self, database: Database, owner: tuple[str, int] | None) -> None:
-        super().__init__(database, owner=owner or ("office", 1))
+    def __init__(
+        self, database: Database, owner: tuple[str, int] | None, *, accept_pdf: bool = False
+    ) -> None:
+        super().__init__(database, owner=owner or ("office", 1), accept_pdf=accept_pdf)
         if owner is None:
             self.setEnabled(False)
             self.preview.setText(_("Save the record first, then add its image."))

@@ -78,8 +78,8 @@ def duplicate_of(kind: str, record: Any) -> Any:
     if kind == "cities":
         # Cities are unique by country and English name: the copy must differ to be stored.
         changes["name_en"] = record.name_en + COPY_SUFFIX
-    if kind == "agreements":
-        # The scan belongs to the original agreement and goes when it is deleted.
+    if kind in ("agreements", "awards"):
+        # The scan belongs to the original record and goes when it is deleted.
         changes["scan_attachment_id"] = None
     if kind == "certificates":
         changes["reprints"] = 0  # the copy has not been printed yet
@@ -228,7 +228,9 @@ class RecordDialog(QDialog):
             return ParticipantsEdit(self.choices, create=self.create_record)
         if widget is Widget.IMAGE:
             record_id = getattr(self._base, "id", None)
-            return ImageEdit(self.database, (self.kind, record_id) if record_id else None)
+            owner = (self.kind, record_id) if record_id else None
+            # A scan may be a PDF; a seal must be an image that can be stamped.
+            return ImageEdit(self.database, owner, accept_pdf=spec.name == "scan_attachment_id")
         assert spec.kind is not None
         if widget is Widget.REFERENCES:
             return ReferenceListEdit(self.choices, spec.kind, create=self.create_record)

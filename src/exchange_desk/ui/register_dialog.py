@@ -381,11 +381,19 @@ class CertificateRegisterDialog(Retranslating, QDialog):
                 printing.printed_by,
                 printing.language_mode.label,
                 design_label(printing.design),
-                _("reprint") if printing.is_reprint else _("first print"),
+                # A print job that broke after the number was registered: not printed.
+                _("failed, not printed")
+                if printing.failed
+                else _("reprint")
+                if printing.is_reprint
+                else _("first print"),
             )
             right_to_left = QGuiApplication.isRightToLeft()
             for column, text in enumerate(texts):
                 item = QTableWidgetItem(in_own_direction(text, right_to_left))
+                if printing.failed:
+                    item.setForeground(QBrush(QColor(176, 0, 32)))
+                    item.setToolTip(_("The print job failed after the number was registered."))
                 self.printings.setItem(row, column, item)
 
     def shown_rows(self) -> list[list[str]]:

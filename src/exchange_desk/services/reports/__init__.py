@@ -2,12 +2,19 @@
 own language (Chinese, English or Hebrew), whatever the window's language is.
 
 - `annual_report`: the year's key figures with the year before, charts, a section per
-  partner city active that year, next year's round anniversaries, and the year's
-  delegations, cultural events, agreements and awards.
+  partner city active that year, next year's round anniversaries (a table), and the year's
+  delegations, cultural events (with the undated events of the year's partners),
+  agreements, conferences with the awards given there, and awards.
 - `city_dossier`: one partner city: the relationship, every exchange both ways, contacts,
   agreements, awards and the next round anniversary.
 - `delegation_brief`: one delegation: the visit, its organizations, the partner city and
-  the exchanges with it before this visit.
+  the exchanges with it before this visit; a compact report (no cover, no contents).
+
+Every report prints the office's foreword in its own language (none when that language has
+none), except the brief. Sample records are marked `*` in tables and headings with a note
+saying so, and rows of them are printed grey; single-language texts (a delegation's purpose,
+leader, a region) recorded in another language than the report's are marked `†`, with a
+note "in the language it was recorded in".
 
 Figures come from set-based SQL (GROUP BY, joins); only the rows a table lists are read,
 so the busiest year of a 100,000-delegation database takes well under a second.
@@ -25,14 +32,14 @@ Definitions the figures rest on (each also stated where it is computed):
   for partners that the home city gave or nominated (the record keeps no nominator).
 - Exchanges by area of cooperation: each of the year's delegations and cultural events
   counts under every area of its partner city's partnership; an agreement counts under its
-  own area, or under its partnership's areas when it has none.
+  own area, or under its partnership's areas when it has none. The note under the chart
+  says so, and how many of the year's delegations and events have at least one area.
 """
 
 from __future__ import annotations
 
 from exchange_desk.services.reports.annual import (
     MAX_PARTNER_SECTIONS,
-    NAMED_ANNIVERSARIES,
     annual_report,
 )
 from exchange_desk.services.reports.brief import MAX_PREVIOUS_EXCHANGES, delegation_brief
@@ -42,7 +49,6 @@ from exchange_desk.services.reports.shared import REPORT_LANGUAGES, Progress
 __all__ = [
     "MAX_PARTNER_SECTIONS",
     "MAX_PREVIOUS_EXCHANGES",
-    "NAMED_ANNIVERSARIES",
     "REPORT_LANGUAGES",
     "Progress",
     "annual_report",

@@ -78,8 +78,6 @@ if TYPE_CHECKING:
 # with 1,000 partners would otherwise make a book nobody reads; the rest are named as a count
 # (every exchange is still in the year's tables).
 MAX_PARTNER_SECTIONS = 60
-# Anniversaries named in a sentence; the table lists them all.
-NAMED_ANNIVERSARIES = 12
 
 
 def _check_year(year: int) -> None:

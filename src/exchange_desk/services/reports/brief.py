@@ -44,8 +44,9 @@ if TYPE_CHECKING:
     from exchange_desk.storage.database import Database
 
 
-# A briefing sheet is read on the way to a meeting: the 30 latest exchanges are enough.
-MAX_PREVIOUS_EXCHANGES = 30
+# A briefing sheet is read on the way to a meeting, and is one sheet (two pages at most):
+# the 20 latest exchanges are enough; the rest are counted.
+MAX_PREVIOUS_EXCHANGES = 20
 
 
 def _latest(

@@ -1,6 +1,6 @@
 """Who confers an honour and how it is printed: formal names of cities and organizations,
-an organization's own seal, the office's report foreword, Chinese-numeral dates, and
-failed print jobs in the certificate register.
+an organization's own seal, the scan of an award the city received, the office's report
+foreword, Chinese-numeral dates, and failed print jobs in the certificate register.
 
 Revision ID: 0003
 Revises: 0002
@@ -24,7 +24,9 @@ _LANGUAGES = ("en", "zh", "he")
 
 def _formal_names() -> list[sa.Column[str]]:
     return [
-        sa.Column(f"formal_name_{language}", sa.String(length=200), server_default="", nullable=False)
+        sa.Column(
+            f"formal_name_{language}", sa.String(length=200), server_default="", nullable=False
+        )
         for language in _LANGUAGES
     ]
 
@@ -42,6 +44,16 @@ def upgrade() -> None:
             batch_op.f("fk_organizations_seal_attachment_id_attachments"),
             "attachments",
             ["seal_attachment_id"],
+            ["id"],
+            ondelete="SET NULL",
+        )
+
+    with op.batch_alter_table("awards", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("scan_attachment_id", sa.Integer(), nullable=True))
+        batch_op.create_foreign_key(
+            batch_op.f("fk_awards_scan_attachment_id_attachments"),
+            "attachments",
+            ["scan_attachment_id"],
             ["id"],
             ondelete="SET NULL",
         )
@@ -71,6 +83,12 @@ def downgrade() -> None:
         batch_op.drop_column("chinese_numeral_dates")
         for language in reversed(_LANGUAGES):
             batch_op.drop_column(f"foreword_{language}")
+
+    with op.batch_alter_table("awards", schema=None) as batch_op:
+        batch_op.drop_constraint(
+            batch_op.f("fk_awards_scan_attachment_id_attachments"), type_="foreignkey"
+        )
+        batch_op.drop_column("scan_attachment_id")
 
     with op.batch_alter_table("organizations", schema=None) as batch_op:
         batch_op.drop_constraint(
