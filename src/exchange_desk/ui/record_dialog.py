@@ -62,8 +62,8 @@ from exchange_desk.ui.fields import (
     Unparseable,
     problem_label,
 )
-from exchange_desk.ui.profile_dialog import ImageEdit
 from exchange_desk.ui.forms import EDIT_TITLES, NEW_TITLES, FieldSpec, Widget, form_of, record_label
+from exchange_desk.ui.profile_dialog import ImageEdit
 
 Saver = Callable[[Any], Any]
 """Stores a record (creates it when its id is None, else updates it) and returns it as stored;
