@@ -1165,7 +1165,11 @@ def test_the_awards_tab_says_whose_each_award_is(qtbot: Any, window: MainWindow)
 
     tab = show_tab(qtbot, window, "awards")
     whose = dict(
-        zip(cells(tab, column(tab, "Title")), cells(tab, column(tab, "Given or received")), strict=True)
+        zip(
+            cells(tab, column(tab, "Title")),
+            cells(tab, column(tab, "Given or received")),
+            strict=True,
+        )
     )
     assert whose[
         "Award of the 20th Sino-Japan-South Korea Friendship City Exchange Conference"
