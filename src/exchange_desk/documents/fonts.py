@@ -23,7 +23,6 @@ from reportlab.pdfbase.ttfonts import TTFError, TTFont
 
 from exchange_desk.paths import resources_dir
 
-
 _reportlab_to_unicode = ttfonts.makeToUnicodeCMap
 
 

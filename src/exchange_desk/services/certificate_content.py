@@ -434,27 +434,13 @@ def _missing_message(error: MissingGlyphs) -> str:
         ).format(record=error.record or _("certificate"), characters=characters, where=where)
     return _(
         "{record}: no font on this computer has the characters {characters} (in: {where}). "
-        "Nothing was printed. Install a font that has them (on Windows, SimSun-ExtB has most "
-        "rare Chinese characters) or change the text."
+        "Nothing was printed. Install a font that has them or change the text."
     ).format(record=error.record or _("certificate"), characters=characters, where=where)
-
-
-def is_emoji(char: str) -> bool:
-    """Pictographs, symbols and their joiners and selectors: no certificate font has them."""
-    code = ord(char)
-    return (
-        0x1F000 <= code <= 0x1FAFF
-        or 0x2600 <= code <= 0x27BF
-        or 0x1F1E6 <= code <= 0x1F1FF
-        or code in (0x200D, 0xFE0F, 0x20E3)
-        or 0xE0020 <= code <= 0xE007F
-    )
 
 
 def _all_emoji(error: MissingGlyphs) -> bool:
     """Whether every character no font has is an emoji (no font of ours could help)."""
-    missing = getattr(error, "characters", None) or ()
-    return bool(missing) and all(is_emoji(char) for char in missing)
+    return bool(error.characters) and set(error.characters) == error.emoji
 
 
 def render_contents(

@@ -847,6 +847,7 @@ class MainWindow(Retranslating, QMainWindow):
             ("platformdirs", "MIT"),
             ("psycopg", "LGPL-3.0"),
             ("python-bidi", "LGPL-3.0"),
+            ("uharfbuzz / HarfBuzz", "Apache-2.0 / MIT"),
         ]
         rows = "".join(
             f"<tr><td>{name}</td><td>{licence}</td></tr>" for name, licence in components
@@ -855,8 +856,9 @@ class MainWindow(Retranslating, QMainWindow):
         purpose = _("For the office that runs a city’s international relations.")
         fonts = _(
             "Certificates are printed with the bundled fonts AR PL UMing and WenQuanYi "
-            "Micro Hei (Chinese), Frank Ruhl Libre and Heebo (Hebrew) and EB Garamond "
-            "(Latin); their licences are in the resources/fonts folder."
+            "Micro Hei (Chinese), Hanazono Mincho B (rare Chinese characters), Frank Ruhl "
+            "Libre and Heebo (Hebrew) and EB Garamond (Latin); their licences are in the "
+            "resources/fonts folder."
         )
         built = _("Built with:")
         QMessageBox.about(
