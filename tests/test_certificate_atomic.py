@@ -454,6 +454,41 @@ def test_the_certificate_dialog_logs_a_printer_failure(
     assert QThreadPool.globalInstance().waitForDone(30_000)
 
 
+@pytest.mark.parametrize("jammed", [False, True], ids=["printed", "jammed"])
+def test_the_batch_dialog_prints_without_a_file_and_logs_a_jam(
+    qtbot: Any, demo_db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, jammed: bool
+) -> None:
+    from PySide6.QtPrintSupport import QPrinter
+
+    from exchange_desk.ui import batch_dialog
+    from exchange_desk.ui.batch_dialog import BatchCertificatesDialog
+
+    monkeypatch.setattr(batch_dialog.QMessageBox, "open", lambda box: None)
+    if jammed:
+
+        def jam(*_args: Any, **_kwargs: Any) -> int:
+            raise OSError("The printer could not be started.")
+
+        monkeypatch.setattr(batch_dialog, "print_pdf", jam)
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    printer.setOutputFileName(str(tmp_path / "paper.pdf"))
+    dialog = BatchCertificatesDialog(demo_db, year=2018)
+    qtbot.addWidget(dialog)
+    dialog.printer_choice.setChecked(True)
+    dialog.start(printer=printer)
+    qtbot.waitUntil(lambda: dialog.last_result is not None, timeout=30_000)
+    qtbot.waitUntil(lambda: bool(dialog.last_notice), timeout=30_000)
+    printings = [p for entry in register(demo_db) for p in entry.printings]
+    assert len(printings) == len(AWARDS_2018)
+    assert all(p.failed for p in printings) == jammed
+    assert (tmp_path / "paper.pdf").exists() != jammed
+    assert ("logs these printings as failed" in dialog.last_notice) == jammed
+    # No file on the way to the printer (there used to be one in the last folder used).
+    folder = Path(str(batch_dialog.QSettings().value("certificate/folder", str(Path.home()))))
+    assert not (folder / ".exchange-desk-print.pdf").exists()
+
+
 # --- many at once ------------------------------------------------------------------------------
 
 

@@ -10,6 +10,7 @@ that block asks for it). A character that no font has is reported, never drawn.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import sys
 import threading
@@ -327,7 +328,10 @@ class FontLibrary:
         if self._system_faces is None:
             self._system_faces = []
             for path in self._system_candidates():
-                name = "System-" + path.stem
+                # ReportLab's registry is global and keeps the first font of a name: two
+                # folders may hold different files of one name (the system's and the user's).
+                digest = hashlib.sha1(str(path).encode("utf-8")).hexdigest()[:8]
+                name = f"System-{path.stem}-{digest}"
                 if name in self._faces:
                     continue
                 face = Face(name, path)

@@ -65,6 +65,7 @@ def checked_target(target: Path, *, folder: bool = False) -> Path:
 
 def write_whole(path: Path, data: bytes) -> Path:
     """Write under a temporary name, then rename; DocumentProblem if the disk refuses."""
+    clean_partials(path.parent)
     partial = stage(path, data)
     try:
         put_in_place(partial, path)
