@@ -307,3 +307,14 @@ def test_a_shaped_run_keeps_its_digits_and_brackets_in_order() -> None:
     letters = "".join(c.get_text() for c in drawn if not unicodedata.combining(c.get_text()))
     assert letters == "םלוע (2018) םולש"
     assert max(c.x1 for c in drawn) == pytest.approx(500, abs=0.01)  # width as drawn
+
+
+def test_a_number_keeps_its_chinese_unit_when_a_line_breaks() -> None:
+    """2018年11月16日 in running text breaks between the units, never before 年, 月 or 日."""
+    from exchange_desk.documents.text import _tokens
+
+    tokens = _tokens("代表团于2018年11月16日抵达济南，为期5天。")
+    assert "2018年" in tokens
+    assert "11月" in tokens
+    assert "16日" in tokens
+    assert all(not token.startswith(("年", "月", "日", "天")) for token in tokens)

@@ -765,9 +765,14 @@ def _tokens(text: str) -> list[str]:
             and char not in _NO_LINE_END
             and not unicodedata.combining(following)
             and char + following not in words
+            and not (char.isdigit() and following in _DATE_UNITS)
         ):
             tokens.append(current)
             current = ""
     if current:
         tokens.append(current)
     return tokens
+
+
+# A number keeps its unit: 2018年, 11月, 16日 never break before the character.
+_DATE_UNITS = frozenset("年月日天号时分秒届周岁名人个次")
