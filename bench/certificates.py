@@ -24,7 +24,8 @@ next number), then issuing one more and numbering a batch of `--count` (the regi
 data side only: `issue_many`, no drawing), each against the same on an empty register in
 the same run. Ratios near 1 mean the register's length does not matter.
 
-    .venv/bin/python bench/certificates.py [--count 1000] [--register 100000] [--only-register]
+    .venv/bin/python bench/certificates.py [--count 1000] [--register 100000]
+        [--register-years 1] [--only-register]
 """
 
 from __future__ import annotations
@@ -154,6 +155,7 @@ from exchange_desk.storage import models as m
 from exchange_desk.storage import schema as s
 database = open_office_database(sys.argv[1])
 awards, certificates, year = int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
+years = int(sys.argv[5]) if len(sys.argv) > 5 else 1
 now = m.utcnow()
 stamps = {"created_at": now, "updated_at": now, "is_sample": True}
 with database.unit_of_work() as session:
@@ -169,11 +171,13 @@ with database.unit_of_work() as session:
          "recipient_kind": "city", "recipient_city_id": first_city + n,
          "citation_en": "For its governmental, cultural and educational exchanges with Jinan since 2009.",
          "citation_zh": "", "citation_he": "", **stamps} for n in range(total)])
-    # Certificates already on file, for the awards after the first `awards`: numbers of the
-    # pattern's year `year` all the same (the longest run to search), and their printings.
+    # Certificates already on file, for the awards after the first `awards`, and their
+    # printings: numbered in `year` alone (the longest run to search), or spread over the
+    # `years` up to it.
+    per_year = -(-certificates // years) if certificates else 1
     if certificates:
         session.execute(insert(s.certificates), [
-            {"id": 1_000_000 + n, "number": f"JN-{year}-{n + 1:04d}", "award_id": first_award + awards + n,
+            {"id": 1_000_000 + n, "number": f"JN-{year - n // per_year}-{n % per_year + 1:04d}", "award_id": first_award + awards + n,
              "language_mode": "zh+en+he", "design": "formal", "issued_on": dt.date(year, 1, 1),
              "issued_by": "bench", "reprints": 0, **stamps} for n in range(certificates)])
         session.execute(insert(s.certificate_printings), [
@@ -251,17 +255,20 @@ def cli_batch(
     }
 
 
-def long_register(demo: Path, tmp: Path, count: int, on_file: int) -> dict[str, object]:
-    """Issuing one and a batch of `count` with `on_file` certificates registered, against
-    the same with none, in the same run."""
+def long_register(
+    demo: Path, tmp: Path, count: int, on_file: int, years: int = 1
+) -> dict[str, object]:
+    """Issuing one and a batch of `count` with `on_file` certificates registered (over
+    `years` years), against the same with none, in the same run."""
     found = {}
     for label, certificates in (("empty", 0), ("long", on_file)):
         database = _demo_copy(demo, tmp / f"register-{label}.sqlite")
-        first = run(FILL, str(database), str(count + 1), str(certificates), "2030")
+        first = run(FILL, str(database), str(count + 1), str(certificates), "2030", str(years))
         found[label] = json.loads(run(ISSUE, str(database), first, str(count)))
     empty, long = found["empty"], found["long"]
     return {
         "register_on_file": on_file,
+        "register_years": years,
         "issue_one_empty_ms": round(empty["one"] * 1000, 1),
         "issue_one_long_ms": round(long["one"] * 1000, 1),
         "issue_one_ratio": round(long["one"] / empty["one"], 2),
@@ -287,6 +294,13 @@ def main() -> int:
         "--register", type=int, default=0, metavar="N", help="also measure N certificates on file"
     )
     parser.add_argument(
+        "--register-years",
+        type=int,
+        default=1,
+        metavar="K",
+        help="spread those certificates over K years (default 1: all in the year issued in)",
+    )
+    parser.add_argument(
         "--only-register", action="store_true", help="measure the long register only"
     )
     args = parser.parse_args()
@@ -301,7 +315,9 @@ def main() -> int:
         if not args.only_register:
             result.update(measure(database, Path(tmp), args))
         if args.register:
-            result.update(long_register(database, Path(tmp), args.count, args.register))
+            result.update(
+                long_register(database, Path(tmp), args.count, args.register, args.register_years)
+            )
     print(json.dumps(result, indent=2))
     out = HERE / "out"
     out.mkdir(exist_ok=True)

@@ -19,7 +19,7 @@ from __future__ import annotations
 import io
 import math
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.utils import ImageReader
@@ -145,6 +145,20 @@ class PageRecord:
     lines: list[DrawnText] = field(default_factory=list)
 
 
+SEAL = "seal"
+EMBLEM = "emblem"
+
+
+@dataclass(frozen=True, slots=True)
+class _Stamp:
+    """A seal (its box) or the emblem standing in for one (centre in x, y; radius as
+    width), stamped on the signing band of each page."""
+
+    kind: str
+    box: Box
+    alpha: float = 1.0
+
+
 @dataclass(frozen=True, slots=True)
 class _Scales:
     """One try of the fitting: a scale for each role, for the gaps, and the measure of
@@ -195,7 +209,8 @@ class CertificateRenderer:
         self._balanced: dict[tuple[object, ...], float] = {}
         self._wraps: dict[tuple[object, ...], tuple[Line, ...]] = {}
         self._known_characters: dict[Family, set[str]] = {}
-        self._naturals: dict[tuple[object, ...], float] = {}
+        self._singles: dict[tuple[object, ...], tuple[float, Line | None]] = {}
+        self._bands: dict[tuple[object, ...], tuple[str, list[DrawnText], list[_Stamp]]] = {}
         self._fits: dict[tuple[object, ...], tuple[_Scales, tuple[float, ...]]] = {}
 
     # -- public --------------------------------------------------------------------------
@@ -265,6 +280,7 @@ class CertificateRenderer:
         canvas.setAuthor(_first(side.issuer for c in contents[:1] for side in c.sides))
         self.pages = []
         self._forms = {}
+        self._bands = {}
         for done, content in enumerate(contents, start=1):
             self._page(canvas, content, design, page_size)
             canvas.showPage()
@@ -307,11 +323,7 @@ class CertificateRenderer:
             Box(inner.x, inner.y - 4, inner.width, 12),
             valign="bottom",
         )
-        chinese_only = [side.language for side in content.sides] == ["zh"]
-        if chinese_only:
-            self._chinese_band(canvas, record, content, band, family, palette, formal)
-        else:
-            self._band(canvas, record, content, band, family, palette, formal)
+        self._signing(canvas, record, content, band, family, palette, formal)
 
         # The middle: titles, then each language's presentation, recipient, honour and
         # citation.
@@ -481,7 +493,7 @@ class CertificateRenderer:
         return blocks
 
     # -- the signing band ----------------------------------------------------------------
-    def _band(
+    def _signing(
         self,
         canvas: Canvas,
         record: PageRecord,
@@ -491,17 +503,55 @@ class CertificateRenderer:
         palette: Palette,
         formal: bool,
     ) -> None:
+        """The signing band, then the seal or emblem stamped on it. The band's text is the
+        same on every page of a batch: it is laid out and drawn once per PDF, as a form
+        every page shows (on pre-printed stock, which must carry no forms, each page draws
+        it). The seal is stamped per page: it is the certificate's own."""
+        chinese_only = [side.language for side in content.sides] == ["zh"]
+        draw = self._chinese_band if chinese_only else self._band
+        key = (
+            band,
+            formal,
+            bool(content.seal_image),
+            tuple(_band_texts(side) for side in content.sides),
+        )
+        known = self._bands.get(key)
+        if self.text_only:
+            stamps = draw(canvas, record, content, band, family, palette, formal)
+        elif known is None:
+            name = f"band-{len(self._bands)}"
+            start = len(record.lines)
+            canvas.beginForm(name)
+            stamps = draw(canvas, record, content, band, family, palette, formal)
+            canvas.endForm()
+            self._bands[key] = (name, record.lines[start:], stamps)
+            canvas.doForm(name)
+        else:
+            name, lines, stamps = known
+            record.lines.extend(lines)
+            canvas.doForm(name)
+        for stamp in stamps:
+            if stamp.kind == SEAL and content.seal_image:
+                self._seal(canvas, content.seal_image, stamp.box)
+            elif stamp.kind == EMBLEM and formal and not self.text_only:
+                box = stamp.box
+                self._emblem(canvas, box.x, box.y, box.width, palette, alpha=stamp.alpha)
+
+    def _band(
+        self,
+        canvas: Canvas,
+        record: PageRecord,
+        content: CertificateContent,
+        band: Box,
+        family: Family,
+        palette: Palette,
+        formal: bool,
+    ) -> list[_Stamp]:
         """Western practice: the conferring body, place and date where reading starts; a
         signature line on the other side, the signatory's title and name under it."""
         count = len(content.sides)
         size = {1: 12.0, 2: 10.5, 3: 9.5}[min(count, 3)]
         rtl_first = content.sides[0].language == "he"
-        # On behalf of another body: one small line along the foot of the band.
-        behalf = [side.on_behalf for side in content.sides if side.on_behalf]
-        if behalf:
-            note = Block("     ".join(behalf), Style(family, 7.5, False, palette.muted), rtl_first)
-            used = self._fit_and_draw(canvas, record, [note], band, valign="bottom")
-            band = Box(band.x, band.y + used + 4, band.width, band.height - used - 4)
         column = band.width * 0.42
         start = Box(band.x, band.y, column, band.height)
         end = Box(band.x + band.width - column, band.y, column, band.height)
@@ -539,6 +589,23 @@ class CertificateRenderer:
                         space,
                     )
                 )
+        # On behalf of another body: a small line in each language under the conferring
+        # body (each its own line: a sentence wrapped into the next language's would read
+        # as one).
+        behalf = [
+            Block(side.on_behalf, Style(family, 7.5, False, palette.muted, 1.2), rtl)
+            for side in content.sides
+            if side.on_behalf
+            for rtl in (side.language == "he",)
+        ]
+        if behalf:
+            used = self._fit_and_draw(canvas, record, behalf, issuer_box, valign="bottom")
+            issuer_box = Box(
+                issuer_box.x,
+                issuer_box.y + used + 5,
+                issuer_box.width,
+                issuer_box.height - used - 5,
+            )
         self._fit_and_draw(canvas, record, issuer_blocks, issuer_box, valign="bottom")
         # The signature line sits above the signatory's title and name, with room to sign.
         room = min(34.0 if count < 3 else 26.0, signature_box.height * 0.4)
@@ -561,10 +628,9 @@ class CertificateRenderer:
             signature_box.centre - seal_size / 2, line_y - seal_size * 0.12, seal_size, seal_size
         )
         if content.seal_image:
-            self._seal(canvas, content.seal_image, seal_box)
-        elif formal and not self.text_only:
-            emblem = min(band.height * 0.8, 70.0)
-            self._emblem(canvas, band.centre, band.y + band.height / 2, emblem / 2, palette)
+            return [_Stamp(SEAL, seal_box)]
+        radius = min(band.height * 0.8, 70.0) / 2
+        return [_Stamp(EMBLEM, Box(band.centre, band.y + band.height / 2, radius, radius))]
 
     def _chinese_band(
         self,
@@ -575,7 +641,7 @@ class CertificateRenderer:
         family: Family,
         palette: Palette,
         formal: bool,
-    ) -> None:
+    ) -> list[_Stamp]:
         """Chinese practice: the conferring body and the date at the lower right, the seal
         stamped over them, no signature line; the signatory, if any, at the lower left."""
         side = content.sides[0]
@@ -625,10 +691,10 @@ class CertificateRenderer:
         x = min(max(right.centre - size / 2, frame.x), frame.x + frame.width - size)
         y = min(max(middle_y - size / 2, frame.y), frame.y + frame.height - size)
         if content.seal_image:
-            self._seal(canvas, content.seal_image, Box(x, y, size, size))
-        elif formal and not self.text_only:
-            radius = min(size, 80.0) / 2
-            self._emblem(canvas, right.centre, middle_y, radius, palette, alpha=0.6)
+            return [_Stamp(SEAL, Box(x, y, size, size))]
+        radius = min(size, 80.0) / 2
+        # The stand-in is drawn light over the text: it is no seal, and the text reads on.
+        return [_Stamp(EMBLEM, Box(right.centre, middle_y, radius, radius), alpha=0.45)]
 
     # -- measuring, remembered -----------------------------------------------------------
     # Fitting a page tries many scales, and a batch repeats its wording on every page: each
@@ -667,16 +733,24 @@ class CertificateRenderer:
 
     def _natural(self, block: Block) -> float:
         """The block's width on one line at size 1 (0 for text with line breaks)."""
+        return self._single(block)[0]
+
+    def _single(self, block: Block) -> tuple[float, Line | None]:
+        """The block set on one line at its own size, and that line's width at size 1;
+        (0, None) for text with line breaks. A line that fits is this one, rescaled: a new
+        name on every page of a batch is then wrapped once, not once per size."""
         style = block.style
-        key = (block.text, style.family, style.bold, style.char_space / style.size)
-        found = self._naturals.get(key)
+        key = (block.text, style.family, style.bold, style.char_space / style.size, block.rtl)
+        found = self._singles.get(key)
         if found is None:
-            if len(self._naturals) > _CACHE_LIMIT:
-                self._naturals.clear()
-            found = 0.0
+            if len(self._singles) > _CACHE_LIMIT:
+                self._singles.clear()
+            found = (0.0, None)
             if "\n" not in block.text:
-                found = self.text.width(block.text, style) / style.size
-            self._naturals[key] = found
+                lines = self.text.wrap(block.text, style, 1e9, block.rtl)
+                if len(lines) == 1:
+                    found = (lines[0].width / style.size, lines[0])
+            self._singles[key] = found
         return found
 
     def _balanced_width(self, block: Block, factor: float, width: float) -> float:
@@ -708,7 +782,12 @@ class CertificateRenderer:
             if len(self._wraps) > _CACHE_LIMIT:
                 self._wraps.clear()
             style = block.style.scaled(factor)
-            found = self._wraps[key] = tuple(self.text.wrap(block.text, style, width, block.rtl))
+            natural, line = self._single(block)
+            if line is not None and natural * style.size <= width * 0.97:
+                found = (_rescaled(line, style),)
+            else:
+                found = tuple(self.text.wrap(block.text, style, width, block.rtl))
+            self._wraps[key] = found
         return list(found)
 
     # -- fitting -------------------------------------------------------------------------
@@ -998,8 +1077,28 @@ SIDE_FIELDS = (
 )
 
 
+def _rescaled(line: Line, style: Style) -> Line:
+    """A line drawn at another size: every advance (and character spacing, which scales
+    with the style) grows by the same factor, so it is the line the engine would make."""
+    factor = style.size / line.style.size
+    runs = tuple(replace(run, width=run.width * factor) for run in line.runs)
+    return replace(line, runs=runs, width=line.width * factor, style=style)
+
+
 def _side_texts(side: CertificateSide) -> Iterable[str]:
     return (getattr(side, name) for name in SIDE_FIELDS)
+
+
+def _band_texts(side: CertificateSide) -> tuple[str, ...]:
+    """What a side prints in the signing band."""
+    return (
+        side.language,
+        side.issuer,
+        side.place_and_date,
+        side.signatory_title,
+        side.signatory,
+        side.on_behalf,
+    )
 
 
 def _first(values: Iterable[str]) -> str:

@@ -16,6 +16,9 @@ next run into the same folder removes them (`output.clean_partials`).
 Printing on paper has no file to rename: the certificate is issued and committed first,
 then printed; a print job that fails afterwards is logged as failed with
 `certificate_register.mark_printing_failed`, not as printed.
+
+These functions commit their own transaction: called inside a caller's unit of work they
+would rename the files before that caller commits, so they are not meant to be.
 """
 
 from __future__ import annotations

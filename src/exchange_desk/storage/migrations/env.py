@@ -1,6 +1,9 @@
 """Alembic's environment: runs the migrations on the engine the program hands over.
 
-SQLite cannot alter most constraints in place, so migrations run in batch mode there.
+SQLite cannot alter most constraints in place, so migrations run in batch mode there: a
+table is copied, the old one dropped and the copy renamed. Dropping a table that other rows
+refer to fails SQLite's foreign key check, so the check is off while migrations run (as
+SQLite's own procedure for schema changes says) and every reference is verified after.
 """
 
 from __future__ import annotations
@@ -30,8 +33,23 @@ def run_migrations_online() -> None:
     if engine is None:
         engine = create_engine(config.get_main_option("sqlalchemy.url") or "sqlite://")
     with engine.connect() as connection:
-        _run(connection)
-        connection.commit()
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            # A pragma SQLite ignores inside a transaction: set before the migrations begin.
+            connection.exec_driver_sql("PRAGMA foreign_keys = OFF")
+            connection.commit()
+        try:
+            _run(connection)
+            connection.commit()
+            if sqlite:
+                broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                if broken:
+                    raise RuntimeError(f"references broken by the migration: {broken[:5]}")
+        finally:
+            if sqlite:
+                connection.rollback()
+                connection.exec_driver_sql("PRAGMA foreign_keys = ON")
+                connection.commit()
 
 
 if context.is_offline_mode():

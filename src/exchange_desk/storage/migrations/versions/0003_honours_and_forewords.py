@@ -32,47 +32,37 @@ def _formal_names() -> list[sa.Column[str]]:
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("cities", schema=None) as batch_op:
+    for table in ("cities", "organizations"):
         for column in _formal_names():
-            batch_op.add_column(column)
-
-    with op.batch_alter_table("organizations", schema=None) as batch_op:
-        for column in _formal_names():
-            batch_op.add_column(column)
-        batch_op.add_column(sa.Column("seal_attachment_id", sa.Integer(), nullable=True))
-        batch_op.create_foreign_key(
-            batch_op.f("fk_organizations_seal_attachment_id_attachments"),
-            "attachments",
-            ["seal_attachment_id"],
-            ["id"],
-            ondelete="SET NULL",
-        )
-
-    with op.batch_alter_table("awards", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("scan_attachment_id", sa.Integer(), nullable=True))
-        batch_op.create_foreign_key(
-            batch_op.f("fk_awards_scan_attachment_id_attachments"),
-            "attachments",
-            ["scan_attachment_id"],
-            ["id"],
-            ondelete="SET NULL",
-        )
-
-    with op.batch_alter_table("office_profile", schema=None) as batch_op:
-        for language in _LANGUAGES:
-            batch_op.add_column(
-                sa.Column(f"foreword_{language}", sa.Text(), server_default="", nullable=False)
+            op.add_column(table, column)
+    # A new foreign key copies the table on SQLite (see env.py for why that is safe).
+    for table, column in (
+        ("organizations", "seal_attachment_id"),
+        ("awards", "scan_attachment_id"),
+    ):
+        with op.batch_alter_table(table, schema=None) as batch_op:
+            batch_op.add_column(sa.Column(column, sa.Integer(), nullable=True))
+            batch_op.create_foreign_key(
+                f"fk_{table}_{column}_attachments",
+                "attachments",
+                [column],
+                ["id"],
+                ondelete="SET NULL",
             )
-        batch_op.add_column(
-            sa.Column(
-                "chinese_numeral_dates", sa.Boolean(), server_default=sa.false(), nullable=False
-            )
-        )
 
-    with op.batch_alter_table("certificate_printings", schema=None) as batch_op:
-        batch_op.add_column(
-            sa.Column("failed", sa.Boolean(), server_default=sa.false(), nullable=False)
+    for language in _LANGUAGES:
+        op.add_column(
+            "office_profile",
+            sa.Column(f"foreword_{language}", sa.Text(), server_default="", nullable=False),
         )
+    op.add_column(
+        "office_profile",
+        sa.Column("chinese_numeral_dates", sa.Boolean(), server_default=sa.false(), nullable=False),
+    )
+    op.add_column(
+        "certificate_printings",
+        sa.Column("failed", sa.Boolean(), server_default=sa.false(), nullable=False),
+    )
 
 
 def downgrade() -> None:
@@ -85,14 +75,12 @@ def downgrade() -> None:
             batch_op.drop_column(f"foreword_{language}")
 
     with op.batch_alter_table("awards", schema=None) as batch_op:
-        batch_op.drop_constraint(
-            batch_op.f("fk_awards_scan_attachment_id_attachments"), type_="foreignkey"
-        )
+        batch_op.drop_constraint("fk_awards_scan_attachment_id_attachments", type_="foreignkey")
         batch_op.drop_column("scan_attachment_id")
 
     with op.batch_alter_table("organizations", schema=None) as batch_op:
         batch_op.drop_constraint(
-            batch_op.f("fk_organizations_seal_attachment_id_attachments"), type_="foreignkey"
+            "fk_organizations_seal_attachment_id_attachments", type_="foreignkey"
         )
         batch_op.drop_column("seal_attachment_id")
         for language in reversed(_LANGUAGES):
