@@ -7,6 +7,7 @@ A date known only to the year is shown as the year, one known to the month as mo
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
 from babel.dates import format_date, format_skeleton, get_date_format
 from babel.numbers import format_decimal
@@ -57,7 +58,13 @@ def format_long_date(value: dt.date | PartialDate, language: str | None = None) 
     November 16, 2018, 16 בנובמבר 2018; a month alone as 2018年11月, November 2018.
     Direction marks are left out: the PDF text engine orders the text itself and its fonts
     have no glyphs for the marks."""
-    locale = _locale(language)
+    return _long_date(value, str(_locale(language)))
+
+
+@functools.lru_cache(maxsize=4096)
+def _long_date(value: dt.date | PartialDate, locale: str) -> str:
+    # A batch of a thousand certificates formats the same few dates in three languages:
+    # Babel's pattern work costs far more than the lookup.
     if isinstance(value, PartialDate):
         if value.precision is DatePrecision.YEAR:
             return str(value.year)
