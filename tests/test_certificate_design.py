@@ -477,3 +477,21 @@ def test_a_batch_measures_its_repeated_wording_once(monkeypatch: pytest.MonkeyPa
     # Only the names are new on each page: three lines wrapped, nothing else measured.
     assert later["count"] <= 20, later
     assert later["wrap"] <= 3 * 20, later
+
+
+def test_the_signing_band_of_a_batch_is_drawn_once_and_shown_on_every_page() -> None:
+    items = [content(LanguageMode.ZH_EN_HE, seal=seal_png()) for _ in range(3)]
+    renderer = CertificateRenderer(FONTS)
+    pdf = renderer.render(items, Design.FORMAL, Orientation.LANDSCAPE)
+    reader = PdfReader(io.BytesIO(pdf))
+    bands = set()
+    for page in reader.pages:
+        forms = page["/Resources"]["/XObject"]  # type: ignore[index]
+        names = [name for name in forms if "band" in name]
+        assert len(names) == 1
+        bands.add(forms.raw_get(names[0]).idnum)
+    assert len(bands) == 1
+    # Every page still has its text, and the record of every line drawn.
+    for index in range(3):
+        assert WORDS["zh"]["issuer"] in lines_of(pdf, [index])
+    assert [len(page.lines) for page in renderer.pages] == [len(renderer.pages[0].lines)] * 3
