@@ -1017,35 +1017,11 @@ class CertificateRenderer:
                 # The baseline sits so that ascenders and descenders share the line height.
                 baseline = y - line.height + (line.height - size) / 2 + size * 0.22
                 if block.heavy and any(run.fake_bold for run in line.runs):
-                    left = self._draw_heavy(canvas, line, box.centre, baseline)
-                else:
-                    left = self.text.draw_line(canvas, line, box.centre, baseline, "center")
+                    heavy = replace(line.style, outline=HEAVY_OUTLINE[line.style.family])
+                    line = replace(line, style=heavy)
+                left = self.text.draw_line(canvas, line, box.centre, baseline, "center")
                 record.lines.append(DrawnText(line.text, left, left + line.width, baseline, size))
                 y -= line.height
-
-    def _draw_heavy(self, canvas: Canvas, line: Line, centre: float, baseline: float) -> float:
-        """A centred line whose fake-bold runs (Chinese: no bold face exists) get a heavier
-        outline than the engine gives, so a Chinese name weighs as much as the bold Latin
-        or Hebrew name beside it. Other runs are drawn by the engine. Returns the left."""
-        style = line.style
-        left = centre - line.width / 2
-        position = left
-        for run in line.runs:
-            if run.fake_bold:
-                canvas.setFillColorRGB(*style.color)
-                canvas.setStrokeColorRGB(*style.color)
-                canvas.setLineWidth(style.size * HEAVY_OUTLINE[style.family])
-                text = canvas.beginText(position, baseline)
-                text.setFont(run.font, style.size)
-                text.setTextRenderMode(2)
-                text.textOut(run.text)
-                text.setTextRenderMode(0)  # graphics state: it would outlive the text
-                canvas.drawText(text)
-            else:
-                single = Line((run,), run.width, style)
-                self.text.draw_line(canvas, single, position, baseline, "left")
-            position += run.width
-        return left
 
 
 def new_canvas(buffer: io.BytesIO, page_size: tuple[float, float], fonts: FontLibrary) -> Canvas:

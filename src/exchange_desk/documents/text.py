@@ -64,6 +64,9 @@ class Style:
     # Extra space after every character, in points at this size (a spaced title such as
     # 荣 誉 证 书 stays one searchable word instead of characters and spaces).
     char_space: float = 0.0
+    # The outline that thickens a face with no bold (Chinese), as a share of the size: a
+    # name is drawn heavier than running text so it weighs as much as the bold Latin beside.
+    outline: float = 0.025
 
     def scaled(self, factor: float) -> Style:
         return Style(
@@ -73,6 +76,7 @@ class Style:
             self.color,
             self.leading,
             self.char_space * factor,
+            self.outline,
         )
 
 
@@ -711,7 +715,7 @@ class TextEngine:
         if any(run.fake_bold for run in line.runs):
             # Chinese faces have no bold: a thin outline of the same colour thickens them.
             canvas.setStrokeColorRGB(*style.color)
-            canvas.setLineWidth(style.size * 0.025)
+            canvas.setLineWidth(style.size * style.outline)
         # One text object for the line, each run placed where the previous one ends: a PDF
         # reader sees one line of text, and the page has one BT/ET pair a line.
         text = canvas.beginText(left, y)
