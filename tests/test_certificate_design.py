@@ -495,3 +495,42 @@ def test_the_signing_band_of_a_batch_is_drawn_once_and_shown_on_every_page() -> 
     for index in range(3):
         assert WORDS["zh"]["issuer"] in lines_of(pdf, [index])
     assert [len(page.lines) for page in renderer.pages] == [len(renderer.pages[0].lines)] * 3
+
+
+def test_another_body_s_honour_has_no_empty_signature_line() -> None:
+    """Printed on another body's behalf, nobody of ours signs: no signature line is drawn,
+    and each language's conferring body stands in its own column, in reading order."""
+    from pdfminer.high_level import extract_pages
+    from pdfminer.layout import LTLine
+
+    sides = tuple(
+        CertificateSide(
+            language=language,
+            title="T",
+            presented_to="",
+            recipient="R",
+            citation="",
+            issuer=issuer,
+            place_and_date="2018",
+            signatory="",
+            signatory_title="",
+            on_behalf=f"on behalf {language}",
+        )
+        for language, issuer in (("zh", "中国人民对外友好协会"), ("en", "CPAFFC"))
+    )
+    item = CertificateContent(
+        award_id=1, number="N-1", sides=sides, issued_on=dt.date(2018, 11, 16)
+    )
+    pdf = CertificateRenderer().render([item], Design.FORMAL, Orientation.LANDSCAPE)
+    page = next(extract_pages(io.BytesIO(pdf)))
+
+    def walk(node: object) -> list[object]:
+        found = [node]
+        for child in getattr(node, "_objs", []):
+            found.extend(walk(child))
+        return found
+
+    lines = [o for o in walk(page) if isinstance(o, LTLine) and o.height < 1 and o.width > 80]
+    assert lines == []
+    found = {c.get_text(): c.x0 for c in chars(pdf)}
+    assert found["中"] < found["C"]  # zh first, then en, left to right

@@ -589,6 +589,8 @@ class CertificateRenderer:
                         space,
                     )
                 )
+        if not signatory_blocks:
+            return self._unsigned_band(canvas, record, content, band, family, palette, size)
         # On behalf of another body: a small line in each language under the conferring
         # body (each its own line: a sentence wrapped into the next language's would read
         # as one).
@@ -631,6 +633,63 @@ class CertificateRenderer:
             return [_Stamp(SEAL, seal_box)]
         radius = min(band.height * 0.8, 70.0) / 2
         return [_Stamp(EMBLEM, Box(band.centre, band.y + band.height / 2, radius, radius))]
+
+    def _unsigned_band(
+        self,
+        canvas: Canvas,
+        record: PageRecord,
+        content: CertificateContent,
+        band: Box,
+        family: Family,
+        palette: Palette,
+        size: float,
+    ) -> list[_Stamp]:
+        """Another body's honour, printed by the office: nobody of ours signs it, so there
+        is no signature line. The body and the place and date stand side by side, a column
+        per language in reading order, the note of whose behalf it is printed on under
+        them across the width, and the body's seal (or the emblem) at the end."""
+        rtl_first = content.sides[0].language == "he"
+        stamp_width = min(band.height + 10, 110.0)
+        text_width = band.width - stamp_width - 12
+        text_x = band.x + (stamp_width + 12 if rtl_first else 0)
+        behalf = [
+            Block(side.on_behalf, Style(family, 7.5, False, palette.muted, 1.2), rtl)
+            for side in content.sides
+            if side.on_behalf
+            for rtl in (side.language == "he",)
+        ]
+        used = 0.0
+        if behalf:
+            below = Box(text_x, band.y, text_width, band.height * 0.45)
+            used = self._fit_and_draw(canvas, record, behalf, below, valign="bottom") + 6
+        count = len(content.sides)
+        column = text_width / count
+        for index, side in enumerate(content.sides):
+            rtl = side.language == "he"
+            blocks = [
+                Block(text, style, rtl, space)
+                for text, style, space in (
+                    (side.issuer, Style(family, size, True, palette.ink, 1.25), 0.0),
+                    (side.place_and_date, Style(family, size, False, palette.muted), 2.0),
+                )
+                if text
+            ]
+            slot = count - 1 - index if rtl_first else index
+            box = Box(
+                text_x + slot * column + 6,
+                band.y + used,
+                column - 12,
+                band.height - used,
+            )
+            self._fit_and_draw(canvas, record, blocks, box, valign="bottom")
+        stamp_x = band.x if rtl_first else band.x + band.width - stamp_width
+        middle = band.y + band.height / 2
+        centre = stamp_x + stamp_width / 2
+        if content.seal_image:
+            seal = min(96.0, band.height, stamp_width)
+            return [_Stamp(SEAL, Box(centre - seal / 2, middle - seal / 2, seal, seal))]
+        radius = min(band.height * 0.8, 70.0) / 2
+        return [_Stamp(EMBLEM, Box(centre, middle, radius, radius))]
 
     def _chinese_band(
         self,
