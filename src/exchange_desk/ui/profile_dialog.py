@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QMessageBox,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -336,12 +337,23 @@ class OfficeProfileDialog(QDialog):
         )
         self.buttons.accepted.connect(self.save)
         self.buttons.rejected.connect(self.reject)
+        # The profile is long (names, forewords, images): it scrolls on a small screen
+        # rather than pushing OK and Cancel below its edge.
+        content = QWidget()
+        content.setLayout(form)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setWidget(content)
         layout = QVBoxLayout(self)
         layout.addWidget(self.general)
-        layout.addLayout(form)
-        layout.addStretch(1)
+        layout.addWidget(scroll, 1)
         layout.addWidget(self.buttons)
-        self.resize(max(620, self.sizeHint().width()), self.sizeHint().height())
+        wanted = content.sizeHint() + QSize(40, 80)
+        screen = self.screen().availableGeometry() if self.screen() else None
+        height = min(wanted.height(), int(screen.height() * 0.9)) if screen else wanted.height()
+        self.resize(max(620, wanted.width()), height)
 
     def _add_row(self, form: QFormLayout, field: str, text: str, widget: QWidget) -> None:
         problem = problem_label()

@@ -33,8 +33,8 @@ def _formal_names() -> list[sa.Column[str]]:
 
 def upgrade() -> None:
     for table in ("cities", "organizations"):
-        for column in _formal_names():
-            op.add_column(table, column)
+        for formal_name in _formal_names():
+            op.add_column(table, formal_name)
     # A new foreign key copies the table on SQLite (see env.py for why that is safe).
     for table, column in (
         ("organizations", "seal_attachment_id"),
