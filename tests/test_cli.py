@@ -525,7 +525,7 @@ def test_stats_json(demo_path: Path) -> None:
     by_year = stats["delegations_by_year"]
     assert sum(sum(counts.values()) for counts in by_year.values()) == DEMO_TOTALS["delegations"]
     assert all(key.isdigit() and len(key) == 4 for key in by_year)
-    assert stats["awards_by_year"] == {"2018": 2}
+    assert stats["awards_by_year"] == {"2018": 6}
     assert all(isinstance(v, int) for v in stats["events_by_year"].values())
 
 

@@ -672,7 +672,7 @@ def test_an_award_without_its_recipient_is_refused_at_the_picker(dialog_of: Any)
 
 
 def test_existing_award_enables_only_its_recipient(dialog_of: Any, demo_db: Database) -> None:
-    award = first(demo_db, "awards")
+    award = records.get_record(demo_db, "awards", 1)  # given to the city of Kfar Saba
     dialog = dialog_of("awards", award)
     assert picker_of(dialog, "recipient_city_id").isEnabled()
     assert picker_of(dialog, "recipient_city_id").value() == award.recipient_city_id

@@ -241,8 +241,9 @@ class CertificateDialog(Retranslating, QDialog):
         self.offset_button.setText(_("Printer &offset..."))
         self.close_button.setText(_("Close"))
         self._show_register()
-        if self.preview_ready and self.pdf is None:
-            self.refresh_preview()  # the message of a refused preview, in the new language
+        if self.preview_ready and (self.pdf is None or self.warnings):
+            # The message of a refused preview, or the warnings, in the new language.
+            self.refresh_preview()
 
     # -- options ---------------------------------------------------------------------------
     def design(self) -> Design:
