@@ -102,8 +102,9 @@ def _formal_names() -> list[Column[Any]]:
     """The formal name of a body, for certificates and letters (以色列克法尔萨巴市 / the
     City of Kfar Saba / עיריית כפר סבא); empty where the short name serves."""
     return [
-        Column(f"formal_name_{language}", String(NAME), nullable=False, default="",
-               server_default="")
+        Column(
+            f"formal_name_{language}", String(NAME), nullable=False, default="", server_default=""
+        )
         for language in ("en", "zh", "he")
     ]
 
