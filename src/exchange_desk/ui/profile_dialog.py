@@ -103,7 +103,7 @@ class ImageField(QWidget):
         self.preview.setFrameShape(QFrame.Shape.StyledPanel)
         self.preview.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.preview.setWordWrap(True)
-        self.choose_button = plain_button(_("Choose image…"))
+        self.choose_button = plain_button(_("Choose file…") if accept_pdf else _("Choose image…"))
         self.choose_button.clicked.connect(self.choose)
         self.remove_button = plain_button(_("Remove"))
         self.remove_button.clicked.connect(self.remove)
