@@ -330,7 +330,7 @@ class CertificateDialog(Retranslating, QDialog):
             self.preview_ready = True
             self._set_enabled(False)
 
-        run_in_background(work, done, failed)
+        run_in_background(work, done, failed, owner=self)
 
     def show_warnings(self, warnings: list[str]) -> None:
         self.warnings = list(warnings)

@@ -11,6 +11,7 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal, Slot
 from PySide6.QtWidgets import QDialog, QMessageBox, QProgressDialog, QWidget
 
@@ -69,21 +70,29 @@ def run_in_background(
     work: Callable[[], Any],
     on_done: Callable[[Any], None],
     on_failed: Callable[[BaseException], None],
+    *,
+    owner: QObject | None = None,
 ) -> None:
     """Run `work()` on the thread pool; call `on_done(result)` or `on_failed(error)` on the
-    GUI thread."""
+    GUI thread. With `owner`, neither is called once the owner is gone: a dialog closed
+    while its preview was drawn must not be written to."""
     signals = _Signals()
     _running.add(signals)
+
+    def alive() -> bool:
+        return owner is None or shiboken6.isValid(owner)
 
     @Slot(object)
     def done(result: Any) -> None:
         _running.discard(signals)
-        on_done(result)
+        if alive():
+            on_done(result)
 
     @Slot(object)
     def failed(error: Any) -> None:
         _running.discard(signals)
-        on_failed(error)
+        if alive():
+            on_failed(error)
 
     signals.done.connect(done)
     signals.failed.connect(failed)
