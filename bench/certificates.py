@@ -166,11 +166,13 @@ with database.unit_of_work() as session:
          "country": "IL", **stamps} for n in range(total)])
     first_award = (session.scalar(select(s.awards.c.id).order_by(s.awards.c.id.desc()).limit(1)) or 0) + 1
     session.execute(insert(s.awards), [
-        {"id": first_award + n, "title_en": f"Friendship Award {n:06d}", "title_zh": "友谊奖",
+        # As the bare script draws them: one honour and citation, a recipient of its own.
+        {"id": first_award + n, "title_en": "Friendship Award", "title_zh": "友谊奖",
          "title_he": "פרס הידידות", "awarded_on": f"{year if n < awards else year - 1}-11",
          "recipient_kind": "city", "recipient_city_id": first_city + n,
          "citation_en": "For its governmental, cultural and educational exchanges with Jinan since 2009.",
-         "citation_zh": "", "citation_he": "", **stamps} for n in range(total)])
+         "citation_zh": "表彰其自2009年以来与济南开展的政府、文化和教育交流。",
+         "citation_he": "על חילופי השלטון, התרבות והחינוך עם ג'ינאן מאז 2009.", **stamps} for n in range(total)])
     # Certificates already on file, for the awards after the first `awards`, and their
     # printings: numbered in `year` alone (the longest run to search), or spread over the
     # `years` up to it.

@@ -106,6 +106,7 @@ class Block:
     # Set by fitting: the block's scale on top of own_scale, and the width it wraps at.
     scale: float = 1.0
     width: float = 0.0
+    measure_key: tuple[object, ...] | None = None  # see CertificateRenderer._key
 
 
 @dataclass(frozen=True, slots=True)
@@ -760,17 +761,14 @@ class CertificateRenderer:
     # (text, size, width) is measured once, and a line that clearly fits is not broken at
     # all. The keys hold plain numbers, not styles, which are slow to build and hash.
     def _key(self, block: Block, factor: float, width: float) -> tuple[object, ...]:
-        style = block.style
-        return (
-            block.text,
-            style.family,
-            style.bold,
-            style.size,
-            style.char_space,
-            style.size * factor,
-            width,
-            block.rtl,
-        )
+        base = block.measure_key
+        if base is None:
+            # Built once per block: hashing the style's enum is Python code, and fitting
+            # asks for a key a few hundred times a page.
+            style = block.style
+            base = (block.text, style.family.value, style.bold, style.size, style.char_space)
+            block.measure_key = (*base, block.rtl)
+        return (block.measure_key, block.style.size * factor, width)
 
     def _count(self, block: Block, factor: float, width: float) -> int:
         """Lines the block takes at `factor` times its size, `width` wide."""
