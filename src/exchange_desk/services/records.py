@@ -291,6 +291,23 @@ def list_records(database: Database, kind_name: str, query: ListQuery | None = N
                 ids = [row[0] for row in rows]
             collections = _collections_for(session, kind, ids)
         references = _reference_names(session, kind, rows)
+    listed = _listed(kind, rows, collections, references)
+    return Page(listed, total)
+
+
+def label_key(column: str) -> str:
+    """The key under which a reference's name appears next to its id (`city_id` -> `city`)."""
+    return column.removesuffix("_id")
+
+
+def _listed(
+    kind: Kind,
+    rows: Sequence[Any],
+    collections: Mapping[int, Mapping[str, Any]],
+    references: Mapping[str, Mapping[int, Sequence[Any]]],
+) -> list[Listed[Any]]:
+    """Records made from their rows, each with the names of the records it refers to (one
+    `Names` per referred record, shared by every row that refers to it)."""
     listed = []
     cache: dict[tuple[str, int], Names] = {}
     for row in rows:
@@ -304,12 +321,7 @@ def list_records(database: Database, kind_name: str, query: ListQuery | None = N
                     cache[key] = Names.of(names[value])
                 labels[column] = cache[key]
         listed.append(Listed(record, labels))
-    return Page(listed, total)
-
-
-def label_key(column: str) -> str:
-    """The key under which a reference's name appears next to its id (`city_id` -> `city`)."""
-    return column.removesuffix("_id")
+    return listed
 
 
 def get_record(database: Database, kind_name: str, record_id: int) -> Any:
@@ -759,19 +771,7 @@ def get_listed_many(
         if kind.collections and rows:
             collections = _collections_for(session, kind, [row[0] for row in rows])
         references = _reference_names(session, kind, rows)
-    found: dict[int, Listed[Any]] = {}
-    cache: dict[tuple[str, int], Names] = {}
-    for row in rows:
-        record = _record(kind, row, collections.get(row[0], {}))
-        labels = {}
-        for column, names in references.items():
-            value = getattr(record, column)
-            if value is not None and value in names:
-                key = (column, value)
-                if key not in cache:
-                    cache[key] = Names.of(names[value])
-                labels[column] = cache[key]
-        found[row[0]] = Listed(record, labels)
+    found = {listed.record.id: listed for listed in _listed(kind, rows, collections, references)}
     for record_id in wanted:
         if record_id not in found:
             raise NotFound(kind.label(), record_id)
