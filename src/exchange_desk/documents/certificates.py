@@ -592,15 +592,8 @@ class CertificateRenderer:
                 )
         if not signatory_blocks:
             return self._unsigned_band(canvas, record, content, band, family, palette, size)
-        # On behalf of another body: a small line in each language under the conferring
-        # body (each its own line: a sentence wrapped into the next language's would read
-        # as one).
-        behalf = [
-            Block(side.on_behalf, Style(family, 7.5, False, palette.muted, 1.2), rtl)
-            for side in content.sides
-            if side.on_behalf
-            for rtl in (side.language == "he",)
-        ]
+        # On behalf of another body: a small line in each language under the conferring body.
+        behalf = _behalf_blocks(content, family, palette)
         if behalf:
             used = self._fit_and_draw(canvas, record, behalf, issuer_box, valign="bottom")
             issuer_box = Box(
@@ -653,12 +646,7 @@ class CertificateRenderer:
         stamp_width = min(band.height + 10, 110.0)
         text_width = band.width - stamp_width - 12
         text_x = band.x + (stamp_width + 12 if rtl_first else 0)
-        behalf = [
-            Block(side.on_behalf, Style(family, 7.5, False, palette.muted, 1.2), rtl)
-            for side in content.sides
-            if side.on_behalf
-            for rtl in (side.language == "he",)
-        ]
+        behalf = _behalf_blocks(content, family, palette)
         used = 0.0
         if behalf:
             below = Box(text_x, band.y, text_width, band.height * 0.45)
@@ -1120,6 +1108,17 @@ def _rescaled(line: Line, style: Style) -> Line:
 
 def _side_texts(side: CertificateSide) -> Iterable[str]:
     return (getattr(side, name) for name in SIDE_FIELDS)
+
+
+def _behalf_blocks(content: CertificateContent, family: Family, palette: Palette) -> list[Block]:
+    """The small note, a line per language, that the office printed another body's honour
+    on its behalf (each its own line: a sentence wrapped into the next language's would
+    read as one)."""
+    return [
+        Block(side.on_behalf, Style(family, 7.5, False, palette.muted, 1.2), side.language == "he")
+        for side in content.sides
+        if side.on_behalf
+    ]
 
 
 def _band_texts(side: CertificateSide) -> tuple[str, ...]:
