@@ -87,15 +87,6 @@ class AwardReceived(DocumentProblem):
     """The home city received this award: the giver certified it, not the office."""
 
 
-@dataclass(frozen=True, slots=True)
-class CertificatePdf:
-    """A finished PDF and the register numbers in it."""
-
-    data: bytes
-    numbers: tuple[str, ...]
-    reprints: int = 0
-
-
 def _name(names: Names, language: str) -> str:
     return names.best(_BABEL[language])
 
@@ -493,7 +484,6 @@ def preview_pdf(
 __all__ = [
     "BatchChoices",
     "CancelledError",
-    "CertificatePdf",
     "CertificateProblem",
     "NotFound",
     "batch_choices",
