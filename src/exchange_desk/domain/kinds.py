@@ -1,0 +1,636 @@
+"""The office's kinds of record, each declared once (see `domain.declaration`).
+
+The order of `DECLARATIONS` is the order of the main window's tabs and of `exchange-desk
+list`'s choices. The smallest declaration, `PERSONS`, is the README's example.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from exchange_desk.domain import records as r
+from exchange_desk.domain.anniversaries import next_round_anniversary
+from exchange_desk.domain.dates import PartialDate
+from exchange_desk.domain.declaration import (
+    INT_MAX,
+    N_,
+    NAME_MAX,
+    SAMPLE,
+    Column,
+    Computed,
+    Context,
+    Field,
+    FieldType,
+    Filter,
+    KindDeclaration,
+    Link,
+    Tab,
+    Unique,
+    choice,
+    country,
+    day,
+    decimal,
+    image,
+    integer,
+    multiline,
+    names,
+    ngettext,
+    partial_date,
+    reference,
+    references,
+    text,
+)
+from exchange_desk.domain.enums import (
+    AwardRole,
+    CooperationArea,
+    DelegationStatus,
+    Direction,
+    EventKind,
+    LanguageMode,
+    OrganizationKind,
+    PartnershipStatus,
+    PartnershipTier,
+    RecipientKind,
+)
+
+_YEAR = Filter("year", N_("Year"), "year")
+
+
+def _country(reference_field: str) -> Filter:
+    return Filter("country", N_("Country"), f"{reference_field}->country")
+
+
+CITIES = KindDeclaration(
+    name="cities",
+    table="cities",
+    noun=ngettext("city", "cities"),
+    new_title=N_("New city"),
+    edit_title=N_("Edit city: {name}"),
+    record=r.City,
+    fields=(
+        *names("name", N_("Name")),
+        *names(
+            "formal_name",
+            N_("Formal name (certificates)"),
+            required=False,
+            detail_labels=(
+                N_("Formal name (English)"),
+                N_("Formal name (Chinese)"),
+                N_("Formal name (Hebrew)"),
+            ),
+        ),
+        Field(
+            "name_local",
+            FieldType.TEXT,
+            N_("Name in the local language"),
+            max_length=NAME_MAX,
+            detail_label=N_("Local name"),
+        ),
+        country("country", N_("Country")),
+        text("region", N_("Region")),
+        decimal("latitude", N_("Latitude"), minimum=-90, maximum=90),
+        decimal("longitude", N_("Longitude"), minimum=-180, maximum=180),
+        integer("population", N_("Population")),
+        SAMPLE,
+    ),
+    name_group="name",
+    order=("name_en",),
+    search=("name_en", "name_zh", "name_he", "name_local", "region", "country"),
+    list_columns=("@name", "country", "region"),
+    list_filters=("country", "is_sample"),
+    unique=(
+        Unique(
+            ("country", "name_en"),
+            "name_en",
+            N_("{name_en} ({country}) is already recorded as city {other_id}."),
+        ),
+    ),
+)
+
+
+def _next_anniversary(row: Mapping[str, Any], context: Context) -> int | None:
+    since, status = row["established"], row["status"]
+    if not since or status == PartnershipStatus.ENDED:
+        return None
+    return next_round_anniversary(PartialDate.parse(str(since)), context.this_year)[0]
+
+
+PARTNERSHIPS = KindDeclaration(
+    name="partnerships",
+    table="partnerships",
+    noun=ngettext("partnership", "partnerships"),
+    new_title=N_("New partnership"),
+    edit_title=N_("Edit partnership: {name}"),
+    record=r.Partnership,
+    fields=(
+        reference("city_id", N_("Partner city"), "cities", required=True),
+        choice("tier", N_("Tier"), PartnershipTier),
+        partial_date("established", N_("Established")),
+        text("signed_at", N_("Signed at")),
+        choice("status", N_("Status"), PartnershipStatus),
+        partial_date("ended", N_("Ended")),
+        Field(
+            "areas",
+            FieldType.AREAS,
+            N_("Areas of cooperation"),
+            enum=CooperationArea,
+            link=Link("partnership_areas", "partnership_id", "area"),
+        ),
+        multiline("notes", N_("Notes")),
+        SAMPLE,
+    ),
+    date_field="established",
+    order=("established", "id"),
+    search=("signed_at", "notes"),
+    tab=Tab(
+        "partner_cities",
+        N_("Partner cities"),
+        (
+            Column("city", N_("Partner city"), "names", "city_id->"),
+            Column("country", N_("Country"), "country", "city_id->country"),
+            Column("tier", N_("Tier"), "enum", "tier"),
+            Column("established", N_("Since"), "date", "established"),
+            Column("status", N_("Status"), "enum", "status"),
+            Column("next_anniversary", N_("Next anniversary"), "year", "next_anniversary"),
+        ),
+        (
+            Filter("tier", N_("Tier"), "tier"),
+            Filter("status", N_("Status"), "status"),
+            _country("city_id"),
+        ),
+        cli_name="cities",
+        position=10,
+    ),
+    computed={"next_anniversary": Computed(("established", "status"), _next_anniversary)},
+    list_columns=("city_id->", "tier", "established", "status"),
+    list_filters=("tier", "status", "city_id", "is_sample"),
+    unique=(
+        Unique(
+            ("city_id",),
+            "city_id",
+            N_("This city already has a partnership (partnership {other_id})."),
+        ),
+    ),
+)
+
+DELEGATIONS = KindDeclaration(
+    name="delegations",
+    table="delegations",
+    noun=ngettext("delegation", "delegations"),
+    new_title=N_("New delegation"),
+    edit_title=N_("Edit delegation: {name}"),
+    record=r.Delegation,
+    fields=(
+        choice("direction", N_("Direction"), Direction),
+        reference("city_id", N_("Partner city"), "cities", required=True),
+        partial_date("start_date", N_("Start")),
+        partial_date("end_date", N_("End")),
+        choice("status", N_("Status"), DelegationStatus),
+        text("leader", N_("Leader")),
+        text("leader_title", N_("Leader's title")),
+        integer("members", N_("Members")),
+        references(
+            "organization_ids",
+            N_("Organizations"),
+            "organizations",
+            Link("delegation_organizations", "delegation_id", "organization_id"),
+        ),
+        multiline("purpose", N_("Purpose")),
+        multiline("outcome", N_("Outcome")),
+        SAMPLE,
+    ),
+    summary_field="purpose",
+    date_field="start_date",
+    order=("start_date", "id"),
+    search=("leader", "purpose", "outcome"),
+    tab=Tab(
+        "delegations",
+        N_("Delegations"),
+        (
+            Column("start_date", N_("Start"), "date", "start_date"),
+            Column("direction", N_("Direction"), "enum", "direction"),
+            Column("city", N_("Partner city"), "names", "city_id->"),
+            Column("members", N_("Members"), "number", "members"),
+            Column("leader", N_("Leader"), "text", "leader"),
+            Column("status", N_("Status"), "enum", "status"),
+            Column("purpose", N_("Purpose"), "text", "purpose"),
+        ),
+        (
+            _YEAR,
+            Filter("direction", N_("Direction"), "direction"),
+            Filter("status", N_("Status"), "status"),
+            _country("city_id"),
+        ),
+        position=20,
+    ),
+    list_columns=("start_date", "direction", "city_id->", "members", "purpose"),
+    list_filters=("direction", "status", "city_id", "is_sample"),
+)
+
+EVENTS = KindDeclaration(
+    name="events",
+    table="cultural_events",
+    noun=ngettext("cultural event", "cultural events"),
+    new_title=N_("New cultural event"),
+    edit_title=N_("Edit cultural event: {name}"),
+    record=r.CulturalEvent,
+    fields=(
+        *names("name", N_("Name")),
+        choice("kind", N_("Kind"), EventKind),
+        partial_date("start_date", N_("Start")),
+        partial_date("end_date", N_("End")),
+        reference("city_id", N_("Where"), "cities"),
+        reference("partner_city_id", N_("Partner city"), "cities"),
+        reference(
+            "host_organization_id",
+            N_("Host organization"),
+            "organizations",
+            detail_label=N_("Host"),
+        ),
+        integer("attendance", N_("Attendance")),
+        Field(
+            "participants",
+            FieldType.PARTICIPANTS,
+            N_("Participants"),
+            kind="organizations",
+            link=Link("event_participants", "event_id", "organization_id"),
+        ),
+        multiline("description", N_("Description")),
+        SAMPLE,
+    ),
+    name_group="name",
+    date_field="start_date",
+    order=("start_date", "id"),
+    search=("name_en", "name_zh", "name_he", "description"),
+    tab=Tab(
+        "events",
+        N_("Cultural events"),
+        (
+            Column("start_date", N_("Start"), "date", "start_date"),
+            Column("name", N_("Name"), "names", "@name"),
+            Column("kind", N_("Kind"), "enum", "kind"),
+            Column("city", N_("Where"), "names", "city_id->"),
+            Column("partner_city", N_("Partner city"), "names", "partner_city_id->"),
+            Column("attendance", N_("Attendance"), "number", "attendance"),
+        ),
+        (_YEAR, Filter("kind", N_("Kind"), "kind"), _country("city_id")),
+        position=30,
+    ),
+    list_columns=("start_date", "@name", "kind", "city_id->"),
+    list_filters=("kind", "city_id", "partner_city_id", "is_sample"),
+)
+
+
+def _recipient(row: Mapping[str, Any], context: Context) -> Any:
+    kind = row["recipient_kind"]
+    if kind == RecipientKind.CITY:
+        return context.name_of("cities", row["recipient_city_id"])
+    if kind == RecipientKind.ORGANIZATION:
+        return context.name_of("organizations", row["recipient_organization_id"])
+    return context.name_of("persons", row["recipient_person_id"])
+
+
+def _role(row: Mapping[str, Any], context: Context) -> AwardRole:
+    # Given by us, received by us, or given by another body: only the first are ours to
+    # certify, the second we attach a scan of.
+    return AwardRole.of(
+        giver_organization_id=row["giver_organization_id"],
+        recipient_kind=RecipientKind(row["recipient_kind"]),
+        recipient_city_id=row["recipient_city_id"],
+        home_city_id=context.home_city_id,
+    )
+
+
+_RECIPIENT_FIELDS = (
+    "recipient_kind",
+    "recipient_city_id",
+    "recipient_organization_id",
+    "recipient_person_id",
+)
+
+AWARDS = KindDeclaration(
+    name="awards",
+    table="awards",
+    noun=ngettext("award", "awards"),
+    new_title=N_("New award"),
+    edit_title=N_("Edit award: {name}"),
+    record=r.Award,
+    fields=(
+        *names("title", N_("Title")),
+        reference("conference_id", N_("Conference"), "conferences"),
+        partial_date("awarded_on", N_("Date")),
+        # Empty means the office confers the honour itself (see AwardRole).
+        reference(
+            "giver_organization_id",
+            N_("Given by (empty: our office)"),
+            "organizations",
+            detail_label=N_("Given by"),
+        ),
+        Field(
+            "recipient_kind",
+            FieldType.ENUM,
+            N_("Recipient"),
+            required=True,
+            enum=RecipientKind,
+            detail_label=N_("Recipient is a"),
+        ),
+        # An award without its recipient means nothing: deleting the recipient deletes it.
+        reference(
+            "recipient_city_id",
+            N_("Recipient city"),
+            "cities",
+            owned=True,
+            enabled_when=("recipient_kind", RecipientKind.CITY.value),
+            detail_label=N_("Recipient"),
+        ),
+        reference(
+            "recipient_organization_id",
+            N_("Recipient organization"),
+            "organizations",
+            owned=True,
+            enabled_when=("recipient_kind", RecipientKind.ORGANIZATION.value),
+            detail_label=N_("Recipient"),
+        ),
+        reference(
+            "recipient_person_id",
+            N_("Recipient person"),
+            "persons",
+            owned=True,
+            enabled_when=("recipient_kind", RecipientKind.PERSON.value),
+            detail_label=N_("Recipient"),
+        ),
+        *names(
+            "citation",
+            N_("Citation"),
+            required=False,
+            limit=20_000,
+            multiline=True,
+            detail_labels=(
+                N_("Citation (English)"),
+                N_("Citation (Chinese)"),
+                N_("Citation (Hebrew)"),
+            ),
+        ),
+        # What our city received was certified by the giver: its scan is kept here.
+        image(
+            "scan_attachment_id",
+            N_("Scan of the certificate received"),
+            detail_label=N_("Scanned copy"),
+        ),
+        SAMPLE,
+    ),
+    name_group="title",
+    date_field="awarded_on",
+    order=("awarded_on", "id"),
+    search=("title_en", "title_zh", "title_he", "citation_en", "citation_zh", "citation_he"),
+    tab=Tab(
+        "awards",
+        N_("Awards"),
+        (
+            Column("awarded_on", N_("Date"), "date", "awarded_on"),
+            Column("title", N_("Title"), "names", "@title"),
+            Column("recipient", N_("Recipient"), "names", "recipient"),
+            Column("role", N_("Given or received"), "enum", "role"),
+            Column("conference", N_("Conference"), "names", "conference_id->"),
+        ),
+        (
+            _YEAR,
+            Filter("role", N_("Given or received"), "role"),
+            Filter("conference", N_("Conference"), "conference_id", lookup="conferences"),
+        ),
+        position=40,
+    ),
+    computed={
+        "recipient": Computed(_RECIPIENT_FIELDS, _recipient),
+        "role": Computed(("giver_organization_id", *_RECIPIENT_FIELDS), _role),
+    },
+    detail_computed=((N_("Given or received"), "role"),),
+    list_columns=("awarded_on", "@title", "conference_id->"),
+    list_filters=("conference_id", "recipient_kind", "is_sample"),
+)
+
+AGREEMENTS = KindDeclaration(
+    name="agreements",
+    table="agreements",
+    noun=ngettext("agreement", "agreements"),
+    new_title=N_("New agreement"),
+    edit_title=N_("Edit agreement: {name}"),
+    record=r.Agreement,
+    fields=(
+        *names("title", N_("Title")),
+        reference("city_id", N_("Partner city"), "cities"),
+        partial_date("signed_on", N_("Signed")),
+        partial_date("expires_on", N_("Expires")),
+        choice("area", N_("Area"), CooperationArea, required=False),
+        references(
+            "party_ids",
+            N_("Parties"),
+            "organizations",
+            Link("agreement_parties", "agreement_id", "organization_id"),
+        ),
+        Field(
+            "scan_attachment_id",
+            FieldType.IMAGE,
+            N_("Scanned copy"),
+            kind="attachments",
+            in_form=False,
+            in_detail=False,
+        ),
+        multiline("notes", N_("Notes")),
+        SAMPLE,
+    ),
+    name_group="title",
+    date_field="signed_on",
+    order=("signed_on", "id"),
+    search=("title_en", "title_zh", "title_he", "notes"),
+    tab=Tab(
+        "agreements",
+        N_("Agreements"),
+        (
+            Column("signed_on", N_("Signed"), "date", "signed_on"),
+            Column("title", N_("Title"), "names", "@title"),
+            Column("area", N_("Area"), "enum", "area"),
+            Column("city", N_("Partner city"), "names", "city_id->"),
+            Column("expires_on", N_("Expires"), "date", "expires_on"),
+        ),
+        (_YEAR, Filter("area", N_("Area"), "area")),
+        position=50,
+    ),
+    list_columns=("signed_on", "@title", "area"),
+    list_filters=("area", "city_id", "is_sample"),
+)
+
+ORGANIZATIONS = KindDeclaration(
+    name="organizations",
+    table="organizations",
+    noun=ngettext("organization", "organizations"),
+    new_title=N_("New organization"),
+    edit_title=N_("Edit organization: {name}"),
+    record=r.Organization,
+    fields=(
+        *names("name", N_("Name")),
+        choice("kind", N_("Kind"), OrganizationKind),
+        reference("city_id", N_("City"), "cities"),
+        *names(
+            "formal_name",
+            N_("Formal name (certificates)"),
+            required=False,
+            detail_labels=(
+                N_("Formal name (English)"),
+                N_("Formal name (Chinese)"),
+                N_("Formal name (Hebrew)"),
+            ),
+        ),
+        # Printed on the certificates of honours this body confers (AwardRole).
+        image("seal_attachment_id", N_("Seal")),
+        multiline("notes", N_("Notes")),
+        SAMPLE,
+    ),
+    name_group="name",
+    order=("name_en", "id"),
+    search=("name_en", "name_zh", "name_he"),
+    tab=Tab(
+        "organizations",
+        N_("Organizations"),
+        (
+            Column("name", N_("Name"), "names", "@name"),
+            Column("kind", N_("Kind"), "enum", "kind"),
+            Column("city", N_("City"), "names", "city_id->"),
+        ),
+        (Filter("kind", N_("Kind"), "kind"), _country("city_id")),
+        position=60,
+    ),
+    list_columns=("@name", "kind", "city_id->"),
+    list_filters=("kind", "city_id", "is_sample"),
+)
+
+CONFERENCES = KindDeclaration(
+    name="conferences",
+    table="conferences",
+    noun=ngettext("conference", "conferences"),
+    new_title=N_("New conference"),
+    edit_title=N_("Edit conference: {name}"),
+    record=r.Conference,
+    fields=(
+        *names("name", N_("Name")),
+        integer("edition", N_("Edition"), minimum=1),
+        reference("host_city_id", N_("Host city"), "cities"),
+        partial_date("start_date", N_("Start")),
+        partial_date("end_date", N_("End")),
+        integer("attendance", N_("Attendance")),
+        Field(
+            "countries",
+            FieldType.INTEGER,
+            N_("Countries represented"),
+            minimum=0,
+            maximum=INT_MAX,
+            detail_label=N_("Countries"),
+        ),
+        references(
+            "organizer_ids",
+            N_("Organizers"),
+            "organizations",
+            Link("conference_organizers", "conference_id", "organization_id"),
+        ),
+        SAMPLE,
+    ),
+    name_group="name",
+    date_field="start_date",
+    order=("start_date", "id"),
+    search=("name_en", "name_zh", "name_he"),
+    tab=Tab(
+        "conferences",
+        N_("Conferences"),
+        (
+            Column("start_date", N_("Start"), "date", "start_date"),
+            Column("name", N_("Name"), "names", "@name"),
+            Column("edition", N_("Edition"), "number", "edition"),
+            Column("host_city", N_("Host city"), "names", "host_city_id->"),
+            Column("attendance", N_("Attendance"), "number", "attendance"),
+            Column("countries", N_("Countries"), "number", "countries"),
+        ),
+        (_YEAR,),
+        position=70,
+    ),
+    list_columns=("start_date", "@name", "host_city_id->"),
+    list_filters=("host_city_id", "is_sample"),
+)
+
+# The smallest kind: the README shows it as the example of a declaration.
+PERSONS = KindDeclaration(
+    name="persons",
+    table="persons",
+    noun=ngettext("person", "people"),
+    new_title=N_("New person"),
+    edit_title=N_("Edit person: {name}"),
+    record=r.Person,
+    fields=(
+        *names("name", N_("Name"), english="name"),
+        text("title", N_("Position")),
+        reference("organization_id", N_("Organization"), "organizations"),
+        text("email", N_("E-mail")),
+        text("phone", N_("Phone")),
+        SAMPLE,
+    ),
+    name_group="name",
+    order=("name", "id"),
+    search=("name", "name_zh", "name_he", "title"),
+    list_columns=("@name", "title", "organization_id->"),
+    list_filters=("organization_id", "is_sample"),
+    listable=False,
+)
+
+CERTIFICATES = KindDeclaration(
+    name="certificates",
+    table="certificates",
+    noun=ngettext("certificate", "certificates"),
+    new_title=N_("New certificate of honor"),
+    edit_title=N_("Edit certificate of honor: {name}"),
+    record=r.Certificate,
+    fields=(
+        text("number", N_("Certificate number"), required=True, limit=40),
+        reference("award_id", N_("Award"), "awards", required=True),
+        choice("language_mode", N_("Languages"), LanguageMode),
+        text("design", N_("Design"), limit=40),
+        day("issued_on", N_("Issued on")),
+        text("issued_by", N_("Issued by")),
+        integer("reprints", N_("Reprints"), required=True),
+        SAMPLE,
+    ),
+    title_field="number",
+    order=("number",),
+    search=("number", "issued_by"),
+    list_columns=("number", "award_id->", "issued_on"),
+    list_filters=("award_id", "language_mode", "is_sample"),
+    unique=(
+        Unique(
+            ("number",),
+            "number",
+            N_("Certificate number {number} is already used (certificate {other_id})."),
+        ),
+        Unique(
+            ("award_id",),
+            "award_id",
+            N_(
+                "This award has its certificate already (certificate {other_id}); "
+                "print it again to make a reprint."
+            ),
+        ),
+    ),
+    listable=False,
+)
+
+# The order of `exchange-desk list`'s choices; tabs are ordered by their `position`.
+DECLARATIONS: tuple[KindDeclaration, ...] = (
+    CITIES,
+    PARTNERSHIPS,
+    DELEGATIONS,
+    EVENTS,
+    AGREEMENTS,
+    ORGANIZATIONS,
+    CONFERENCES,
+    AWARDS,
+    PERSONS,
+    CERTIFICATES,
+)
