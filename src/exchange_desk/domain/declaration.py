@@ -23,6 +23,7 @@ from typing import Any
 INT_MIN = -(2**31)
 INT_MAX = 2**31 - 1
 NAME_MAX = 200
+EnumClass = type[Enum]  # `type` is a field's name below, so the alias is spelled out here
 TEXT_MAX = 20_000
 LANGUAGES = ("en", "zh", "he")
 
@@ -96,7 +97,7 @@ class Field:
     max_length: int | None = None
     minimum: float | None = None
     maximum: float | None = None
-    enum: type[Enum] | None = None
+    enum: EnumClass | None = None
     kind: str | None = None  # the kind referred to (references and lists of them)
     link: Link | None = None  # for LIST_TYPES
     group: str | None = None  # the name group of a language column
@@ -161,6 +162,7 @@ class Filter:
     label: str  # N_-marked
     source: str
     lookup: str | None = None
+    enum: type[Enum] | None = None  # the choices of a computed value
 
 
 @dataclass(frozen=True, slots=True)

@@ -396,7 +396,7 @@ AWARDS = KindDeclaration(
         ),
         (
             _YEAR,
-            Filter("role", N_("Given or received"), "role"),
+            Filter("role", N_("Given or received"), "role", enum=AwardRole),
             Filter("conference", N_("Conference"), "conference_id", lookup="conferences"),
         ),
         position=40,

@@ -12,11 +12,12 @@ from sqlalchemy import or_, select
 
 from exchange_desk.domain.anniversaries import next_round_anniversary
 from exchange_desk.domain.dates import PartialDate
-from exchange_desk.domain.enums import AwardRole, PartnershipStatus
+from exchange_desk.domain.declaration import Context, FieldType
+from exchange_desk.domain.enums import PartnershipStatus
 from exchange_desk.domain.errors import NotFound
 from exchange_desk.i18n.catalog import N_
 from exchange_desk.services.kinds import kind_named
-from exchange_desk.services.records import Names, get_listed, tier_history
+from exchange_desk.services.records import Names, get_listed, names_of_in, tier_history
 from exchange_desk.storage import models as m
 
 if TYPE_CHECKING:
@@ -184,43 +185,59 @@ def _partner_city(database: Database, partnership_id: int) -> Detail:
     return detail
 
 
+class _DetailContext(Context):
+    """What a computed fact may ask (`domain.declaration.Context`), read in the session."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def name_of(self, kind: str, record_id: int | None) -> Names:
+        if record_id is None:
+            return Names()
+        return names_of_in(self.session, kind, record_id)
+
+    @property
+    def home_city_id(self) -> int | None:
+        return self.session.scalar(select(m.OfficeProfileRow.home_city_id))
+
+    @property
+    def this_year(self) -> int:
+        return dt.date.today().year
+
+
 def _generic(database: Database, kind: str, record_id: int) -> Detail:
+    """The detail of any declared kind: its facts in the order and with the labels of its
+    declaration, the records it names as groups to go to, and what hangs on it."""
     listed = get_listed(database, kind, record_id)
     record = listed.record
     spec = kind_named(kind)
-    names = spec.name_columns
-    if names and len(names) == 3:
-        title = Names(*(getattr(record, name) for name in names))
-    elif kind == "delegations" and record.purpose:
-        title = Names(record.purpose)
+    declaration = spec.declaration
+    title_group = declaration.group(declaration.name_group) if declaration.name_group else ()
+    if len(title_group) == 3:
+        title = Names(*(getattr(record, name) for name in title_group))
+    elif declaration.summary_field and getattr(record, declaration.summary_field):
+        title = Names(getattr(record, declaration.summary_field))
     else:
         title = Names(f"{spec.label()} {record_id}")
     detail = Detail(kind, record_id, title, bool(record.is_sample))
-    # An image's attachment id means nothing to a reader.
-    skip = set(names) | {"is_sample", "seal_attachment_id", "scan_attachment_id"}
-    for name in spec.scalar_fields:
-        if name in skip:
+    for item in declaration.columns:
+        if not item.in_detail or item.name in title_group:
             continue
-        value = getattr(record, name)
+        value = getattr(record, item.name)
         if value in (None, "", ()):
             continue
-        label = _KIND_LABELS.get((kind, name)) or _LABELS.get(name, name)
-        reference = spec.reference(name)
-        if reference is not None:
-            target = listed.labels.get(name)
-            detail.groups.append((label, [Related(reference.kind, value, None, _names(target))]))
+        label = item.detail_label or item.label
+        if item.type is FieldType.REFERENCE:
+            target = listed.labels.get(item.name)
+            detail.groups.append((label, [Related(item.kind or "", value, None, _names(target))]))
             continue
         detail.facts.append((label, value))
     with database.reading() as session:
-        if kind == "awards":
-            home = session.scalar(select(m.OfficeProfileRow.home_city_id))
-            role = AwardRole.of(
-                giver_organization_id=record.giver_organization_id,
-                recipient_kind=record.recipient_kind,
-                recipient_city_id=record.recipient_city_id,
-                home_city_id=home,
-            )
-            detail.facts.insert(0, (N_("Given or received"), role))
+        context = _DetailContext(session)
+        for position, (label, key) in enumerate(declaration.detail_computed):
+            computed = declaration.computed[key]
+            row = {name: getattr(record, name) for name in computed.needs}
+            detail.facts.insert(position, (label, computed.compute(row, context)))
         _add_lists(session, detail, kind, record)
     return detail
 
@@ -357,70 +374,6 @@ def _add_lists(session: Session, detail: Detail, kind: str, record: Any) -> None
             )
         )
     detail.groups = [(label, items) for label, items in detail.groups if items]
-
-
-_KIND_LABELS: dict[tuple[str, str], str] = {
-    ("events", "city_id"): N_("Where"),
-    ("organizations", "city_id"): N_("City"),
-    ("persons", "organization_id"): N_("Organization"),
-}
-
-_LABELS: dict[str, str] = {
-    "city_id": N_("Partner city"),
-    "partner_city_id": N_("Partner city"),
-    "host_city_id": N_("Host city"),
-    "host_organization_id": N_("Host"),
-    "giver_organization_id": N_("Given by"),
-    "conference_id": N_("Conference"),
-    "recipient_city_id": N_("Recipient"),
-    "recipient_organization_id": N_("Recipient"),
-    "recipient_person_id": N_("Recipient"),
-    "organization_id": N_("Organization"),
-    "award_id": N_("Award"),
-    "direction": N_("Direction"),
-    "start_date": N_("Start"),
-    "end_date": N_("End"),
-    "leader": N_("Leader"),
-    "leader_title": N_("Leader's title"),
-    "members": N_("Members"),
-    "purpose": N_("Purpose"),
-    "outcome": N_("Outcome"),
-    "status": N_("Status"),
-    "kind": N_("Kind"),
-    "attendance": N_("Attendance"),
-    "description": N_("Description"),
-    "signed_on": N_("Signed"),
-    "expires_on": N_("Expires"),
-    "area": N_("Area"),
-    "notes": N_("Notes"),
-    "edition": N_("Edition"),
-    "countries": N_("Countries"),
-    "awarded_on": N_("Date"),
-    "recipient_kind": N_("Recipient is a"),
-    "citation_en": N_("Citation (English)"),
-    "citation_zh": N_("Citation (Chinese)"),
-    "citation_he": N_("Citation (Hebrew)"),
-    "country": N_("Country"),
-    "region": N_("Region"),
-    "name_local": N_("Local name"),
-    "latitude": N_("Latitude"),
-    "longitude": N_("Longitude"),
-    "population": N_("Population"),
-    "title": N_("Title"),
-    "email": N_("E-mail"),
-    "phone": N_("Phone"),
-    "number": N_("Number"),
-    "language_mode": N_("Languages"),
-    "design": N_("Design"),
-    "issued_on": N_("Issued on"),
-    "issued_by": N_("Issued by"),
-    "reprints": N_("Reprints"),
-    "scan_attachment_id": N_("Scanned copy"),
-    "formal_name_en": N_("Formal name (English)"),
-    "formal_name_zh": N_("Formal name (Chinese)"),
-    "formal_name_he": N_("Formal name (Hebrew)"),
-    "seal_attachment_id": N_("Seal"),
-}
 
 
 def record_detail(database: Database, kind: str, record_id: int) -> Detail:

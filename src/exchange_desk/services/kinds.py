@@ -15,11 +15,11 @@ from typing import Any
 
 from sqlalchemy import Table
 
-from exchange_desk.domain import kinds as declared
 from exchange_desk.domain import records as r
 from exchange_desk.domain.declaration import FieldType, KindDeclaration, record_class
 from exchange_desk.domain.enums import ParticipantRole
 from exchange_desk.i18n.catalog import _, ngettext
+from exchange_desk.services import registry
 from exchange_desk.storage import models as m
 from exchange_desk.storage import schema
 
@@ -82,7 +82,7 @@ def _row_class(table: Table) -> type[m.Base]:
     a kind that has no class of its own."""
     for mapper in m.Base.registry.mappers:
         if mapper.local_table is table:
-            return mapper.class_  # type: ignore[no-any-return]
+            return mapper.class_
     name = "".join(part.capitalize() for part in table.name.split("_")) + "Row"
     return type(name, (m.Base,), {"__table__": table})
 
@@ -151,6 +151,7 @@ KIND_OF_TABLE: dict[str, Kind] = {}
 
 def register(declaration: KindDeclaration) -> Kind:
     """Add a declared kind to every registry: its tab, form, detail, list and JSON follow."""
+    registry.declare(declaration)
     kind = kind_from(declaration)
     KINDS[kind.name] = kind
     KIND_OF_RECORD[kind.record] = kind
@@ -160,12 +161,13 @@ def register(declaration: KindDeclaration) -> Kind:
 
 def unregister(name: str) -> None:
     """Remove a kind `register` added (tests declare kinds of their own)."""
+    registry.forget(name)
     kind = KINDS.pop(name)
     KIND_OF_RECORD.pop(kind.record, None)
     KIND_OF_TABLE.pop(kind.declaration.table, None)
 
 
-for _declaration in declared.DECLARATIONS:
+for _declaration in list(registry.DECLARED.values()):
     register(_declaration)
 
 CITIES = KINDS["cities"]

@@ -10,27 +10,15 @@ user's language when they are drawn.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import String, select, type_coerce
 
-from exchange_desk.domain.anniversaries import next_round_anniversary
-from exchange_desk.domain.dates import PartialDate
-from exchange_desk.domain.enums import (
-    AwardRole,
-    CooperationArea,
-    DelegationStatus,
-    Direction,
-    EventKind,
-    OrganizationKind,
-    PartnershipStatus,
-    PartnershipTier,
-    RecipientKind,
-)
-from exchange_desk.i18n.catalog import N_
+from exchange_desk.domain.declaration import Context, FieldType, Filter, KindDeclaration
 from exchange_desk.services.names import Names
+from exchange_desk.services.registry import DECLARED
 from exchange_desk.storage import schema as s
 
 if TYPE_CHECKING:
@@ -52,11 +40,13 @@ class TableColumn:
 
 @dataclass(frozen=True, slots=True)
 class Facet:
-    """A filter a tab offers: `year`, or the values of one column (`direction`, `tier`...)."""
+    """A filter a tab offers: `year`, or the values of one column (`direction`, `tier`...);
+    `lookup` names the kind whose records are its choices (see `lookup_choices`)."""
 
     key: str
     label: str
     choices: tuple[Any, ...] = ()
+    lookup: str | None = None
 
 
 @dataclass(slots=True)
@@ -189,445 +179,244 @@ def _limited(statement: Any, limit: int | None) -> Any:
     return statement if limit is None else statement.limit(limit)
 
 
-Loader = Callable[["Session", RecordTable, "int | None"], None]
+class _Lookups(Context):
+    """Names of referred records, read once per kind per load, and the home city: what
+    computed columns may ask (`domain.declaration.Context`)."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.cities = _cities(session)
+        self._names: dict[str, dict[int, Names]] = {"cities": self.cities.names}
+        self._folded: dict[str, dict[int, str]] = {"cities": self.cities.folded}
+        self._home: tuple[int | None] | None = None
+        self._year = dt.date.today().year
+
+    def names(self, kind: str) -> dict[int, Names]:
+        if kind not in self._names:
+            declaration = DECLARED[kind]
+            table = s.metadata.tables[declaration.table]
+            self._names[kind] = _names_by_id(self.session, table, declaration.name_columns)
+        return self._names[kind]
+
+    def folded(self, kind: str) -> dict[int, str]:
+        if kind not in self._folded:
+            self._folded[kind] = {key: _fold(value) for key, value in self.names(kind).items()}
+        return self._folded[kind]
+
+    def name_of(self, kind: str, record_id: int | None) -> Names:
+        if record_id is None:
+            return _NO_NAMES
+        return self.names(kind).get(record_id, _NO_NAMES)
+
+    @property
+    def home_city_id(self) -> int | None:
+        if self._home is None:
+            self._home = (self.session.execute(select(s.office_profile.c.home_city_id)).scalar(),)
+        return self._home[0]
+
+    @property
+    def this_year(self) -> int:
+        return self._year
 
 
-def _load_partner_cities(session: Session, table: RecordTable, limit: int | None) -> None:
-    cities = _cities(session)
-    this_year = dt.date.today().year
-    p = s.partnerships
-    rows = session.execute(
-        _limited(
-            select(
-                p.c.id,
-                p.c.city_id,
-                _raw(p.c.tier),
-                _raw(p.c.established),
-                _raw(p.c.status),
-                p.c.is_sample,
-            ).order_by(p.c.established, p.c.id),
-            limit,
-        )
-    ).all()
-    ids, city_ids, tiers, established, statuses, sample = _columns(rows, 6)
-    tiers = _members(PartnershipTier, tiers)
-    statuses = _members(PartnershipStatus, statuses)
-    countries = [cities.country.get(c, "") for c in city_ids]
-    anniversaries = [
-        next_round_anniversary(PartialDate.parse(since), this_year)[0]
-        if since and status != PartnershipStatus.ENDED
-        else None
-        for since, status in zip(established, statuses, strict=True)
-    ]
+def _needed(declaration: KindDeclaration) -> list[str]:
+    """The fields a tab's columns, filters and computed values read, in a stable order."""
+    assert declaration.tab is not None
+    wanted: dict[str, None] = {}
+    sources = [c.source for c in declaration.tab.columns]
+    sources += [f.source for f in declaration.tab.filters]
+    for source in sources:
+        if source == "year":
+            if declaration.date_field:
+                wanted[declaration.date_field] = None
+        elif source.startswith("@"):
+            wanted.update(dict.fromkeys(declaration.group(source[1:])))
+        elif "->" in source:
+            wanted[source.split("->")[0]] = None
+        elif source in declaration.computed:
+            wanted.update(dict.fromkeys(declaration.computed[source].needs))
+        else:
+            wanted[source] = None
+    return list(wanted)
+
+
+def _values(
+    declaration: KindDeclaration,
+    source: str,
+    raw: dict[str, list[Any]],
+    lookups: _Lookups,
+    cache: dict[str, list[Any]],
+) -> list[Any]:
+    """One column's values for every row, from its declared source (see `Column`)."""
+    if source in cache:
+        return cache[source]
+    if source == "year":
+        assert declaration.date_field is not None
+        values: list[Any] = _years(raw[declaration.date_field])
+    elif source.startswith("@"):
+        parts = [raw[name] for name in declaration.group(source[1:])]
+        values = [Names(*(text or "" for text in texts)) for texts in zip(*parts, strict=True)]
+    elif source.endswith("->country"):
+        country = lookups.cities.country
+        values = [country.get(ref, "") for ref in raw[source.split("->")[0]]]
+    elif source.endswith("->"):
+        field_name = source[:-2]
+        target = declaration.field(field_name).kind or ""
+        names = lookups.names(target)
+        values = [
+            names.get(ref, _NO_NAMES) if ref is not None else _NO_NAMES for ref in raw[field_name]
+        ]
+    elif source in declaration.computed:
+        computed = declaration.computed[source]
+        needs = computed.needs
+        values = [
+            computed.compute(dict(zip(needs, row, strict=True)), lookups)
+            for row in zip(*(raw[name] for name in needs), strict=True)
+        ]
+    else:
+        values = raw[source]
+    cache[source] = values
+    return values
+
+
+def _search_parts(
+    declaration: KindDeclaration,
+    raw: dict[str, list[Any]],
+    lookups: _Lookups,
+    cache: dict[str, list[Any]],
+) -> list[list[str]]:
+    """For each text a row is found by, its folded value per row: names and texts shown,
+    and everything the records it refers to are found by (a city's local name too)."""
+    assert declaration.tab is not None
+    parts: list[list[str]] = []
+    for column in declaration.tab.columns:
+        source = column.source
+        if source.endswith("->"):
+            field_name = source[:-2]
+            target = declaration.field(field_name).kind or ""
+            folded = lookups.folded(target)
+            parts.append(
+                [folded.get(ref, "") if ref is not None else "" for ref in raw[field_name]]
+            )
+        elif column.shows == "names":
+            parts.append([_fold(value) for value in cache[source]])
+        elif column.shows in ("text", "country"):
+            parts.append([(value or "").casefold() for value in cache[source]])
+    return parts
+
+
+def _load_declared(
+    declaration: KindDeclaration, session: Session, table: RecordTable, limit: int | None
+) -> None:
+    """Load a tab from its kind's declaration: one query for the kind's own columns, one
+    small query per kind of record it names."""
+    stored = s.metadata.tables[declaration.table]
+    fields = _needed(declaration)
+    lookups = _Lookups(session)
+    order = [stored.c[name] for name in declaration.order]
+    statement = select(
+        stored.c.id, *(_raw(stored.c[name]) for name in fields), stored.c.is_sample
+    ).order_by(*order, stored.c.id)
+    rows = session.execute(_limited(statement, limit)).all()
+    ids, *columns, sample = _columns(rows, len(fields) + 2)
+    raw: dict[str, list[Any]] = {}
+    for name, values in zip(fields, columns, strict=True):
+        item = declaration.field(name)
+        if item.enum is not None and item.type is FieldType.ENUM:
+            raw[name] = _members(item.enum, values)
+        else:
+            raw[name] = values
+    cache: dict[str, list[Any]] = {}
+    assert declaration.tab is not None
     table.ids = ids
     table.data = [
-        [cities.name(c) for c in city_ids],
-        countries,
-        tiers,
-        established,
-        statuses,
-        anniversaries,
+        _values(declaration, column.source, raw, lookups, cache)
+        for column in declaration.tab.columns
     ]
     table.sample = [bool(value) for value in sample]
-    table.search_text = [
-        f"{cities.folded.get(c, '')}\x1f{code.casefold()}"
-        for c, code in zip(city_ids, countries, strict=True)
-    ]
-    table.facet_values.update(tier=tiers, status=statuses, country=countries)
-
-
-def _load_delegations(session: Session, table: RecordTable, limit: int | None) -> None:
-    cities = _cities(session)
-    d = s.delegations
-    rows = session.execute(
-        _limited(
-            select(
-                d.c.id,
-                _raw(d.c.start_date),
-                _raw(d.c.direction),
-                d.c.city_id,
-                d.c.members,
-                d.c.leader,
-                d.c.purpose,
-                _raw(d.c.status),
-                d.c.is_sample,
-            ).order_by(d.c.start_date, d.c.id),
-            limit,
-        )
-    ).all()
-    ids, starts, directions, city_ids, members, leaders, purposes, statuses, sample = _columns(
-        rows, 9
+    parts = _search_parts(declaration, raw, lookups, cache)
+    table.search_text = (
+        ["\x1f".join(texts) for texts in zip(*parts, strict=True)] if parts else [""] * len(ids)
     )
-    directions = _members(Direction, directions)
-    statuses = _members(DelegationStatus, statuses)
-    folded = cities.folded
-    table.ids = ids
-    table.data = [
-        starts,
-        directions,
-        [cities.name(c) for c in city_ids],
-        members,
-        leaders,
-        statuses,
-        purposes,
-    ]
-    table.sample = [bool(value) for value in sample]
-    table.search_text = [
-        f"{folded.get(c, '')}\x1f{leader}\x1f{purpose}".casefold()
-        for c, leader, purpose in zip(city_ids, leaders, purposes, strict=True)
-    ]
-    table.facet_values.update(
-        year=_years(starts),
-        direction=directions,
-        status=statuses,
-        country=[cities.country.get(c, "") for c in city_ids],
-    )
+    for facet in declaration.tab.filters:
+        table.facet_values[facet.key] = _values(declaration, facet.source, raw, lookups, cache)
 
 
-def _load_events(session: Session, table: RecordTable, limit: int | None) -> None:
-    cities = _cities(session)
-    e = s.cultural_events
-    rows = session.execute(
-        _limited(
-            select(
-                e.c.id,
-                _raw(e.c.start_date),
-                e.c.name_en,
-                e.c.name_zh,
-                e.c.name_he,
-                _raw(e.c.kind),
-                e.c.city_id,
-                e.c.partner_city_id,
-                e.c.attendance,
-                e.c.is_sample,
-            ).order_by(e.c.start_date, e.c.id),
-            limit,
+def _facet(declaration: KindDeclaration, facet: Filter) -> Facet:
+    choices: tuple[Any, ...] = ()
+    if facet.enum is not None:
+        choices = tuple(facet.enum)
+    elif declaration.has_field(facet.source):
+        item = declaration.field(facet.source)
+        if item.enum is not None and item.type is FieldType.ENUM:
+            choices = tuple(item.enum)
+    return Facet(facet.key, facet.label, choices, facet.lookup)
+
+
+@dataclass(frozen=True, slots=True)
+class TabSpec:
+    """A tab of the main window as its kind declares it."""
+
+    key: str
+    kind: str
+    title: str  # N_-marked
+    cli_name: str
+    columns: tuple[TableColumn, ...]
+    facets: tuple[Facet, ...]
+
+
+def tab_specs() -> list[TabSpec]:
+    """Every declared kind's tab, in the order of their positions."""
+    specs = []
+    for declaration in DECLARED.values():
+        tab = declaration.tab
+        if tab is None:
+            continue
+        specs.append(
+            (
+                tab.position,
+                TabSpec(
+                    key=tab.key,
+                    kind=declaration.name,
+                    title=tab.title,
+                    cli_name=tab.cli_name or declaration.name,
+                    columns=tuple(TableColumn(c.key, c.header, c.shows) for c in tab.columns),
+                    facets=tuple(_facet(declaration, f) for f in tab.filters),
+                ),
+            )
         )
-    ).all()
-    ids, starts, en, zh, he, kinds, city_ids, partner_ids, attendance, sample = _columns(rows, 10)
-    names = [Names(*parts) for parts in zip(en, zh, he, strict=True)]
-    kinds = _members(EventKind, kinds)
-    table.ids = ids
-    table.data = [
-        starts,
-        names,
-        kinds,
-        [cities.name(c) for c in city_ids],
-        [cities.name(c) for c in partner_ids],
-        attendance,
-    ]
-    table.sample = [bool(value) for value in sample]
-    table.search_text = [
-        f"{_fold(name)}\x1f{cities.folded.get(c, '')}\x1f{cities.folded.get(p, '')}"
-        for name, c, p in zip(names, city_ids, partner_ids, strict=True)
-    ]
-    table.facet_values.update(
-        year=_years(starts),
-        kind=kinds,
-        country=[cities.country.get(c, "") for c in city_ids],
-    )
+    return [spec for _position, spec in sorted(specs, key=lambda item: item[0])]
 
 
-def _load_awards(session: Session, table: RecordTable, limit: int | None) -> None:
-    cities = _cities(session)
-    organizations = _names_by_id(session, s.organizations, ("name_en", "name_zh", "name_he"))
-    persons = _names_by_id(session, s.persons, ("name", "name_zh", "name_he"))
-    conferences = _names_by_id(session, s.conferences, ("name_en", "name_zh", "name_he"))
-    a = s.awards
-    rows = session.execute(
-        _limited(
-            select(
-                a.c.id,
-                _raw(a.c.awarded_on),
-                a.c.title_en,
-                a.c.title_zh,
-                a.c.title_he,
-                a.c.conference_id,
-                _raw(a.c.recipient_kind),
-                a.c.recipient_city_id,
-                a.c.recipient_organization_id,
-                a.c.recipient_person_id,
-                a.c.giver_organization_id,
-                a.c.is_sample,
-            ).order_by(a.c.awarded_on, a.c.id),
-            limit,
-        )
-    ).all()
-    (
-        ids,
-        dates,
-        en,
-        zh,
-        he,
-        conference_ids,
-        kinds,
-        city_ids,
-        organization_ids,
-        person_ids,
-        giver_ids,
-        sample,
-    ) = _columns(rows, 12)
-    titles = [Names(*parts) for parts in zip(en, zh, he, strict=True)]
-    recipients = [
-        cities.name(c)
-        if kind == "city"
-        else organizations.get(o or 0, _NO_NAMES)
-        if kind == "organization"
-        else persons.get(p or 0, _NO_NAMES)
-        for kind, c, o, p in zip(kinds, city_ids, organization_ids, person_ids, strict=True)
-    ]
-    conference_names = [conferences.get(c or 0, _NO_NAMES) for c in conference_ids]
-    # Given by us, received by us, or given by another body: only the first are ours to
-    # certify, the second we attach a scan of.
-    home = session.execute(select(s.office_profile.c.home_city_id)).scalar()
-    roles = [
-        AwardRole.of(
-            giver_organization_id=giver,
-            recipient_kind=RecipientKind(kind),
-            recipient_city_id=city,
-            home_city_id=home,
-        )
-        for kind, city, giver in zip(kinds, city_ids, giver_ids, strict=True)
-    ]
-    table.ids = ids
-    table.data = [dates, titles, recipients, roles, conference_names]
-    table.sample = [bool(value) for value in sample]
-    table.search_text = [
-        _fold(*parts) for parts in zip(titles, recipients, conference_names, strict=True)
-    ]
-    table.facet_values.update(
-        year=_years(dates),
-        conference=conference_ids,
-        recipient_kind=_members(RecipientKind, kinds),
-        role=roles,
-    )
-
-
-def _load_agreements(session: Session, table: RecordTable, limit: int | None) -> None:
-    cities = _cities(session)
-    g = s.agreements
-    rows = session.execute(
-        _limited(
-            select(
-                g.c.id,
-                _raw(g.c.signed_on),
-                g.c.title_en,
-                g.c.title_zh,
-                g.c.title_he,
-                _raw(g.c.area),
-                g.c.city_id,
-                _raw(g.c.expires_on),
-                g.c.is_sample,
-            ).order_by(g.c.signed_on, g.c.id),
-            limit,
-        )
-    ).all()
-    ids, signed, en, zh, he, areas, city_ids, expires, sample = _columns(rows, 9)
-    titles = [Names(*parts) for parts in zip(en, zh, he, strict=True)]
-    areas = _members(CooperationArea, areas)
-    table.ids = ids
-    table.data = [signed, titles, areas, [cities.name(c) for c in city_ids], expires]
-    table.sample = [bool(value) for value in sample]
-    table.search_text = [
-        f"{_fold(title)}\x1f{cities.folded.get(c, '')}"
-        for title, c in zip(titles, city_ids, strict=True)
-    ]
-    table.facet_values.update(year=_years(signed), area=areas)
-
-
-def _load_organizations(session: Session, table: RecordTable, limit: int | None) -> None:
-    cities = _cities(session)
-    o = s.organizations
-    rows = session.execute(
-        _limited(
-            select(
-                o.c.id,
-                o.c.name_en,
-                o.c.name_zh,
-                o.c.name_he,
-                _raw(o.c.kind),
-                o.c.city_id,
-                o.c.is_sample,
-            ).order_by(o.c.name_en, o.c.id),
-            limit,
-        )
-    ).all()
-    ids, en, zh, he, kinds, city_ids, sample = _columns(rows, 7)
-    names = [Names(*parts) for parts in zip(en, zh, he, strict=True)]
-    kinds = _members(OrganizationKind, kinds)
-    table.ids = ids
-    table.data = [names, kinds, [cities.name(c) for c in city_ids]]
-    table.sample = [bool(value) for value in sample]
-    table.search_text = [
-        f"{_fold(name)}\x1f{cities.folded.get(c, '')}"
-        for name, c in zip(names, city_ids, strict=True)
-    ]
-    table.facet_values.update(kind=kinds, country=[cities.country.get(c, "") for c in city_ids])
-
-
-def _load_conferences(session: Session, table: RecordTable, limit: int | None) -> None:
-    cities = _cities(session)
-    c = s.conferences
-    rows = session.execute(
-        _limited(
-            select(
-                c.c.id,
-                _raw(c.c.start_date),
-                c.c.name_en,
-                c.c.name_zh,
-                c.c.name_he,
-                c.c.edition,
-                c.c.host_city_id,
-                c.c.attendance,
-                c.c.countries,
-                c.c.is_sample,
-            ).order_by(c.c.start_date, c.c.id),
-            limit,
-        )
-    ).all()
-    ids, starts, en, zh, he, editions, host_ids, attendance, countries, sample = _columns(rows, 10)
-    names = [Names(*parts) for parts in zip(en, zh, he, strict=True)]
-    table.ids = ids
-    table.data = [
-        starts,
-        names,
-        editions,
-        [cities.name(h) for h in host_ids],
-        attendance,
-        countries,
-    ]
-    table.sample = [bool(value) for value in sample]
-    table.search_text = [
-        f"{_fold(name)}\x1f{cities.folded.get(h, '')}"
-        for name, h in zip(names, host_ids, strict=True)
-    ]
-    table.facet_values.update(year=_years(starts))
-
-
-def _choices(members: Iterable[Any]) -> tuple[Any, ...]:
-    return tuple(members)
-
-
-_YEAR = Facet("year", N_("Year"))
-_COUNTRY = Facet("country", N_("Country"))
-
-TABS: dict[str, tuple[str, tuple[TableColumn, ...], tuple[Facet, ...], Loader]] = {
-    "partner_cities": (
-        "partnerships",
-        (
-            TableColumn("city", N_("Partner city"), "names"),
-            TableColumn("country", N_("Country"), "country"),
-            TableColumn("tier", N_("Tier"), "enum"),
-            TableColumn("established", N_("Since"), "date"),
-            TableColumn("status", N_("Status"), "enum"),
-            TableColumn("next_anniversary", N_("Next anniversary"), "year"),
-        ),
-        (
-            Facet("tier", N_("Tier"), _choices(PartnershipTier)),
-            Facet("status", N_("Status"), _choices(PartnershipStatus)),
-            _COUNTRY,
-        ),
-        _load_partner_cities,
-    ),
-    "delegations": (
-        "delegations",
-        (
-            TableColumn("start_date", N_("Start"), "date"),
-            TableColumn("direction", N_("Direction"), "enum"),
-            TableColumn("city", N_("Partner city"), "names"),
-            TableColumn("members", N_("Members"), "number"),
-            TableColumn("leader", N_("Leader"), "text"),
-            TableColumn("status", N_("Status"), "enum"),
-            TableColumn("purpose", N_("Purpose"), "text"),
-        ),
-        (
-            _YEAR,
-            Facet("direction", N_("Direction"), _choices(Direction)),
-            Facet("status", N_("Status"), _choices(DelegationStatus)),
-            _COUNTRY,
-        ),
-        _load_delegations,
-    ),
-    "events": (
-        "events",
-        (
-            TableColumn("start_date", N_("Start"), "date"),
-            TableColumn("name", N_("Name"), "names"),
-            TableColumn("kind", N_("Kind"), "enum"),
-            TableColumn("city", N_("Where"), "names"),
-            TableColumn("partner_city", N_("Partner city"), "names"),
-            TableColumn("attendance", N_("Attendance"), "number"),
-        ),
-        (_YEAR, Facet("kind", N_("Kind"), _choices(EventKind)), _COUNTRY),
-        _load_events,
-    ),
-    "awards": (
-        "awards",
-        (
-            TableColumn("awarded_on", N_("Date"), "date"),
-            TableColumn("title", N_("Title"), "names"),
-            TableColumn("recipient", N_("Recipient"), "names"),
-            TableColumn("role", N_("Given or received"), "enum"),
-            TableColumn("conference", N_("Conference"), "names"),
-        ),
-        (
-            _YEAR,
-            Facet("role", N_("Given or received"), _choices(AwardRole)),
-            Facet("conference", N_("Conference")),
-        ),
-        _load_awards,
-    ),
-    "agreements": (
-        "agreements",
-        (
-            TableColumn("signed_on", N_("Signed"), "date"),
-            TableColumn("title", N_("Title"), "names"),
-            TableColumn("area", N_("Area"), "enum"),
-            TableColumn("city", N_("Partner city"), "names"),
-            TableColumn("expires_on", N_("Expires"), "date"),
-        ),
-        (_YEAR, Facet("area", N_("Area"), _choices(CooperationArea))),
-        _load_agreements,
-    ),
-    "organizations": (
-        "organizations",
-        (
-            TableColumn("name", N_("Name"), "names"),
-            TableColumn("kind", N_("Kind"), "enum"),
-            TableColumn("city", N_("City"), "names"),
-        ),
-        (Facet("kind", N_("Kind"), _choices(OrganizationKind)), _COUNTRY),
-        _load_organizations,
-    ),
-    "conferences": (
-        "conferences",
-        (
-            TableColumn("start_date", N_("Start"), "date"),
-            TableColumn("name", N_("Name"), "names"),
-            TableColumn("edition", N_("Edition"), "number"),
-            TableColumn("host_city", N_("Host city"), "names"),
-            TableColumn("attendance", N_("Attendance"), "number"),
-            TableColumn("countries", N_("Countries"), "number"),
-        ),
-        (_YEAR,),
-        _load_conferences,
-    ),
-}
+def tab_spec(key: str) -> TabSpec:
+    for spec in tab_specs():
+        if spec.key == key:
+            return spec
+    raise KeyError(key)
 
 
 def load_table(database: Database, tab: str, *, limit: int | None = None) -> RecordTable:
-    """The records of a tab (see `TABS`), ready to search, filter and sort in memory; with
-    `limit`, only the first ones in the tab's order, to show at once."""
-    kind, columns, facets, loader = TABS[tab]
-    table = RecordTable(tab=tab, kind=kind, columns=columns, facets=facets)
+    """The records of a tab (see `tab_specs`), ready to search, filter and sort in memory;
+    with `limit`, only the first ones in the tab's order, to show at once."""
+    spec = tab_spec(tab)
+    table = RecordTable(tab=tab, kind=spec.kind, columns=spec.columns, facets=spec.facets)
     with database.reading() as session:
-        loader(session, table, limit)
+        _load_declared(DECLARED[spec.kind], session, table, limit)
     table.complete = limit is None or len(table) < limit
     return table
 
 
+def lookup_choices(database: Database, kind: str) -> list[tuple[int, Names]]:
+    """The records of `kind` by name, for a filter whose choices are records (a facet's
+    `lookup`: the awards tab's conferences)."""
+    declaration = DECLARED[kind]
+    with database.reading() as session:
+        names = _names_by_id(
+            session, s.metadata.tables[declaration.table], declaration.name_columns
+        )
+    return sorted(names.items(), key=lambda item: item[1].en)
+
+
 def conference_choices(database: Database) -> list[tuple[int, Names]]:
     """The conferences, for the awards tab's filter."""
-    with database.reading() as session:
-        names = _names_by_id(session, s.conferences, ("name_en", "name_zh", "name_he"))
-    return sorted(names.items(), key=lambda item: item[1].en)
+    return lookup_choices(database, "conferences")

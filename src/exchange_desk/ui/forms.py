@@ -1,8 +1,9 @@
-"""What each kind of record's dialog shows: its fields in order, their widgets and labels.
+"""What each kind of record's dialog shows: its fields in order, their widgets and labels,
+read from the kind's declaration (`domain.kinds`).
 
-The dialog is built from these specifications, so adding a field to a record means adding one
-line here. Labels are marked with `N_` and translated when the dialog is built, because the
-language can change while the program runs. Nothing here needs Qt.
+Adding a field to a record means adding it to the declaration; its row follows. Labels are
+gettext message ids, translated when the dialog is built, because the language can change
+while the program runs. Nothing here needs Qt.
 """
 
 from __future__ import annotations
@@ -11,21 +12,11 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from exchange_desk.domain.enums import (
-    CooperationArea,
-    DelegationStatus,
-    Direction,
-    EventKind,
-    Labelled,
-    LanguageMode,
-    OrganizationKind,
-    PartnershipStatus,
-    PartnershipTier,
-    RecipientKind,
-)
-from exchange_desk.i18n.catalog import N_, _
-from exchange_desk.services.kinds import KINDS
+from exchange_desk.domain.declaration import FieldType, KindDeclaration
+from exchange_desk.domain.enums import Labelled
+from exchange_desk.i18n.catalog import _, ngettext
 from exchange_desk.services.names import Names
+from exchange_desk.services.registry import DECLARED
 
 
 class Widget(StrEnum):
@@ -67,225 +58,88 @@ class FieldSpec:
         return self.fields[0]
 
 
-def _text(name: str, label: str) -> FieldSpec:
-    return FieldSpec((name,), label, Widget.TEXT)
-
-
-def _multiline(name: str, label: str) -> FieldSpec:
-    return FieldSpec((name,), label, Widget.MULTILINE)
-
-
-def _names(prefix: str, label: str, *, english: str | None = None) -> FieldSpec:
-    # A person's English name is the plain `name` column; everything else is `<prefix>_en`.
-    return FieldSpec(
-        (english or f"{prefix}_en", f"{prefix}_zh", f"{prefix}_he"), label, Widget.NAMES
-    )
-
-
-def _date(name: str, label: str) -> FieldSpec:
-    return FieldSpec((name,), label, Widget.DATE)
-
-
-def _number(name: str, label: str) -> FieldSpec:
-    return FieldSpec((name,), label, Widget.NUMBER)
-
-
-def _enum(name: str, label: str, enum: type[Labelled], *, required: bool = True) -> FieldSpec:
-    return FieldSpec((name,), label, Widget.ENUM, enum=enum, required=required)
-
-
-def _reference(
-    name: str,
-    label: str,
-    kind: str,
-    *,
-    required: bool = False,
-    enabled_when: tuple[str, str] | None = None,
-) -> FieldSpec:
-    return FieldSpec(
-        (name,), label, Widget.REFERENCE, kind=kind, required=required, enabled_when=enabled_when
-    )
-
-
-def _references(name: str, label: str, kind: str) -> FieldSpec:
-    return FieldSpec((name,), label, Widget.REFERENCES, kind=kind)
-
-
-SAMPLE = FieldSpec(("is_sample",), N_("Sample (invented) record"), Widget.FLAG)
-
-FORMS: dict[str, tuple[FieldSpec, ...]] = {
-    "cities": (
-        _names("name", N_("Name")),
-        _names("formal_name", N_("Formal name (certificates)")),
-        _text("name_local", N_("Name in the local language")),
-        FieldSpec(("country",), N_("Country"), Widget.COUNTRY, required=True),
-        _text("region", N_("Region")),
-        FieldSpec(("latitude",), N_("Latitude"), Widget.DECIMAL),
-        FieldSpec(("longitude",), N_("Longitude"), Widget.DECIMAL),
-        _number("population", N_("Population")),
-        SAMPLE,
-    ),
-    "partnerships": (
-        _reference("city_id", N_("Partner city"), "cities", required=True),
-        _enum("tier", N_("Tier"), PartnershipTier),
-        _date("established", N_("Established")),
-        _text("signed_at", N_("Signed at")),
-        _enum("status", N_("Status"), PartnershipStatus),
-        _date("ended", N_("Ended")),
-        FieldSpec(("areas",), N_("Areas of cooperation"), Widget.AREAS, enum=CooperationArea),
-        _multiline("notes", N_("Notes")),
-        SAMPLE,
-    ),
-    "delegations": (
-        _enum("direction", N_("Direction"), Direction),
-        _reference("city_id", N_("Partner city"), "cities", required=True),
-        _date("start_date", N_("Start")),
-        _date("end_date", N_("End")),
-        _enum("status", N_("Status"), DelegationStatus),
-        _text("leader", N_("Leader")),
-        _text("leader_title", N_("Leader's title")),
-        _number("members", N_("Members")),
-        _references("organization_ids", N_("Organizations"), "organizations"),
-        _multiline("purpose", N_("Purpose")),
-        _multiline("outcome", N_("Outcome")),
-        SAMPLE,
-    ),
-    "events": (
-        _names("name", N_("Name")),
-        _enum("kind", N_("Kind"), EventKind),
-        _date("start_date", N_("Start")),
-        _date("end_date", N_("End")),
-        _reference("city_id", N_("Where"), "cities"),
-        _reference("partner_city_id", N_("Partner city"), "cities"),
-        _reference("host_organization_id", N_("Host organization"), "organizations"),
-        _number("attendance", N_("Attendance")),
-        FieldSpec(("participants",), N_("Participants"), Widget.PARTICIPANTS, kind="organizations"),
-        _multiline("description", N_("Description")),
-        SAMPLE,
-    ),
-    "agreements": (
-        _names("title", N_("Title")),
-        _reference("city_id", N_("Partner city"), "cities"),
-        _date("signed_on", N_("Signed")),
-        _date("expires_on", N_("Expires")),
-        _enum("area", N_("Area"), CooperationArea, required=False),
-        _references("party_ids", N_("Parties"), "organizations"),
-        _multiline("notes", N_("Notes")),
-        SAMPLE,
-    ),
-    "organizations": (
-        _names("name", N_("Name")),
-        _enum("kind", N_("Kind"), OrganizationKind),
-        _reference("city_id", N_("City"), "cities"),
-        _names("formal_name", N_("Formal name (certificates)")),
-        # Printed on the certificates of honours this body confers (AwardRole).
-        FieldSpec(("seal_attachment_id",), N_("Seal"), Widget.IMAGE),
-        _multiline("notes", N_("Notes")),
-        SAMPLE,
-    ),
-    "conferences": (
-        _names("name", N_("Name")),
-        _number("edition", N_("Edition")),
-        _reference("host_city_id", N_("Host city"), "cities"),
-        _date("start_date", N_("Start")),
-        _date("end_date", N_("End")),
-        _number("attendance", N_("Attendance")),
-        _number("countries", N_("Countries represented")),
-        _references("organizer_ids", N_("Organizers"), "organizations"),
-        SAMPLE,
-    ),
-    "awards": (
-        _names("title", N_("Title")),
-        _reference("conference_id", N_("Conference"), "conferences"),
-        _date("awarded_on", N_("Date")),
-        # Empty means the office confers the honour itself (see AwardRole).
-        _reference("giver_organization_id", N_("Given by (empty: our office)"), "organizations"),
-        _enum("recipient_kind", N_("Recipient"), RecipientKind),
-        _reference(
-            "recipient_city_id",
-            N_("Recipient city"),
-            "cities",
-            enabled_when=("recipient_kind", RecipientKind.CITY.value),
-        ),
-        _reference(
-            "recipient_organization_id",
-            N_("Recipient organization"),
-            "organizations",
-            enabled_when=("recipient_kind", RecipientKind.ORGANIZATION.value),
-        ),
-        _reference(
-            "recipient_person_id",
-            N_("Recipient person"),
-            "persons",
-            enabled_when=("recipient_kind", RecipientKind.PERSON.value),
-        ),
-        FieldSpec(
-            ("citation_en", "citation_zh", "citation_he"), N_("Citation"), Widget.MULTILINE_NAMES
-        ),
-        # What our city received was certified by the giver: its scan is kept here.
-        FieldSpec(("scan_attachment_id",), N_("Scan of the certificate received"), Widget.IMAGE),
-        SAMPLE,
-    ),
-    "persons": (
-        _names("name", N_("Name"), english="name"),
-        _text("title", N_("Position")),
-        _reference("organization_id", N_("Organization"), "organizations"),
-        _text("email", N_("E-mail")),
-        _text("phone", N_("Phone")),
-        SAMPLE,
-    ),
-    "certificates": (
-        _text("number", N_("Certificate number")),
-        _reference("award_id", N_("Award"), "awards", required=True),
-        _enum("language_mode", N_("Languages"), LanguageMode),
-        _text("design", N_("Design")),
-        FieldSpec(("issued_on",), N_("Issued on"), Widget.DAY),
-        _text("issued_by", N_("Issued by")),
-        FieldSpec(("reprints",), N_("Reprints"), Widget.COUNT),
-        SAMPLE,
-    ),
+_WIDGETS = {
+    FieldType.TEXT: Widget.TEXT,
+    FieldType.MULTILINE: Widget.MULTILINE,
+    FieldType.INTEGER: Widget.NUMBER,
+    FieldType.COUNT: Widget.COUNT,
+    FieldType.DECIMAL: Widget.DECIMAL,
+    FieldType.PARTIAL_DATE: Widget.DATE,
+    FieldType.DAY: Widget.DAY,
+    FieldType.ENUM: Widget.ENUM,
+    FieldType.FLAG: Widget.FLAG,
+    FieldType.COUNTRY: Widget.COUNTRY,
+    FieldType.REFERENCE: Widget.REFERENCE,
+    FieldType.IMAGE: Widget.IMAGE,
+    FieldType.REFERENCES: Widget.REFERENCES,
+    FieldType.AREAS: Widget.AREAS,
+    FieldType.PARTICIPANTS: Widget.PARTICIPANTS,
 }
 
-# Whole sentences per kind rather than "New {kind}": Chinese and Hebrew word order and
-# Hebrew gender differ per noun, so translators need each title as one message.
-NEW_TITLES: dict[str, str] = {
-    "cities": N_("New city"),
-    "partnerships": N_("New partnership"),
-    "delegations": N_("New delegation"),
-    "events": N_("New cultural event"),
-    "agreements": N_("New agreement"),
-    "organizations": N_("New organization"),
-    "conferences": N_("New conference"),
-    "awards": N_("New award"),
-    "persons": N_("New person"),
-    "certificates": N_("New certificate of honor"),
+# Kinds whose picker must be filled before the services are asked: a record cannot be
+# chosen "later" the way a name can be corrected after the services' message.
+_CHECKED_BY_THE_DIALOG = {
+    FieldType.ENUM,
+    FieldType.COUNTRY,
+    FieldType.REFERENCE,
 }
-EDIT_TITLES: dict[str, str] = {
-    "cities": N_("Edit city: {name}"),
-    "partnerships": N_("Edit partnership: {name}"),
-    "delegations": N_("Edit delegation: {name}"),
-    "events": N_("Edit cultural event: {name}"),
-    "agreements": N_("Edit agreement: {name}"),
-    "organizations": N_("Edit organization: {name}"),
-    "conferences": N_("Edit conference: {name}"),
-    "awards": N_("Edit award: {name}"),
-    "persons": N_("Edit person: {name}"),
-    "certificates": N_("Edit certificate of honor: {name}"),
-}
+
+
+def form_from(declaration: KindDeclaration) -> tuple[FieldSpec, ...]:
+    """The dialog rows of a declared kind, in the order of its fields: the three language
+    columns of a name group make one row."""
+    specs: list[FieldSpec] = []
+    seen_groups: set[str] = set()
+    for item in declaration.fields:
+        if not item.in_form:
+            continue
+        if item.group is not None:
+            if item.group in seen_groups:
+                continue
+            seen_groups.add(item.group)
+            widget = Widget.MULTILINE_NAMES if item.multiline else Widget.NAMES
+            specs.append(FieldSpec(declaration.group(item.group), item.label, widget))
+            continue
+        specs.append(
+            FieldSpec(
+                (item.name,),
+                item.label,
+                _WIDGETS[item.type],
+                enum=item.enum
+                if isinstance(item.enum, type) and issubclass(item.enum, Labelled)
+                else None,
+                kind=item.kind if item.type is not FieldType.IMAGE else None,
+                required=item.required and item.type in _CHECKED_BY_THE_DIALOG,
+                enabled_when=item.enabled_when,
+            )
+        )
+    return tuple(specs)
 
 
 def form_of(kind: str) -> tuple[FieldSpec, ...]:
     """The fields of `kind`'s dialog; ValueError for a kind that has none."""
     try:
-        return FORMS[kind]
+        declaration = DECLARED[kind]
     except KeyError:
         raise ValueError(_("Unknown kind of record: {name}").format(name=kind)) from None
+    return form_from(declaration)
+
+
+def new_title(kind: str) -> str:
+    """The N_-marked title of the dialog that makes a record of `kind`."""
+    return DECLARED[kind].new_title
+
+
+def edit_title(kind: str) -> str:
+    """The N_-marked title, with `{name}`, of the dialog that changes a record of `kind`."""
+    return DECLARED[kind].edit_title
 
 
 def record_label(kind: str, record: Any) -> str:
     """The record's name in the user's language, as pickers and titles show it."""
-    found = KINDS[kind]
-    values = tuple(getattr(record, column) for column in found.name_columns)
+    declaration = DECLARED[kind]
+    values = tuple(getattr(record, column) for column in declaration.name_columns)
     text = Names.of(values).best() if values else ""
     # Kinds without names (a delegation) are still told apart by their number.
-    return text or f"{found.label()} {record.id}"
+    noun = declaration.noun
+    return text or f"{ngettext(noun.singular, noun.plural, 1)} {record.id}"
