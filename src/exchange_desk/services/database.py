@@ -2,20 +2,29 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import func, select, text
+from sqlalchemy import String, func, select, text, type_coerce
 from sqlalchemy.engine import URL
 
+from exchange_desk.domain.declaration import FieldType
+from exchange_desk.domain.field_rules import row_problems
+from exchange_desk.i18n.catalog import _, ngettext
+from exchange_desk.storage import schema
 from exchange_desk.storage.database import (
     Database,
     default_database_path,
     open_database,
     resolve_url,
 )
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 __all__ = [
     "CheckReport",
@@ -108,4 +117,74 @@ def check_database(database: Database) -> CheckReport:
         ):
             if hashlib.sha256(content).hexdigest() != digest:
                 report.problems.append(f"attachment: stored file {digest[:12]}… is damaged")
+        report.problems.extend(rule_breaches(session))
+        report.problems.extend(_repairs(session))
     return report
+
+
+# Read as stored: a date that is not one would make SQLAlchemy's own conversion fail.
+_AS_TEXT = {FieldType.PARTIAL_DATE, FieldType.ENUM, FieldType.DAY}
+
+
+def _as_checked(kind: FieldType, value: Any) -> Any:
+    if kind is FieldType.DAY and isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value[:10]) if len(value) >= 10 else value
+        except ValueError:
+            return value
+    if kind is FieldType.FLAG and isinstance(value, int) and not isinstance(value, bool):
+        return bool(value) if value in (0, 1) else value  # SQLite keeps 0/1
+    return value
+
+
+def rule_breaches(session: Session, *, limit: int = 200) -> list[str]:
+    """Rows that break their kind's declared rules (a date that is not one, a number out of
+    range, text too long or with a NUL): what an older version or another program stored.
+    At most `limit` are named."""
+    from exchange_desk.services.registry import DECLARED
+
+    found: list[str] = []
+    for declaration in DECLARED.values():
+        table = schema.metadata.tables.get(declaration.table)
+        if table is None:
+            continue
+        items = declaration.columns
+        columns = [
+            type_coerce(table.c[item.name], String())
+            if item.type in _AS_TEXT
+            else table.c[item.name]
+            for item in items
+        ]
+        for record_id, *values in session.execute(select(table.c.id, *columns)):
+            row = {
+                item.name: _as_checked(item.type, value)
+                for item, value in zip(items, values, strict=True)
+            }
+            for name, problem in row_problems(declaration, row):
+                label = declaration.field(name).detail_label or declaration.field(name).label
+                noun = declaration.noun
+                found.append(
+                    _("{kind} {id}, {field}: {problem}").format(
+                        kind=ngettext(noun.singular, noun.plural, 1),
+                        id=record_id,
+                        field=_(label),
+                        problem=problem,
+                    )
+                )
+                if len(found) >= limit:
+                    return found
+    return found
+
+
+def _repairs(session: Session) -> list[str]:
+    """Values an upgrade had to clear because the new rules refuse them (see migration
+    0004's `repairs` table): named so that someone can put them right by hand."""
+    repairs = schema.metadata.tables.get("repairs")
+    if repairs is None:
+        return []
+    return [
+        _("{table} {id}, {column}: the value {value} was not valid and was cleared").format(
+            table=row.table_name, id=row.row_id, column=row.column_name, value=row.old_value
+        )
+        for row in session.execute(select(repairs)).all()
+    ]
