@@ -7,8 +7,8 @@ import sys
 import time
 
 # isort: off
-# As `exchange-desk` does (cli.py): the data layer before Qt.
-from exchange_desk.cli import _load_data_layer
+# As `exchange-desk` does (launcher.py): the data layer before Qt.
+from exchange_desk.launcher import _load_data_layer
 
 _load_data_layer()
 from exchange_desk.services.database import open_office_database  # noqa: E402

@@ -19,6 +19,6 @@ def _streams() -> None:
 
 if __name__ == "__main__":
     _streams()
-    from exchange_desk.cli import main
+    from exchange_desk.launcher import main
 
     sys.exit(main())

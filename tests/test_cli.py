@@ -23,6 +23,7 @@ import pytest
 
 from exchange_desk import __version__
 from exchange_desk.cli import EXIT_REFUSED, EXIT_STORAGE, EXIT_USAGE, main
+from exchange_desk.launcher import main as launcher_main
 
 LISTABLE = (
     "cities",
@@ -204,8 +205,45 @@ def test_no_command_opens_the_window_with_db_and_lang(
         return 0
 
     monkeypatch.setattr("exchange_desk.ui.app.run_gui", fake_run_gui)
-    assert main(["--db", str(demo_path), "--lang", "he_IL"], out=io.StringIO()) == 0
+    assert launcher_main(["--db", str(demo_path), "--lang", "he_IL"], out=io.StringIO()) == 0
     assert calls == [{"database_location": str(demo_path), "language": "he"}]
+
+
+def test_the_command_line_alone_never_opens_the_window(
+    monkeypatch: pytest.MonkeyPatch, demo_path: Path
+) -> None:
+    """Only the launcher opens the window: `cli.main` without a command prints its help."""
+
+    def no_window(**_options: Any) -> int:
+        raise AssertionError("the command line opened the window")
+
+    monkeypatch.setattr("exchange_desk.ui.app.run_gui", no_window)
+    out = io.StringIO()
+    assert main(["--db", str(demo_path)], out=out) == EXIT_USAGE
+    assert out.getvalue().startswith("usage: exchange-desk")
+
+
+def test_listing_never_loads_qt(tmp_path: Path) -> None:
+    """`exchange-desk list cities`, started as the program starts (the launcher), imports
+    no PySide6 module: Python's own import log (-X importtime) names every one it loads."""
+    database = tmp_path / "empty.sqlite"
+    command = ["-m", "exchange_desk", "--db", str(database), "list", "cities"]
+    result = subprocess.run(
+        [sys.executable, "-X", "importtime", *command],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        env=subprocess_env(),
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("Id"), result.stdout
+    imported = [line.rsplit("|", 1)[-1].strip() for line in result.stderr.splitlines()]
+    assert "exchange_desk.launcher" in imported  # the log is read right
+    assert "exchange_desk.cli" in imported
+    assert [name for name in imported if name.startswith(("PySide6", "shiboken6"))] == []
+    assert [name for name in imported if name.startswith("exchange_desk.ui")] == []
 
 
 # --- demo ------------------------------------------------------------------------------
@@ -376,7 +414,7 @@ def test_list_text_of_partnerships_names_city_and_tier(demo_path: Path) -> None:
     code, text = run("--db", str(demo_path), "list", "partnerships", "--search", "kfar")
     assert code == 0
     header, *rows = text.splitlines()
-    assert header.split()[:3] == ["Id", "City", "Tier"]
+    assert header.split()[:4] == ["Id", "Partner", "city", "Tier"]
     assert len(rows) == 1
     assert "Kfar Saba" in rows[0]
     assert "sister city" in rows[0]
@@ -421,12 +459,24 @@ def kfar_saba_partnership(rows: list[dict[str, Any]]) -> dict[str, Any]:
         ("he_IL", "כפר סבא"),
         ("zh_CN", "克法尔萨巴"),
         ("zh", "克法尔萨巴"),
+        # Every spelling `i18n.languages` knows: Babel's locale, Hebrew's old code.
+        ("zh-Hans-CN", "克法尔萨巴"),
+        ("iw", "כפר סבא"),
     ],
 )
 def test_list_names_in_the_chosen_language(demo_path: Path, language: str, name: str) -> None:
     rows = run_json("--lang", language, "--db", str(demo_path), "list", "partnerships")
     assert kfar_saba_partnership(rows)["city"] == name
     assert len(rows) == DEMO_TOTALS["partnerships"]
+
+
+def test_a_language_we_do_not_speak_is_a_usage_error(
+    demo_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--lang", "fr", "--db", str(demo_path), "stats"], out=io.StringIO())
+    assert exit_info.value.code == EXIT_USAGE
+    assert "'fr'" in capsys.readouterr().err
 
 
 def test_hebrew_names_every_reference_in_hebrew(demo_path: Path) -> None:

@@ -223,3 +223,146 @@ def test_plural_rules_of_each_catalog(code: str, forms: int, picked: dict[int, i
     assert plurals, "no plural messages"
     if code != "en":
         assert all(len(message.string) == forms for message in plurals)
+
+
+# --- one place for the languages' codes ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("spelling", "code", "short"),
+    [
+        ("en", "en", "en"),
+        ("en-US", "en", "en"),
+        ("en_GB", "en", "en"),
+        ("zh", "zh_CN", "zh"),
+        ("zh_CN", "zh_CN", "zh"),
+        ("zh-cn", "zh_CN", "zh"),
+        ("zh_Hans", "zh_CN", "zh"),
+        ("zh_Hans_CN", "zh_CN", "zh"),
+        ("zh-Hans-CN", "zh_CN", "zh"),
+        ("he", "he", "he"),
+        ("he_IL", "he", "he"),
+        ("iw", "he", "he"),
+        (" HE ", "he", "he"),
+    ],
+)
+def test_every_spelling_of_a_language_finds_it(spelling: str, code: str, short: str) -> None:
+    from exchange_desk.i18n.languages import catalog_code, short_code
+
+    language = find_language(spelling)
+    assert language is not None
+    assert (language.code, language.short_code) == (code, short)
+    assert catalog_code(spelling) == code
+    assert short_code(spelling) == short
+
+
+@pytest.mark.parametrize("spelling", ["fr", "zh_TW", "", "english"])
+def test_a_language_we_do_not_speak_is_none_or_english(spelling: str) -> None:
+    from exchange_desk.i18n.languages import catalog_code, name_order, short_code
+
+    assert find_language(spelling) is None
+    assert (catalog_code(spelling), short_code(spelling)) == ("en", "en")
+    assert name_order(spelling) == ("en", "zh", "he")
+
+
+def test_names_are_chosen_in_the_order_of_the_language() -> None:
+    """The services' names, JSON export, reports and certificates all choose a record's name
+    through `name_order`: the language's own, then English, then the rest."""
+    from exchange_desk.i18n.languages import NAME_LANGUAGES, name_order
+    from exchange_desk.services.names import Names
+    from exchange_desk.services.report_choices import interface_language_of, report_language_of
+
+    assert NAME_LANGUAGES == ("en", "zh", "he")
+    assert name_order("zh_Hans_CN") == ("zh", "en", "he")
+    assert name_order("iw") == ("he", "en", "zh")
+    names = Names(en="Kfar Saba", zh="克法尔萨巴", he="כפר סבא")
+    assert [names.best(code) for code in ("zh", "zh_CN", "he", "iw", "en", "fr")] == [
+        "克法尔萨巴",
+        "克法尔萨巴",
+        "כפר סבא",
+        "כפר סבא",
+        "Kfar Saba",
+        "Kfar Saba",
+    ]
+    assert Names(zh="济南").best("he") == "济南"
+    assert Names(he="חיפה", zh="海法").best("en") == "海法"
+    assert Names().best("he") == ""
+    set_language("he")
+    assert names.best() == "כפר סבא"
+    assert [report_language_of(code) for code in ("zh_CN", "he_IL", "en-US", "fr")] == [
+        "zh",
+        "he",
+        "en",
+        "en",
+    ]
+    assert [interface_language_of(code) for code in ("zh", "he", "en")] == ["zh_CN", "he", "en"]
+
+
+# --- the domain's messages, translated by i18n -------------------------------------------------
+
+
+def test_a_domain_message_is_translated_when_shown() -> None:
+    from exchange_desk.domain import messages
+    from exchange_desk.domain.messages import Message
+
+    required = messages._("This field is required.")
+    too_long = messages._("Too long: {length} characters, at most {limit} are allowed.").format(
+        length=250, limit=200
+    )
+    assert required == Message("This field is required.")
+    assert str(required) == "This field is required."
+    assert str(too_long) == "Too long: 250 characters, at most 200 are allowed."
+    set_language("he")
+    assert str(required) == _("This field is required.") != "This field is required."
+    assert "250" in str(too_long)
+    assert str(too_long) == _("Too long: {length} characters, at most {limit} are allowed.").format(
+        length=250, limit=200
+    )
+    # Plurals follow the count in the language, and a message may hold another.
+    assert str(messages.ngettext("delegation", "delegations", 2)) == "משלחות"
+    held = messages._("{label}: {count}").format(
+        label=messages.ngettext("delegation", "delegations", 1), count=3
+    )
+    assert str(held) == _("{label}: {count}").format(
+        label=ngettext("delegation", "delegations", 1), count=3
+    )
+    set_language("en")
+    assert str(held) == "delegation: 3"
+    # Braces of a message without arguments are its own text.
+    assert str(messages._("{seq}")) == "{seq}"
+
+
+def test_a_domain_message_in_a_document_language() -> None:
+    """A document's language translates a message without touching the window's."""
+    from exchange_desk.domain import messages
+    from exchange_desk.i18n.document_language import document_language
+
+    hebrew = document_language("iw")
+    assert hebrew is document_language("he")
+    assert (hebrew.code, hebrew.ui, hebrew.locale, hebrew.is_rtl) == ("he", "he", "he", True)
+    chinese = document_language("zh_CN")
+    assert (chinese.code, chinese.ui, chinese.locale) == ("zh", "zh_CN", "zh_Hans_CN")
+    assert chinese.message(messages._("sister city")) == "友好城市"
+    assert hebrew.message(messages.ngettext("delegation", "delegations", 2)) == "משלחות"
+    assert hebrew.label(PartnershipTier.SISTER_CITY) == "עיר תאומה"
+    assert chinese.month_names()[10] == "11月"
+    assert active_language() == "en"
+    assert PartnershipTier.SISTER_CITY.label == "sister city"
+    with pytest.raises(ValueError, match="fr"):
+        document_language("fr")
+
+
+def test_field_problems_follow_the_language_they_are_read_in() -> None:
+    from exchange_desk.domain.errors import FieldProblem, InvalidInput, NotFound
+    from exchange_desk.domain.records import City
+    from exchange_desk.domain.validation import problems
+
+    [problem] = problems(City(name_en="", country="IL"))
+    assert isinstance(problem, FieldProblem)
+    assert problem.message == "This field is required."
+    set_language("zh_CN")
+    assert problem.message == _("This field is required.") != "This field is required."
+    assert InvalidInput([problem]).for_field("name_en") == [problem.message]
+    assert str(NotFound("city", 7)) == _("No {kind} record with id {id}.").format(kind="city", id=7)
+    # A text a service already translated is kept as it is.
+    assert FieldProblem("x", "as typed").message == "as typed"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from exchange_desk.cli import main
+from exchange_desk.launcher import main
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -1,5 +1,6 @@
-"""The `exchange-desk` command: without a subcommand it opens the window, with one it works
-headless (demo data, lists, statistics, database upkeep).
+"""The `exchange-desk` command line: demo data, lists, statistics, certificates, reports and
+database upkeep, headless. It never loads Qt: without a subcommand it asks the launcher
+(`exchange_desk.launcher`, the program's entry point) to open the window.
 
 User errors print one line to stderr and exit non-zero: 1 for refused input or a conflict,
 2 for a wrong command line, 3 when the database cannot be used.
@@ -12,7 +13,7 @@ import datetime as dt
 import json
 import sys
 from collections.abc import Callable, Sequence
-from dataclasses import fields
+from dataclasses import dataclass, fields
 from enum import Enum
 from pathlib import Path
 from typing import Any, TextIO
@@ -21,7 +22,7 @@ from exchange_desk import __version__
 from exchange_desk.domain.dates import PartialDate
 from exchange_desk.i18n import argparse_texts
 from exchange_desk.i18n.catalog import _, active_language, ngettext, set_language
-from exchange_desk.i18n.languages import language_codes
+from exchange_desk.i18n.languages import find_language, language_codes
 from exchange_desk.i18n.system import system_language
 
 EXIT_REFUSED = 1
@@ -44,10 +45,18 @@ def _common_options(parser: argparse.ArgumentParser, *, top: bool, language: boo
         return
     parser.add_argument(
         "--lang",
-        choices=[*language_codes(), "zh", "he_IL"],
+        type=_interface_language,
+        choices=language_codes(),
         default=default,
         help=_("language of messages and names (default: the system's)"),
     )
+
+
+def _interface_language(text: str) -> str:
+    """Any spelling of a language (zh, he_IL, iw, zh-Hans-CN) as its catalog's code; other
+    text as typed, for argparse to refuse as not one of the choices."""
+    language = find_language(text)
+    return language.code if language is not None else text
 
 
 def _language_mode(text: str) -> Any:
@@ -92,15 +101,14 @@ def _certificate_options(parser: argparse.ArgumentParser) -> None:
 
 def _report_language(text: str) -> str:
     """zh, en or he; the window's codes (zh_CN, he_IL, en-US...) name the same languages."""
-    from exchange_desk.i18n.languages import find_language
-    from exchange_desk.services.report_choices import report_language_of
+    from exchange_desk.services.report_choices import REPORT_LANGUAGES
 
     language = find_language(text)
-    if language is None:
+    if language is None or language.short_code not in REPORT_LANGUAGES:
         raise argparse.ArgumentTypeError(
             _("not a report language: {text} (use zh, en or he)").format(text=text)
         )
-    return report_language_of(language.code)
+    return language.short_code
 
 
 def _report_options(parser: argparse.ArgumentParser) -> None:
@@ -135,7 +143,10 @@ def _not_negative(text: str) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from exchange_desk.services.kinds import LISTABLE
+    from exchange_desk.services.kinds import listable
+
+    # Asked now, not at import: a kind registered since is listed too.
+    LISTABLE = listable()  # noqa: N806
 
     parser = argparse.ArgumentParser(
         prog="exchange-desk",
@@ -285,7 +296,13 @@ def _table(headers: Sequence[str], rows: Sequence[Sequence[str]], out: TextIO) -
 
 
 def _text_columns(kind: str) -> list[tuple[str, Callable[[Any], str]]]:
+    """The columns `list` prints for `kind`, as its declaration's `list_columns` name them:
+    a field, a name group (`@name`) or the record a reference names (`city_id->`)."""
+    from exchange_desk.services.names import Names
     from exchange_desk.services.records import Listed
+    from exchange_desk.services.registry import declared
+
+    declaration = declared(kind)
 
     def label(column: str) -> Callable[[Any], str]:
         def get(listed: Listed[Any]) -> str:
@@ -303,69 +320,27 @@ def _text_columns(kind: str) -> list[tuple[str, Callable[[Any], str]]]:
 
         return get
 
-    def name(prefix: str) -> Callable[[Any], str]:
+    def name(group: tuple[str, ...]) -> Callable[[Any], str]:
         def get(listed: Listed[Any]) -> str:
-            from exchange_desk.services.records import Names
-
-            record = listed.record
-            return Names(
-                getattr(record, f"{prefix}_en"),
-                getattr(record, f"{prefix}_zh"),
-                getattr(record, f"{prefix}_he"),
-            ).best()
+            return Names.of(tuple(getattr(listed.record, column) for column in group)).best()
 
         return get
 
     def sample(listed: Listed[Any]) -> str:
         return _("sample") if listed.record.is_sample else ""
 
-    columns: dict[str, list[tuple[str, Callable[[Any], str]]]] = {
-        "cities": [
-            (_("Name"), name("name")),
-            (_("Country"), text("country")),
-            (_("Region"), text("region")),
-        ],
-        "partnerships": [
-            (_("City"), label("city_id")),
-            (_("Tier"), text("tier")),
-            (_("Since"), text("established")),
-            (_("Status"), text("status")),
-        ],
-        "delegations": [
-            (_("Start"), text("start_date")),
-            (_("Direction"), text("direction")),
-            (_("Partner city"), label("city_id")),
-            (_("Members"), text("members")),
-            (_("Purpose"), text("purpose")),
-        ],
-        "events": [
-            (_("Start"), text("start_date")),
-            (_("Name"), name("name")),
-            (_("Kind"), text("kind")),
-            (_("Where"), label("city_id")),
-        ],
-        "agreements": [
-            (_("Signed"), text("signed_on")),
-            (_("Title"), name("title")),
-            (_("Area"), text("area")),
-        ],
-        "organizations": [
-            (_("Name"), name("name")),
-            (_("Kind"), text("kind")),
-            (_("City"), label("city_id")),
-        ],
-        "conferences": [
-            (_("Start"), text("start_date")),
-            (_("Name"), name("name")),
-            (_("Host city"), label("host_city_id")),
-        ],
-        "awards": [
-            (_("Date"), text("awarded_on")),
-            (_("Title"), name("title")),
-            (_("Conference"), label("conference_id")),
-        ],
-    }
-    return [(_("Id"), text("id")), *columns[kind], (_("Sample"), sample)]
+    columns: list[tuple[str, Callable[[Any], str]]] = [(_("Id"), text("id"))]
+    for source in declaration.list_columns:
+        if source.startswith("@"):
+            group = declaration.group(source[1:])
+            columns.append((_(declaration.field(group[0]).label), name(group)))
+        elif source.endswith("->"):
+            item = declaration.field(source[:-2])
+            columns.append((_(item.detail_label or item.label), label(item.name)))
+        else:
+            item = declaration.field(source)
+            columns.append((_(item.detail_label or item.label), text(item.name)))
+    return [*columns, (_("Sample"), sample)]
 
 
 def _list(args: argparse.Namespace, out: TextIO) -> int:
@@ -591,17 +566,15 @@ def _certificates(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _report(args: argparse.Namespace, out: TextIO) -> int:
+    from exchange_desk.i18n.document_language import document_language
     from exchange_desk.services import reports
     from exchange_desk.services.output import checked_target
-    from exchange_desk.services.report_choices import (
-        city_label,
-        delegation_label,
-        report_language_of,
-    )
+    from exchange_desk.services.report_choices import city_label, delegation_label
     from exchange_desk.services.report_output import write_report
 
     database = _open(args)
-    language = args.report_language or report_language_of(active_language())
+    # The report's language, resolved once: the report is written in it throughout.
+    language = document_language(args.report_language or active_language())
     # Refused before the first progress line, so a wrong id or folder is one line on stderr.
     checked_target(args.output)
     if args.report_kind == "city":
@@ -684,8 +657,31 @@ def _open(args: argparse.Namespace) -> Any:
     return open_office_database(args.db)
 
 
-def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
-    """Run the command line; returns the exit status."""
+@dataclass(frozen=True, slots=True)
+class WindowRequest:
+    """The window asked for by a command line without a command, with its options."""
+
+    database_location: str | None
+    language: str | None
+    screenshot: str | None
+    tab: str | None
+
+
+def main(
+    argv: Sequence[str] | None = None,
+    out: TextIO | None = None,
+    *,
+    open_window: Callable[[WindowRequest], int] | None = None,
+) -> int:
+    """Run the command line; returns the exit status.
+
+    Without a command the window is asked for: `open_window` opens it (the launcher passes
+    the GUI's, so that the command line itself never loads Qt); without one, the help is
+    printed instead.
+    """
+    from exchange_desk.logs import configure_logging
+
+    configure_logging()
     out = out or sys.stdout
     arguments = list(sys.argv[1:] if argv is None else argv)
     set_language(_early_language(arguments))
@@ -699,11 +695,16 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
         # document's languages: the messages stay in the system's language.
         set_language(system_language())
     if args.command is None:
-        _load_data_layer()
-        from exchange_desk.ui.app import run_gui
-
-        return run_gui(
-            database_location=args.db, language=args.lang, screenshot=args.screenshot, tab=args.tab
+        if open_window is None:
+            parser.print_help(out)
+            return EXIT_USAGE
+        return open_window(
+            WindowRequest(
+                database_location=args.db,
+                language=args.lang,
+                screenshot=args.screenshot,
+                tab=args.tab,
+            )
         )
     handlers: dict[str, Callable[[argparse.Namespace, TextIO], int]] = {
         "demo": _demo,
@@ -731,16 +732,6 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
         return 130
 
 
-def _load_data_layer() -> None:
-    """Import what the window will need of the data layer before Qt: once PySide6 is loaded
-    it inspects every later import, which made SQLAlchemy's few hundred modules, its SQLite
-    dialect and Babel's formats load 0.1-0.3 s slower (bench/startup.py)."""
-    import sqlalchemy.dialects.sqlite  # noqa: F401 - loaded by create_engine otherwise
-
-    import exchange_desk.i18n.formatting
-    import exchange_desk.services.tables  # noqa: F401
-
-
 def _early_language(arguments: list[str]) -> str:
     """The language for help texts, read before the parser exists (it is translated too)."""
     for index, argument in enumerate(arguments):
@@ -752,7 +743,5 @@ def _early_language(arguments: list[str]) -> str:
 
 
 def _valid_or_default(code: str) -> str:
-    from exchange_desk.i18n.languages import find_language
-
     language = find_language(code)
     return language.code if language else system_language()

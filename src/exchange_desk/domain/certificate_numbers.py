@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from exchange_desk.i18n.catalog import _
+from exchange_desk.domain.messages import Message, _
 
 DEFAULT_PATTERN = "{year}-{seq:04}"
 PATTERN_MAX = 80  # the column's width
@@ -56,13 +56,18 @@ def _parts(pattern: str) -> list[_Part]:
 
 def pattern_problems(pattern: str) -> list[str]:
     """What is wrong with a numbering pattern, in the user's language (empty: it is good)."""
+    return [message.text() for message in pattern_messages(pattern)]
+
+
+def pattern_messages(pattern: str) -> list[Message]:
+    """What is wrong with a numbering pattern, as messages (empty: it is good)."""
     if len(pattern) > PATTERN_MAX:
         return [
             _("Too long: {length} characters, at most {limit} are allowed.").format(
                 length=len(pattern), limit=PATTERN_MAX
             )
         ]
-    found: list[str] = []
+    found: list[Message] = []
     parts = _parts(pattern)
     literal = "".join(part.text for part in parts)
     if "{" in literal or "}" in literal:

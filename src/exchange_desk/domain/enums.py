@@ -1,7 +1,8 @@
 """The office's fixed vocabularies: tiers, directions, statuses, kinds, areas, roles.
 
 Each value is stored in the database as its lower-case text; the labels shown to people are
-marked for translation here and translated where they are shown.
+marked for translation here and translated where they are shown (through the translator
+that i18n installs in `domain.messages`).
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from enum import StrEnum
 
-from exchange_desk.i18n.catalog import N_, _
+from exchange_desk.domain.messages import N_, translate
 
 
 class Labelled(StrEnum):
@@ -17,11 +18,17 @@ class Labelled(StrEnum):
 
     @property
     def label(self) -> str:
-        return _(_LABELS[(type(self).__name__, self.value)])
+        """The label in the active language."""
+        return translate(self.label_msgid)
+
+    @property
+    def label_msgid(self) -> str:
+        """The label's msgid: the English label, untranslated."""
+        return _LABELS[(type(self).__name__, self.value)]
 
     def label_in(self, gettext: Callable[[str], str]) -> str:
         """The label translated by `gettext`: a document's language, not the window's."""
-        return gettext(_LABELS[(type(self).__name__, self.value)])
+        return gettext(self.label_msgid)
 
 
 class PartnershipTier(Labelled):

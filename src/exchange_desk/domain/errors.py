@@ -13,19 +13,28 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from exchange_desk.i18n.catalog import _
+from exchange_desk.domain.messages import Message, _, text_of
 
 
 @dataclass(frozen=True, slots=True)
 class FieldProblem:
-    """One refused field: which field, and a message already in the user's language."""
+    """One refused field: which field, and why, as a `Message` (the domain's rules) or a
+    text already in the user's language."""
 
     field: str
-    message: str
+    reason: str | Message
+
+    @property
+    def message(self) -> str:
+        """Why the field is refused, in the active language."""
+        return text_of(self.reason)
 
 
 class ExchangeDeskError(Exception):
-    """Base of every error the program expects and explains to the user."""
+    """Base of every error the program expects and explains to the user.
+
+    Its message may be a `Message`: `str(error)` translates it into the active language.
+    """
 
     def user_message(self) -> str:
         return str(self)
@@ -55,7 +64,7 @@ class Conflict(ExchangeDeskError):
 
     def __init__(
         self,
-        message: str,
+        message: str | Message,
         problems: list[FieldProblem] | None = None,
         dependents: list[str] | None = None,
     ) -> None:
@@ -79,9 +88,10 @@ class StorageProblem(StrEnum):
     TOO_NEW = "too_new"
     NEEDS_UPGRADE = "needs_upgrade"
     READ_ONLY = "read_only"
+    DISK_FULL = "disk_full"
 
 
 class StorageUnavailable(ExchangeDeskError):
-    def __init__(self, problem: StorageProblem, message: str) -> None:
+    def __init__(self, problem: StorageProblem, message: str | Message) -> None:
         self.problem = problem
         super().__init__(message)

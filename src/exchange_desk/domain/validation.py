@@ -1,5 +1,8 @@
 """The rules a record must satisfy before it is stored, with messages for each field.
 
+The messages are `domain.messages.Message`s, translated when they are read
+(`FieldProblem.message`).
+
 Every check collects all problems at once, so a dialog can mark every wrong field together.
 The database enforces the same invariants again (constraints), so a write that bypasses
 these rules still cannot break them.
@@ -13,11 +16,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from exchange_desk.domain.certificate_numbers import NUMBER_MAX, NUMBER_RULE, pattern_problems
+from exchange_desk.domain.certificate_numbers import NUMBER_MAX, NUMBER_RULE, pattern_messages
 from exchange_desk.domain.countries import is_country_code
 from exchange_desk.domain.dates import PartialDate
 from exchange_desk.domain.enums import RecipientKind
 from exchange_desk.domain.errors import FieldProblem, InvalidInput
+from exchange_desk.domain.messages import Message, _
 from exchange_desk.domain.records import (
     Agreement,
     Award,
@@ -32,7 +36,6 @@ from exchange_desk.domain.records import (
     Person,
     Record,
 )
-from exchange_desk.i18n.catalog import _
 
 NAME_MAX = 200
 TEXT_MAX = 20_000
@@ -45,7 +48,7 @@ _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 class _Problems:
     found: list[FieldProblem] = field(default_factory=list)
 
-    def add(self, field_name: str, message: str) -> None:
+    def add(self, field_name: str, message: Message) -> None:
         self.found.append(FieldProblem(field_name, message))
 
     def text(
@@ -204,7 +207,7 @@ def _certificate(record: Certificate, p: _Problems) -> None:
 def _office(record: OfficeProfile, p: _Problems) -> None:
     for name in ("office_name", "signatory", "signatory_title"):
         _names(p, record, name, required_en=False)
-    for message in pattern_problems(record.certificate_number_pattern):
+    for message in pattern_messages(record.certificate_number_pattern):
         p.add("certificate_number_pattern", message)
 
 
@@ -234,3 +237,9 @@ def require_valid(record: Record | OfficeProfile) -> None:
     """Raise `InvalidInput` with every problem of `record`, or return if it is valid."""
     found = _Problems(problems(record))
     found.raise_if_any()
+
+
+def has_rules(record: object) -> bool:
+    """Whether the record's kind has rules of its own here (a newly declared kind may have
+    only the rules of its fields' types, `domain.field_rules`)."""
+    return type(record) in _RULES

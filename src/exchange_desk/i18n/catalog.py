@@ -6,6 +6,9 @@ through `_` where they are shown.
 
 A document has a language of its own (a Hebrew report made from a Chinese window):
 `translator(code)` gives that language's catalog without touching the active one.
+
+The domain speaks no language: its rules return `domain.messages.Message`s, which translate
+through the catalog that `set_language` installs there.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
+from exchange_desk.domain import messages
 from exchange_desk.i18n.languages import DOMAIN, SOURCE_LANGUAGE, Language, find_language
 
 _active: gettext.NullTranslations = gettext.NullTranslations()
@@ -83,6 +87,7 @@ def set_language(code: str, i18n_dir: Path | None = None) -> Language:
         i18n_dir = default_i18n_dir()
     _active = load_translations(language, i18n_dir)
     _active_code = language.code
+    messages.set_translator(_active.gettext, _active.ngettext)
     return language
 
 

@@ -76,7 +76,6 @@ _NUMBER_NOTE = {
     "en": "number given when printed",
     "he": "המספר יינתן בהדפסה",
 }
-_BABEL = {"zh": "zh_CN", "en": "en", "he": "he"}
 
 
 # Certificates' problems are the documents' problems: one kind of error for the callers.
@@ -85,10 +84,6 @@ CertificateProblem = DocumentProblem
 
 class AwardReceived(DocumentProblem):
     """The home city received this award: the giver certified it, not the office."""
-
-
-def _name(names: Names, language: str) -> str:
-    return names.best(_BABEL[language])
 
 
 @dataclass(frozen=True, slots=True)
@@ -295,20 +290,20 @@ def _content(
     sides = []
     for language in mode_languages(mode):
         office_name = _office(profile, "office_name", language)
-        body = _name(giver, language) if giver is not None else office_name
+        body = giver.best(language) if giver is not None else office_name
         date_text = (
             chinese_numeral_date(dated)
             if language == "zh" and profile.chinese_numeral_dates
-            else format_long_date(dated, _BABEL[language])
+            else format_long_date(dated, language)
         )
-        place = _name(place_names, language)
+        place = place_names.best(language)
         sides.append(
             CertificateSide(
                 language=language,
                 title=TITLE[language],
                 presented_to=PRESENTED_TO[language],
-                recipient=_name(recipient, language),
-                honour=_honour(language, _name(titles, language), conference),
+                recipient=recipient.best(language),
+                honour=_honour(language, titles.best(language), conference),
                 citation=citations[language].strip(),
                 issuer=body,
                 place_and_date=PLACE_DATE_SEPARATOR[language].join(
@@ -343,7 +338,7 @@ def _content(
 
 def _honour(language: str, award: str, conference: Names | None) -> str:
     """The line naming the honour, and the conference unless the title names it."""
-    held_at = _name(conference, language) if conference is not None else ""
+    held_at = conference.best(language) if conference is not None else ""
     if held_at and held_at in award:
         held_at = ""
     if language == "en" and award[:4].lower() == "the ":

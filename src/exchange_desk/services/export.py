@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Boolean, Text, case, cast, func, literal_column, select
 
 from exchange_desk.i18n.catalog import active_language
+from exchange_desk.i18n.languages import NAME_LANGUAGES, name_order
 from exchange_desk.services.kinds import KINDS, Collection, Kind, kind_named
 from exchange_desk.services.records import ListQuery, _filtered, _ordered, _table, label_key
 
@@ -20,9 +21,6 @@ if TYPE_CHECKING:
     from sqlalchemy import ColumnElement
 
     from exchange_desk.storage.database import Database
-
-# Which name column comes first for each language, then the fallbacks.
-_NAME_ORDER = {"zh_CN": (1, 0, 2), "he": (2, 0, 1)}
 
 
 def _key(name: str) -> Any:
@@ -103,7 +101,8 @@ def json_records(
         lists = _collection(json, collection)
         statement = statement.outerjoin(lists, lists.c.parent_id == table.c.id)
         pairs.append((collection.field, json.array_or_empty(lists.c["items"])))
-    order = _NAME_ORDER.get(language or active_language(), (0, 1, 2))
+    # Which name column comes first for the language, then the fallbacks.
+    order = tuple(NAME_LANGUAGES.index(code) for code in name_order(language or active_language()))
     for reference in kind.references:
         target = KINDS[reference.kind]
         alias = _table(target).alias(f"name_{reference.column}")

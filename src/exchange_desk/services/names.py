@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from exchange_desk.i18n.catalog import active_language
+from exchange_desk.i18n.languages import name_order
 
 
 @dataclass(frozen=True, slots=True)
@@ -18,9 +19,13 @@ class Names:
     he: str = ""
 
     def best(self, language: str | None = None) -> str:
-        language = language or active_language()
-        preferred = {"zh_CN": self.zh, "he": self.he}.get(language, self.en)
-        return preferred or self.en or self.zh or self.he
+        """The name in `language` (any code of it: `zh`, `zh_CN`; default the window's),
+        else in English, else in any language it has."""
+        for code in name_order(language or active_language()):
+            name: str = getattr(self, code)
+            if name:
+                return name
+        return ""
 
     @classmethod
     def of(cls, values: Sequence[Any]) -> Names:

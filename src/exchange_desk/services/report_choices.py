@@ -17,7 +17,7 @@ from exchange_desk.domain.enums import Direction
 from exchange_desk.domain.errors import NotFound
 from exchange_desk.i18n.catalog import _, active_language, ngettext
 from exchange_desk.i18n.formatting import format_partial_date
-from exchange_desk.i18n.languages import find_language
+from exchange_desk.i18n.languages import catalog_code, find_language, short_code
 from exchange_desk.services.names import Names
 from exchange_desk.storage import schema as s
 
@@ -97,23 +97,22 @@ def delegation_label(database: Database, delegation_id: int) -> str:
     return text.format(id=delegation_id, city=city, when=when)
 
 
-# Each report language by its own name, in the order the office lists them.
-REPORT_LANGUAGE_NAMES: tuple[tuple[str, str], ...] = (
-    ("zh", "中文"),
-    ("en", "English"),
-    ("he", "עברית"),
+# A report's languages, by their two-letter codes (`i18n.languages`), in the order the office
+# lists them.
+REPORT_LANGUAGES: tuple[str, ...] = ("zh", "en", "he")
+# Each report language by its own name.
+REPORT_LANGUAGE_NAMES: tuple[tuple[str, str], ...] = tuple(
+    (code, language.native_name)
+    for code in REPORT_LANGUAGES
+    if (language := find_language(code)) is not None
 )
-# A report language by the code of its catalog (the window's code for the same language).
-REPORT_LANGUAGE_OF_CATALOG = {"en": "en", "zh_CN": "zh", "he": "he"}
-_INTERFACE_LANGUAGE_OF = {report: catalog for catalog, report in REPORT_LANGUAGE_OF_CATALOG.items()}
 
 
 def report_language_of(code: str) -> str:
     """The report language (zh, en, he) that matches a user-interface language code."""
-    language = find_language(code)
-    return REPORT_LANGUAGE_OF_CATALOG.get(language.code if language else code, "en")
+    return short_code(code)
 
 
 def interface_language_of(report_language: str) -> str:
-    """The user-interface code (en, zh_CN, he) of a report language, for `Names.best`."""
-    return _INTERFACE_LANGUAGE_OF.get(report_language, "en")
+    """The user-interface code (en, zh_CN, he) of a report language."""
+    return catalog_code(report_language)

@@ -19,7 +19,8 @@ note "in the language it was recorded in".
 Figures come from set-based SQL (GROUP BY, joins); only the rows a table lists are read,
 so the busiest year of a 100,000-delegation database takes well under a second.
 Progress messages are for the person waiting, so they are in the window's language (`_`);
-everything in the `Report` is in the report's language (`shared.Words`).
+everything in the `Report` is in the report's language (`i18n.document_language`), resolved
+once where the report is asked for and handed down.
 
 Definitions the figures rest on (each also stated where it is computed):
 - A delegation counts unless it was cancelled; it belongs to the year of its start date.
@@ -38,13 +39,14 @@ Definitions the figures rest on (each also stated where it is computed):
 
 from __future__ import annotations
 
+from exchange_desk.services.report_choices import REPORT_LANGUAGES
 from exchange_desk.services.reports.annual import (
     MAX_PARTNER_SECTIONS,
     annual_report,
 )
 from exchange_desk.services.reports.brief import MAX_PREVIOUS_EXCHANGES, delegation_brief
 from exchange_desk.services.reports.dossier import city_dossier
-from exchange_desk.services.reports.shared import REPORT_LANGUAGES, Progress
+from exchange_desk.services.reports.shared import Progress
 
 __all__ = [
     "MAX_PARTNER_SECTIONS",

@@ -9,7 +9,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from babel.dates import get_month_names
 from sqlalchemy import ColumnElement, and_, case, func, or_, select, union
 
 from exchange_desk.domain.countries import CONTINENTS, continent_of
@@ -37,6 +36,7 @@ from exchange_desk.domain.reports import (
     Table,
 )
 from exchange_desk.i18n.catalog import _
+from exchange_desk.i18n.document_language import DocumentLanguage
 from exchange_desk.services.names import Names
 from exchange_desk.services.reports.shared import (
     City,
@@ -44,7 +44,6 @@ from exchange_desk.services.reports.shared import (
     Marks,
     Office,
     Progress,
-    Words,
     agreement_exchange,
     award_rows,
     awards_joined,
@@ -55,6 +54,7 @@ from exchange_desk.services.reports.shared import (
     delegation_exchange,
     event_exchange,
     exchange_table,
+    kind_word,
     make_report,
     muted_rows,
     office_of,
@@ -62,8 +62,8 @@ from exchange_desk.services.reports.shared import (
     quiet,
     recipient,
     recipient_city,
+    report_language,
     tier_at_end,
-    words_for,
 )
 from exchange_desk.services.statistics import Anniversary, anniversaries
 from exchange_desk.storage import schema as s
@@ -202,7 +202,9 @@ def _year_figures(session: Session, year: int, home_city_id: int | None) -> _Yea
     )
 
 
-def _figures_chapter(w: Words, year: int, now: _YearFigures, before: _YearFigures) -> Chapter:
+def _figures_chapter(
+    w: DocumentLanguage, year: int, now: _YearFigures, before: _YearFigures
+) -> Chapter:
     rows = (
         (w.gettext("Sister cities"), "sister_cities"),
         (w.gettext("Friendly cooperative cities"), "friendly_cities"),
@@ -272,7 +274,7 @@ def _chart(
     return Chart(title, categories, series, horizontal, empty_text)
 
 
-def _month_chart(session: Session, w: Words, year: int) -> list[Block]:
+def _month_chart(session: Session, w: DocumentLanguage, year: int) -> list[Block]:
     delegation = s.delegations
     month = func.substr(delegation.c.start_date, 6, 2)
     in_year = [_in_year(delegation.c.start_date, year), _not_cancelled()]
@@ -291,7 +293,6 @@ def _month_chart(session: Session, w: Words, year: int) -> list[Block]:
         )
         or 0
     )
-    names = get_month_names("abbreviated", "stand-alone", locale=w.locale)
     series = (
         (w.gettext("Sent"), tuple(per_month[Direction.OUTGOING])),
         (w.gettext("Received"), tuple(per_month[Direction.INCOMING])),
@@ -299,7 +300,7 @@ def _month_chart(session: Session, w: Words, year: int) -> list[Block]:
     blocks: list[Block] = [
         _chart(
             title=w.gettext("Delegations per month"),
-            categories=tuple(str(names[number]) for number in range(1, 13)),
+            categories=w.month_names(),
             series=series,
             empty_text=w.gettext("No delegation of this year has a known month."),
         )
@@ -317,7 +318,7 @@ def _month_chart(session: Session, w: Words, year: int) -> list[Block]:
     return blocks
 
 
-def _country_chart(session: Session, w: Words, year: int) -> Chart:
+def _country_chart(session: Session, w: DocumentLanguage, year: int) -> Chart:
     """Partners at the end of the year by continent, one series per tier.
 
     By continent, not by country: a city with partners in sixty countries would give a
@@ -396,7 +397,7 @@ def _with_area(
     return int(total or 0), int(with_area or 0)
 
 
-def _area_chart(session: Session, w: Words, year: int) -> list[Block]:
+def _area_chart(session: Session, w: DocumentLanguage, year: int) -> list[Block]:
     """The year's exchanges by area: delegations and events under their partnership's areas,
     agreements under their own area (their partnership's when they have none). The note
     under it says that an exchange counts in every area of its partnership, and how many
@@ -589,7 +590,7 @@ def _year_rows(session: Session, year: int) -> _YearRows:
     )
 
 
-def _exchanges(w: Words, rows: _YearRows) -> list[Exchange]:
+def _exchanges(w: DocumentLanguage, rows: _YearRows) -> list[Exchange]:
     """The year's records as exchanges with a partner city (the city they name)."""
     found = [delegation_exchange(w, row, row.city_id) for row in rows.delegations]
     found += [
@@ -606,7 +607,7 @@ def _exchanges(w: Words, rows: _YearRows) -> list[Exchange]:
             row.awarded_on,
             row.recipient_city_id,
             w.name(Names.of((row.title_en, row.title_zh, row.title_he))),
-            w.kind("awards"),
+            kind_word(w, "awards"),
             "",
             bool(row.is_sample),
         )
@@ -616,7 +617,7 @@ def _exchanges(w: Words, rows: _YearRows) -> list[Exchange]:
 
 
 def _partners_chapter(
-    w: Words,
+    w: DocumentLanguage,
     year: int,
     exchanges: list[Exchange],
     cities: dict[int, City],
@@ -664,7 +665,7 @@ def _partners_chapter(
     return Chapter(w.gettext("Partner cities"), tuple(blocks))
 
 
-def _anniversaries_chapter(w: Words, found: list[Anniversary], year: int) -> Chapter:
+def _anniversaries_chapter(w: DocumentLanguage, found: list[Anniversary], year: int) -> Chapter:
     """Next year's round anniversaries as a table: records of fact before sample records,
     then the longest friendships first."""
     ordered = sorted(found, key=lambda a: (a.is_sample, -a.years, w.name(a.city)))
@@ -708,7 +709,7 @@ def _anniversaries_chapter(w: Words, found: list[Anniversary], year: int) -> Cha
 
 
 def _delegations_chapter(
-    w: Words, year: int, rows: Sequence[Any], cities: dict[int, City]
+    w: DocumentLanguage, year: int, rows: Sequence[Any], cities: dict[int, City]
 ) -> Chapter:
     marks = Marks()
     table = Table(
@@ -740,7 +741,7 @@ def _delegations_chapter(
 
 
 def _event_table(
-    w: Words, rows: Sequence[Any], cities: dict[int, City], empty_text: str, marks: Marks
+    w: DocumentLanguage, rows: Sequence[Any], cities: dict[int, City], empty_text: str, marks: Marks
 ) -> Table:
     return Table(
         columns=(
@@ -771,7 +772,9 @@ def _event_table(
     )
 
 
-def _events_chapter(w: Words, year: int, rows: _YearRows, cities: dict[int, City]) -> Chapter:
+def _events_chapter(
+    w: DocumentLanguage, year: int, rows: _YearRows, cities: dict[int, City]
+) -> Chapter:
     marks = Marks()
     blocks: list[Block] = [
         _event_table(
@@ -799,7 +802,7 @@ def _events_chapter(w: Words, year: int, rows: _YearRows, cities: dict[int, City
 
 
 def _agreement_table(
-    w: Words, rows: Sequence[Any], cities: dict[int, City], empty_text: str, marks: Marks
+    w: DocumentLanguage, rows: Sequence[Any], cities: dict[int, City], empty_text: str, marks: Marks
 ) -> Table:
     return Table(
         columns=(
@@ -827,7 +830,9 @@ def _agreement_table(
     )
 
 
-def _agreements_chapter(w: Words, year: int, rows: _YearRows, cities: dict[int, City]) -> Chapter:
+def _agreements_chapter(
+    w: DocumentLanguage, year: int, rows: _YearRows, cities: dict[int, City]
+) -> Chapter:
     marks = Marks()
     blocks: list[Block] = [
         Subheading(w.gettext("Signed in {year}").format(year=year)),
@@ -861,7 +866,7 @@ def _agreements_chapter(w: Words, year: int, rows: _YearRows, cities: dict[int, 
     return Chapter(w.gettext("Agreements"), tuple(blocks))
 
 
-def _conferences_chapter(session: Session, w: Words, year: int) -> Chapter:
+def _conferences_chapter(session: Session, w: DocumentLanguage, year: int) -> Chapter:
     """The year's conferences, each with its host, dates, organizers and attendance, and
     the awards given there."""
     conference = s.conferences
@@ -959,7 +964,7 @@ def _conferences_chapter(session: Session, w: Words, year: int) -> Chapter:
     return Chapter(w.gettext("Conferences"), tuple(blocks))
 
 
-def _awards_chapter(w: Words, year: int, rows: Sequence[Any], office: Office) -> Chapter:
+def _awards_chapter(w: DocumentLanguage, year: int, rows: Sequence[Any], office: Office) -> Chapter:
     received: list[Any] = []
     given: list[Any] = []
     for row in rows:
@@ -986,10 +991,14 @@ def _awards_chapter(w: Words, year: int, rows: Sequence[Any], office: Office) ->
 
 
 def annual_report(
-    database: Database, year: int, language: str, *, progress: Progress | None = None
+    database: Database,
+    year: int,
+    language: str | DocumentLanguage,
+    *,
+    progress: Progress | None = None,
 ) -> Report:
     """The office's report of `year` in `language` ("zh", "en" or "he")."""
-    w = words_for(language)
+    w = report_language(language)
     _check_year(year)
     step = progress or quiet
     step(_("Counting the year's figures…"))

@@ -13,7 +13,7 @@ from exchange_desk.domain.enums import DelegationStatus, Direction, Organization
 from exchange_desk.domain.errors import NotFound
 from exchange_desk.domain.reports import Block, Chapter, Facts, Note, Paragraph, Report, Table
 from exchange_desk.i18n.catalog import _
-from exchange_desk.i18n.formatting import format_long_date
+from exchange_desk.i18n.document_language import DocumentLanguage
 from exchange_desk.services.kinds import KINDS
 from exchange_desk.services.names import Names
 from exchange_desk.services.reports.shared import (
@@ -21,7 +21,6 @@ from exchange_desk.services.reports.shared import (
     Exchange,
     Marks,
     Progress,
-    Words,
     agreement_exchange,
     by_date,
     cities_of,
@@ -34,7 +33,7 @@ from exchange_desk.services.reports.shared import (
     office_of,
     quiet,
     relationship_facts,
-    words_for,
+    report_language,
 )
 from exchange_desk.storage import schema as s
 
@@ -65,7 +64,11 @@ def _latest(
 
 
 def _previous_exchanges(
-    session: Session, w: Words, city_id: int, delegation_id: int, before: PartialDate | None
+    session: Session,
+    w: DocumentLanguage,
+    city_id: int,
+    delegation_id: int,
+    before: PartialDate | None,
 ) -> tuple[list[Exchange], int]:
     """The latest exchanges with the city before `before` (all dated ones when None), newest
     first, at most `MAX_PREVIOUS_EXCHANGES`; and how many there are in all.
@@ -119,14 +122,16 @@ def _previous_exchanges(
     return found[:MAX_PREVIOUS_EXCHANGES], total
 
 
-def _brief_title(w: Words, direction: Direction, city: str, start: PartialDate | None) -> str:
+def _brief_title(
+    w: DocumentLanguage, direction: Direction, city: str, start: PartialDate | None
+) -> str:
     if start is None:
         if direction is Direction.INCOMING:
             return w.gettext("Delegation from {city}").format(city=city)
         return w.gettext("Delegation to {city}").format(city=city)
     # The month is what people remember a visit by; the day is in the facts.
     when = (
-        format_long_date(PartialDate(start.year, start.month), w.ui)
+        w.long_date(PartialDate(start.year, start.month))
         if start.month is not None
         else str(start.year)
     )
@@ -136,10 +141,14 @@ def _brief_title(w: Words, direction: Direction, city: str, start: PartialDate |
 
 
 def delegation_brief(
-    database: Database, delegation_id: int, language: str, *, progress: Progress | None = None
+    database: Database,
+    delegation_id: int,
+    language: str | DocumentLanguage,
+    *,
+    progress: Progress | None = None,
 ) -> Report:
     """A briefing sheet on one delegation, in `language` ("zh", "en" or "he")."""
-    w = words_for(language)
+    w = report_language(language)
     step = progress or quiet
     today = dt.date.today()
     step(_("Reading the delegation…"))

@@ -22,6 +22,7 @@ from exchange_desk.domain.enums import (
 from exchange_desk.domain.errors import NotFound
 from exchange_desk.domain.reports import Block, Chapter, Facts, Paragraph, Report, Subheading, Table
 from exchange_desk.i18n.catalog import _
+from exchange_desk.i18n.document_language import DocumentLanguage
 from exchange_desk.services.kinds import KINDS
 from exchange_desk.services.names import Names
 from exchange_desk.services.reports.shared import (
@@ -30,7 +31,6 @@ from exchange_desk.services.reports.shared import (
     City,
     Marks,
     Progress,
-    Words,
     anniversary_sentence,
     award_rows,
     awards_table,
@@ -42,8 +42,8 @@ from exchange_desk.services.reports.shared import (
     quiet,
     recipient_city,
     relationship_facts,
+    report_language,
     undated_last,
-    words_for,
 )
 from exchange_desk.storage import schema as s
 
@@ -53,7 +53,7 @@ if TYPE_CHECKING:
     from exchange_desk.storage.database import Database
 
 
-def _tier_history_table(session: Session, w: Words, partnership_id: int) -> Table:
+def _tier_history_table(session: Session, w: DocumentLanguage, partnership_id: int) -> Table:
     change = s.tier_changes
     rows = session.execute(
         select(
@@ -81,7 +81,7 @@ def _tier_history_table(session: Session, w: Words, partnership_id: int) -> Tabl
     )
 
 
-def _city_delegations(session: Session, w: Words, city_id: int) -> Chapter:
+def _city_delegations(session: Session, w: DocumentLanguage, city_id: int) -> Chapter:
     delegation = s.delegations
     rows = undated_last(
         session.execute(
@@ -136,7 +136,7 @@ def _city_delegations(session: Session, w: Words, city_id: int) -> Chapter:
     return Chapter(w.gettext("Delegations"), (facts, table, *marks.notes(w)))
 
 
-def _city_events(session: Session, w: Words, city_id: int) -> Chapter:
+def _city_events(session: Session, w: DocumentLanguage, city_id: int) -> Chapter:
     event = s.cultural_events
     rows = undated_last(
         session.execute(
@@ -184,7 +184,7 @@ def _city_events(session: Session, w: Words, city_id: int) -> Chapter:
     return Chapter(w.gettext("Cultural events"), (table, *marks.notes(w)))
 
 
-def _city_agreements(session: Session, w: Words, city_id: int) -> Chapter:
+def _city_agreements(session: Session, w: DocumentLanguage, city_id: int) -> Chapter:
     agreement = s.agreements
     party = s.agreement_parties
     organization = s.organizations
@@ -246,7 +246,7 @@ def _city_agreements(session: Session, w: Words, city_id: int) -> Chapter:
     return Chapter(w.gettext("Agreements"), (table, *marks.notes(w)))
 
 
-def _city_contacts(session: Session, w: Words, city_id: int) -> Chapter:
+def _city_contacts(session: Session, w: DocumentLanguage, city_id: int) -> Chapter:
     organization = s.organizations
     person = s.persons
     organizations = session.execute(
@@ -326,7 +326,7 @@ def _city_contacts(session: Session, w: Words, city_id: int) -> Chapter:
     )
 
 
-def _city_awards(session: Session, w: Words, city_id: int) -> Chapter:
+def _city_awards(session: Session, w: DocumentLanguage, city_id: int) -> Chapter:
     marks = Marks()
     table = awards_table(
         w,
@@ -337,7 +337,7 @@ def _city_awards(session: Session, w: Words, city_id: int) -> Chapter:
     return Chapter(w.gettext("Awards"), (table, *marks.notes(w)))
 
 
-def _city_anniversary(w: Words, city: City, today: dt.date) -> Chapter:
+def _city_anniversary(w: DocumentLanguage, city: City, today: dt.date) -> Chapter:
     name = w.name(city.names)
     if city.partnership_id is None:
         text = w.gettext("There is no partnership with {city}.").format(city=name)
@@ -355,10 +355,14 @@ def _city_anniversary(w: Words, city: City, today: dt.date) -> Chapter:
 
 
 def city_dossier(
-    database: Database, city_id: int, language: str, *, progress: Progress | None = None
+    database: Database,
+    city_id: int,
+    language: str | DocumentLanguage,
+    *,
+    progress: Progress | None = None,
 ) -> Report:
     """Everything about one partner city, in `language` ("zh", "en" or "he")."""
-    w = words_for(language)
+    w = report_language(language)
     step = progress or quiet
     today = dt.date.today()
     step(_("Reading the partner city…"))

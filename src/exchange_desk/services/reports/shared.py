@@ -1,37 +1,37 @@
-"""What the three reports share: the report's language (`Words`), the office on the cover,
-cities with their partnerships, awards with their recipients, and the tables of exchanges
-and awards that more than one report shows."""
+"""What the three reports share: the report's language, the office on the cover, cities with
+their partnerships, awards with their recipients, and the tables of exchanges and awards
+that more than one report shows.
+
+The report's language is an `i18n.document_language.DocumentLanguage`, resolved once where
+the report is asked for (the command line, the report dialog) and handed down as `w`:
+everything the report says, names, dates and numbers come from it."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import ColumnElement, func, select
 
 from exchange_desk.domain.anniversaries import next_round_anniversary
-from exchange_desk.domain.countries import continent_name, country_name
 from exchange_desk.domain.dates import PartialDate
 from exchange_desk.domain.enums import (
     CooperationArea,
     Direction,
     EventKind,
-    Labelled,
     PartnershipStatus,
     PartnershipTier,
     RecipientKind,
 )
 from exchange_desk.domain.errors import FieldProblem, InvalidInput, NotFound
 from exchange_desk.domain.reports import Chapter, Note, Report, Table
-from exchange_desk.i18n.catalog import Translator, _, translator
-from exchange_desk.i18n.formatting import format_long_date, format_number, format_partial_date
-from exchange_desk.i18n.languages import find_language
+from exchange_desk.i18n.catalog import _
+from exchange_desk.i18n.document_language import DocumentLanguage, document_language
 from exchange_desk.services.attachments import read_attachment
 from exchange_desk.services.names import Names
-from exchange_desk.services.report_choices import REPORT_LANGUAGE_NAMES, REPORT_LANGUAGE_OF_CATALOG
+from exchange_desk.services.report_choices import REPORT_LANGUAGES
 from exchange_desk.storage import schema as s
 
 if TYPE_CHECKING:
@@ -39,8 +39,6 @@ if TYPE_CHECKING:
 
     from exchange_desk.storage.database import Database
 
-
-REPORT_LANGUAGES = tuple(code for code, _name in REPORT_LANGUAGE_NAMES)  # zh, en, he
 
 Progress = Callable[[str], None]  # told what is being done; may raise to cancel
 
@@ -51,93 +49,17 @@ def quiet(_message: str) -> None:
     return None
 
 
-# Babel takes about 30 µs a date or number; a busy year's tables hold a few hundred distinct
-# dates and member counts among thousands of cells, so each is formatted once.
-@lru_cache(maxsize=8192)
-def _date_text(value: PartialDate | None, ui: str) -> str:
-    # Marks are stripped: the PDF text engine orders the text itself.
-    return format_partial_date(value, ui, strip_marks=True)
-
-
-@lru_cache(maxsize=8192)
-def _number_text(value: int | None, ui: str) -> str:
-    return format_number(value, ui)
-
-
-@dataclass(frozen=True, slots=True)
-class Words:
-    """Translations, names, dates and numbers in the report's language.
-
-    The methods are called `gettext` and `ngettext` so that `pybabel extract` finds the
-    messages passed to them, as it finds those passed to `_`.
-    """
-
-    code: str  # the report's code: "zh", "en", "he"
-    ui: str  # the catalog's code, which `formatting` and `Names` take: "zh_CN", "en", "he"
-    locale: str  # Babel's locale
-    catalog: Translator
-
-    def gettext(self, message: str) -> str:
-        return self.catalog.gettext(message)
-
-    def ngettext(self, singular: str, plural: str, n: int) -> str:
-        return self.catalog.ngettext(singular, plural, n)
-
-    def date(self, value: PartialDate | None) -> str:
-        return _date_text(value, self.ui)
-
-    def period(self, start: PartialDate | None, end: PartialDate | None) -> str:
-        if start is None or end is None or end == start:
-            return self.date(start or end)
-        return f"{self.date(start)} – {self.date(end)}"
-
-    def number(self, value: int | None) -> str:
-        return _number_text(value, self.ui)
-
-    def name(self, names: Names) -> str:
-        return names.best(self.ui)
-
-    def label(self, value: Labelled | None) -> str:
-        return value.label_in(self.gettext) if value is not None else ""
-
-    def country(self, code: str) -> str:
-        return country_name(code, self.locale) if code else ""
-
-    def continent(self, m49: str) -> str:
-        return continent_name(m49, self.locale)
-
-    def listing(self, items: Iterable[str]) -> str:
-        return ("、" if self.code == "zh" else ", ").join(item for item in items if item)
-
-    def with_note(self, text: str, note: str) -> str:
-        """Text with a note after it, as "Li Wei (Deputy Mayor)"; Chinese has full-width
-        parentheses."""
-        if not note:
-            return text
-        if not text:
-            return note
-        return f"{text}（{note}）" if self.code == "zh" else f"{text} ({note})"
-
-    def sentences(self, items: Iterable[str]) -> str:
-        # Chinese runs sentences together; the others put a space after the full stop.
-        return ("" if self.code == "zh" else " ").join(item for item in items if item)
-
-    def kind(self, kind: str) -> str:
-        """A kind of exchange in the singular, with the msgids of `services.kinds`."""
-        if kind == "delegations":
-            return self.ngettext("delegation", "delegations", 1)
-        if kind == "events":
-            return self.ngettext("cultural event", "cultural events", 1)
-        if kind == "agreements":
-            return self.ngettext("agreement", "agreements", 1)
-        return self.ngettext("award", "awards", 1)
-
-
-def words_for(language: str) -> Words:
-    """The report's language, or InvalidInput naming the languages a report can have."""
-    found = find_language(language)
-    code = REPORT_LANGUAGE_OF_CATALOG.get(found.code) if found else None
-    if found is None or code is None:
+def report_language(language: str | DocumentLanguage) -> DocumentLanguage:
+    """The report's language, given as resolved by the caller or as a code ("zh", "zh_CN");
+    InvalidInput naming the languages a report can have for any other."""
+    if isinstance(language, DocumentLanguage):
+        found: DocumentLanguage | None = language
+    else:
+        try:
+            found = document_language(language)
+        except ValueError:
+            found = None
+    if found is None or found.code not in REPORT_LANGUAGES:
         raise InvalidInput(
             [
                 FieldProblem(
@@ -146,7 +68,18 @@ def words_for(language: str) -> Words:
                 )
             ]
         )
-    return Words(code, found.code, found.babel_locale, translator(found.code))
+    return found
+
+
+def kind_word(w: DocumentLanguage, kind: str) -> str:
+    """A kind of exchange in the singular, with the msgids of `services.kinds`."""
+    if kind == "delegations":
+        return w.ngettext("delegation", "delegations", 1)
+    if kind == "events":
+        return w.ngettext("cultural event", "cultural events", 1)
+    if kind == "agreements":
+        return w.ngettext("agreement", "agreements", 1)
+    return w.ngettext("award", "awards", 1)
 
 
 # The marks of a table cell: a sample record, and a text in another language than the
@@ -175,7 +108,7 @@ class Marks:
     sample: bool = False
     other_language: bool = False
 
-    def recorded(self, w: Words, text: str) -> str:
+    def recorded(self, w: DocumentLanguage, text: str) -> str:
         """A single-language text: as it is when it is in the report's language, else
         marked as recorded in another one."""
         found = language_of(text)
@@ -191,7 +124,7 @@ class Marks:
         self.sample = True
         return f"{text} {SAMPLE_MARK}" if text else SAMPLE_MARK
 
-    def notes(self, w: Words) -> list[Note]:
+    def notes(self, w: DocumentLanguage) -> list[Note]:
         found = []
         if self.sample:
             found.append(
@@ -228,7 +161,7 @@ class Office:
     foreword: str = ""
 
 
-def office_of(database: Database, session: Session, w: Words) -> Office:
+def office_of(database: Database, session: Session, w: DocumentLanguage) -> Office:
     """The office profile's names in the report's language (English, then any, where the
     language has none) and its logo."""
     profile = s.office_profile
@@ -267,7 +200,7 @@ def office_of(database: Database, session: Session, w: Words) -> Office:
 
 
 def make_report(
-    w: Words,
+    w: DocumentLanguage,
     office: Office,
     *,
     title: str,
@@ -277,7 +210,7 @@ def make_report(
 ) -> Report:
     """The report with its cover, running header and page label; a `compact` one (the
     brief) has no cover, no contents and no foreword."""
-    made_on = format_long_date(dt.date.today(), w.ui)
+    made_on = w.long_date(dt.date.today())
     return Report(
         language=w.code,
         title=title,
@@ -411,14 +344,16 @@ def cities_of(
     return found
 
 
-def city_name(w: Words, cities: dict[int, City], city_id: int | None) -> str:
+def city_name(w: DocumentLanguage, cities: dict[int, City], city_id: int | None) -> str:
     """The name of a city looked up with `cities_of`, or "" for none."""
     if city_id is None or city_id not in cities:
         return ""
     return w.name(cities[city_id].names)
 
 
-def anniversary_sentence(w: Words, city: str, tier: PartnershipTier, year: int, years: int) -> str:
+def anniversary_sentence(
+    w: DocumentLanguage, city: str, tier: PartnershipTier, year: int, years: int
+) -> str:
     """The sentence of a round anniversary, as "In 2019 Kfar Saba marks 10 years as a sister
     city." One template per tier: the tier changes the whole sentence in Chinese and Hebrew."""
     if tier is PartnershipTier.SISTER_CITY:
@@ -437,7 +372,7 @@ def anniversary_sentence(w: Words, city: str, tier: PartnershipTier, year: int, 
 
 
 def partnership_facts(
-    w: Words,
+    w: DocumentLanguage,
     city: City,
     *,
     today: dt.date | None = None,
@@ -513,7 +448,7 @@ class Exchange:
 _KIND_ORDER = {"delegations": 0, "events": 1, "agreements": 2, "awards": 3}
 
 
-def delegation_exchange(w: Words, row: Any, city_id: int | None) -> Exchange:
+def delegation_exchange(w: DocumentLanguage, row: Any, city_id: int | None) -> Exchange:
     """A delegation row (id, start_date, direction, purpose) as an exchange with `city_id`."""
     return Exchange(
         "delegations",
@@ -521,14 +456,14 @@ def delegation_exchange(w: Words, row: Any, city_id: int | None) -> Exchange:
         row.start_date,
         city_id,
         row.purpose,
-        w.kind("delegations"),
+        kind_word(w, "delegations"),
         w.label(Direction(row.direction)),
         bool(row.is_sample),
         True,
     )
 
 
-def event_exchange(w: Words, row: Any, city_id: int | None) -> Exchange:
+def event_exchange(w: DocumentLanguage, row: Any, city_id: int | None) -> Exchange:
     """A cultural event row (id, start_date, name_*, kind) as an exchange with `city_id`."""
     return Exchange(
         "events",
@@ -542,7 +477,7 @@ def event_exchange(w: Words, row: Any, city_id: int | None) -> Exchange:
     )
 
 
-def agreement_exchange(w: Words, row: Any, city_id: int | None) -> Exchange:
+def agreement_exchange(w: DocumentLanguage, row: Any, city_id: int | None) -> Exchange:
     """An agreement row (id, signed_on, title_*) as an exchange with `city_id`."""
     return Exchange(
         "agreements",
@@ -550,7 +485,7 @@ def agreement_exchange(w: Words, row: Any, city_id: int | None) -> Exchange:
         row.signed_on,
         city_id,
         w.name(Names.of((row.title_en, row.title_zh, row.title_he))),
-        w.kind("agreements"),
+        kind_word(w, "agreements"),
         "",
         bool(row.is_sample),
     )
@@ -604,7 +539,7 @@ def award_rows(session: Session, where: ColumnElement[bool]) -> list[Any]:
     )
 
 
-def recipient(w: Words, row: Any) -> str:
+def recipient(w: DocumentLanguage, row: Any) -> str:
     kind = RecipientKind(row.recipient_kind)
     if kind is RecipientKind.CITY:
         return w.name(Names.of((row.city_en, row.city_zh, row.city_he)))
@@ -614,7 +549,7 @@ def recipient(w: Words, row: Any) -> str:
 
 
 def awards_table(
-    w: Words, rows: Sequence[Any], empty_text: str, marks: Marks | None = None
+    w: DocumentLanguage, rows: Sequence[Any], empty_text: str, marks: Marks | None = None
 ) -> Table:
     marks = marks if marks is not None else Marks()
     return Table(
@@ -650,7 +585,10 @@ def by_date(exchange: Exchange) -> tuple[bool, str, int, int]:
 
 
 def exchange_table(
-    w: Words, exchanges: Sequence[Exchange], empty_text: str = "", marks: Marks | None = None
+    w: DocumentLanguage,
+    exchanges: Sequence[Exchange],
+    empty_text: str = "",
+    marks: Marks | None = None,
 ) -> Table:
     marks = marks if marks is not None else Marks()
 
@@ -676,7 +614,7 @@ def exchange_table(
 
 
 def relationship_facts(
-    session: Session, w: Words, city: City, today: dt.date, marks: Marks | None = None
+    session: Session, w: DocumentLanguage, city: City, today: dt.date, marks: Marks | None = None
 ) -> list[tuple[str, str]]:
     """The city and its partnership in full: the dossier's and the brief's facts."""
     pairs = partnership_facts(w, city, today=today, details=True, marks=marks)
