@@ -9,6 +9,9 @@ database written by a newer version of the program is refused rather than damage
 from __future__ import annotations
 
 import datetime as dt
+import errno
+import glob
+import hashlib
 import os
 import sqlite3
 import threading
@@ -18,13 +21,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Engine, create_engine, event, inspect, text
+from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from exchange_desk.domain.errors import StorageProblem, StorageUnavailable
-from exchange_desk.i18n.catalog import _
+from exchange_desk.domain.messages import _
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -32,7 +35,7 @@ if TYPE_CHECKING:
 # The newest migration's revision. Opening a database whose `alembic_version` says this
 # needs no Alembic at all, which keeps every command's start-up short; a test holds it equal
 # to the newest script in migrations/versions.
-SCHEMA_HEAD = "0003"
+SCHEMA_HEAD = "0004"
 
 ENV_VARIABLE = "EXCHANGE_DESK_DB"
 APP_NAME = "ExchangeDesk"
@@ -90,36 +93,221 @@ def describe(url: URL) -> str:
     return url.render_as_string(hide_password=True)
 
 
-def classify(exc: BaseException) -> StorageUnavailable | None:
-    """Turn a driver error caused by the environment into `StorageUnavailable`; None if not one."""
+def classify(exc: BaseException, url: URL | None = None) -> StorageUnavailable | None:
+    """Turn an error caused by the environment into `StorageUnavailable`; None if not one
+    (a bug, which the caller lets through).
+
+    `url` is the database's: with it, the message names the file, the disk it is on and the
+    latest backup. A driver's error (wrapped by SQLAlchemy or not) and an `OSError` are
+    understood; "the database server cannot be reached" is only ever said of PostgreSQL.
+    """
     original = exc.orig if isinstance(exc, DBAPIError) else exc
-    message = str(original).lower()
-    if "locked" in message or "busy" in message:
+    if original is None:
+        return None
+    path = _sqlite_path(url)
+    if isinstance(original, OSError):
+        return _classify_os_error(original, path)
+    if isinstance(original, sqlite3.Error) or (url is not None and path is not None):
+        return _classify_sqlite(original, path)
+    if _is_postgresql_error(original) or (url is not None and url.get_backend_name() != "sqlite"):
+        return _classify_postgresql(exc, original)
+    return None
+
+
+def _sqlite_path(url: URL | None) -> Path | None:
+    if url is None or url.get_backend_name() != "sqlite":
+        return None
+    if url.database in (None, "", ":memory:"):
+        return None
+    return Path(str(url.database))
+
+
+def _is_postgresql_error(error: BaseException) -> bool:
+    # Without importing psycopg, which the SQLite-only desk never loads.
+    return type(error).__module__.split(".")[0] == "psycopg"
+
+
+def _first_line(error: BaseException) -> str:
+    lines = str(error).strip().splitlines()
+    return lines[0].strip() if lines else type(error).__name__
+
+
+def _classify_sqlite(error: BaseException, path: Path | None) -> StorageUnavailable | None:
+    # SQLite's result code says what happened (Python 3.11+ sets it on what sqlite3
+    # raises); the message is the fallback for an error made by hand.
+    name = str(getattr(error, "sqlite_errorname", "") or "")
+    message = str(error).lower()
+    reason = _first_line(error)
+    if name.startswith("SQLITE_FULL") or "disk is full" in message:
+        return _disk_full(path)
+    if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")) or "locked" in message:
         return StorageUnavailable(
             StorageProblem.LOCKED,
             _("The database is locked by another program or desk. Try again in a moment."),
         )
-    if "not a database" in message or "malformed" in message or "corrupt" in message:
+    if name.startswith("SQLITE_READONLY") or "readonly" in message or "read-only" in message:
+        return _read_only(path)
+    if (
+        name.startswith(("SQLITE_CORRUPT", "SQLITE_NOTADB"))
+        or "not a database" in message
+        or "malformed" in message
+        or "corrupt" in message
+    ):
+        return _damaged(path, reason)
+    if name.startswith(("SQLITE_CANTOPEN", "SQLITE_IOERR", "SQLITE_PERM")) or (
+        "unable to open" in message or "disk i/o" in message
+    ):
+        if path is not None and path.parent.exists() and not os.access(path.parent, os.W_OK):
+            return _read_only(path)
+        if path is None:
+            return StorageUnavailable(
+                StorageProblem.UNREACHABLE, _("The database file cannot be opened or written.")
+            )
+        return StorageUnavailable(
+            StorageProblem.UNREACHABLE,
+            _(
+                "The database file {path} cannot be read or written: SQLite reports "
+                "“{reason}”. Check that the disk or network folder it is on is still there."
+            ).format(path=path, reason=reason),
+        )
+    return None
+
+
+def _classify_os_error(error: OSError, path: Path | None) -> StorageUnavailable | None:
+    where = Path(error.filename) if isinstance(error.filename, str) else path
+    if error.errno == errno.ENOSPC:
+        return _disk_full(where)
+    # Windows: the file is open in another program that shares it with nobody.
+    if getattr(error, "winerror", None) in (32, 33):
+        return StorageUnavailable(
+            StorageProblem.LOCKED,
+            _("The database is locked by another program or desk. Try again in a moment."),
+        )
+    if error.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return _read_only(where)
+    return None
+
+
+def _classify_postgresql(exc: BaseException, error: BaseException) -> StorageUnavailable | None:
+    sqlstate = str(getattr(error, "sqlstate", "") or "")
+    reason = _first_line(error)
+    if sqlstate == "53100":  # disk_full
+        return StorageUnavailable(
+            StorageProblem.DISK_FULL,
+            _("The database server's disk is full, so nothing can be saved: {reason}").format(
+                reason=reason
+            ),
+        )
+    if sqlstate in ("55P03", "40P01"):  # lock_not_available, deadlock_detected
+        return StorageUnavailable(
+            StorageProblem.LOCKED,
+            _("The database is locked by another program or desk. Try again in a moment."),
+        )
+    if sqlstate == "25006":  # read_only_sql_transaction
+        return StorageUnavailable(
+            StorageProblem.READ_ONLY,
+            _("The database server accepts no changes now: {reason}").format(reason=reason),
+        )
+    operational = isinstance(exc, OperationalError) or any(
+        cls.__name__ == "OperationalError" for cls in type(error).__mro__
+    )
+    if operational or sqlstate.startswith("08") or sqlstate in ("57P01", "57P02", "57P03"):
+        return StorageUnavailable(
+            StorageProblem.UNREACHABLE,
+            _("The database server cannot be reached: {reason}").format(reason=reason),
+        )
+    return None
+
+
+def disk_of(path: Path) -> str:
+    """The drive or mount point that holds `path`: `C:\\`, `\\\\server\\share\\`, `/home`."""
+    if os.name == "nt":
+        return path.anchor or str(path)
+    current = Path(os.path.abspath(path))
+    while current != current.parent and not os.path.ismount(current):
+        current = current.parent
+    return str(current)
+
+
+def latest_backup(path: Path) -> Path | None:
+    """The newest copy `Database.backup` made of the SQLite file at `path`, if any."""
+    pattern = f"{glob.escape(path.stem)}.*.backup.sqlite"
+    try:
+        copies = [copy for copy in path.parent.glob(pattern) if copy.is_file()]
+    except OSError:
+        return None
+    return max(copies, key=lambda copy: (copy.stat().st_mtime, copy.name), default=None)
+
+
+def _disk_full(path: Path | None) -> StorageUnavailable:
+    if path is None:
+        return StorageUnavailable(
+            StorageProblem.DISK_FULL,
+            _(
+                "The disk is full, so the database cannot be written. "
+                "Free some space and try again."
+            ),
+        )
+    return StorageUnavailable(
+        StorageProblem.DISK_FULL,
+        _(
+            "The disk {disk} is full, so the database {path} cannot be written. "
+            "Free some space on it and try again."
+        ).format(disk=disk_of(path), path=path),
+    )
+
+
+def _read_only(path: Path | None) -> StorageUnavailable:
+    if path is None:
+        message = _("The database cannot be written: it is read-only.")
+    elif path.exists() and not os.access(path, os.W_OK):
+        message = _("The database file {path} is read-only, so nothing can be saved in it.").format(
+            path=path
+        )
+    elif path.parent.exists() and not os.access(path.parent, os.W_OK):
+        message = _(
+            "The folder {folder} is read-only, so the database in it cannot be written "
+            "(SQLite keeps its journal beside the file)."
+        ).format(folder=path.parent)
+    else:
+        message = _(
+            "The database {path} can only be read: it was opened read-only, or the disk "
+            "it is on cannot be written."
+        ).format(path=path)
+    return StorageUnavailable(StorageProblem.READ_ONLY, message)
+
+
+def _damaged(path: Path | None, reason: str) -> StorageUnavailable:
+    if path is None:
         return StorageUnavailable(
             StorageProblem.CORRUPT,
             _("The database file is damaged or is not an Exchange Desk database."),
         )
-    if "readonly" in message or "read-only" in message:
-        return StorageUnavailable(
-            StorageProblem.READ_ONLY, _("The database cannot be written: it is read-only.")
-        )
-    if "unable to open" in message or "disk i/o" in message or "disk is full" in message:
-        return StorageUnavailable(
-            StorageProblem.UNREACHABLE, _("The database file cannot be opened or written.")
-        )
-    if isinstance(exc, OperationalError):
-        return StorageUnavailable(
-            StorageProblem.UNREACHABLE,
-            _("The database server cannot be reached: {reason}").format(
-                reason=str(original).strip().splitlines()[0] if str(original).strip() else ""
-            ),
-        )
-    return None
+    backup = latest_backup(path)
+    if "not a database" in reason.lower():
+        # A file that SQLite does not recognise at all may be another kind of file chosen
+        # by mistake, not a damaged database.
+        if backup is None:
+            message = _(
+                "{path} is not a SQLite database (damaged, or another kind of file): SQLite "
+                "reports “{reason}”. No backup of it was found in {folder}."
+            ).format(path=path, reason=reason, folder=path.parent)
+        else:
+            message = _(
+                "{path} is not a SQLite database (damaged, or another kind of file): SQLite "
+                "reports “{reason}”. The latest backup of it is {backup}."
+            ).format(path=path, reason=reason, backup=backup)
+    elif backup is None:
+        message = _(
+            "The database file {path} is damaged: SQLite reports “{reason}”. "
+            "No backup of it was found in {folder}."
+        ).format(path=path, reason=reason, folder=path.parent)
+    else:
+        message = _(
+            "The database file {path} is damaged: SQLite reports “{reason}”. "
+            "The latest backup of it is {backup}."
+        ).format(path=path, reason=reason, backup=backup)
+    return StorageUnavailable(StorageProblem.CORRUPT, message)
 
 
 def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -148,6 +336,42 @@ def make_engine(url: URL) -> Engine:
         event.listen(engine, "connect", _sqlite_on_connect)
         return engine
     return create_engine(url, pool_pre_ping=True, connect_args={"connect_timeout": 5})
+
+
+@contextmanager
+def transactional_ddl(connection: Connection) -> Iterator[None]:
+    """Make SQLite run `CREATE`, `ALTER` and `DROP` inside the connection's transactions.
+
+    Python's sqlite3 module only opens a transaction before a data change, so a schema
+    change runs outside one and stays even when what follows fails. Within the block it
+    opens none itself (`isolation_level = None`) and SQLAlchemy's own begin emits SQLite's
+    BEGIN (SQLAlchemy's documented recipe for pysqlite, on this connection only, so the
+    program's other connections are left as they are). IMMEDIATE takes the write lock at
+    once: a second program creating or migrating the same file waits instead of failing
+    half-way. Nothing changes on PostgreSQL, where schema changes are transactional anyway.
+    """
+    if connection.dialect.name != "sqlite":
+        yield
+        return
+    if connection.in_transaction():
+        connection.commit()
+    driver = connection.connection.driver_connection
+    assert isinstance(driver, sqlite3.Connection)
+    previous = driver.isolation_level
+    driver.isolation_level = None
+
+    def begin(conn: Connection) -> None:
+        if not driver.in_transaction:  # unless an engine-wide listener began one already
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+    event.listen(connection, "begin", begin)
+    try:
+        yield
+    finally:
+        event.remove(connection, "begin", begin)
+        if connection.in_transaction():
+            connection.rollback()
+        driver.isolation_level = previous
 
 
 def alembic_config(engine: Engine | None = None) -> Config:
@@ -228,7 +452,7 @@ class Database:
             with session.begin():
                 yield session
         except DBAPIError as exc:
-            problem = classify(exc)
+            problem = classify(exc, self.url)
             if problem is not None:
                 raise problem from exc
             raise
@@ -249,7 +473,7 @@ class Database:
         try:
             yield session
         except DBAPIError as exc:
-            problem = classify(exc)
+            problem = classify(exc, self.url)
             if problem is not None:
                 raise problem from exc
             raise
@@ -266,7 +490,7 @@ class Database:
                     return None
                 rows = connection.execute(text("SELECT version_num FROM alembic_version")).all()
         except DBAPIError as exc:
-            problem = classify(exc)
+            problem = classify(exc, self.url)
             if problem is not None:
                 raise problem from exc
             raise
@@ -280,7 +504,7 @@ class Database:
                 current = MigrationContext.configure(connection).get_current_revision()
                 tables = set(inspect(connection).get_table_names()) - {"alembic_version"}
         except DBAPIError as exc:
-            problem = classify(exc)
+            problem = classify(exc, self.url)
             if problem is not None:
                 raise problem from exc
             raise
@@ -298,19 +522,63 @@ class Database:
         from alembic import command
 
         try:
-            command.upgrade(alembic_config(self.engine), "head")
+            if state.is_empty:
+                self._create_schema()
+            else:
+                command.upgrade(alembic_config(self.engine), "head")
         except DBAPIError as exc:
-            problem = classify(exc)
+            problem = classify(exc, self.url)
             if problem is not None:
                 raise problem from exc
             raise
         return copy
 
+    def _create_schema(self) -> None:
+        """Create a new database's tables and stamp it with the newest revision, in one
+        transaction: a failure or a crash leaves it empty, and the next start creates it.
+
+        The tables are `schema`'s, as Alembic's recipe for a new database has it; a test
+        holds them equal to what the migrations make of an older database.
+        """
+        from alembic.runtime.migration import MigrationContext
+        from alembic.script import ScriptDirectory
+
+        from exchange_desk.storage.schema import metadata
+
+        script = ScriptDirectory.from_config(alembic_config())
+        with (
+            self.engine.connect() as connection,
+            transactional_ddl(connection),
+            connection.begin(),
+        ):
+            metadata.create_all(connection)
+            MigrationContext.configure(connection).stamp(script, "head")
+
     def backup(self, label: str) -> Path:
-        """Copy the SQLite file aside with SQLite's online backup (safe while open)."""
+        """Copy the SQLite file aside with SQLite's online backup (safe while open).
+
+        A copy already made of the same content under the same label is reused, so an
+        upgrade tried again after a failure does not copy the file once per attempt.
+        """
         assert self.path is not None
+        fingerprint = _fingerprint(self.path)
+        if fingerprint is not None:
+            for earlier in sorted(
+                self.path.parent.glob(
+                    f"{glob.escape(self.path.stem)}.{glob.escape(label)}.*.backup.sqlite"
+                ),
+                reverse=True,
+            ):
+                if _same_size(earlier, fingerprint[0]) and (
+                    _fingerprint(earlier, checkpoint=False) == fingerprint
+                ):
+                    return earlier
         stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
         target = self.path.with_name(f"{self.path.stem}.{label}.{stamp}.backup.sqlite")
+        number = 1
+        while target.exists():  # another copy in the same second: keep both
+            number += 1
+            target = self.path.with_name(f"{self.path.stem}.{label}.{stamp}-{number}.backup.sqlite")
         source = sqlite3.connect(self.path)
         try:
             destination = sqlite3.connect(target)
@@ -344,6 +612,51 @@ class Database:
         self.engine.dispose()
 
 
+# Bytes of a SQLite file's header that change without its content changing: the file change
+# counter (24-27), the schema cookie (40-43, which SQLite's backup counts up in the copy) and
+# the version-valid-for number with the writer's SQLite version (92-99).
+_VOLATILE_HEADER = ((24, 28), (40, 44), (92, 100))
+
+
+def _fingerprint(path: Path, *, checkpoint: bool = True) -> tuple[int, str] | None:
+    """The size and SHA-256 of a SQLite file's content, its volatile header bytes left out;
+    equal for a file and the copy SQLite's backup makes of it. None when it cannot be told:
+    the file is missing, or (with `checkpoint`) part of its content is still only in the
+    write-ahead log because another program is reading an older state of it.
+    """
+    try:
+        if checkpoint:
+            # PASSIVE: copy what the log holds into the file without waiting for readers.
+            connection = sqlite3.connect(path, timeout=BUSY_TIMEOUT_SECONDS)
+            try:
+                busy, logged, copied = connection.execute(
+                    "PRAGMA wal_checkpoint(PASSIVE)"
+                ).fetchone()
+            finally:
+                connection.close()
+            if busy or logged != copied:
+                return None
+        size = path.stat().st_size
+        digest = hashlib.sha256()
+        with path.open("rb") as handle:
+            header = bytearray(handle.read(100))
+            for start, end in _VOLATILE_HEADER:
+                header[start:end] = bytes(end - start)
+            digest.update(header)
+            while chunk := handle.read(1 << 20):
+                digest.update(chunk)
+    except (OSError, sqlite3.Error):
+        return None
+    return size, digest.hexdigest()
+
+
+def _same_size(path: Path, size: int) -> bool:
+    try:
+        return path.stat().st_size == size
+    except OSError:
+        return False
+
+
 def _check_sqlite_file(path: Path, *, create: bool) -> None:
     if not path.exists() and not create:
         raise StorageUnavailable(
@@ -373,12 +686,9 @@ def _check_sqlite_file(path: Path, *, create: bool) -> None:
             _("The database file cannot be read: {path}").format(path=path),
         ) from exc
     if header and header != _SQLITE_MAGIC:
-        raise StorageUnavailable(
-            StorageProblem.CORRUPT,
-            _("{path} is not a SQLite database (damaged, or another kind of file).").format(
-                path=path
-            ),
-        )
+        # Refused before SQLite opens it (and writes its journal beside it), with the
+        # words SQLite itself would use.
+        raise _damaged(path, "file is not a database")
 
 
 def open_database(

@@ -80,6 +80,55 @@ def not_negative(column: str) -> CheckConstraint:
     return CheckConstraint(f"{column} IS NULL OR {column} >= 0", name=f"{column}_not_negative")
 
 
+# PostgreSQL's INTEGER: SQLite would store any 64-bit value, which PostgreSQL then refuses.
+INT4_MIN = -2_147_483_648
+INT4_MAX = 2_147_483_647
+
+
+def partial_date_sql(column: str, dialect: str) -> str:
+    """A condition true of `YYYY`, `YYYY-MM` and `YYYY-MM-DD` (month 01-12, day 01-31),
+    false of any other text: a regular expression on PostgreSQL, GLOB patterns on SQLite."""
+    if dialect == "postgresql":
+        return f"{column} ~ '^[0-9]{{4}}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?$'"
+    year = "[0-9][0-9][0-9][0-9]"
+    month = f"substr({column}, 6, 2) BETWEEN '01' AND '12'"
+    return (
+        f"{column} GLOB '{year}'"
+        f" OR ({column} GLOB '{year}-[01][0-9]' AND {month})"
+        f" OR ({column} GLOB '{year}-[01][0-9]-[0-3][0-9]' AND {month}"
+        f" AND substr({column}, 9, 2) BETWEEN '01' AND '31')"
+    )
+
+
+def partial_date_checks(column: str) -> list[CheckConstraint]:
+    """CHECKs that a partial date column holds an ISO prefix, one per backend (same name)."""
+    return [
+        CheckConstraint(
+            f"{column} IS NULL OR ({partial_date_sql(column, dialect)})", name=f"{column}_format"
+        ).ddl_if(dialect=dialect)
+        for dialect in ("sqlite", "postgresql")
+    ]
+
+
+def int4_check(column: str) -> CheckConstraint:
+    """CHECK, on SQLite, what PostgreSQL's INTEGER refuses by itself: a value out of its range."""
+    return CheckConstraint(
+        f"{column} BETWEEN {INT4_MIN} AND {INT4_MAX}", name=f"{column}_range"
+    ).ddl_if(dialect="sqlite")
+
+
+def _value_checks(table: Table) -> None:
+    """Give every partial date column its format CHECK and every integer column that is
+    not a key its range CHECK. Keys hold ids: the database assigns them (SQLite counts up
+    from the largest) and a reference must equal one."""
+    for column in list(table.columns):
+        if isinstance(column.type, PartialDateType):
+            for check in partial_date_checks(column.name):
+                table.append_constraint(check)
+        elif type(column.type) is Integer and not column.primary_key and not column.foreign_keys:
+            table.append_constraint(int4_check(column.name))
+
+
 def _stamps() -> list[Column[Any]]:
     """When a record was created and last changed, and whether it is invented sample data."""
     return [
@@ -329,7 +378,9 @@ delegation_organizations = Table(
 office_profile = Table(
     "office_profile",
     metadata,
-    Column("id", Integer(), primary_key=True, default=1),
+    # Always 1 (the single_row check; services.office writes it so). No default here, so that
+    # PostgreSQL gives a new database the sequence migration 0001 gave every other one.
+    Column("id", Integer(), primary_key=True),
     _reference("home_city_id", "cities", index=False),
     Column("office_name_en", String(NAME), nullable=False, default=""),
     Column("office_name_zh", String(NAME), nullable=False, default=""),
@@ -471,3 +522,22 @@ certificate_printings = Table(
     # A print job that failed after the number was registered: logged, not counted as printed.
     Column("failed", Boolean(), nullable=False, default=False, server_default=false()),
 )
+
+# What migration 0004 changed in an older database to let it take the checks above: a value
+# no release could read (a date "2018-13-45", a number beyond PostgreSQL's INTEGER) was set to
+# NULL, or in a column that must hold one to the nearest value allowed ("2016-00" to "2016"),
+# and the old value kept here, for `db check` to report.
+repairs = Table(
+    "repairs",
+    metadata,
+    Column("id", Integer(), primary_key=True),
+    Column("table_name", String(64), nullable=False),
+    Column("row_id", Integer(), nullable=False),
+    Column("column_name", String(64), nullable=False),
+    Column("old_value", Text(), nullable=False),
+    Column("new_value", Text(), nullable=True),
+    Column("repaired_at", DateTime(), nullable=False, default=utcnow),
+)
+
+for _table in metadata.tables.values():
+    _value_checks(_table)

@@ -1,0 +1,458 @@
+"""Every released schema's database, upgraded by the program, keeps every row it held.
+
+tests/data/migrations/<revision>.sqlite is a small file that the revision's own migrations
+made and raw SQL filled (see make_fixtures.py there). Each is upgraded as `db upgrade`
+upgrades a file, then every row of every table is compared with what the file held: columns
+added later hold their defaults, and the values migration 0004 repairs are spelled out.
+Also: the schema a new database gets equals what the migrations make of an old one, and
+the checks 0004 adds hold on both backends.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import pytest
+from alembic import command
+from sqlalchemy import Engine, Integer, create_engine, inspect, text
+from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.schema import CreateTable
+
+from exchange_desk.services.database import upgrade_database
+from exchange_desk.storage import schema
+from exchange_desk.storage.database import (
+    SCHEMA_HEAD,
+    alembic_config,
+    make_engine,
+    open_database,
+    resolve_url,
+)
+from exchange_desk.storage.types import PartialDateType
+
+FIXTURES = Path(__file__).parent / "data" / "migrations"
+RELEASED = ("0001", "0002", "0003")
+ORDER = (*RELEASED, "0004")
+
+# Tables and columns added after a revision, with the value an older row holds after the
+# upgrade. Keep in step with the migrations: a new migration that adds a column adds it here.
+NEW_TABLES = {"certificate_printings": "0002", "repairs": "0004"}
+NEW_COLUMNS: dict[tuple[str, str], tuple[str, Any]] = {
+    **{
+        (table, f"formal_name_{language}"): ("0003", "")
+        for table in ("cities", "organizations")
+        for language in ("en", "zh", "he")
+    },
+    ("organizations", "seal_attachment_id"): ("0003", None),
+    ("awards", "scan_attachment_id"): ("0003", None),
+    ("office_profile", "certificate_number_pattern"): ("0002", "{year}-{seq:04}"),
+    **{("office_profile", f"foreword_{language}"): ("0003", "") for language in ("en", "zh", "he")},
+    ("office_profile", "chinese_numeral_dates"): ("0003", 0),
+    ("certificate_printings", "failed"): ("0003", 0),
+}
+# What 0004 changes in the fixtures: (table, row id, column) -> (old value, new value).
+REPAIRED: dict[tuple[str, int, str], tuple[Any, Any]] = {
+    ("cities", 3, "population"): (3_000_000_000, None),
+    ("cultural_events", 2, "start_date"): ("2018-13-45", None),
+    ("tier_changes", 3, "changed_on"): ("2016-00", "2016"),
+}
+
+
+def fixture_copy(revision: str, folder: Path) -> Path:
+    path = folder / f"office-{revision}.sqlite"
+    shutil.copyfile(FIXTURES / f"{revision}.sqlite", path)
+    return path
+
+
+def keys_of(connection: sqlite3.Connection, table: str) -> list[str]:
+    info = connection.execute(f"PRAGMA table_info({table})").fetchall()
+    key = sorted((row[5], row[1]) for row in info if row[5])
+    return [name for _position, name in key]
+
+
+def dump(path: Path) -> dict[str, dict[tuple[Any, ...], dict[str, Any]]]:
+    """Every row of every table (alembic_version aside), by table and primary key."""
+    connection = sqlite3.connect(path)
+    connection.row_factory = sqlite3.Row
+    try:
+        tables = [
+            name
+            for (name,) in connection.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table'"
+                " AND name NOT LIKE 'sqlite_%' AND name != 'alembic_version'"
+            )
+        ]
+        result = {}
+        for table in tables:
+            key = keys_of(connection, table)
+            rows = {}
+            for row in connection.execute(f"SELECT * FROM {table}"):
+                values = dict(row)
+                rows[tuple(values[column] for column in key)] = values
+            result[table] = rows
+        return result
+    finally:
+        connection.close()
+
+
+def revision_of(path: Path) -> str:
+    with sqlite3.connect(path) as connection:
+        [(revision,)] = connection.execute("SELECT version_num FROM alembic_version").fetchall()
+    return str(revision)
+
+
+def expected_after_upgrade(
+    before: dict[str, dict[tuple[Any, ...], dict[str, Any]]], revision: str
+) -> dict[str, dict[tuple[Any, ...], dict[str, Any]]]:
+    """The fixture's rows as the newest schema holds them."""
+    expected: dict[str, dict[tuple[Any, ...], dict[str, Any]]] = {}
+    for table, rows in before.items():
+        added = {
+            column: value
+            for (owner, column), (since, value) in NEW_COLUMNS.items()
+            if owner == table and since > revision
+        }
+        expected[table] = {}
+        for key, row in rows.items():
+            values = {**row, **added}
+            for (owner, row_id, column), (old, new) in REPAIRED.items():
+                if owner == table and row.get("id") == row_id:
+                    assert values[column] == old, (table, row_id, column)
+                    values[column] = new
+            expected[table][key] = values
+    for table, since in NEW_TABLES.items():
+        if since > revision and table != "repairs":
+            expected[table] = {}
+    return expected
+
+
+def test_the_fixtures_are_small_and_at_their_revision() -> None:
+    assert ORDER[-1] == SCHEMA_HEAD  # a new head needs its fixture (make_fixtures.py)
+    for revision in RELEASED:
+        path = FIXTURES / f"{revision}.sqlite"
+        assert path.stat().st_size < 200_000
+        assert revision_of(path) == revision
+        tables = dump(path)
+        expected_tables = {
+            name for name in schema.metadata.tables if NEW_TABLES.get(name, "0001") <= revision
+        }
+        assert set(tables) == expected_tables
+        empty = sorted(name for name, rows in tables.items() if not rows)
+        assert empty == [], f"{revision}: tables without a row: {empty}"
+
+
+@pytest.mark.parametrize("revision", RELEASED)
+def test_an_upgraded_database_keeps_every_row(revision: str, tmp_path: Path) -> None:
+    path = fixture_copy(revision, tmp_path)
+    before = dump(path)
+
+    database, backup = upgrade_database(path)  # what `exchange-desk db upgrade` does
+    database.dispose()
+
+    assert revision_of(path) == SCHEMA_HEAD
+    after = dump(path)
+    expected = expected_after_upgrade(before, revision)
+    repairs = after.pop("repairs")
+    assert set(after) == set(expected)
+    for table, rows in expected.items():
+        assert after[table] == rows, table
+    assert sorted(
+        (row["table_name"], row["row_id"], row["column_name"], row["old_value"], row["new_value"])
+        for row in repairs.values()
+    ) == sorted(
+        (table, row_id, column, str(old), None if new is None else str(new))
+        for (table, row_id, column), (old, new) in REPAIRED.items()
+    )
+    assert all(row["repaired_at"] for row in repairs.values())
+    with sqlite3.connect(path) as connection:
+        assert connection.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+        assert connection.execute("PRAGMA foreign_key_check").fetchall() == []
+    # The copy made first holds the file as it was.
+    assert backup is not None
+    assert revision_of(backup) == revision
+    assert dump(backup) == before
+
+
+@pytest.mark.parametrize("revision", RELEASED)
+def test_downgrading_the_newest_schema_to_0003_keeps_every_row(
+    revision: str, tmp_path: Path
+) -> None:
+    path = fixture_copy(revision, tmp_path)
+    database = open_database(path)
+    try:
+        at_head = dump(path)
+        command.downgrade(alembic_config(database.engine), "0003")
+        assert revision_of(path) == "0003"
+        at_head.pop("repairs")
+        assert dump(path) == at_head
+        names = {
+            check["name"] for check in inspect(database.engine).get_check_constraints("cities")
+        }
+        assert "ck_cities_population_range" not in names
+        assert "ck_cities_population_not_negative" in names
+
+        # And up again: nothing is left to repair.
+        database.upgrade()
+        assert revision_of(path) == SCHEMA_HEAD
+        again = dump(path)
+        assert again.pop("repairs") == {}
+        assert again == at_head
+    finally:
+        database.dispose()
+
+
+# --- the schema of a new database and of a migrated one ---------------------------------------
+
+
+def _text(value: Any) -> Any:
+    return " ".join(str(value).split()) if value is not None else None
+
+
+def schema_snapshot(engine: Engine) -> dict[str, Any]:
+    """The schema as the database reports it: columns, keys, indexes, uniques and checks."""
+    inspector = inspect(engine)
+    snapshot: dict[str, Any] = {}
+    for table in sorted(inspector.get_table_names()):
+        snapshot[table] = {
+            "columns": {
+                column["name"]: (str(column["type"]), column["nullable"], _text(column["default"]))
+                for column in inspector.get_columns(table)
+            },
+            "primary key": inspector.get_pk_constraint(table)["constrained_columns"],
+            "foreign keys": sorted(
+                (
+                    fk["name"],
+                    tuple(fk["constrained_columns"]),
+                    fk["referred_table"],
+                    tuple(fk["referred_columns"]),
+                    fk["options"].get("ondelete"),
+                )
+                for fk in inspector.get_foreign_keys(table)
+            ),
+            "indexes": sorted(
+                (index["name"], tuple(index["column_names"]), bool(index["unique"]))
+                for index in inspector.get_indexes(table)
+            ),
+            "uniques": sorted(
+                (unique["name"], tuple(unique["column_names"]))
+                for unique in inspector.get_unique_constraints(table)
+            ),
+            "checks": sorted(
+                (check["name"], _text(check["sqltext"]))
+                for check in inspector.get_check_constraints(table)
+            ),
+        }
+    return snapshot
+
+
+def test_a_new_database_has_the_schema_the_migrations_make(database_url: str) -> None:
+    """New databases are made from `schema` in one go; older ones by the migrations. The two
+    must not differ in anything, checks included (which Alembic's comparison leaves out)."""
+    url = resolve_url(database_url)
+    engine = make_engine(url)
+    try:
+        command.upgrade(alembic_config(engine), "head")
+        migrated = schema_snapshot(engine)
+        if url.get_backend_name() == "postgresql":
+            schema.metadata.drop_all(engine)
+            with engine.begin() as connection:
+                connection.execute(text("DROP TABLE alembic_version"))
+    finally:
+        engine.dispose()
+    if url.get_backend_name() == "sqlite":
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{url.database}{suffix}").unlink(missing_ok=True)
+    database = open_database(database_url)
+    try:
+        created = schema_snapshot(database.engine)
+    finally:
+        database.dispose()
+    assert set(created) == set(migrated)
+    for table in created:
+        assert created[table] == migrated[table], table
+
+
+def test_every_partial_date_and_integer_value_is_checked() -> None:
+    """Format checks on both backends; range checks where the type does not refuse by itself."""
+    sqlite = create_engine("sqlite://").dialect
+    postgresql = create_engine("postgresql+psycopg://").dialect  # never connects
+    for table in schema.metadata.tables.values():
+        on_sqlite = str(CreateTable(table).compile(dialect=sqlite))
+        on_postgresql = str(CreateTable(table).compile(dialect=postgresql))
+        for column in table.columns:
+            if isinstance(column.type, PartialDateType):
+                name = f"ck_{table.name}_{column.name}_format"
+                assert name in on_sqlite
+                assert name in on_postgresql
+            elif type(column.type) is Integer and not (column.primary_key or column.foreign_keys):
+                name = f"ck_{table.name}_{column.name}_range"
+                assert name in on_sqlite
+                assert name not in on_postgresql
+
+
+# --- what the checks refuse ------------------------------------------------------------------
+
+STAMP = "'2018-11-16 10:00:00'"
+CITY = (
+    "INSERT INTO cities (id, name_en, name_zh, name_he, name_local, country, region,"
+    " population, created_at, updated_at, is_sample)"
+    f" VALUES (:id, :name, '', '', '', 'IL', '', :population, {STAMP}, {STAMP}, false)"
+)
+EVENT = (
+    "INSERT INTO cultural_events (id, name_en, name_zh, name_he, kind, start_date, end_date,"
+    " description, created_at, updated_at, is_sample)"
+    f" VALUES (:id, 'Gala', '', '', 'celebration', :start, NULL, '', {STAMP}, {STAMP}, false)"
+)
+PARTNERSHIP = (
+    "INSERT INTO partnerships (id, city_id, tier, signed_at, status, notes, created_at,"
+    f" updated_at, is_sample) VALUES (1, 1, 'sister_city', '', 'active', '', {STAMP}, {STAMP},"
+    " false)"
+)
+AWARD = (
+    "INSERT INTO awards (id, title_en, title_zh, title_he, recipient_kind, recipient_city_id,"
+    " citation_en, citation_zh, citation_he, created_at, updated_at, is_sample)"
+    f" VALUES (1, 'Prize', '', '', 'city', 1, '', '', '', {STAMP}, {STAMP}, false)"
+)
+CERTIFICATE = (
+    "INSERT INTO certificates (id, number, award_id, language_mode, design, issued_on,"
+    " issued_by, reprints, created_at, updated_at, is_sample) VALUES (1, 'JN-1', 1, 'zh',"
+    f" 'classic', '2018-11-16', '', :reprints, {STAMP}, {STAMP}, false)"
+)
+TIER_CHANGE = (
+    "INSERT INTO tier_changes (id, partnership_id, changed_on, to_tier, note, created_at)"
+    f" VALUES (:id, 1, :changed_on, 'sister_city', '', {STAMP})"
+)
+GOOD_DATES = ("2018", "2018-01", "2018-12", "2018-12-31", "2018-02-01", "2018-10-10")
+BAD_DATES = (
+    "2018-13",
+    "2018-00",
+    "2018-12-32",
+    "2018-12-00",
+    "18",
+    "2018-1",
+    "2018-01-1",
+    "2018/01/01",
+    "2018-01-1T",
+    "٢٠١٨",  # Arabic-Indic digits: digits to Unicode, not to the format
+    "２０１８",
+    "",
+    " 2018",
+    "2018\n",
+)
+
+
+def test_the_checks_refuse_a_malformed_date(db: Any) -> None:
+    with db.engine.begin() as connection:
+        for number, start in enumerate(GOOD_DATES, start=1):
+            connection.execute(text(EVENT), {"id": number, "start": start})
+    for number, start in enumerate(BAD_DATES, start=100):
+        with pytest.raises(IntegrityError), db.engine.begin() as connection:
+            connection.execute(text(EVENT), {"id": number, "start": start})
+
+
+def test_the_checks_refuse_an_integer_postgresql_cannot_hold(db: Any) -> None:
+    with db.engine.begin() as connection:
+        connection.execute(text(CITY), {"id": 1, "name": "A", "population": 2_147_483_647})
+        connection.execute(text(CITY), {"id": 2, "name": "B", "population": None})
+    for number, population in ((3, 2_147_483_648), (4, 10**12)):
+        # SQLite by the check, PostgreSQL by the column's type.
+        with pytest.raises(DBAPIError), db.engine.begin() as connection:
+            connection.execute(text(CITY), {"id": number, "name": "C", "population": population})
+    if db.backend == "sqlite":
+        with pytest.raises(IntegrityError), db.engine.begin() as connection:
+            connection.execute(text(CITY), {"id": 5, "name": "D", "population": "many"})
+
+
+def test_0004_repairs_what_its_checks_would_refuse(database_url: str) -> None:
+    engine = make_engine(resolve_url(database_url))
+    command.upgrade(alembic_config(engine), "0003")
+    sqlite = engine.dialect.name == "sqlite"
+    with engine.begin() as connection:
+        connection.execute(
+            text(CITY), {"id": 1, "name": "A", "population": 3_000_000_000 if sqlite else 5}
+        )
+        connection.execute(text(PARTNERSHIP))
+        for number, start in enumerate(("2018-13-45", "2018-05", "soon", None), start=1):
+            connection.execute(text(EVENT), {"id": number, "start": start})
+        for number, changed_on in enumerate(("2016-00", "2016-05-45", "soon", "2016-05"), start=1):
+            connection.execute(text(TIER_CHANGE), {"id": number, "changed_on": changed_on})
+        if sqlite:  # what only SQLite stores in an INTEGER column
+            connection.execute(text(AWARD))
+            connection.execute(text(CERTIFICATE), {"reprints": 3_000_000_000})
+            connection.execute(text("UPDATE cultural_events SET attendance = 'many' WHERE id = 2"))
+    engine.dispose()
+
+    database = open_database(database_url, migrate=False)
+    try:
+        database.upgrade()
+        with database.engine.connect() as connection:
+            repairs = connection.execute(
+                text(
+                    "SELECT table_name, row_id, column_name, old_value, new_value FROM repairs"
+                    " ORDER BY table_name, row_id, column_name"
+                )
+            ).all()
+            events = connection.execute(
+                text("SELECT start_date FROM cultural_events ORDER BY id")
+            ).all()
+            changes = connection.execute(
+                text("SELECT changed_on FROM tier_changes ORDER BY id")
+            ).all()
+            population = connection.execute(text("SELECT population FROM cities")).scalar()
+        assert [tuple(row) for row in repairs] == [
+            *(
+                [
+                    ("certificates", 1, "reprints", "3000000000", "2147483647"),
+                    ("cities", 1, "population", "3000000000", None),
+                ]
+                if sqlite
+                else []
+            ),
+            ("cultural_events", 1, "start_date", "2018-13-45", None),
+            *([("cultural_events", 2, "attendance", "many", None)] if sqlite else []),
+            ("cultural_events", 3, "start_date", "soon", None),
+            ("tier_changes", 1, "changed_on", "2016-00", "2016"),
+            ("tier_changes", 2, "changed_on", "2016-05-45", "2016-05"),
+            ("tier_changes", 3, "changed_on", "soon", "2018"),  # the year the row was made
+        ]
+        assert [start for (start,) in events] == [None, "2018-05", None, None]
+        assert [changed for (changed,) in changes] == ["2016", "2016-05", "2018", "2016-05"]
+        assert population == (None if sqlite else 5)
+
+        command.downgrade(alembic_config(database.engine), "0003")
+        assert "repairs" not in inspect(database.engine).get_table_names()
+        with database.engine.begin() as connection:  # no check any more
+            connection.execute(text(EVENT), {"id": 9, "start": "2018-14"})
+            connection.execute(text("DELETE FROM cultural_events WHERE id = 9"))
+        database.upgrade()
+        assert database.schema_state().current == SCHEMA_HEAD
+    finally:
+        database.dispose()
+
+
+# --- backups ---------------------------------------------------------------------------------
+
+
+def test_a_copy_of_the_same_content_is_made_once(tmp_path: Path) -> None:
+    """Trying an upgrade again does not copy the file again; a changed file is copied anew,
+    even within the same second, and no copy overwrites another."""
+    path = fixture_copy("0003", tmp_path)
+    database = open_database(path, migrate=False)
+    try:
+        first = database.backup("before-0004")
+        assert database.backup("before-0004") == first
+        with database.engine.begin() as connection:
+            connection.execute(text("UPDATE cities SET region = 'changed' WHERE id = 1"))
+        second = database.backup("before-0004")
+        assert second != first
+        assert database.backup("before-0004") == second
+        assert sorted(tmp_path.glob("office-0003.before-0004.*.backup.sqlite")) == sorted(
+            [first, second]
+        )
+        assert dump(first)["cities"][(1,)]["region"] == "Shandong 山东"
+        assert dump(second)["cities"][(1,)]["region"] == "changed"
+        assert database.backup("before-demo") not in (first, second)  # another purpose
+    finally:
+        database.dispose()
