@@ -421,6 +421,7 @@ def test_a_failed_reprint_is_not_counted_and_the_register_shows_it(
     assert first.numbers == again.numbers
     dialog = CertificateRegisterDialog(demo_db, award_id=CHOIR)
     qtbot.addWidget(dialog)
+    qtbot.waitUntil(lambda: dialog.read_once, timeout=20_000)  # read off the GUI thread
     rows = dialog.shown_printings()
     assert rows[0][-1] == "first print"
     assert rows[1][-1] == "failed, not printed"
@@ -445,7 +446,10 @@ def test_the_certificate_dialog_logs_a_printer_failure(
     dialog = CertificateDialog(demo_db, CHOIR)
     qtbot.addWidget(dialog)
     qtbot.waitUntil(lambda: dialog.preview_ready, timeout=20_000)
-    assert dialog.print_certificate(ask=False) == 0
+    # Issued and printed off the GUI thread; `printed` says how many pages made it.
+    with qtbot.waitSignal(dialog.printed, timeout=30_000) as printed:
+        dialog.print_certificate(ask=False)
+    assert printed.args == [0]
     assert "logs this printing as failed" in warnings[-1]
     [entry] = register(demo_db)
     assert [p.failed for p in entry.printings] == [True]

@@ -1,5 +1,6 @@
 """The window's side of honours: warnings before printing, a received award refused in the
-Certificate dialog, an organization's seal, the office's foreword and numeral dates."""
+Certificate dialog, an organization's seal, the office's foreword and numeral dates. The
+dialogs store through the services' use cases, off the GUI thread: OK is followed by a wait."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from PySide6.QtWidgets import QDialogButtonBox
 from exchange_desk.services.attachments import read_attachment
 from exchange_desk.services.database import Database
 from exchange_desk.services.office import office_profile
-from exchange_desk.services.records import create, get_record, list_records, update
+from exchange_desk.services.records import get_record, list_records
 from exchange_desk.ui.certificate_dialog import CertificateDialog
 from exchange_desk.ui.profile_dialog import ImageEdit, OfficeProfileDialog
 from exchange_desk.ui.record_dialog import RecordDialog
@@ -28,9 +29,10 @@ def _no_work_left_behind() -> Any:
     assert QThreadPool.globalInstance().waitForDone(30_000)
 
 
-def _ok(dialog: Any) -> None:
+def _ok(qtbot: Any, dialog: Any) -> None:
     box = dialog.findChild(QDialogButtonBox)
     box.button(QDialogButtonBox.StandardButton.Ok).click()
+    qtbot.waitUntil(lambda: dialog.saving is None, timeout=20_000)
 
 
 def _ambassador(database: Database) -> int:
@@ -63,22 +65,20 @@ def test_a_received_award_is_refused_in_the_dialog(qtbot: Any, demo_db: Database
 
 
 def test_an_organization_keeps_its_seal(qtbot: Any, demo_db: Database) -> None:
-    def save(record: Any) -> Any:
-        return update(demo_db, record) if record.id else create(demo_db, record)
-
     award = get_record(demo_db, "awards", 1)
     giver = get_record(demo_db, "organizations", award.giver_organization_id)
-    dialog = RecordDialog(demo_db, "organizations", giver, save)
+    dialog = RecordDialog(demo_db, "organizations", giver)
     qtbot.addWidget(dialog)
     seal = dialog.editors["seal_attachment_id"]
     assert isinstance(seal, ImageEdit)
     assert seal.isEnabled()
     assert seal.load_file(SEAL)
-    _ok(dialog)
+    _ok(qtbot, dialog)
     stored = get_record(demo_db, "organizations", giver.id)
     assert stored.seal_attachment_id is not None
+    assert read_attachment(demo_db, stored.seal_attachment_id) == SEAL.read_bytes()
     # A new organization has no id to attach an image to yet: the field says so.
-    new = RecordDialog(demo_db, "organizations", None, save)
+    new = RecordDialog(demo_db, "organizations", None)
     qtbot.addWidget(new)
     assert not new.editors["seal_attachment_id"].isEnabled()  # type: ignore[attr-defined]
 
@@ -91,7 +91,7 @@ def test_the_office_profile_keeps_a_foreword_and_numeral_dates(
     dialog.editors["foreword_zh"].set_value("2018年，济南市外事工作取得新进展。")
     dialog.editors["foreword_en"].set_value("In 2018 the office widened its partnerships.")
     dialog.numeral_dates.setChecked(True)
-    _ok(dialog)
+    _ok(qtbot, dialog)
     profile = office_profile(demo_db)
     assert profile.foreword_zh == "2018年，济南市外事工作取得新进展。"
     assert profile.foreword_en == "In 2018 the office widened its partnerships."
@@ -103,19 +103,15 @@ def test_the_scan_of_a_received_certificate_is_kept_with_the_award(
     qtbot: Any, demo_db: Database, tmp_path: Path
 ) -> None:
     """What the refusal to certify a received award tells the person to do can be done."""
-
-    def save(record: Any) -> Any:
-        return update(demo_db, record) if record.id else create(demo_db, record)
-
     scan = tmp_path / "certificate-received.pdf"
     scan.write_bytes(b"%PDF-1.4\n% a scanned certificate\n")
-    dialog = RecordDialog(demo_db, "awards", get_record(demo_db, "awards", JINAN_AWARD), save)
+    dialog = RecordDialog(demo_db, "awards", get_record(demo_db, "awards", JINAN_AWARD))
     qtbot.addWidget(dialog)
     field = dialog.editors["scan_attachment_id"]
     assert isinstance(field, ImageEdit)
     assert field.load_file(scan)
     assert field.preview.text() == "certificate-received.pdf"
-    _ok(dialog)
+    _ok(qtbot, dialog)
     stored = get_record(demo_db, "awards", JINAN_AWARD)
     assert stored.scan_attachment_id is not None
     assert read_attachment(demo_db, stored.scan_attachment_id) == scan.read_bytes()

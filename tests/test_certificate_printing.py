@@ -382,14 +382,19 @@ def test_the_dialog_previews_saves_and_prints(
     wait_preview(qtbot, dialog)
     assert "Kfar Saba" in text_of(dialog.pdf)
 
-    saved = dialog.save_pdf(str(tmp_path / "certificate"))
+    # Issued and written off the GUI thread; `issued` follows.
+    with qtbot.waitSignal(dialog.issued, timeout=30_000):
+        dialog.save_pdf(str(tmp_path / "certificate"))
+    saved = dialog.saved_path
     assert saved == tmp_path / "certificate.pdf"
     assert "JN-2018-0001" in text_of(saved.read_bytes())
     assert "JN-2018-0001" in dialog.register_label.text()
 
     dialog.printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
     dialog.printer.setOutputFileName(str(tmp_path / "printed.pdf"))
-    assert dialog.print_certificate(ask=False) == 1
+    with qtbot.waitSignal(dialog.printed, timeout=30_000) as printed:
+        dialog.print_certificate(ask=False)
+    assert printed.args == [1]
     assert pages((tmp_path / "printed.pdf").read_bytes()) == 1
     (entry,) = register(demo_db)
     assert entry.certificate.reprints == 1

@@ -326,9 +326,11 @@ def test_fuzzed_writes_store_only_what_reports_and_db_check_read(db: Database, k
         if item.type is FieldType.PARTIAL_DATE:
             for record_id in stored:
                 value = getattr(records.get_record(db, kind, record_id), item.name)
+                # The annual report covers a year and the next: 2999's has none.
                 if value is not None:
-                    years.add(value.year)
-    for year in sorted(years)[:6]:
+                    years.add(min(value.year, MAX_YEAR - 1))
+    ordered = sorted(years)
+    for year in {*ordered[:3], *ordered[-3:]}:
         annual_report(db, year, "en")
     for city_id in ids["cities"]:
         city_dossier(db, city_id, "he")

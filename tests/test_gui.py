@@ -1,7 +1,8 @@
 """The main window and the start-up of the GUI (offscreen, through pytest-qt).
 
-Edit dialogs are not opened here (tests/test_dialogs.py has them): editing goes through
-`MainWindow._save`, which is what a dialog calls, and through the undo stack.
+Edit dialogs are not opened here (tests/test_dialogs.py has them): editing runs the services'
+use cases (`services.editing`) as operations, as a dialog does, with their steps in the window's
+undo history; the tabs follow the change hub's `changed` signal.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from exchange_desk.domain.enums import Direction, PartnershipTier
 from exchange_desk.domain.records import City, Delegation, Partnership
 from exchange_desk.i18n.catalog import _, active_language, set_language
 from exchange_desk.services.database import is_empty
+from exchange_desk.services.editing import save_record
 from exchange_desk.services.records import (
     ListQuery,
     create,
@@ -41,6 +43,7 @@ from exchange_desk.storage.database import Database
 from exchange_desk.ui.app import make_application, run_gui
 from exchange_desk.ui.formatting import show
 from exchange_desk.ui.main_window import TABS, MainWindow
+from exchange_desk.ui.operations import CollectionOp, change_hub, pending
 from exchange_desk.ui.record_tab import RecordTab
 from exchange_desk.ui.table_model import ID_ROLE
 
@@ -118,6 +121,33 @@ def settle(qtbot: Any, *tabs: RecordTab, timeout: int = 15_000) -> None:
     QApplication.processEvents()
     for tab in tabs:
         qtbot.waitUntil(lambda tab=tab: tab.complete and not tab._loading, timeout=timeout)
+
+
+def save(qtbot: Any, window: MainWindow, record: Any) -> Any:
+    """Store `record` as a record dialog does: `editing.save_record` as an operation, its
+    step into the window's undo history; returns the record once the change is announced."""
+    stored: list[Any] = []
+
+    def done(saved: Any) -> None:
+        window.history.push(saved.step)
+        stored.append(saved.record)
+
+    with qtbot.waitSignal(change_hub().changed, timeout=20_000):
+        CollectionOp(window, lambda database: save_record(database, record)).success(
+            done
+        ).run_in_background()
+    return stored[0]
+
+
+def step(qtbot: Any, start: Callable[[], Any]) -> None:
+    """Undo, redo or delete through the window, until its change is announced."""
+    with qtbot.waitSignal(change_hub().changed, timeout=20_000):
+        assert start() is not None
+
+
+def asked(qtbot: Any, questions: Questions) -> None:
+    """Wait until the window has asked (after reading what depends on the record)."""
+    qtbot.waitUntil(lambda: bool(questions.asked), timeout=20_000)
 
 
 def wait_loaded(qtbot: Any, tab: RecordTab) -> RecordTab:
@@ -516,12 +546,14 @@ def test_create_undo_redo(
     qtbot: Any, window: MainWindow, demo_db: Database, warnings: list[str]
 ) -> None:
     tab = window.tab("cities")
-    city = window._save(City(name_en="Testville", name_zh="测试城", country="DE"))
+    city = save(qtbot, window, City(name_en="Testville", name_zh="测试城", country="DE"))
     settle(qtbot, tab)  # (see test_an_older_load_never_overwrites_a_newer_one)
-    partnership = window._save(
+    partnership = save(
+        qtbot,
+        window,
         Partnership(
             city_id=city.id, tier=PartnershipTier.SISTER_CITY, established=PartialDate(2020)
-        )
+        ),
     )
     assert city.id is not None
     assert partnership.id is not None
@@ -535,9 +567,9 @@ def test_create_undo_redo(
     assert window.act_undo.isEnabled()
     assert not window.act_redo.isEnabled()
 
-    window.undo()
+    step(qtbot, window.undo)
     settle(qtbot, tab)
-    window.undo()
+    step(qtbot, window.undo)
     settle(qtbot, tab)
     assert tab.model.rowCount() == 70
     assert tab.model.row_of(partnership.id) is None
@@ -545,9 +577,9 @@ def test_create_undo_redo(
     assert window.act_redo.isEnabled()
     assert not window.act_undo.isEnabled()
 
-    window.redo()
+    step(qtbot, window.redo)
     settle(qtbot, tab)
-    window.redo()
+    step(qtbot, window.redo)
     settle(qtbot, tab)
     assert get_record(demo_db, "cities", city.id) == city
     assert get_record(demo_db, "partnerships", partnership.id) == partnership
@@ -562,18 +594,18 @@ def test_update_undo_redo(qtbot: Any, window: MainWindow, demo_db: Database) -> 
     delegation_id = kfar_saba_delegations(demo_db)[0]
     before = get_record(demo_db, "delegations", delegation_id)
     assert tab.select_record(delegation_id)
-    window._save(dataclasses.replace(before, purpose="Twin schools week"))
+    save(qtbot, window, dataclasses.replace(before, purpose="Twin schools week"))
     settle(qtbot, tab)
     assert get_record(demo_db, "delegations", delegation_id).purpose == "Twin schools week"
     purpose = column(tab, "Purpose")
     assert tab.current_id() == delegation_id
     assert cells(tab, purpose)[tab.model.row_of(delegation_id)] == "Twin schools week"
 
-    window.undo()
+    step(qtbot, window.undo)
     settle(qtbot, tab)
     assert get_record(demo_db, "delegations", delegation_id) == before
     assert cells(tab, purpose)[tab.model.row_of(delegation_id)] == before.purpose
-    window.redo()
+    step(qtbot, window.redo)
     settle(qtbot, tab)
     assert get_record(demo_db, "delegations", delegation_id).purpose == "Twin schools week"
 
@@ -587,7 +619,7 @@ def test_delete_undo_redo(
     history = tier_history(demo_db, kfar_saba)
     assert history
     assert tab.select_record(kfar_saba)
-    window.delete_current()
+    step(qtbot, window.delete_current)
     [text] = questions.asked
     assert text.startswith("<p>Delete the partnership")
     settle(qtbot, tab)
@@ -597,18 +629,18 @@ def test_delete_undo_redo(
     assert tab.model.row_of(kfar_saba) is None
     assert "Ctrl+Z" in window.statusBar().currentMessage()
 
-    window.undo()
+    step(qtbot, window.undo)
     settle(qtbot, tab)
     assert get_record(demo_db, "partnerships", kfar_saba) == record
     assert tier_history(demo_db, kfar_saba) == history
     assert tab.model.rowCount() == 70
     assert tab.current_id() == kfar_saba
 
-    window.redo()
+    step(qtbot, window.redo)
     settle(qtbot, tab)
     assert tab.model.rowCount() == 69
     assert list_records(demo_db, "partnerships", ListQuery(filters={"id": kfar_saba})).total == 0
-    window.undo()
+    step(qtbot, window.undo)
     settle(qtbot, tab)
     assert get_record(demo_db, "partnerships", kfar_saba) == record
 
@@ -631,23 +663,25 @@ def test_delete_with_dependents_asks_first(
 
     questions.answer = Cancel
     window.delete_current()
+    asked(qtbot, questions)
     [text] = questions.asked
     assert "Other records depend on the organization" in text
     assert "Jinan Yuying Middle School" in text
     assert f"{len(listing)} delegations list it" in text
     assert "<li>" in text
+    qtbot.waitUntil(lambda: pending() == 0)
     assert get_record(demo_db, "organizations", school_id) == school.record
     assert window.undo_stack.count() == 0
     assert tab.model.rowCount() == 13
 
     questions.answer = Yes
-    window.delete_current()
+    step(qtbot, window.delete_current)
     settle(qtbot, tab)
     assert tab.model.rowCount() == 12
     assert all(
         school_id not in get_record(demo_db, "delegations", i).organization_ids for i in listing
     )
-    window.undo()
+    step(qtbot, window.undo)
     settle(qtbot, tab)
     assert get_record(demo_db, "organizations", school_id) == school.record
     assert all(school_id in get_record(demo_db, "delegations", i).organization_ids for i in listing)
@@ -661,10 +695,11 @@ def test_a_failed_undo_is_reported_and_clears_the_history(
     qtbot: Any, window: MainWindow, demo_db: Database, warnings: list[str]
 ) -> None:
     tab = window.tab("cities")
-    city = window._save(City(name_en="Newtown", country="GB"))
+    city = save(qtbot, window, City(name_en="Newtown", country="GB"))
     # Meanwhile, something comes to depend on it (another user, the command line).
     create(demo_db, Delegation(direction=Direction.INCOMING, city_id=city.id, purpose="Visit"))
-    window.undo()
+    assert window.undo() is not None
+    qtbot.waitUntil(lambda: bool(warnings), timeout=20_000)
     settle(qtbot, tab)
     assert len(warnings) == 1
     assert "could not be undone" in warnings[0]
@@ -773,13 +808,13 @@ def test_loading_the_demo_data(qtbot: Any, sqlite_db: Database, settings: QSetti
     assert tab.model.rowCount() == 70
     assert "70 records" in status_texts(window)
     assert window.undo_stack.count() == 0
-    assert not window._demo_progress.isVisible()
+    assert window._demo_progress.done
 
 
 def test_replacing_data_with_the_demo_asks_first(
-    window: MainWindow, demo_db: Database, warnings: list[str]
+    qtbot: Any, window: MainWindow, demo_db: Database, warnings: list[str]
 ) -> None:
-    window._save(City(name_en="Keepme", country="FR"))
+    save(qtbot, window, City(name_en="Keepme", country="FR"))
     window.load_demo()  # answered Cancel
     assert len(warnings) == 1
     assert "replaces every record" in warnings[0]
@@ -1027,7 +1062,7 @@ def test_run_gui_on_the_partnerships_tab(
 def test_cli_without_a_command_opens_the_window(
     monkeypatch: pytest.MonkeyPatch, demo_path: Path, tmp_path: Path
 ) -> None:
-    from exchange_desk.cli import main
+    from exchange_desk.launcher import main
 
     calls: list[dict[str, Any]] = []
 
@@ -1053,7 +1088,7 @@ def test_cli_without_a_command_opens_the_window(
 def test_cli_without_a_command_on_a_corrupt_file_exits_3(
     no_event_loop: list[int], critical: list[str], tmp_path: Path
 ) -> None:
-    from exchange_desk.cli import main
+    from exchange_desk.launcher import main
 
     corrupt = tmp_path / "corrupt.sqlite"
     corrupt.write_bytes(b"this is not a database" * 100)
@@ -1089,7 +1124,9 @@ def test_an_older_load_never_overwrites_a_newer_one(
     try:
         tab.reload()  # the user pressed F5: reads 70 partnerships, slowly
         qtbot.waitUntil(lambda: len(loads) == 1)
-        partnership = window._save(Partnership(city_id=city.id, tier=PartnershipTier.SISTER_CITY))
+        partnership = save(
+            qtbot, window, Partnership(city_id=city.id, tier=PartnershipTier.SISTER_CITY)
+        )
         qtbot.waitUntil(lambda: tab.model.rowCount() == 71, timeout=10_000)
         assert tab.current_id() == partnership.id
     finally:
@@ -1102,12 +1139,13 @@ def test_an_older_load_never_overwrites_a_newer_one(
 
 
 def test_deleting_a_partnership_names_the_partner_city(
-    window: MainWindow, demo_db: Database, questions: Questions
+    qtbot: Any, window: MainWindow, demo_db: Database, questions: Questions
 ) -> None:
     tab = window.tab("cities")
     assert tab.select_record(partnership_of(demo_db, "Kfar Saba"))
     questions.answer = Cancel
     window.delete_current()
+    asked(qtbot, questions)
     [text] = questions.asked
     assert "Kfar Saba" in text
 
@@ -1119,7 +1157,7 @@ def test_the_detail_pane_forgets_a_deleted_record(
     delegation_id = kfar_saba_delegations(demo_db)[0]
     assert tab.select_record(delegation_id)
     assert tab.detail.detail is not None
-    window.delete_current()
+    step(qtbot, window.delete_current)
     settle(qtbot, tab)
     assert tab.model.row_of(delegation_id) is None
     assert tab.current_id() is None
@@ -1149,10 +1187,10 @@ def test_undoing_a_tier_change_restores_the_tier_history(
         if row.record.tier == PartnershipTier.FRIENDLY_COOPERATIVE_CITY
     )
     history = tier_history(demo_db, before.id)
-    window._save(dataclasses.replace(before, tier=PartnershipTier.SISTER_CITY))
+    save(qtbot, window, dataclasses.replace(before, tier=PartnershipTier.SISTER_CITY))
     settle(qtbot, tab)
     assert len(tier_history(demo_db, before.id)) == len(history) + 1
-    window.undo()
+    step(qtbot, window.undo)
     settle(qtbot, tab)
     assert get_record(demo_db, "partnerships", before.id) == before
     assert tier_history(demo_db, before.id) == history

@@ -1,5 +1,6 @@
 """The certificate register dialog and the numbering pattern in the Office profile dialog
-(offscreen, through pytest-qt; no dialog is run with exec())."""
+(offscreen, through pytest-qt; no dialog is run with exec() but the modal register). Both read
+and write through operations off the GUI thread: the tests wait for them."""
 
 from __future__ import annotations
 
@@ -59,19 +60,28 @@ def issued(demo_db: Database) -> dict[str, int]:
     return {"cifcc": cifcc, "sjk": sjk}
 
 
-def ok(dialog: QDialog) -> None:
+def ok(qtbot: Any, dialog: QDialog) -> None:
     box = dialog.findChild(QDialogButtonBox)
     assert box is not None
     button = box.button(QDialogButtonBox.StandardButton.Ok)
     assert button is not None
     button.click()
+    qtbot.waitUntil(lambda: getattr(dialog, "saving", None) is None, timeout=20_000)
+
+
+def opened(qtbot: Any, database: Database, **options: Any) -> CertificateRegisterDialog:
+    """The register dialog once it has read the register."""
+    dialog = CertificateRegisterDialog(database, **options)
+    qtbot.addWidget(dialog)
+    with qtbot.waitSignal(dialog.loaded, timeout=20_000):
+        pass
+    return dialog
 
 
 def test_the_register_shows_the_issued_certificates(
     qtbot: Any, demo_db: Database, issued: dict[str, int]
 ) -> None:
-    dialog = CertificateRegisterDialog(demo_db)
-    qtbot.addWidget(dialog)
+    dialog = opened(qtbot, demo_db)
     assert dialog.windowTitle() == "Certificate register"
     assert dialog.shown_rows() == [
         [
@@ -115,8 +125,7 @@ def test_the_register_shows_the_issued_certificates(
 def test_choosing_a_certificate_lists_its_printings(
     qtbot: Any, demo_db: Database, issued: dict[str, int]
 ) -> None:
-    dialog = CertificateRegisterDialog(demo_db)
-    qtbot.addWidget(dialog)
+    dialog = opened(qtbot, demo_db)
     dialog.select_row(0)
     entry = dialog.current_entry()
     assert entry is not None
@@ -134,8 +143,7 @@ def test_choosing_a_certificate_lists_its_printings(
 def test_the_register_opens_on_the_award_asked_for(
     qtbot: Any, demo_db: Database, issued: dict[str, int]
 ) -> None:
-    dialog = CertificateRegisterDialog(demo_db, award_id=issued["sjk"])
-    qtbot.addWidget(dialog)
+    dialog = opened(qtbot, demo_db, award_id=issued["sjk"])
     entry = dialog.current_entry()
     assert entry is not None
     assert entry.certificate.number == "JN-2018-0002"
@@ -150,8 +158,7 @@ def test_the_register_opens_on_the_award_asked_for(
 def test_sorting_keeps_the_chosen_certificate(
     qtbot: Any, demo_db: Database, issued: dict[str, int]
 ) -> None:
-    dialog = CertificateRegisterDialog(demo_db)
-    qtbot.addWidget(dialog)
+    dialog = opened(qtbot, demo_db)
     tester = QAbstractItemModelTester(
         dialog.model, QAbstractItemModelTester.FailureReportingMode.Fatal
     )
@@ -164,7 +171,8 @@ def test_sorting_keeps_the_chosen_certificate(
     assert entry is not None
     assert entry.certificate.award_id == issued["cifcc"]
     # Reading the register again keeps the order chosen.
-    dialog.refresh()
+    with qtbot.waitSignal(dialog.loaded, timeout=20_000):
+        dialog.refresh()
     assert [row[NUMBER] for row in dialog.shown_rows()] == ["JN-2018-0002", "JN-2018-0001"]
     assert dialog.model.data(QModelIndex()) is None
     assert dialog.model.rowCount(dialog.model.index(0, 0)) == 0
@@ -175,8 +183,7 @@ def test_the_register_follows_the_language(
     qtbot: Any, demo_db: Database, issued: dict[str, int]
 ) -> None:
     set_language("zh_CN")
-    dialog = CertificateRegisterDialog(demo_db, award_id=issued["cifcc"])
-    qtbot.addWidget(dialog)
+    dialog = opened(qtbot, demo_db, award_id=issued["cifcc"])
     first = dialog.shown_rows()[0]
     assert first[AWARD] == "2018中国国际友好城市大会奖项"
     assert first[RECIPIENT] == "克法尔萨巴"
@@ -184,13 +191,14 @@ def test_the_register_follows_the_language(
 
 
 def test_an_empty_register_says_so(qtbot: Any, demo_db: Database) -> None:
-    dialog = CertificateRegisterDialog(demo_db)
-    qtbot.addWidget(dialog)
+    dialog = opened(qtbot, demo_db)
     assert dialog.shown_rows() == []
     assert dialog.count_label.text() == "No certificate has been issued yet."
     assert dialog.year.count() == 1
 
 
+# The register opens (modally) before its read fails: the offscreen plugin says this then.
+@pytest.mark.qt_log_ignore(r"This plugin does not support propagateSizeHints")
 def test_an_unreadable_database_is_reported(
     qtbot: Any, monkeypatch: pytest.MonkeyPatch, demo_db: Database
 ) -> None:
@@ -218,7 +226,7 @@ def test_the_profile_saves_the_numbering_pattern(qtbot: Any, demo_db: Database) 
     assert dialog.pattern.example.text() == f"Next number looks like: JN-{year}-0001"
     pattern.setText("JNFAO/{year}/{seq:03}")
     assert dialog.pattern.example.text() == f"Next number looks like: JNFAO/{year}/001"
-    ok(dialog)
+    ok(qtbot, dialog)
 
     assert dialog.result() == QDialog.DialogCode.Accepted
     assert office_profile(demo_db).certificate_number_pattern == "JNFAO/{year}/{seq:03}"
@@ -236,7 +244,7 @@ def test_the_profile_refuses_a_pattern_without_a_running_number(
     pattern.setText("JN-{year}")
     # Said at once under the field, before OK...
     assert "{seq}" in dialog.pattern.example.text()
-    ok(dialog)
+    ok(qtbot, dialog)
     # ...and again when OK is refused; what was typed stays.
     assert "{seq}" in dialog.problems.text("certificate_number_pattern")
     assert dialog.saved_profile is None

@@ -26,7 +26,7 @@ from __future__ import annotations
 import contextlib
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -56,6 +56,7 @@ from exchange_desk.services.certificate_register import (
     mark_printing_failed,
     undo_issue,
 )
+from exchange_desk.services.changes import Changes
 from exchange_desk.services.names import Names
 from exchange_desk.services.output import (
     DocumentProblem,
@@ -79,6 +80,7 @@ __all__ = [
     "issue_certificate_pdf",
     "mark_printing_failed",
     "print_batch",
+    "record_printing_failed",
 ]
 
 
@@ -93,6 +95,7 @@ class IssuedPdf:
     reprints: int = 0
     printing_ids: tuple[int, ...] = ()
     path: Path | None = None
+    changes: Changes = field(default_factory=Changes)
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,6 +110,7 @@ class BatchResult:
     skipped: tuple[tuple[int, str], ...] = ()
     printing_ids: tuple[int, ...] = ()
     data: bytes | None = None
+    changes: Changes = field(default_factory=Changes)
 
 
 @dataclass(slots=True)
@@ -218,7 +222,35 @@ def issue_certificate_pdf(
         int(issued.reprint),
         (issued.printing_id,),
         target,
+        _issued_changes([issued]),
     )
+
+
+def _issued_changes(issued: Sequence[Issued]) -> Changes:
+    """The register's certificates that issuing created (a first number) or changed (a
+    reprint logged)."""
+    created = {entry.certificate.id for entry in issued if entry.new}
+    updated = {entry.certificate.id for entry in issued} - created
+    return Changes.of(
+        created={"certificates": {i for i in created if i is not None}},
+        updated={"certificates": {i for i in updated if i is not None}},
+    )
+
+
+def record_printing_failed(database: Database, printing_ids: Sequence[int]) -> Changes:
+    """Log the printings as failed (issued, but the printer broke: see
+    `certificate_register.mark_printing_failed`); the certificates whose log changed."""
+    if not printing_ids:
+        return Changes()
+    printing = m.CertificatePrintingRow
+    with database.unit_of_work() as session:
+        certificates = set(
+            session.scalars(
+                select(printing.certificate_id).where(printing.id.in_(list(printing_ids)))
+            )
+        )
+        mark_printing_failed(database, printing_ids)  # joins this transaction
+    return Changes.of(updated={"certificates": certificates})
 
 
 # --- batches ---------------------------------------------------------------------------------
@@ -361,6 +393,7 @@ def print_batch(
         skipped=skipped,
         printing_ids=tuple(entry.printing_id for entry in issued),
         data=pdfs[0] if pdfs else None,
+        changes=_issued_changes(issued),
     )
 
 

@@ -23,15 +23,41 @@ def _merged(
     return MappingProxyType(out)
 
 
+def _frozen(
+    changed: Mapping[str, Iterable[int]] | None,
+) -> Mapping[str, frozenset[int]]:
+    if not changed:
+        return _EMPTY
+    kept = {kind: frozenset(ids) for kind, ids in changed.items()}
+    return MappingProxyType({kind: ids for kind, ids in kept.items() if ids})
+
+
 @dataclass(frozen=True, slots=True)
 class Changes:
     """Records created, updated and deleted, by kind name (`"cities"`), and whether the office
     profile or the certificate register changed. `Changes()` means nothing changed."""
 
-    created: Mapping[str, frozenset[int]] = field(default=_EMPTY)
-    updated: Mapping[str, frozenset[int]] = field(default=_EMPTY)
-    deleted: Mapping[str, frozenset[int]] = field(default=_EMPTY)
+    created: Mapping[str, frozenset[int]] = field(default_factory=lambda: _EMPTY)
+    updated: Mapping[str, frozenset[int]] = field(default_factory=lambda: _EMPTY)
+    deleted: Mapping[str, frozenset[int]] = field(default_factory=lambda: _EMPTY)
     profile: bool = False
+
+    @classmethod
+    def of(
+        cls,
+        *,
+        created: Mapping[str, Iterable[int]] | None = None,
+        updated: Mapping[str, Iterable[int]] | None = None,
+        deleted: Mapping[str, Iterable[int]] | None = None,
+        profile: bool = False,
+    ) -> Changes:
+        """Changes from plain mappings of ids (sets, lists); kinds without ids are left out."""
+        return cls(
+            created=_frozen(created),
+            updated=_frozen(updated),
+            deleted=_frozen(deleted),
+            profile=profile,
+        )
 
     @classmethod
     def of_created(cls, kind: str, *ids: int) -> Changes:
@@ -59,12 +85,27 @@ class Changes:
             profile=self.profile or other.profile,
         )
 
+    def undone(self) -> Changes:
+        """What undoing these changes changes: what was created is deleted and what was
+        deleted comes back (is created again); what was updated is updated again."""
+        return Changes(
+            created=self.deleted, updated=self.updated, deleted=self.created, profile=self.profile
+        )
+
     def __bool__(self) -> bool:
         return bool(self.created or self.updated or self.deleted or self.profile)
 
     @property
     def kinds(self) -> frozenset[str]:
         return frozenset(self.created) | frozenset(self.updated) | frozenset(self.deleted)
+
+    def touches_any(self, kinds: Iterable[str]) -> bool:
+        """Whether any of `kinds` changed (a tab that shows partnerships and cities' names)."""
+        return not self.kinds.isdisjoint(kinds)
+
+    def ids(self, kind: str) -> frozenset[int]:
+        """The records of `kind` created or updated (to select the one that was saved)."""
+        return self.created.get(kind, frozenset()) | self.updated.get(kind, frozenset())
 
     def touches(self, kind: str, record_id: int | None = None) -> bool:
         """Whether `kind` changed at all (no id), or that very record did. An `updated` entry

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
@@ -22,10 +23,12 @@ from sqlalchemy.exc import IntegrityError
 from exchange_desk.domain.dates import PartialDate
 from exchange_desk.domain.enums import PartnershipTier
 from exchange_desk.domain.errors import Conflict, FieldProblem, InvalidInput, NotFound
+from exchange_desk.domain.field_rules import field_problems
 from exchange_desk.domain.records import Partnership, TierChange
-from exchange_desk.domain.validation import require_valid
+from exchange_desk.domain.validation import has_rules, require_valid
 from exchange_desk.i18n.catalog import _, ngettext
 from exchange_desk.services.attachments import delete_owned
+from exchange_desk.services.changes import Changes
 from exchange_desk.services.kinds import KIND_OF_TABLE, KINDS, Kind, kind_named, kind_of
 from exchange_desk.services.names import Names
 from exchange_desk.storage import models as m
@@ -44,11 +47,19 @@ __all__ = [
     "Names",
     "Page",
     "create",
+    "create_in",
     "delete_record",
+    "delete_record_in",
     "get_record",
     "list_records",
+    "put_tier_rows_in",
     "restore",
+    "restore_in",
+    "snapshot_changes",
+    "tier_rows_in",
+    "transaction",
     "update",
+    "update_in",
 ]
 
 
@@ -119,6 +130,11 @@ class Deletion:
     id: int
     dependents: tuple[Dependent, ...]
     snapshot: Snapshot
+
+    @property
+    def changes(self) -> Changes:
+        """The records deleted, and those whose references or lists it changed."""
+        return snapshot_changes(self.snapshot)
 
 
 # --- reading -----------------------------------------------------------------------------
@@ -359,6 +375,18 @@ def names_of(database: Database, kind_name: str, record_id: int) -> Names:
     return Names.of(row)
 
 
+def names_of_in(session: Session, kind_name: str, record_id: int) -> Names:
+    """A record's names read in an open session; empty names for a record that is gone."""
+    kind = kind_named(kind_name)
+    if not kind.name_columns:
+        return Names(f"{kind.label()} {record_id}")
+    table = _table(kind)
+    row = session.execute(
+        select(*(table.c[name] for name in kind.name_columns)).where(table.c.id == record_id)
+    ).first()
+    return Names.of(row) if row is not None else Names()
+
+
 # --- writing -----------------------------------------------------------------------------
 
 
@@ -440,8 +468,26 @@ def _write_collections(
         )
 
 
+def check_record(kind: Kind, record: Any) -> None:
+    """Raise `InvalidInput` with every problem of `record`: its fields' declared types and
+    limits first, then the kind's own rules, all at once so a dialog marks them together."""
+    problems = field_problems(kind.declaration, record)
+    try:
+        if has_rules(record):
+            require_valid(record)
+    except InvalidInput as exc:
+        seen = {(p.field, p.message) for p in problems}
+        problems += [p for p in exc.problems if (p.field, p.message) not in seen]
+    except (TypeError, AttributeError, ValueError, LookupError):
+        # A value of the wrong type can trip a kind's rule; its field is named already.
+        if not problems:
+            raise
+    if problems:
+        raise InvalidInput(problems)
+
+
 def _prepare(session: Session, kind: Kind, record: Any) -> None:
-    require_valid(record)
+    check_record(kind, record)
     missing = _check_references(session, kind, record)
     if missing:
         raise InvalidInput(missing)
@@ -462,32 +508,100 @@ def _today() -> PartialDate:
     return PartialDate.from_date(dt.date.today())
 
 
-def create(database: Database, record: T) -> T:
-    """Store a new record (its `id` must be None); returns it with its new id."""
+@contextmanager
+def transaction(database: Database, kind_name: str | None = None) -> Iterator[Session]:
+    """One unit of work for a use case that composes the `..._in` functions below; a
+    conflict the database finds (a unique index, a foreign key) becomes `Conflict`, worded
+    for `kind_name` when given."""
+    try:
+        with database.unit_of_work() as session:
+            yield session
+    except IntegrityError as exc:
+        if kind_name is None:
+            raise Conflict(
+                _(
+                    "The change could not be saved: it conflicts with what is stored ({reason})."
+                ).format(reason=str(exc.orig).splitlines()[0])
+            ) from exc
+        raise _integrity(kind_named(kind_name), exc) from exc
+
+
+def _add_tier_change(
+    session: Session,
+    partnership_id: int,
+    changed_on: PartialDate,
+    from_tier: PartnershipTier | None,
+    to_tier: PartnershipTier,
+    note: str,
+) -> None:
+    session.add(
+        m.TierChangeRow(
+            partnership_id=partnership_id,
+            changed_on=changed_on,
+            from_tier=from_tier,
+            to_tier=to_tier,
+            note=note,
+        )
+    )
+
+
+def create_in(session: Session, record: T) -> T:
+    """Store a new record (its `id` must be None) in the caller's transaction; returns it
+    with its new id. A partnership starts its tier history."""
     kind = kind_of(record)
     if getattr(record, "id", None) is not None:
         raise InvalidInput([FieldProblem("id", _("A new record cannot have an id yet."))])
-    try:
-        with database.unit_of_work() as session:
-            _prepare(session, kind, record)
-            row: Any = kind.row(**{name: getattr(record, name) for name in kind.scalar_fields})
-            session.add(row)
-            session.flush()
-            _write_collections(session, kind, row.id, record, replace_existing=False)
-            if isinstance(record, Partnership):
-                session.add(
-                    m.TierChangeRow(
-                        partnership_id=row.id,
-                        changed_on=record.established or _today(),
-                        from_tier=None,
-                        to_tier=record.tier,
-                        note="",
-                    )
-                )
-            new_id = row.id
-    except IntegrityError as exc:
-        raise _integrity(kind, exc) from exc
-    return replace(record, id=new_id)  # type: ignore[type-var]
+    _prepare(session, kind, record)
+    row: Any = kind.row(**{name: getattr(record, name) for name in kind.scalar_fields})
+    session.add(row)
+    session.flush()
+    _write_collections(session, kind, row.id, record, replace_existing=False)
+    if isinstance(record, Partnership):
+        _add_tier_change(session, row.id, record.established or _today(), None, record.tier, "")
+    session.flush()
+    return replace(record, id=row.id)  # type: ignore[type-var]
+
+
+def create(database: Database, record: T) -> T:
+    """Store a new record (its `id` must be None); returns it with its new id."""
+    with transaction(database, kind_of(record).name) as session:
+        return create_in(session, record)
+
+
+def update_in(
+    session: Session,
+    record: T,
+    *,
+    tier_changed_on: PartialDate | None = None,
+    tier_note: str = "",
+    record_tier_change: bool = True,
+) -> T:
+    """Store the changed fields of an existing record in the caller's transaction; a
+    partnership's new tier is recorded in its history (dated `tier_changed_on`, else today)
+    unless `record_tier_change` is False (undo and redo put the history back themselves)."""
+    kind = kind_of(record)
+    record_id = getattr(record, "id", None)
+    if record_id is None:
+        raise InvalidInput([FieldProblem("id", _("The record to change has no id."))])
+    row = session.get(kind.row, record_id)
+    if row is None:
+        raise NotFound(kind.label(), record_id)
+    _prepare(session, kind, record)
+    previous_tier = getattr(row, "tier", None)
+    for name in kind.scalar_fields:
+        setattr(row, name, getattr(record, name))
+    _write_collections(session, kind, record_id, record, replace_existing=True)
+    if record_tier_change and isinstance(record, Partnership) and previous_tier != record.tier:
+        _add_tier_change(
+            session,
+            record_id,
+            tier_changed_on or _today(),
+            previous_tier,
+            record.tier,
+            tier_note,
+        )
+    session.flush()
+    return record
 
 
 def update(
@@ -500,79 +614,80 @@ def update(
 ) -> T:
     """Store the changed fields of an existing record; a partnership's new tier is recorded
     in its history (dated `tier_changed_on`, else today)."""
-    kind = kind_of(record)
-    record_id = getattr(record, "id", None)
-    if record_id is None:
-        raise InvalidInput([FieldProblem("id", _("The record to change has no id."))])
-    try:
-        with database.unit_of_work() as session:
-            row = session.get(kind.row, record_id)
-            if row is None:
-                raise NotFound(kind.label(), record_id)
-            _prepare(session, kind, record)
-            previous_tier = getattr(row, "tier", None)
-            for name in kind.scalar_fields:
-                setattr(row, name, getattr(record, name))
-            _write_collections(session, kind, record_id, record, replace_existing=True)
-            if (
-                record_tier_change
-                and isinstance(record, Partnership)
-                and previous_tier != record.tier
-            ):
-                session.add(
-                    m.TierChangeRow(
-                        partnership_id=record_id,
-                        changed_on=tier_changed_on or _today(),
-                        from_tier=previous_tier,
-                        to_tier=record.tier,
-                        note=tier_note,
-                    )
-                )
-            session.flush()
-    except IntegrityError as exc:
-        raise _integrity(kind, exc) from exc
-    return record
+    with transaction(database, kind_of(record).name) as session:
+        return update_in(
+            session,
+            record,
+            tier_changed_on=tier_changed_on,
+            tier_note=tier_note,
+            record_tier_change=record_tier_change,
+        )
+
+
+def tier_history_in(session: Session, partnership_id: int) -> list[TierChange]:
+    rows = session.scalars(
+        select(m.TierChangeRow)
+        .where(m.TierChangeRow.partnership_id == partnership_id)
+        .order_by(m.TierChangeRow.changed_on, m.TierChangeRow.id)
+    ).all()
+    return [
+        TierChange(
+            id=row.id,
+            partnership_id=row.partnership_id,
+            changed_on=row.changed_on,
+            from_tier=PartnershipTier(row.from_tier) if row.from_tier else None,
+            to_tier=PartnershipTier(row.to_tier),
+            note=row.note,
+        )
+        for row in rows
+    ]
 
 
 def tier_history(database: Database, partnership_id: int) -> list[TierChange]:
     with database.reading() as session:
-        rows = session.scalars(
-            select(m.TierChangeRow)
-            .where(m.TierChangeRow.partnership_id == partnership_id)
-            .order_by(m.TierChangeRow.changed_on, m.TierChangeRow.id)
-        ).all()
-        return [
-            TierChange(
-                id=row.id,
-                partnership_id=row.partnership_id,
-                changed_on=row.changed_on,
-                from_tier=PartnershipTier(row.from_tier) if row.from_tier else None,
-                to_tier=PartnershipTier(row.to_tier),
-                note=row.note,
-            )
-            for row in rows
-        ]
+        return tier_history_in(session, partnership_id)
+
+
+def replace_tier_history_in(
+    session: Session, partnership_id: int, history: Sequence[TierChange]
+) -> None:
+    """Make a partnership's tier history exactly `history`, ids included (undo and redo)."""
+    session.execute(delete(m.TierChangeRow).where(m.TierChangeRow.partnership_id == partnership_id))
+    session.add_all(
+        m.TierChangeRow(
+            id=change.id,
+            partnership_id=partnership_id,
+            changed_on=change.changed_on,
+            from_tier=change.from_tier,
+            to_tier=change.to_tier,
+            note=change.note,
+        )
+        for change in history
+    )
+    session.flush()
+
+
+def tier_rows_in(session: Session, partnership_id: int) -> Snapshot:
+    """A partnership's tier history as stored, whole rows (their times included), to be put
+    back exactly by `put_tier_rows_in` (undo and redo of an edit)."""
+    rows = Snapshot()
+    tier_changes = m.table_of(m.TierChangeRow)
+    rows.keep(session, tier_changes, tier_changes.c.partnership_id == partnership_id)
+    return rows
+
+
+def put_tier_rows_in(session: Session, partnership_id: int, rows: Snapshot) -> None:
+    """Make a partnership's tier history exactly the rows `tier_rows_in` kept."""
+    session.execute(delete(m.TierChangeRow).where(m.TierChangeRow.partnership_id == partnership_id))
+    restore_in(session, rows)
 
 
 def replace_tier_history(
     database: Database, partnership_id: int, history: list[TierChange]
 ) -> None:
     """Make a partnership's tier history exactly `history` (undo and redo of an edit)."""
-    with database.unit_of_work() as session:
-        session.execute(
-            delete(m.TierChangeRow).where(m.TierChangeRow.partnership_id == partnership_id)
-        )
-        session.add_all(
-            m.TierChangeRow(
-                id=change.id,
-                partnership_id=partnership_id,
-                changed_on=change.changed_on,
-                from_tier=change.from_tier,
-                to_tier=change.to_tier,
-                note=change.note,
-            )
-            for change in history
-        )
+    with transaction(database, "partnerships") as session:
+        replace_tier_history_in(session, partnership_id, history)
 
 
 # --- deleting ----------------------------------------------------------------------------
@@ -692,6 +807,27 @@ def _delete_in(
     session.execute(delete(target).where(where))
 
 
+def delete_record_in(
+    session: Session, kind_name: str, record_id: int, *, cascade: bool = False
+) -> Deletion:
+    """Delete a record in the caller's transaction. Refused with `Conflict` when others
+    depend on it, unless `cascade`. The `Deletion` carries a `Snapshot` for `restore_in`."""
+    kind = kind_named(kind_name)
+    if session.get(kind.row, record_id) is None:
+        raise NotFound(kind.label(), record_id)
+    found = dependents(session, kind, record_id)
+    if found and not cascade:
+        raise Conflict(
+            _("The {kind} {id} cannot be deleted: other records depend on it.").format(
+                kind=kind.label(), id=record_id
+            ),
+            dependents=[dependent.describe() for dependent in found],
+        )
+    snapshot = Snapshot()
+    _delete_in(session, kind, record_id, set(), snapshot)
+    return Deletion(kind.name, record_id, tuple(found), snapshot)
+
+
 def delete_record(
     database: Database, kind_name: str, record_id: int, *, cascade: bool = False
 ) -> Deletion:
@@ -699,51 +835,68 @@ def delete_record(
 
     The returned `Deletion` carries a `Snapshot` that `restore` puts back (undo).
     """
-    kind = kind_named(kind_name)
-    snapshot = Snapshot()
-    try:
-        with database.unit_of_work() as session:
-            if session.get(kind.row, record_id) is None:
-                raise NotFound(kind.label(), record_id)
-            found = dependents(session, kind, record_id)
-            if found and not cascade:
-                raise Conflict(
-                    _("The {kind} {id} cannot be deleted: other records depend on it.").format(
-                        kind=kind.label(), id=record_id
-                    ),
-                    dependents=[dependent.describe() for dependent in found],
-                )
-            _delete_in(session, kind, record_id, set(), snapshot)
-    except IntegrityError as exc:
-        raise _integrity(kind, exc) from exc
-    return Deletion(kind.name, record_id, tuple(found), snapshot)
+    with transaction(database, kind_named(kind_name).name) as session:
+        return delete_record_in(session, kind_name, record_id, cascade=cascade)
 
 
-def restore(database: Database, snapshot: Snapshot) -> None:
-    """Put back what a delete removed: rows parents first, then the cleared references."""
+def restore_in(session: Session, snapshot: Snapshot) -> None:
+    """Put back what a delete removed, in the caller's transaction: rows parents first,
+    then the cleared references."""
     tables = m.Base.metadata.tables
     order = {table.name: index for index, table in enumerate(m.Base.metadata.sorted_tables)}
     rows = sorted(snapshot.rows, key=lambda item: order[item[0]])
     try:
-        with database.unit_of_work() as session:
-            for name, values in rows:
-                table = tables[name]
-                if (
-                    name == "attachment_blobs"
-                    and session.get(m.AttachmentBlobRow, values["sha256"]) is not None
-                ):
-                    continue  # the same bytes are stored for another attachment
-                session.execute(insert(table).values(values))
-            # Last cleared first: a row cleared twice gets its oldest state back last.
-            for name, row_id, values in reversed(snapshot.cleared):
-                table = tables[name]
-                session.execute(sql_update(table).where(table.c.id == row_id).values(values))
+        for name, values in rows:
+            table = tables[name]
+            if (
+                name == "attachment_blobs"
+                and session.get(m.AttachmentBlobRow, values["sha256"]) is not None
+            ):
+                continue  # the same bytes are stored for another attachment
+            session.execute(insert(table).values(values))
+        # Last cleared first: a row cleared twice gets its oldest state back last.
+        for name, row_id, values in reversed(snapshot.cleared):
+            table = tables[name]
+            session.execute(sql_update(table).where(table.c.id == row_id).values(values))
+        session.flush()
     except IntegrityError as exc:
         raise Conflict(
             _("The deleted records cannot be put back: {reason}").format(
                 reason=str(exc.orig).splitlines()[0]
             )
         ) from exc
+
+
+def restore(database: Database, snapshot: Snapshot) -> None:
+    """Put back what a delete removed: rows parents first, then the cleared references."""
+    with database.unit_of_work() as session:
+        restore_in(session, snapshot)
+
+
+def snapshot_changes(snapshot: Snapshot) -> Changes:
+    """What the delete that took `snapshot` changed: the records it deleted, the records
+    whose reference to them it cleared or whose lists it took them out of, and whether the
+    office profile lost a reference (its home city, its seal)."""
+    deleted: dict[str, set[int]] = defaultdict(set)
+    updated: dict[str, set[int]] = defaultdict(set)
+    associations = _association_parents()
+    for table_name, values in snapshot.rows:
+        kind = KIND_OF_TABLE.get(table_name)
+        if kind is not None:
+            deleted[kind.name].add(values["id"])
+        elif table_name in associations:
+            owner, parent_column = associations[table_name]
+            updated[owner.name].add(values[parent_column])
+    profile_table = m.table_of(m.OfficeProfileRow).name
+    profile = False
+    for table_name, row_id, _values in snapshot.cleared:
+        kind = KIND_OF_TABLE.get(table_name)
+        if kind is not None:
+            updated[kind.name].add(row_id)
+        profile = profile or table_name == profile_table
+    for kind_name, ids in deleted.items():
+        updated[kind_name] -= ids  # gone, not changed
+    return Changes.of(deleted=deleted, updated=updated, profile=profile)
 
 
 def dependents_of(database: Database, kind_name: str, record_id: int) -> list[Dependent]:

@@ -1,8 +1,9 @@
 """Print all certificates of a year or a conference: one combined PDF, one file per
 recipient, or straight to the printer, with progress and cancel.
 
-The batch is registered in one transaction by the service: a cancelled batch registers no
-number and leaves no file behind.
+The batch is registered in one transaction by the service, run as an operation off the GUI
+thread: a cancelled batch registers no number and leaves no file behind. What it registered
+goes out on the operations' change hub.
 """
 
 from __future__ import annotations
@@ -34,8 +35,8 @@ from exchange_desk.services.certificate_content import batch_choices
 from exchange_desk.services.certificate_issue import (
     BatchResult,
     awards_for_batch,
-    mark_printing_failed,
     print_batch,
+    record_printing_failed,
 )
 from exchange_desk.services.certificate_register import default_issuer
 from exchange_desk.services.database import Database
@@ -45,9 +46,10 @@ from exchange_desk.ui.certificate_dialog import (
     retranslate_text_only_box,
     text_only_box,
 )
+from exchange_desk.ui.operations import CollectionOp
 from exchange_desk.ui.printing import a4_printer, print_pdf
 from exchange_desk.ui.translated import Retranslating, set_form_labels
-from exchange_desk.ui.workers import Cancelled, Progress, notice, run_with_progress
+from exchange_desk.ui.workers import Cancelled, notice
 
 COMBINED, EACH, PRINTER = "combined", "each", "printer"
 
@@ -206,14 +208,14 @@ class BatchCertificatesDialog(Retranslating, QDialog):
         mode = LanguageMode(self.languages_box.currentData())
         design = Design(self.design_box.currentData())
         orientation = Orientation(self.orientation_box.currentData())
-        database = self.database
         who = default_issuer()
         text_only = self.text_only_box.isChecked()
         chosen = target  # None: to the printer, no file
+        operation: CollectionOp[BatchResult]
 
-        def work(progress: Progress) -> BatchResult:
+        def work(database: Database) -> BatchResult:
             def step(done: int, total: int) -> bool:
-                progress.report(_("Certificate {done} of {total}").format(done=done, total=total))
+                operation.report(_("Certificate {done} of {total}").format(done=done, total=total))
                 return True
 
             return print_batch(
@@ -244,14 +246,7 @@ class BatchCertificatesDialog(Retranslating, QDialog):
                     print_pdf(printer, result.data)
                 except (OSError, ValueError) as exc:
                     # Registered, but not on paper: the register logs these as failed.
-                    text = str(exc)
-                    try:
-                        mark_printing_failed(database, result.printing_ids)
-                    except ExchangeDeskError as problem:
-                        text += "\n\n" + problem.user_message()
-                    else:
-                        text += "\n\n" + _("The register logs these printings as failed.")
-                    self._notice(text, QMessageBox.Icon.Warning)
+                    self._printing_failed(str(exc), result.printing_ids)
                     return
             if chosen is not None:
                 QSettings().setValue(
@@ -280,6 +275,32 @@ class BatchCertificatesDialog(Retranslating, QDialog):
             )
             self._notice(text, QMessageBox.Icon.Warning)
 
-        self.progress_dialog = run_with_progress(
-            self, _("Printing certificates"), work, done, failed
+        operation = (
+            CollectionOp(self, work)
+            .with_progress(_("Printing certificates"), cancellable=True)
+            .success(done)
+            .failure(failed)
         )
+        operation.run_in_background()
+        self.progress_dialog = operation.progress_dialog
+
+    def _printing_failed(self, text: str, printing_ids: tuple[int, ...]) -> None:
+        """Log the printings of a print job that failed as failed, then say so."""
+
+        def logged(_changes: Any) -> None:
+            self._notice(
+                text + "\n\n" + _("The register logs these printings as failed."),
+                QMessageBox.Icon.Warning,
+            )
+
+        def not_logged(problem: BaseException) -> None:
+            message = (
+                problem.user_message()
+                if isinstance(problem, ExchangeDeskError)
+                else _("Something went wrong: {error}").format(error=problem)
+            )
+            self._notice(text + "\n\n" + message, QMessageBox.Icon.Warning)
+
+        CollectionOp(self, lambda database: record_printing_failed(database, printing_ids)).success(
+            logged
+        ).failure(not_logged).run_in_background()

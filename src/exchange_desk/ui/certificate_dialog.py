@@ -3,11 +3,15 @@ Save PDF and Print.
 
 The preview is the very PDF that will be saved or printed, drawn off the GUI thread and
 shown as an image of its page. Saving or printing registers the certificate: the first time
-it takes the next number of the office's pattern, later it is logged as a reprint.
+it takes the next number of the office's pattern, later it is logged as a reprint. Issuing is
+the services' (`certificate_issue.issue_certificate_pdf`: number, register line and file, all
+or nothing), run as an operation off the GUI thread; the dialog then prints what it returns,
+and a print job that fails is logged as failed by the services (`record_printing_failed`).
 """
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 from typing import Any
 
@@ -40,16 +44,17 @@ from exchange_desk.services.certificate_content import (
 from exchange_desk.services.certificate_issue import (
     IssuedPdf,
     issue_certificate_pdf,
-    mark_printing_failed,
+    record_printing_failed,
 )
 from exchange_desk.services.certificate_register import certificate_for_award, default_issuer
+from exchange_desk.services.changes import Changes
 from exchange_desk.services.database import Database
 from exchange_desk.services.output import writable_problem
 from exchange_desk.services.records import names_of
 from exchange_desk.ui.formatting import show
+from exchange_desk.ui.operations import CollectionOp, QueryOp, change_hub
 from exchange_desk.ui.printing import PdfPages, PrinterOffsetDialog, a4_printer, print_pdf
 from exchange_desk.ui.translated import Retranslating, relabel
-from exchange_desk.ui.workers import run_in_background
 
 PREVIEW_DELAY_MS = 120  # lets a few quick changes of the combos make one preview
 
@@ -145,9 +150,13 @@ class PreviewLabel(QLabel):
 
 
 class CertificateDialog(Retranslating, QDialog):
-    """Certificate of one award. `registered` fires after a save or print is registered."""
+    """Certificate of one award. `registered` fires after a save or print is registered,
+    `issued` with what was issued (`IssuedPdf`, its file in `saved_path`), `printed` with the
+    pages a print job printed (0 when it failed or nothing was issued)."""
 
     registered = Signal(int)
+    issued = Signal(object)
+    printed = Signal(int)
 
     def __init__(self, database: Database, award_id: int, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -159,6 +168,8 @@ class CertificateDialog(Retranslating, QDialog):
         self.preview_ready = False
         self.printer = a4_printer()
         self.award_names = names_of(database, "awards", award_id)
+        self.saved_path: Path | None = None
+        self.issuing: CollectionOp[IssuedPdf] | None = None
         self.resize(1080, 680)
 
         self.design_box, self.languages_box, self.orientation_box = option_boxes()
@@ -226,6 +237,20 @@ class CertificateDialog(Retranslating, QDialog):
         self.text_only_box.toggled.connect(self._options_changed)
         self.translate_now()
         self.refresh_preview()
+        change_hub().changed.connect(self._data_changed)
+
+    def _data_changed(self, changes: Changes) -> None:
+        """The award, the office profile (signatory, seal) or the register changed: the
+        register line and the preview are read again."""
+        if changes.profile or changes.touches("awards", self.award_id):
+            # A deleted award keeps its old title here; the preview says it is gone.
+            with contextlib.suppress(ExchangeDeskError):
+                self.award_names = names_of(self.database, "awards", self.award_id)
+            self.retranslate()
+            self.refresh_preview()
+        elif changes.touches("certificates"):
+            self._show_register()
+            self.refresh_preview()
 
     def retranslate(self) -> None:
         self.setWindowTitle(
@@ -330,7 +355,7 @@ class CertificateDialog(Retranslating, QDialog):
             self.preview_ready = True
             self._set_enabled(False)
 
-        run_in_background(work, done, failed, owner=self)
+        QueryOp(self, lambda _database: work()).success(done).failure(failed).run_in_background()
 
     def show_warnings(self, warnings: list[str]) -> None:
         self.warnings = list(warnings)
@@ -355,26 +380,45 @@ class CertificateDialog(Retranslating, QDialog):
         self.print_button.setEnabled(enabled)
 
     # -- issuing ---------------------------------------------------------------------------
-    def _issue(self, target: Path | None = None) -> IssuedPdf | None:
-        """Issue (or log a reprint) and, with `target`, write the file: both or neither."""
-        try:
-            result = issue_certificate_pdf(
-                self.database,
-                self.award_id,
-                self.mode(),
-                self.design(),
-                self.orientation(),
-                default_issuer(),
-                text_only=self.text_only_box.isChecked(),
+    def _issue(self, then: Any, target: Path | None = None) -> CollectionOp[IssuedPdf] | None:
+        """Issue (or log a reprint) and, with `target`, write the file: both or neither, off
+        the GUI thread; `then(result)` follows a success. None while one is on its way."""
+        if self.issuing is not None:
+            return None
+        award_id, mode, design = self.award_id, self.mode(), self.design()
+        orientation, text_only = self.orientation(), self.text_only_box.isChecked()
+        issuer = default_issuer()
+
+        def issue(database: Database) -> IssuedPdf:
+            return issue_certificate_pdf(
+                database,
+                award_id,
+                mode,
+                design,
+                orientation,
+                issuer,
+                text_only=text_only,
                 target=target,
             )
-        except ExchangeDeskError as exc:
-            QMessageBox.warning(self, _("Certificate"), exc.user_message())
+
+        def done(result: IssuedPdf) -> None:
+            self.issuing = None
+            self._set_enabled(self.pdf is not None)
+            self._show_register()
+            self.registered.emit(self.award_id)
+            then(result)
+
+        def failed(error: BaseException) -> None:
+            self.issuing = None
+            self._set_enabled(self.pdf is not None)
+            QMessageBox.warning(self, _("Certificate"), _message(error))
             self._show_register()  # a failure after the commit may have changed it
-            return None
-        self._show_register()
-        self.registered.emit(self.award_id)
-        return result
+            if then == self._print:
+                self.printed.emit(0)
+
+        self._set_enabled(False)
+        self.issuing = CollectionOp(self, issue).success(done).failure(failed)
+        return self.issuing.run_in_background()
 
     def suggested_file_name(self) -> str:
         number = ""
@@ -385,8 +429,9 @@ class CertificateDialog(Retranslating, QDialog):
         stem = " ".join(part for part in (number, name) if part) or "certificate"
         return "".join("_" if c in '<>:"/\\|?*' else c for c in stem)[:80] + ".pdf"
 
-    def save_pdf(self, path: str | None = None) -> Path | None:
-        """Ask where (unless given), issue or log a reprint, write the file."""
+    def save_pdf(self, path: str | None = None) -> CollectionOp[IssuedPdf] | None:
+        """Ask where (unless given), then issue or log a reprint and write the file, off
+        the GUI thread (`issued` follows, and `saved_path` is the file)."""
         if path is None:
             folder = QSettings().value("certificate/folder", str(Path.home()))
             path, _filter = QFileDialog.getSaveFileName(
@@ -404,41 +449,54 @@ class CertificateDialog(Retranslating, QDialog):
         if problem:
             QMessageBox.warning(self, _("Certificate"), problem)
             return None
-        if self._issue(target) is None:
-            return None
-        QSettings().setValue("certificate/folder", str(target.parent))
-        self.refresh_preview()
-        return target
 
-    def print_certificate(self, *, ask: bool = True) -> int:
-        """Print through the system's print dialog; returns the pages printed."""
+        def saved(result: IssuedPdf) -> None:
+            self.saved_path = result.path or target
+            QSettings().setValue("certificate/folder", str(target.parent))
+            self.issued.emit(result)
+
+        return self._issue(saved, target)
+
+    def print_certificate(self, *, ask: bool = True) -> CollectionOp[IssuedPdf] | None:
+        """Ask for the printer (unless `ask` is False), issue or log a reprint off the GUI
+        thread, then print; `printed` says how many pages were printed."""
         self.printer.setPageOrientation(
             self._page_orientation()  # the dialog then offers the right paper way round
         )
         if ask:
             dialog = QPrintDialog(self.printer, self)
             if dialog.exec() != QDialog.DialogCode.Accepted:
-                return 0
-        result = self._issue()
-        if result is None:
-            return 0
+                return None
+        return self._issue(self._print)
+
+    def _print(self, result: IssuedPdf) -> None:
+        self.issued.emit(result)
         try:
             pages = print_pdf(self.printer, result.data)
         except (OSError, ValueError) as exc:
             # Registered, but not on paper: the register logs this printing as failed.
-            message = str(exc)
-            try:
-                mark_printing_failed(self.database, result.printing_ids)
-            except ExchangeDeskError as problem:
-                message += "\n\n" + problem.user_message()
-            else:
-                message += "\n\n" + _("The register logs this printing as failed.")
-            QMessageBox.warning(self, _("Certificate"), message)
-            self._show_register()
-            self.registered.emit(self.award_id)
-            return 0
-        self.refresh_preview()
-        return pages
+            self._printing_failed(str(exc), result.printing_ids)
+            return
+        self.printed.emit(pages)
+
+    def _printing_failed(self, message: str, printing_ids: tuple[int, ...]) -> None:
+        def logged(_changes: Changes) -> None:
+            self._tell_printing_failed(
+                message + "\n\n" + _("The register logs this printing as failed.")
+            )
+
+        def not_logged(problem: BaseException) -> None:
+            self._tell_printing_failed(message + "\n\n" + _message(problem))
+
+        CollectionOp(self, lambda database: record_printing_failed(database, printing_ids)).success(
+            logged
+        ).failure(not_logged).run_in_background()
+
+    def _tell_printing_failed(self, message: str) -> None:
+        QMessageBox.warning(self, _("Certificate"), message)
+        self._show_register()
+        self.registered.emit(self.award_id)
+        self.printed.emit(0)
 
     def _page_orientation(self) -> Any:
         from PySide6.QtGui import QPageLayout
@@ -454,3 +512,9 @@ class CertificateDialog(Retranslating, QDialog):
             self.printer, lambda: printer_test_page(test_page_lines()), self
         )
         dialog.exec()
+
+
+def _message(error: BaseException) -> str:
+    if isinstance(error, ExchangeDeskError):
+        return error.user_message()
+    return _("Something went wrong: {error}").format(error=error)

@@ -1,9 +1,12 @@
 """The detail pane: the selected record's facts and the records that hang on it, each a
-link that takes the window to that record."""
+link that takes the window to that record. It listens to the operations' change hub: when
+its record, a record it links to, or a record that may hang on it changes, it asks to be
+read again (`stale`); when its record is deleted, it empties."""
 
 from __future__ import annotations
 
 import html
+from functools import cache
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
@@ -21,9 +24,32 @@ from PySide6.QtWidgets import (
 from exchange_desk.i18n.catalog import _
 from exchange_desk.ui.bidi import in_own_direction
 from exchange_desk.ui.formatting import show
+from exchange_desk.ui.operations import change_hub
 
 if TYPE_CHECKING:
+    from exchange_desk.services.changes import Changes
     from exchange_desk.services.details import Detail, Related
+
+
+@cache
+def referrers() -> dict[str, frozenset[str]]:
+    """For each kind, the kinds whose records refer to one of it or list it (a delegation
+    refers to its city and lists organizations): a record of those, created or deleted,
+    may hang on a record of the first. Read from the kinds' registry on first use (it loads
+    the ORM, which a change has loaded already)."""
+    from exchange_desk.services.kinds import KIND_OF_TABLE, KINDS
+
+    found: dict[str, set[str]] = {name: set() for name in KINDS}
+    for kind in KINDS.values():
+        targets = {reference.kind for reference in kind.references}
+        for collection in kind.collections:
+            for key in collection.row.__table__.foreign_keys:
+                listed = KIND_OF_TABLE.get(key.column.table.name)
+                if listed is not None and listed.name != kind.name:
+                    targets.add(listed.name)
+        for name in targets:
+            found.setdefault(name, set()).add(kind.name)
+    return {name: frozenset(kinds) for name, kinds in found.items()}
 
 
 class DetailPane(QScrollArea):
@@ -31,6 +57,7 @@ class DetailPane(QScrollArea):
 
     go_to = Signal(str, int)
     edit_requested = Signal()
+    stale = Signal()  # what is shown changed: read it again
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -40,6 +67,32 @@ class DetailPane(QScrollArea):
         self.detail: Detail | None = None
         self._layout = QVBoxLayout()
         self.show_nothing()
+        change_hub().changed.connect(self._data_changed)
+
+    def shows(self, changes: Changes) -> bool:
+        """Whether `changes` touch what the pane shows: its record, a record it links to,
+        or a record created or deleted of a kind that can hang on one of them."""
+        detail = self.detail
+        if detail is None:
+            return False
+        if changes.touches(detail.kind, detail.id):
+            return True
+        items = [item for _label, group in detail.groups for item in group]
+        if any(changes.touches(item.kind, item.id) for item in items):
+            return True
+        shown = {detail.kind, *(item.kind for item in items)}
+        appeared = set(changes.created) | set(changes.deleted)
+        table = referrers()
+        return any(appeared & table.get(kind, frozenset()) for kind in shown)
+
+    def _data_changed(self, changes: Changes) -> None:
+        detail = self.detail
+        if detail is None or not self.shows(changes):
+            return
+        if detail.id in changes.deleted.get(detail.kind, ()):
+            self.show_nothing()  # the record is gone
+        else:
+            self.stale.emit()
 
     def retranslate(self) -> None:
         """Show the same record again in the new language (its facts are kept as values

@@ -3,14 +3,15 @@
 Every editor has `value()`, which reads what is typed into the field's Python value or raises
 `Unparseable` with a message for the user, and `set_value()`, which shows a value. Editors never
 talk to the database themselves; the lists of records they choose from come from `Choices`,
-which reads them through the services once per dialog.
+which reads them through the services once per dialog (the window reads them with the record,
+off the GUI thread: `read_choices`), and again when the records of a list change.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Sequence
-from typing import Any, Protocol
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Protocol
 
 from PySide6.QtCore import QDate, QLocale, QObject, QSize, Qt, Signal
 from PySide6.QtWidgets import (
@@ -49,6 +50,10 @@ from exchange_desk.services.kinds import kind_named
 from exchange_desk.services.records import list_records, names_of
 from exchange_desk.ui.collation import sorted_by_text
 from exchange_desk.ui.forms import record_label
+from exchange_desk.ui.operations import QueryOp, change_hub
+
+if TYPE_CHECKING:
+    from exchange_desk.services.changes import Changes
 
 Creator = Callable[[str], Any]
 """Opens a dialog for a new record of a kind; returns the stored record, or None."""
@@ -353,27 +358,69 @@ class EnumCombo(QComboBox):
 # --- choosing records --------------------------------------------------------------------
 
 
+def read_choices(database: Database, kinds: Iterable[str]) -> dict[str, list[tuple[int, str]]]:
+    """Each kind's records as a picker names them, (id, label): what a dialog's pickers
+    choose from, read at once (off the GUI thread: 2,000 organizations take 20 ms)."""
+    return {
+        kind: [
+            (listed.record.id, record_label(kind, listed.record))
+            for listed in list_records(database, kind).rows
+        ]
+        for kind in kinds
+    }
+
+
 class Choices(QObject):
-    """The records a dialog's pickers choose from, read once per kind, by name.
+    """The records a dialog's pickers choose from, read once per kind, by name (or given,
+    read already), and read again off the GUI thread when records of a kind change.
 
     `added` tells every picker of a kind that a record was created from one of them, so that
-    an organization made for one list can be chosen in the next at once."""
+    an organization made for one list can be chosen in the next at once; `reloaded` that a
+    kind's list was read again."""
 
     added = Signal(str, int)
+    reloaded = Signal(str)
 
-    def __init__(self, database: Database, parent: QObject | None = None) -> None:
+    def __init__(
+        self,
+        database: Database,
+        parent: QObject | None = None,
+        *,
+        lists: Mapping[str, Sequence[tuple[int, str]]] | None = None,
+    ) -> None:
         super().__init__(parent)
         self.database = database
         self._lists: dict[str, list[tuple[int, str]]] = {}
         self._texts: dict[str, dict[int, str]] = {}
+        for kind, items in (lists or {}).items():
+            self._keep(kind, items)
+        change_hub().changed.connect(self._data_changed)
+
+    def _keep(self, kind: str, items: Sequence[tuple[int, str]]) -> None:
+        self._lists[kind] = sorted_texts(items)
+        self._texts[kind] = dict(items)
 
     def of(self, kind: str) -> list[tuple[int, str]]:
         if kind not in self._lists:
-            rows = list_records(self.database, kind).rows
-            items = [(listed.record.id, record_label(kind, listed.record)) for listed in rows]
-            self._lists[kind] = sorted_texts(items)
-            self._texts[kind] = dict(items)
+            self._keep(kind, read_choices(self.database, [kind])[kind])
         return self._lists[kind]
+
+    def _data_changed(self, changes: Changes) -> None:
+        owner = self.parent()
+        if not isinstance(owner, QWidget) or not owner.isVisible():
+            return  # the dialog has closed (or not opened): nobody chooses any more
+        touched = [kind for kind in self._lists if changes.touches(kind)]
+        if touched:
+
+            def read(database: Database) -> dict[str, list[tuple[int, str]]]:
+                return read_choices(database, touched)
+
+            QueryOp(owner, read, database=self.database).success(self._arrived).run_in_background()
+
+    def _arrived(self, lists: dict[str, list[tuple[int, str]]]) -> None:
+        for kind, items in lists.items():
+            self._keep(kind, items)
+            self.reloaded.emit(kind)
 
     def text(self, kind: str, record_id: int) -> str:
         known = self._texts.get(kind) or {}
@@ -499,6 +546,7 @@ class ReferencePicker(QWidget):
         layout.addWidget(self.new_button)
         self.setFocusProxy(self.combo)
         choices.added.connect(self._on_added)
+        choices.reloaded.connect(self._refill)
         self.set_value(None)
 
     def value(self) -> int | None:
@@ -536,6 +584,26 @@ class ReferencePicker(QWidget):
     def _on_added(self, kind: str, record_id: int) -> None:
         if kind == self.kind and self.combo.findData(record_id) < 0:
             self.combo.addItem(self.choices.text(kind, record_id), record_id)
+
+    def _refill(self, kind: str) -> None:
+        """The kind's list was read again: show it, keeping what is chosen or typed."""
+        if kind != self.kind:
+            return
+        chosen = self.combo.currentData() if self.combo.currentIndex() >= 0 else None
+        typed = self.combo.currentText()
+        self.combo.blockSignals(True)
+        self.combo.clear()
+        if self._optional:
+            self.combo.addItem("", None)
+        for record_id, text in self.choices.of(kind):
+            self.combo.addItem(text, record_id)
+        index = self.combo.findData(chosen) if chosen is not None else -1
+        if index >= 0:
+            self.combo.setCurrentIndex(index)
+        else:
+            self.combo.setCurrentIndex(0 if self._optional else -1)
+            self.combo.setEditText(typed)
+        self.combo.blockSignals(False)
 
 
 class ReferenceListEdit(QWidget):

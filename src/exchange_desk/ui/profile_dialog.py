@@ -1,13 +1,13 @@
 """The Office profile dialog: home city, the office's names, signatory, seal and logo.
 
 What is entered here is printed on every certificate and report. The seal and logo images are
-stored as attachments of the office only when OK is pressed, so that Cancel leaves no stray
-files in the database.
+stored as attachments of the office only when OK is pressed, with the profile in one
+transaction (`services.editing.save_profile`, run off the GUI thread), so that Cancel leaves
+no stray files in the database.
 """
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 from dataclasses import replace
 from pathlib import Path
@@ -34,7 +34,6 @@ from exchange_desk.domain.certificate_numbers import (
     pattern_problems,
 )
 from exchange_desk.domain.errors import (
-    ExchangeDeskError,
     FieldProblem,
     InvalidInput,
     NotFound,
@@ -42,9 +41,10 @@ from exchange_desk.domain.errors import (
 )
 from exchange_desk.domain.records import OfficeProfile
 from exchange_desk.i18n.catalog import N_, _
-from exchange_desk.services.attachments import attach, delete_attachment, read_attachment
+from exchange_desk.services.attachments import read_attachment
 from exchange_desk.services.database import Database
-from exchange_desk.services.office import office_profile, save_office_profile
+from exchange_desk.services.editing import NewAttachment, ProfileSaved, save_profile
+from exchange_desk.services.office import office_profile
 from exchange_desk.ui.fields import (
     PROBLEM_COLOR,
     CheckEdit,
@@ -57,6 +57,7 @@ from exchange_desk.ui.fields import (
     plain_button,
     problem_label,
 )
+from exchange_desk.ui.operations import CollectionOp
 
 THUMBNAIL = QSize(160, 100)
 _PDF = b"%PDF-"
@@ -97,7 +98,7 @@ class ImageField(QWidget):
         # A scanned certificate often comes from the scanner as a PDF.
         self.accept_pdf = accept_pdf
         self.attachment_id: int | None = None
-        self._pending: tuple[str, bytes, str] | None = None  # chosen, not stored yet
+        self.pending: NewAttachment | None = None  # chosen, stored with the record on OK
         self.preview = QLabel()
         self.preview.setFixedSize(THUMBNAIL)
         self.preview.setFrameShape(QFrame.Shape.StyledPanel)
@@ -120,12 +121,12 @@ class ImageField(QWidget):
 
     @property
     def has_image(self) -> bool:
-        return self.attachment_id is not None or self._pending is not None
+        return self.attachment_id is not None or self.pending is not None
 
     def set_attachment(self, attachment_id: int | None) -> None:
         """Show the stored image `attachment_id` (None: no image)."""
         self.attachment_id = attachment_id
-        self._pending = None
+        self.pending = None
         if attachment_id is None:
             self._show_image(None)
             return
@@ -161,7 +162,7 @@ class ImageField(QWidget):
             )
             return False
         if self.accept_pdf and content.startswith(_PDF):
-            self._pending = (path.name, content, "application/pdf")
+            self.pending = NewAttachment(path.name, content, "application/pdf")
             self._show_document(path.name)
             return True
         media_type = image_type(content)
@@ -169,25 +170,14 @@ class ImageField(QWidget):
         if media_type is None or image.isNull():
             self.problem_found.emit(_("{name} is not a PNG or JPEG image.").format(name=path.name))
             return False
-        self._pending = (path.name, content, media_type)
+        self.pending = NewAttachment(path.name, content, media_type)
         self._show_image(image)
         return True
 
     def remove(self) -> None:
         self.attachment_id = None
-        self._pending = None
+        self.pending = None
         self._show_image(None)
-
-    def store(self) -> int | None:
-        """Store a newly chosen image as an attachment of the office; the id to refer to."""
-        if self._pending is not None:
-            name, content, media_type = self._pending
-            kind, owner_id = self.owner
-            stored = attach(self.database, kind, owner_id, name, content, media_type=media_type)
-            # Kept, so that a second try after a refused save does not store it again.
-            self.attachment_id = stored.id
-            self._pending = None
-        return self.attachment_id
 
     def _show_document(self, name: str) -> None:
         self.preview.setPixmap(QPixmap())
@@ -222,12 +212,11 @@ class ImageEdit(ImageField):
             self.preview.setText(_("Save the record first, then add its image."))
 
     def value(self) -> int | None:
+        """The stored image; a file chosen since (`pending`) is stored with the record and
+        takes its place."""
         if not self.isEnabled():
             return None
-        try:
-            return self.store()
-        except InvalidInput as exc:
-            raise Unparseable(" ".join(p.message for p in exc.problems)) from exc
+        return self.attachment_id
 
     def set_value(self, value: Any) -> None:
         if self.isEnabled():
@@ -285,6 +274,7 @@ class OfficeProfileDialog(QDialog):
         self.database = database
         self.profile = office_profile(database)
         self.saved_profile: OfficeProfile | None = None
+        self.saving: CollectionOp[ProfileSaved] | None = None
         self.setWindowTitle(_("Office profile"))
         self.choices = Choices(database, self)
         self.general = problem_label()
@@ -375,7 +365,11 @@ class OfficeProfileDialog(QDialog):
         form.addRow(label, row)
 
     def save(self) -> bool:
-        """Store the profile (and newly chosen images); keep the dialog open on a problem."""
+        """Store the profile with its newly chosen images, off the GUI thread; the dialog
+        closes when it is stored and stays open, as typed, on a problem. False when a field
+        cannot be read (nothing is sent)."""
+        if self.saving is not None:
+            return False
         self.problems.clear()
         try:
             home_city_id = self.home_city.value()
@@ -383,39 +377,41 @@ class OfficeProfileDialog(QDialog):
             self.problems.show([FieldProblem("home_city_id", exc.message)])
             return False
         values: dict[str, Any] = {name: editor.value() for name, editor in self.editors.items()}
-        previous = {self.profile.seal_attachment_id, self.profile.logo_attachment_id}
-        try:
-            values["seal_attachment_id"] = self._store(self.seal, "seal_attachment_id")
-            values["logo_attachment_id"] = self._store(self.logo, "logo_attachment_id")
-            profile = replace(self.profile, home_city_id=home_city_id, **values)
-            saved = save_office_profile(self.database, profile)
-        except InvalidInput as exc:
-            self.problems.show(exc.problems)
-            return False
-        except (StorageUnavailable, NotFound) as exc:
-            QMessageBox.warning(self, _("Not saved"), exc.user_message())
-            return False
-        self._forget(previous - {saved.seal_attachment_id, saved.logo_attachment_id, None})
-        self.profile = self.saved_profile = saved
-        self.accept()
+        values["seal_attachment_id"] = self.seal.attachment_id
+        values["logo_attachment_id"] = self.logo.attachment_id
+        profile = replace(self.profile, home_city_id=home_city_id, **values)
+        images = {
+            field: image.pending
+            for field, image in (
+                ("seal_attachment_id", self.seal),
+                ("logo_attachment_id", self.logo),
+            )
+            if image.pending is not None
+        }
+        self.buttons.setEnabled(False)
+        self.saving = CollectionOp(
+            self, lambda database: save_profile(database, profile, images=images)
+        )
+        self.saving.success(self._saved).failure(self._refused).run_in_background()
         return True
 
-    @staticmethod
-    def _store(image: ImageField, field: str) -> int | None:
-        try:
-            return image.store()
-        except InvalidInput as exc:
-            # attach() names its own arguments (file_name, content): they belong to this image.
-            raise InvalidInput([FieldProblem(field, p.message) for p in exc.problems]) from exc
+    def _saved(self, result: ProfileSaved) -> None:
+        self.saving = None
+        self.buttons.setEnabled(True)
+        self.profile = self.saved_profile = result.profile
+        self.accept()
 
-    def _forget(self, attachment_ids: set[int | None]) -> None:
-        # A replaced or removed image is no longer referred to by anything.
-        for attachment_id in attachment_ids:
-            if attachment_id is None:
-                continue
-            # The profile is saved already; a file left behind only takes space.
-            with contextlib.suppress(ExchangeDeskError):
-                delete_attachment(self.database, attachment_id)
+    def _refused(self, error: BaseException) -> None:
+        self.saving = None
+        self.buttons.setEnabled(True)
+        if isinstance(error, InvalidInput):
+            self.problems.show(error.problems)
+        elif isinstance(error, (StorageUnavailable, NotFound)):
+            QMessageBox.warning(self, _("Not saved"), error.user_message())
+        else:
+            from exchange_desk.ui.errors import report_failure
+
+            report_failure(error, self)
 
 
 def edit_office_profile(parent: QWidget | None, database: Database) -> bool:

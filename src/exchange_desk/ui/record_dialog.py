@@ -1,19 +1,21 @@
 """The dialog that creates, edits or duplicates one record of any kind.
 
-The fields come from `forms.FORMS`; storing is the caller's `saver`, so the same dialog serves
-the main window, the nested "New…" of a picker and the tests. What the user typed is never lost
-to an error: a field that cannot be read, a rule the services refuse, a duplicate or a locked
-database all leave the dialog open with every field as it was, the message next to the field
-it concerns.
+The fields come from `forms.form_of` (the kind's declaration). OK stores the record through
+`services.editing.save_record` (or the caller's `saver`) as an operation off the GUI thread,
+so the same dialog serves the main window, the nested "New…" of a picker and the tests; a
+record stored is announced by `saved`, for the window's undo history, and its changes on the
+operations' change hub. What the user typed is never lost to an error: a field that cannot be
+read, a rule the services refuse, a duplicate or a locked database all leave the dialog open
+with every field as it was, the message next to the field it concerns.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import MISSING, fields, replace
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QDialog,
@@ -38,7 +40,9 @@ from exchange_desk.domain.errors import (
 from exchange_desk.domain.validation import problems as rule_problems
 from exchange_desk.i18n.catalog import _
 from exchange_desk.i18n.formatting import format_partial_date
+from exchange_desk.services.changes import Changes
 from exchange_desk.services.database import Database
+from exchange_desk.services.editing import NewAttachment, Saved, save_record
 from exchange_desk.services.kinds import kind_named
 from exchange_desk.ui.fields import (
     AreasEdit,
@@ -62,12 +66,33 @@ from exchange_desk.ui.fields import (
     Unparseable,
     problem_label,
 )
-from exchange_desk.ui.forms import EDIT_TITLES, NEW_TITLES, FieldSpec, Widget, form_of, record_label
+from exchange_desk.ui.forms import (
+    FieldSpec,
+    Widget,
+    edit_title,
+    form_of,
+    new_title,
+    record_label,
+)
+from exchange_desk.ui.operations import CollectionOp, change_hub
 from exchange_desk.ui.profile_dialog import ImageEdit
 
 Saver = Callable[[Any], Any]
-"""Stores a record (creates it when its id is None, else updates it) and returns it as stored;
-raises InvalidInput, Conflict, StorageUnavailable or NotFound."""
+"""Stores a record (creates it when its id is None, else updates it), off the GUI thread, and
+returns `editing.Saved` (or the record as stored); raises InvalidInput, Conflict,
+StorageUnavailable or NotFound. The dialog's own is `editing.save_record`."""
+
+
+def picker_kinds(kind: str) -> list[str]:
+    """The kinds of record the dialog of `kind` chooses from (its pickers' lists)."""
+    found: dict[str, None] = {}
+    for spec in form_of(kind):
+        if spec.widget is Widget.PARTICIPANTS:
+            found["organizations"] = None
+        elif spec.widget in (Widget.REFERENCE, Widget.REFERENCES) and spec.kind:
+            found[spec.kind] = None
+    return list(found)
+
 
 COPY_SUFFIX = " (copy)"  # added to the English name, so it stays English in every language
 
@@ -106,29 +131,38 @@ def _defaults(record_type: type[Any]) -> dict[str, Any]:
 
 
 class RecordDialog(QDialog):
-    """Edits one record; `saved_record` holds the stored record after OK succeeded."""
+    """Edits one record; `saved_record` holds the stored record after OK succeeded.
+
+    `choices` are the pickers' lists: a `Choices` to share (a nested dialog shares its
+    parent's), or the lists read already (`fields.read_choices`), else read when needed."""
+
+    saved = Signal(object)  # editing.Saved: the record stored, its changes, its undo step
 
     def __init__(
         self,
         database: Database,
         kind: str,
         record: Any | None,
-        saver: Saver,
+        saver: Saver | None = None,
         parent: QWidget | None = None,
         *,
         duplicate: bool = False,
+        choices: Choices | Mapping[str, Sequence[tuple[int, str]]] | None = None,
     ) -> None:
         super().__init__(parent)
         self.database = database
         self.kind = kind
         self.saver = saver
         self.saved_record: Any | None = None
+        self.saving: CollectionOp[Any] | None = None
         self.specs = form_of(kind)
         self._record_type = kind_named(kind).record
         if record is not None and duplicate:
             record = duplicate_of(kind, record)
         self._base = record
-        self.choices = Choices(database, self)
+        self.choices = (
+            choices if isinstance(choices, Choices) else Choices(database, self, lists=choices)
+        )
         self.editors: dict[str, FieldEditor] = {}
         self.field_widgets: dict[str, QWidget] = {}
         self.row_labels: dict[str, QLabel] = {}
@@ -164,6 +198,7 @@ class RecordDialog(QDialog):
         self._connect_switches()
         self.setWindowTitle(self._title(record, duplicate))
         self._fit(content)
+        change_hub().changed.connect(self._data_changed)
 
     # --- building ------------------------------------------------------------------------
 
@@ -278,8 +313,8 @@ class RecordDialog(QDialog):
 
     def _title(self, record: Any | None, duplicate: bool) -> str:
         if record is None or duplicate or record.id is None:
-            return _(NEW_TITLES[self.kind])
-        return _(EDIT_TITLES[self.kind]).format(name=self.describe(record))
+            return _(new_title(self.kind))
+        return _(edit_title(self.kind)).format(name=self.describe(record))
 
     def describe(self, record: Any) -> str:
         """How the title names the record: its name, or what tells it apart."""
@@ -362,27 +397,85 @@ class RecordDialog(QDialog):
         ]
 
     def save(self) -> bool:
-        """Store what the fields describe; on success close the dialog, else explain why not
-        and keep everything typed."""
+        """Store what the fields describe, off the GUI thread; on success the dialog closes,
+        else it explains why not and keeps everything typed. False when the fields or the
+        domain's rules refuse at once (nothing is sent); True when the saving started."""
+        if self.saving is not None:
+            return False  # OK pressed twice: the first is on its way
         self.problems.clear()
         record, problems = self.build_record()
         if record is None:
             self._show(problems)
             return False
         try:
-            stored = self.saver(record)
-        except (InvalidInput, Conflict) as exc:
-            if exc.problems:
-                self._show(exc.problems)
-            else:
-                self.problems.show_general(exc.user_message())
+            refused = rule_problems(record)
+        except (TypeError, ValueError, AttributeError):
+            refused = []  # a value the rules cannot judge: the services will say what it is
+        if refused:
+            self._show(refused)
             return False
-        except (StorageUnavailable, NotFound) as exc:
-            QMessageBox.warning(self, _("Not saved"), exc.user_message())
-            return False
-        self.saved_record = stored
-        self.accept()
+        attachments = self.new_attachments()
+        saver = self.saver
+
+        def store(database: Database) -> Any:
+            if saver is not None:
+                return saver(record)
+            return save_record(database, record, attachments=attachments)
+
+        self.buttons.setEnabled(False)
+        self.saving = CollectionOp(self, store, database=self.database)
+        self.saving.success(self._stored).failure(self._refused).run_in_background()
         return True
+
+    def reject(self) -> None:
+        """Cancel, Esc or the close button; not while the record is being stored (its undo
+        step would be lost with the dialog)."""
+        if self.saving is None:
+            super().reject()
+
+    def new_attachments(self) -> dict[str, NewAttachment]:
+        """The files chosen for image fields, to be stored with the record."""
+        found = {}
+        for name, editor in self.editors.items():
+            if isinstance(editor, ImageEdit) and editor.isEnabled() and editor.pending:
+                found[name] = editor.pending
+        return found
+
+    def _stored(self, result: Any) -> None:
+        self.saving = None
+        self.buttons.setEnabled(True)
+        if isinstance(result, Saved):
+            self.saved_record = result.record
+            self.saved.emit(result)
+        else:
+            self.saved_record = result
+        self.accept()
+
+    def _refused(self, error: BaseException) -> None:
+        self.saving = None
+        self.buttons.setEnabled(True)
+        if isinstance(error, (InvalidInput, Conflict)):
+            if error.problems:
+                self._show(error.problems)
+            else:
+                self.problems.show_general(error.user_message())
+        elif isinstance(error, (StorageUnavailable, NotFound)):
+            QMessageBox.warning(self, _("Not saved"), error.user_message())
+        else:
+            from exchange_desk.ui.errors import report_failure
+
+            report_failure(error, self)
+
+    def _data_changed(self, changes: Changes) -> None:
+        """Something was written elsewhere: the pickers read their lists again (`Choices`
+        listens itself); the record being edited may be gone."""
+        if not self.isVisible() or self.saving is not None or self._base is None:
+            return
+        record_id = getattr(self._base, "id", None)
+        if record_id is not None and record_id in changes.deleted.get(self.kind, ()):
+            self.problems.show_general(
+                _("This record has been deleted meanwhile: it can no longer be saved.")
+            )
 
     def _show(self, problems: Sequence[FieldProblem]) -> None:
         fields_with_problems = self.problems.show(problems)
@@ -392,8 +485,10 @@ class RecordDialog(QDialog):
             first.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def create_record(self, kind: str) -> Any | None:
-        """Open a nested dialog for a new record of `kind`, stored with the same saver."""
-        dialog = RecordDialog(self.database, kind, None, self.saver, self)
+        """Open a nested dialog for a new record of `kind`, stored with the same saver,
+        choosing from the same lists; what it stores is announced as this dialog's."""
+        dialog = RecordDialog(self.database, kind, None, self.saver, self, choices=self.choices)
+        dialog.saved.connect(self.saved)
         try:
             dialog.exec()
             return dialog.saved_record
@@ -406,12 +501,19 @@ def edit_record(
     database: Database,
     kind: str,
     record: Any | None,
-    saver: Saver,
+    saver: Saver | None = None,
     *,
     duplicate: bool = False,
+    choices: Mapping[str, Sequence[tuple[int, str]]] | None = None,
+    on_saved: Callable[[Saved[Any]], Any] | None = None,
 ) -> Any | None:
-    """Open the dialog modally; return the saved record or None if cancelled."""
-    dialog = RecordDialog(database, kind, record, saver, parent, duplicate=duplicate)
+    """Open the dialog modally; return the saved record or None if cancelled. `on_saved`
+    hears of each record stored (a nested "New…" too), with its undo step."""
+    dialog = RecordDialog(
+        database, kind, record, saver, parent, duplicate=duplicate, choices=choices
+    )
+    if on_saved is not None:
+        dialog.saved.connect(on_saved)
     try:
         dialog.exec()
         return dialog.saved_record

@@ -2,7 +2,8 @@
 
 The first page of records is read at once so the tab shows data immediately; the whole
 table then loads in the background, after which searching, filtering and sorting happen in
-memory.
+memory. The tab listens to the operations' change hub: when records it shows change, it reads
+its table again (at once if it is on screen, else when it is shown next).
 """
 
 from __future__ import annotations
@@ -36,15 +37,29 @@ from exchange_desk.domain.countries import country_name
 from exchange_desk.domain.errors import ExchangeDeskError
 from exchange_desk.i18n.catalog import _
 from exchange_desk.i18n.formatting import format_number
+from exchange_desk.services.changes import Changes
 from exchange_desk.services.database import Database
 from exchange_desk.services.tables import Facet, RecordTable, conference_choices, load_table
 from exchange_desk.ui.collation import sorted_by_text
 from exchange_desk.ui.detail_pane import DetailPane
 from exchange_desk.ui.formatting import babel_locale
+from exchange_desk.ui.operations import QueryOp, change_hub
 from exchange_desk.ui.table_model import RecordTableModel
-from exchange_desk.ui.workers import run_in_background
 
 FIRST_PAGE = 300
+
+# The kinds of record each tab reads (its own, and those it shows the names of): a change
+# to any of them means reading the tab again. The awards tab also reads the office profile
+# (whose home city tells awards given from awards received).
+READS: dict[str, tuple[str, ...]] = {
+    "partner_cities": ("partnerships", "cities"),
+    "delegations": ("delegations", "cities"),
+    "events": ("events", "cities"),
+    "awards": ("awards", "cities", "organizations", "persons", "conferences"),
+    "agreements": ("agreements", "cities"),
+    "organizations": ("organizations", "cities"),
+    "conferences": ("conferences", "cities"),
+}
 
 
 class RecordTab(QWidget):
@@ -98,6 +113,7 @@ class RecordTab(QWidget):
         self.detail = DetailPane()
         self.detail.go_to.connect(self.go_to)
         self.detail.edit_requested.connect(self.activated)
+        self.detail.stale.connect(self.show_current_detail)
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(self.view)
@@ -124,6 +140,7 @@ class RecordTab(QWidget):
         self._size_columns()
         if self.complete:
             QTimer.singleShot(0, self.loaded.emit)
+        change_hub().changed.connect(self._data_changed)
 
     # --- loading -----------------------------------------------------------------------
 
@@ -136,12 +153,11 @@ class RecordTab(QWidget):
         self._generation += 1
         generation = self._generation
         self.count_label.setText(_("Loading…"))
-        database, tab = self.database, self.tab
-        run_in_background(
-            lambda: load_table(database, tab),
-            lambda table: self._arrived(table, generation),
-            lambda error: self._failed(error, generation),
-        )
+        tab = self.tab
+        # `load_table` is looked up when the work runs (tests slow it down).
+        QueryOp(self, lambda database: load_table(database, tab)).success(
+            lambda table: self._arrived(table, generation)
+        ).failure(lambda error: self._failed(error, generation)).run_in_background()
 
     def select_when_loaded(self, record_id: int) -> None:
         """Select `record_id` as soon as the whole table is there."""
@@ -152,6 +168,31 @@ class RecordTab(QWidget):
         """Column widths and order as the user left them (they then win over auto-sizing)."""
         self.view.horizontalHeader().restoreState(state)
         self._sized = True
+
+    def shows(self, changes: Changes) -> bool:
+        """Whether `changes` touch what the tab's table shows."""
+        reads = READS.get(self.tab)
+        if reads is None:
+            return bool(changes)  # a tab declared since: what it reads is not listed here
+        return changes.touches_any(reads) or (changes.profile and self.tab == "awards")
+
+    def _data_changed(self, changes: Changes) -> None:
+        """Records were written: read the table again if they are among those it shows,
+        selecting the record saved (the one record of the tab's kind created or changed)."""
+        if not self.shows(changes):
+            return
+        ids = changes.ids(self.model.table.kind)
+        select = next(iter(ids)) if len(ids) == 1 else None
+        page = self.parentWidget()
+        if page is None or not page.isHidden():
+            self.reload(select)
+            return
+        # Not on screen: read again when shown (a load on its way has old data).
+        self.complete = False
+        self._loading = False
+        self._generation += 1
+        if select is not None:
+            self._pending_select = select
 
     def reload(self, select: int | None = None) -> None:
         """Read the table again (after a change), then select `select` if given."""

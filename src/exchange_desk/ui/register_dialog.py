@@ -1,8 +1,10 @@
 """The certificate register window: every certificate issued, by number, and below it the
 log of the chosen certificate's printings (the first and each reprint).
 
-The register is read once through `services.certificate_register` when the dialog opens (and
-on `refresh()`); choosing a year filters and clicking a header sorts in memory.
+The register is read through `services.certificate_register` off the GUI thread when the
+dialog opens, and again (`refresh()`) when the operations' change hub says certificates, or
+the awards and recipients they name, changed; choosing a year filters and clicking a header
+sorts in memory.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from PySide6.QtCore import (
     QModelIndex,
     QPersistentModelIndex,
     Qt,
+    Signal,
 )
 from PySide6.QtGui import QBrush, QColor, QFont, QGuiApplication
 from PySide6.QtWidgets import (
@@ -39,14 +42,16 @@ from PySide6.QtWidgets import (
 
 from exchange_desk.domain.certificate_numbers import number_sort_key
 from exchange_desk.domain.enums import Design
-from exchange_desk.domain.errors import StorageUnavailable
+from exchange_desk.domain.errors import ExchangeDeskError
 from exchange_desk.i18n.catalog import N_, _, ngettext
 from exchange_desk.i18n.formatting import format_day, format_number
 from exchange_desk.services.certificate_register import Printing, RegisterEntry, register
+from exchange_desk.services.changes import Changes
 from exchange_desk.services.database import Database
 from exchange_desk.ui.bidi import in_own_direction
 from exchange_desk.ui.collation import active_collator
 from exchange_desk.ui.formatting import format_moment
+from exchange_desk.ui.operations import QueryOp, change_hub
 from exchange_desk.ui.translated import Retranslating
 
 __all__ = [
@@ -69,6 +74,8 @@ _HEADERS = (
     N_("Reprints"),
 )
 _PRINTING_HEADERS = (N_("Printed"), N_("By"), N_("Languages"), N_("Design"), N_("Printing"))
+# What the register's lines show: a change to any of these means reading it again.
+SHOWS = ("certificates", "awards", "cities", "organizations", "persons")
 
 
 def design_label(design: str) -> str:
@@ -201,7 +208,10 @@ class RegisterModel(QAbstractTableModel):
 
 
 class CertificateRegisterDialog(Retranslating, QDialog):
-    """The register of certificates; with `award_id`, that award's certificate is chosen."""
+    """The register of certificates; with `award_id`, that award's certificate is chosen once
+    it has been read. `loaded` fires each time the register has been read and shown."""
+
+    loaded = Signal()
 
     def __init__(
         self, database: object, parent: QWidget | None = None, *, award_id: int | None = None
@@ -211,6 +221,10 @@ class CertificateRegisterDialog(Retranslating, QDialog):
             raise TypeError(f"not a database: {database!r}")
         self.database: Database = database
         self.entries: list[RegisterEntry] = []
+        self.read_once = False
+        self._award_id = award_id
+        self._reading: QueryOp[list[RegisterEntry]] | None = None
+        self._again = False
 
         self.year = QComboBox()
         self.year.currentIndexChanged.connect(self._year_chosen)
@@ -272,12 +286,9 @@ class CertificateRegisterDialog(Retranslating, QDialog):
         layout.addWidget(buttons)
         self.resize(900, 560)
 
-        self.refresh()
         self.translate_now()
-        chosen = award_id is not None and self.select_award(award_id)
-        if not chosen and self.model.rowCount() > 0:
-            # The newest certificate, so its printings show at once.
-            self.select_row(self.model.rowCount() - 1)
+        self.refresh()
+        change_hub().changed.connect(self._data_changed)
 
     def retranslate(self) -> None:
         self.setWindowTitle(_("Certificate register"))
@@ -289,11 +300,55 @@ class CertificateRegisterDialog(Retranslating, QDialog):
 
     # --- reading -------------------------------------------------------------------------
 
-    def refresh(self) -> None:
-        """Read the register again, keeping the year and the certificate chosen."""
+    def refresh(self) -> QueryOp[list[RegisterEntry]] | None:
+        """Read the register again off the GUI thread, then show it keeping the year and
+        the certificate chosen (None: a read is on its way; another follows it)."""
+        if self._reading is not None:
+            self._again = True
+            return None
+        # `register` is looked up when the work runs (tests make it fail).
+        self._reading = (
+            QueryOp(self, lambda database: register(database))
+            .success(self._arrived)
+            .failure(self._failed)
+        )
+        return self._reading.run_in_background()
+
+    def _data_changed(self, changes: Changes) -> None:
+        if changes.touches_any(SHOWS):
+            self.refresh()
+
+    def _failed(self, error: BaseException) -> None:
+        self._reading = None
+        message = (
+            error.user_message()
+            if isinstance(error, ExchangeDeskError)
+            else _("Something went wrong: {error}").format(error=error)
+        )
+        QMessageBox.warning(self, _("Certificate register"), message)
+        if not self.read_once:
+            self.reject()  # nothing to show: the register cannot be opened
+
+    def _arrived(self, entries: list[RegisterEntry]) -> None:
+        self._reading = None
+        if self._again:
+            self._again = False
+            self.refresh()  # something changed while this was read
+            return
+        first = not self.read_once
+        self.read_once = True
+        self._show_entries(entries)
+        if first:
+            chosen = self._award_id is not None and self.select_award(self._award_id)
+            if not chosen and self.model.rowCount() > 0:
+                # The newest certificate, so its printings show at once.
+                self.select_row(self.model.rowCount() - 1)
+        self.loaded.emit()
+
+    def _show_entries(self, entries: list[RegisterEntry]) -> None:
         chosen = self.current_entry()
         year = self.year.currentData()
-        self.entries = register(self.database)
+        self.entries = entries
         years = sorted({entry.certificate.issued_on.year for entry in self.entries}, reverse=True)
         self.year.blockSignals(True)
         self.year.clear()
@@ -419,12 +474,8 @@ def show_certificate_register(
     parent: QWidget | None, database: Database, *, award_id: int | None = None
 ) -> None:
     """Open the register modally (on `award_id`'s certificate); a database that cannot be
-    read is reported instead."""
-    try:
-        dialog = CertificateRegisterDialog(database, parent, award_id=award_id)
-    except StorageUnavailable as exc:
-        QMessageBox.warning(parent, _("Certificate register"), exc.user_message())
-        return
+    read is reported, and the register closes."""
+    dialog = CertificateRegisterDialog(database, parent, award_id=award_id)
     try:
         dialog.exec()
     finally:

@@ -38,8 +38,9 @@ from exchange_desk.services.report_choices import (
     report_language_of,
     report_years,
 )
+from exchange_desk.ui.operations import QueryOp
 from exchange_desk.ui.translated import Retranslating, set_form_labels
-from exchange_desk.ui.workers import Cancelled, Progress, notice, run_with_progress
+from exchange_desk.ui.workers import Cancelled, notice
 
 ANNUAL, CITY, DELEGATION = "annual", "city", "delegation"
 KINDS = (ANNUAL, CITY, DELEGATION)
@@ -194,34 +195,35 @@ class ReportDialog(Retranslating, QDialog):
             return
         save = self.save_button
         save.setEnabled(False)  # one report at a time from one dialog
-        database, kind, record_id = self.database, self.kind, self.record_id
+        kind, record_id = self.kind, self.record_id
         year, language = self.year(), self.language()
+        operation: QueryOp[Path]
 
-        def work(progress: Progress) -> Path:
+        def work(database: Database) -> Path:
             # Imported here, on the worker: the services load the ORM and the PDF engine.
             from exchange_desk.services import reports
             from exchange_desk.services.report_output import write_report
 
             if kind == ANNUAL:
                 assert year is not None
-                report = reports.annual_report(database, year, language, progress=progress.report)
+                report = reports.annual_report(database, year, language, progress=operation.report)
             elif kind == CITY:
                 assert record_id is not None
                 report = reports.city_dossier(
-                    database, record_id, language, progress=progress.report
+                    database, record_id, language, progress=operation.report
                 )
             else:
                 assert record_id is not None
                 report = reports.delegation_brief(
-                    database, record_id, language, progress=progress.report
+                    database, record_id, language, progress=operation.report
                 )
 
             def page(done: int, total: int) -> None:
                 # The first pass lays the pages out before their number is known.
                 if total == 0:
-                    progress.report(_("Laying out page {page}").format(page=done))
+                    operation.report(_("Laying out page {page}").format(page=done))
                 else:
-                    progress.report(_("Page {page} of {pages}").format(page=done, pages=total))
+                    operation.report(_("Page {page} of {pages}").format(page=done, pages=total))
 
             return write_report(report, chosen, progress=page)
 
@@ -245,4 +247,11 @@ class ReportDialog(Retranslating, QDialog):
             )
             self._notice(text, QMessageBox.Icon.Warning)
 
-        self.progress_dialog = run_with_progress(self, _("Making the report"), work, done, failed)
+        operation = (
+            QueryOp(self, work)
+            .with_progress(_("Making the report"), cancellable=True)
+            .success(done)
+            .failure(failed)
+        )
+        operation.run_in_background()
+        self.progress_dialog = operation.progress_dialog

@@ -1,142 +1,91 @@
 """Undo and redo of creating, editing and deleting records within the session.
 
-Each command does its work through the services. A create is undone by deleting the new
-record and redone by restoring it with the same id; a delete is undone by restoring the
-snapshot the services took; an edit is undone by storing the record as it was before.
+The steps are the services' (`services.editing.Step`: each undoes and redoes itself in one
+transaction and says what it changed). Here they are only wrapped for Qt's undo stack, and
+run as operations: the step works off the GUI thread, and only once it has succeeded does
+the stack move (a `StepCommand`'s own `undo()` and `redo()` do nothing). A step that fails
+(someone changed the records meanwhile) no longer fits the history: it is cleared, and
+`failed` says why.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtGui import QUndoCommand
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QUndoCommand, QUndoStack
+from PySide6.QtWidgets import QWidget
 
-from exchange_desk.domain.errors import ExchangeDeskError
-from exchange_desk.domain.records import TierChange
-from exchange_desk.i18n.catalog import _
-from exchange_desk.services.database import Database
-from exchange_desk.services.kinds import kind_of
-from exchange_desk.services.records import (
-    Deletion,
-    Snapshot,
-    delete_record,
-    get_record,
-    replace_tier_history,
-    restore,
-    update,
-)
+from exchange_desk.ui.operations import CollectionOp
 
-Changed = Callable[[str, int | None], None]  # kind and id of what changed
+if TYPE_CHECKING:
+    from exchange_desk.services.changes import Changes
+    from exchange_desk.services.database import Database
+    from exchange_desk.services.editing import Step
 
 
-class _RecordCommand(QUndoCommand):
-    """A command whose first `redo()` (called by QUndoStack.push) is the work already done:
-    the window does the work first so that a refused write never enters the history."""
+class StepCommand(QUndoCommand):
+    """Qt's face of a service step. The operation has done the work by the time the stack
+    calls `undo()` or `redo()` (and `push()` calls `redo()` on a step already done): they
+    only move the stack."""
 
-    def __init__(self, database: Database, changed: Changed, text: str) -> None:
-        super().__init__(text)
-        self.database = database
-        self.changed = changed
-        self._first = True
-        # Qt calls undo() and redo() and cannot pass an exception on: a failure is kept
-        # here for the window to report (it then clears the history, which no longer fits).
-        self.error: ExchangeDeskError | None = None
-
-    def redo(self) -> None:
-        if self._first:
-            self._first = False
-            return
-        self.error = None
-        try:
-            self.do()
-        except ExchangeDeskError as exc:
-            self.error = exc
+    def __init__(self, step: Step) -> None:
+        super().__init__(step.text)
+        self.step = step
 
     def undo(self) -> None:
-        self.error = None
-        try:
-            self.revert()
-        except ExchangeDeskError as exc:
-            self.error = exc
+        pass
 
-    def do(self) -> None:
-        raise NotImplementedError
-
-    def revert(self) -> None:
-        raise NotImplementedError
+    def redo(self) -> None:
+        pass
 
 
-class CreateCommand(_RecordCommand):
-    def __init__(self, database: Database, changed: Changed, record: Any) -> None:
-        self.kind = kind_of(record).name
-        super().__init__(database, changed, _("New {kind}").format(kind=kind_of(record).label()))
-        self.record = record
-        self.snapshot: Snapshot | None = None
+class UndoHistory(QObject):
+    """The session's undo stack, whose steps run as operations over `parent`."""
 
-    def revert(self) -> None:
-        self.snapshot = delete_record(self.database, self.kind, self.record.id).snapshot
-        self.changed(self.kind, None)
+    failed = Signal(object)  # the error of a step that could not be undone or redone
 
-    def do(self) -> None:
-        assert self.snapshot is not None
-        restore(self.database, self.snapshot)
-        self.changed(self.kind, self.record.id)
+    def __init__(self, parent: QWidget, database: Database) -> None:
+        super().__init__(parent)
+        self.widget = parent
+        self.database = database
+        self.stack = QUndoStack(self)
+        self.running: CollectionOp[Changes] | None = None
 
+    def push(self, step: Step) -> None:
+        """A step done (a save, a delete) enters the history."""
+        self.stack.push(StepCommand(step))
 
-class UpdateCommand(_RecordCommand):
-    """An edit. A partnership's tier history is put back exactly as it was on each side,
-    not extended by the undo itself."""
+    def clear(self) -> None:
+        self.stack.clear()
 
-    def __init__(
-        self,
-        database: Database,
-        changed: Changed,
-        before: Any,
-        after: Any,
-        history: tuple[list[TierChange], list[TierChange]] | None = None,
-    ) -> None:
-        self.kind = kind_of(after).name
-        super().__init__(database, changed, _("Edit {kind}").format(kind=kind_of(after).label()))
-        self.before = before
-        self.after = after
-        self.history = history
+    def undo(self) -> CollectionOp[Changes] | None:
+        """Undo the last step, off the GUI thread (None: nothing to undo, or busy)."""
+        if self.running is not None or not self.stack.canUndo():
+            return None
+        command = self.stack.command(self.stack.index() - 1)
+        assert isinstance(command, StepCommand)
+        return self._run(command.step.undo, self.stack.undo)
 
-    def _store(self, record: Any, side: int) -> None:
-        with self.database.unit_of_work():
-            update(self.database, record, record_tier_change=False)
-            if self.history is not None:
-                replace_tier_history(self.database, record.id, self.history[side])
-        self.changed(self.kind, record.id)
+    def redo(self) -> CollectionOp[Changes] | None:
+        """Redo the step undone last (None: nothing to redo, or busy)."""
+        if self.running is not None or not self.stack.canRedo():
+            return None
+        command = self.stack.command(self.stack.index())
+        assert isinstance(command, StepCommand)
+        return self._run(command.step.redo, self.stack.redo)
 
-    def revert(self) -> None:
-        self._store(self.before, 0)
+    def _run(self, work: Any, move: Any) -> CollectionOp[Changes]:
+        def done(_changes: Changes) -> None:
+            self.running = None
+            move()
 
-    def do(self) -> None:
-        self._store(self.after, 1)
+        def failed(error: BaseException) -> None:
+            self.running = None
+            # The records no longer match the history (someone changed them meanwhile).
+            self.stack.clear()
+            self.failed.emit(error)
 
-
-class DeleteCommand(_RecordCommand):
-    def __init__(self, database: Database, changed: Changed, deletion: Deletion) -> None:
-        from exchange_desk.services.kinds import kind_named
-
-        super().__init__(
-            database, changed, _("Delete {kind}").format(kind=kind_named(deletion.kind).label())
-        )
-        self.deletion = deletion
-        self.cascade = bool(deletion.dependents)
-
-    def revert(self) -> None:
-        restore(self.database, self.deletion.snapshot)
-        self.changed(self.deletion.kind, self.deletion.id)
-
-    def do(self) -> None:
-        self.deletion = delete_record(
-            self.database, self.deletion.kind, self.deletion.id, cascade=self.cascade
-        )
-        self.changed(self.deletion.kind, None)
-
-
-def stored_before(database: Database, record: Any) -> Any:
-    """The record as it is stored now (to undo an edit)."""
-    return get_record(database, kind_of(record).name, record.id)
+        operation: CollectionOp[Changes] = CollectionOp(self.widget, work, database=self.database)
+        self.running = operation.success(done).failure(failed)
+        return operation.run_in_background()

@@ -1,8 +1,9 @@
 """Work slower than a blink runs off the GUI thread, so the window never freezes.
 
-`run_in_background` runs a function on Qt's thread pool and delivers its result (or its
-error) to the GUI thread. `run_with_progress` adds a progress dialog whose Cancel button
-asks the work to stop: the function receives a `Progress` to report to and to check.
+`start_task` runs a function on Qt's thread pool and delivers its result (or its error) to
+the GUI thread, with a `Progress` the work can report to and that a Cancel button stops;
+`ui.operations` builds the window's operations on it. `run_in_background` and
+`run_with_progress` are the plain forms (the latter with its own progress dialog).
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ class Cancelled(Exception):
 class Progress:
     """Given to a long task: `report(text)` says what it does and stops it if cancelled."""
 
-    def __init__(self, signals: _Signals) -> None:
+    def __init__(self, signals: TaskSignals) -> None:
         self._signals = signals
         self._cancelled = threading.Event()
 
@@ -42,14 +43,14 @@ class Progress:
         return self._cancelled.is_set()
 
 
-class _Signals(QObject):
+class TaskSignals(QObject):
     done = Signal(object)
     failed = Signal(object)
     progress = Signal(str)
 
 
 class _Task(QRunnable):
-    def __init__(self, work: Callable[[], Any], signals: _Signals) -> None:
+    def __init__(self, work: Callable[[], Any], signals: TaskSignals) -> None:
         super().__init__()
         self._work = work
         self.signals = signals
@@ -63,7 +64,38 @@ class _Task(QRunnable):
             self.signals.done.emit(result)
 
 
-_running: set[_Signals] = set()  # keeps the signal objects alive until they have fired
+_running: set[TaskSignals] = set()  # keeps the signal objects alive until they have fired
+
+
+def start_task(
+    work: Callable[[Progress], Any],
+    on_done: Callable[[Any], None],
+    on_failed: Callable[[BaseException], None],
+    on_progress: Callable[[str], None] | None = None,
+) -> Progress:
+    """Run `work(progress)` on the thread pool; `on_done(result)` or `on_failed(error)` is
+    called on the GUI thread, and `on_progress(text)` for what the work reports. Returns
+    the `Progress`, whose `cancel()` stops the work at its next report."""
+    signals = TaskSignals()
+    progress = Progress(signals)
+    _running.add(signals)
+    if on_progress is not None:
+        signals.progress.connect(on_progress)
+
+    @Slot(object)
+    def done(result: Any) -> None:
+        _running.discard(signals)
+        on_done(result)
+
+    @Slot(object)
+    def failed(error: Any) -> None:
+        _running.discard(signals)
+        on_failed(error)
+
+    signals.done.connect(done)
+    signals.failed.connect(failed)
+    QThreadPool.globalInstance().start(_Task(lambda: work(progress), signals))
+    return progress
 
 
 def run_in_background(
@@ -76,27 +108,19 @@ def run_in_background(
     """Run `work()` on the thread pool; call `on_done(result)` or `on_failed(error)` on the
     GUI thread. With `owner`, neither is called once the owner is gone: a dialog closed
     while its preview was drawn must not be written to."""
-    signals = _Signals()
-    _running.add(signals)
 
     def alive() -> bool:
         return owner is None or shiboken6.isValid(owner)
 
-    @Slot(object)
     def done(result: Any) -> None:
-        _running.discard(signals)
         if alive():
             on_done(result)
 
-    @Slot(object)
-    def failed(error: Any) -> None:
-        _running.discard(signals)
+    def failed(error: BaseException) -> None:
         if alive():
             on_failed(error)
 
-    signals.done.connect(done)
-    signals.failed.connect(failed)
-    QThreadPool.globalInstance().start(_Task(work, signals))
+    start_task(lambda _progress: work(), done, failed)
 
 
 def run_with_progress(
@@ -110,27 +134,17 @@ def run_with_progress(
     dialog = QProgressDialog(title, _("Cancel"), 0, 0, parent)
     dialog.setWindowTitle(title)
     dialog.setMinimumDuration(400)  # quick work never flashes a dialog
-    signals = _Signals()
-    progress = Progress(signals)
-    signals.progress.connect(dialog.setLabelText)
-    dialog.canceled.connect(progress.cancel)
-    _running.add(signals)
 
-    @Slot(object)
     def done(result: Any) -> None:
-        _running.discard(signals)
         dialog.reset()
         on_done(result)
 
-    @Slot(object)
-    def failed(error: Any) -> None:
-        _running.discard(signals)
+    def failed(error: BaseException) -> None:
         dialog.reset()
         on_failed(error)
 
-    signals.done.connect(done)
-    signals.failed.connect(failed)
-    QThreadPool.globalInstance().start(_Task(lambda: work(progress), signals))
+    progress = start_task(work, done, failed, dialog.setLabelText)
+    dialog.canceled.connect(progress.cancel)
     return dialog
 
 
