@@ -172,6 +172,8 @@ class Computed:
 
     needs: tuple[str, ...]
     compute: Callable[[Mapping[str, Any], Context], Any]
+    reads: tuple[str, ...] = ()  # the kinds whose names it asks the context for
+    reads_profile: bool = False  # whether it asks for the home city
 
 
 class Context:

@@ -402,8 +402,10 @@ AWARDS = KindDeclaration(
         position=40,
     ),
     computed={
-        "recipient": Computed(_RECIPIENT_FIELDS, _recipient),
-        "role": Computed(("giver_organization_id", *_RECIPIENT_FIELDS), _role),
+        "recipient": Computed(
+            _RECIPIENT_FIELDS, _recipient, reads=("cities", "organizations", "persons")
+        ),
+        "role": Computed(("giver_organization_id", *_RECIPIENT_FIELDS), _role, reads_profile=True),
     },
     detail_computed=((N_("Given or received"), "role"),),
     list_columns=("awarded_on", "@title", "conference_id->"),

@@ -363,6 +363,31 @@ class TabSpec:
     cli_name: str
     columns: tuple[TableColumn, ...]
     facets: tuple[Facet, ...]
+    # The kinds whose records it shows or names, and whether it reads the office profile:
+    # a change to any of them means reading the tab again.
+    reads: tuple[str, ...] = ()
+    reads_profile: bool = False
+
+
+def _reads(declaration: KindDeclaration) -> tuple[tuple[str, ...], bool]:
+    assert declaration.tab is not None
+    kinds = {declaration.name: None}
+    profile = False
+    sources = [c.source for c in declaration.tab.columns]
+    sources += [f.source for f in declaration.tab.filters]
+    for source in sources:
+        if source.endswith("->country"):
+            kinds["cities"] = None
+        elif source.endswith("->"):
+            kinds[declaration.field(source[:-2]).kind or ""] = None
+        elif source in declaration.computed:
+            computed = declaration.computed[source]
+            kinds.update(dict.fromkeys(computed.reads))
+            profile = profile or computed.reads_profile
+    for facet in declaration.tab.filters:
+        if facet.lookup:
+            kinds[facet.lookup] = None
+    return tuple(kinds), profile
 
 
 def tab_specs() -> list[TabSpec]:
@@ -382,6 +407,8 @@ def tab_specs() -> list[TabSpec]:
                     cli_name=tab.cli_name or declaration.name,
                     columns=tuple(TableColumn(c.key, c.header, c.shows) for c in tab.columns),
                     facets=tuple(_facet(declaration, f) for f in tab.filters),
+                    reads=_reads(declaration)[0],
+                    reads_profile=_reads(declaration)[1],
                 ),
             )
         )

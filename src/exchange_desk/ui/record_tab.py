@@ -39,7 +39,13 @@ from exchange_desk.i18n.catalog import _
 from exchange_desk.i18n.formatting import format_number
 from exchange_desk.services.changes import Changes
 from exchange_desk.services.database import Database
-from exchange_desk.services.tables import Facet, RecordTable, conference_choices, load_table
+from exchange_desk.services.tables import (
+    Facet,
+    RecordTable,
+    conference_choices,
+    load_table,
+    tab_spec,
+)
 from exchange_desk.ui.collation import sorted_by_text
 from exchange_desk.ui.detail_pane import DetailPane
 from exchange_desk.ui.formatting import babel_locale
@@ -47,19 +53,6 @@ from exchange_desk.ui.operations import QueryOp, change_hub
 from exchange_desk.ui.table_model import RecordTableModel
 
 FIRST_PAGE = 300
-
-# The kinds of record each tab reads (its own, and those it shows the names of): a change
-# to any of them means reading the tab again. The awards tab also reads the office profile
-# (whose home city tells awards given from awards received).
-READS: dict[str, tuple[str, ...]] = {
-    "partner_cities": ("partnerships", "cities"),
-    "delegations": ("delegations", "cities"),
-    "events": ("events", "cities"),
-    "awards": ("awards", "cities", "organizations", "persons", "conferences"),
-    "agreements": ("agreements", "cities"),
-    "organizations": ("organizations", "cities"),
-    "conferences": ("conferences", "cities"),
-}
 
 
 class RecordTab(QWidget):
@@ -171,10 +164,8 @@ class RecordTab(QWidget):
 
     def shows(self, changes: Changes) -> bool:
         """Whether `changes` touch what the tab's table shows."""
-        reads = READS.get(self.tab)
-        if reads is None:
-            return bool(changes)  # a tab declared since: what it reads is not listed here
-        return changes.touches_any(reads) or (changes.profile and self.tab == "awards")
+        spec = tab_spec(self.tab)
+        return changes.touches_any(spec.reads) or (changes.profile and spec.reads_profile)
 
     def _data_changed(self, changes: Changes) -> None:
         """Records were written: read the table again if they are among those it shows,
