@@ -1,15 +1,20 @@
-"""Shared fixtures: an empty database on SQLite and on PostgreSQL, and the demo database.
+"""Shared fixtures: an empty database on SQLite and on PostgreSQL, and the demo database;
+the `gui` mark on every test that needs a QApplication; the log file, in a folder of its own.
 
 PostgreSQL tests run against `EXCHANGE_DESK_TEST_PG_URL` (default: the local server at
 127.0.0.1:5432, database `test`); each test gets a schema of its own, dropped afterwards.
 When no server answers, those tests are skipped with the reason (CI sets
 EXCHANGE_DESK_REQUIRE_PG=1, which turns the skip into a failure).
+
+`pytest -m "not gui"` runs the core suite: no test that needs a QApplication (one that
+uses `qtbot` or `qapp`, directly or through a fixture, or lives in a GUI test module).
 """
 
 from __future__ import annotations
 
 import os
 import shutil
+import sys
 import tempfile
 import uuid
 from collections.abc import Iterator
@@ -18,6 +23,9 @@ from pathlib import Path
 # Before anything imports Qt: tests never open a real window, nor touch the user's settings.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ["XDG_CONFIG_HOME"] = tempfile.mkdtemp(prefix="exchange-desk-settings-")
+# Nor the user's log: the programs the tests start log under this folder (XDG), this one
+# to the file configured below.
+os.environ["XDG_STATE_HOME"] = tempfile.mkdtemp(prefix="exchange-desk-state-")
 os.environ.pop("EXCHANGE_DESK_DB", None)
 os.environ.setdefault("EXCHANGE_DESK_LANG", "en")
 
@@ -26,7 +34,10 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from exchange_desk.i18n.catalog import set_language
+from exchange_desk.logs import configure_logging
 from exchange_desk.storage.database import Database, open_database
+
+configure_logging(Path(os.environ["XDG_STATE_HOME"]) / "exchange-desk-tests.log")
 
 PG_URL = os.environ.get(
     "EXCHANGE_DESK_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -47,6 +58,51 @@ def _pg_unavailable() -> str | None:
             first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
             _pg_state["reason"] = f"no PostgreSQL server at {PG_URL}: {first}"
     return _pg_state["reason"]
+
+
+# Fixtures that give a test a QApplication (pytest-qt's); any fixture built on them counts
+# too, as pytest lists every fixture a test needs, however indirectly, in `fixturenames`.
+_QT_FIXTURES = frozenset({"qapp", "qtbot", "qtmodeltester"})
+# Modules whose every test is about the window, with or without one of those fixtures.
+# (test_dialogs.py has a test that makes a dialog without asking for a QApplication.)
+_GUI_MODULES = frozenset(
+    {
+        "test_certificate_gui.py",
+        "test_dialogs.py",
+        "test_editing.py",
+        "test_gui.py",
+        "test_qt_binding.py",
+        "test_register_dialog.py",
+        "test_report_gui.py",
+    }
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        fixtures = set(getattr(item, "fixturenames", ()))
+        if fixtures & _QT_FIXTURES or item.path.name in _GUI_MODULES:
+            item.add_marker(pytest.mark.gui)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
+    """A test without the `gui` mark that makes a QApplication fails: under `-m "not gui"`
+    it would depend on which test ran before it (or abort the run without one)."""
+    had_application = _qt_application_exists()
+    result = yield
+    if not had_application and _qt_application_exists() and not item.get_closest_marker("gui"):
+        pytest.fail(
+            "this test made a QApplication: use the qapp or qtbot fixture, or add its module "
+            "to _GUI_MODULES in tests/conftest.py",
+            pytrace=False,
+        )
+    return result
+
+
+def _qt_application_exists() -> bool:
+    qt_core = sys.modules.get("PySide6.QtCore")  # never imports Qt for the core suite
+    return qt_core is not None and qt_core.QCoreApplication.instance() is not None
 
 
 @pytest.fixture(autouse=True)

@@ -89,8 +89,8 @@ def font_names_in(pdf: bytes) -> dict[str, set[int]]:
 def bundled_cmaps() -> dict[str, set[int]]:
     cmaps = {}
     for path in (resources_dir() / "fonts").glob("*.ttf"):
-        font = TTFont(path, lazy=True)
-        cmaps[font["name"].getDebugName(6)] = set(font.getBestCmap())
+        with TTFont(path, lazy=True) as font:  # lazy keeps the file open until closed
+            cmaps[font["name"].getDebugName(6)] = set(font.getBestCmap())
     return cmaps
 
 

@@ -214,12 +214,12 @@ def test_a_system_font_draws_what_the_bundled_fonts_lack(tmp_path: Path) -> None
     source = resources_dir() / "fonts" / "Heebo-Regular.ttf"
     library = FontLibrary(system_dirs=[tmp_path])
     # Pretend the system has a font with U+2603 (snowman), which no bundled font has.
-    font = TTFont(source)
-    cmap = font["cmap"].getcmap(3, 1)
-    assert cmap is not None
-    cmap.cmap[0x2603] = cmap.cmap[ord("A")]
-    font["name"].setName("SnowTestFont", 6, 3, 1, 0x409)
-    font.save(tmp_path / "DejaVuSans.ttf")
+    with TTFont(source) as font:
+        cmap = font["cmap"].getcmap(3, 1)
+        assert cmap is not None
+        cmap.cmap[0x2603] = cmap.cmap[ord("A")]
+        font["name"].setName("SnowTestFont", 6, 3, 1, 0x409)
+        font.save(tmp_path / "DejaVuSans.ttf")
     assert FontLibrary(system_dirs=[]).missing("☃")
     assert library.missing("☃") == set()
     pdf = CertificateRenderer(library).render(

@@ -94,3 +94,4 @@ def test_the_windowed_launcher_has_somewhere_to_write(monkeypatch: pytest.Monkey
     launcher["_streams"]()
     assert sys.stdout is not None
     print("goes nowhere")
+    sys.stdout.close()  # the launcher's devnull, before the test's own stdout comes back

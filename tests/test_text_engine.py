@@ -191,7 +191,8 @@ def harfbuzz_origins(text: str, path: str) -> dict[int, float]:
     buffer.add_str(text)
     buffer.guess_segment_properties()
     uharfbuzz.shape(font, buffer, {})
-    cmap = TTFont(resources_dir() / "fonts" / path, lazy=True).getBestCmap()
+    with TTFont(resources_dir() / "fonts" / path, lazy=True) as font_file:
+        cmap = font_file.getBestCmap()
     glyph_to_char = {font.get_nominal_glyph(code): code for code in cmap if 0x590 <= code < 0x600}
     origins: dict[int, float] = {}
     pen = 0
@@ -213,8 +214,8 @@ def test_the_shin_dot_is_drawn_where_the_fonts_anchors_put_it() -> None:
     expected = (origins[0x05C1] - origins[0x05E9]) * 12 / 1000  # FrankRuhlLibre: 1000 upem
     assert offset == pytest.approx(expected, abs=0.05)
     # And so the dot's ink sits over the right half of the shin (a sin dot would be left).
-    glyphs = TTFont(resources_dir() / "fonts" / "FrankRuhlLibre-Regular.ttf")
-    dot_glyph = glyphs["glyf"][glyphs.getBestCmap()[0x05C1]]
+    with TTFont(resources_dir() / "fonts" / "FrankRuhlLibre-Regular.ttf") as glyphs:
+        dot_glyph = glyphs["glyf"][glyphs.getBestCmap()[0x05C1]]
     ink_centre = dot.matrix[4] + (dot_glyph.xMin + dot_glyph.xMax) / 2 * 12 / 1000
     assert ink_centre > (shin.x0 + shin.x1) / 2
     assert ink_centre <= shin.x1 + 0.5

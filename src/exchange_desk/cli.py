@@ -625,11 +625,13 @@ def _db(args: argparse.Namespace, out: TextIO) -> int:
 
     if args.db_command == "upgrade":
         database, backup = upgrade_database(args.db)
+        _opened.append(database)
         if backup is not None:
             out.write(_("Backup copy: {path}").format(path=backup) + "\n")
         out.write(_("{where} is at the newest schema.").format(where=database.describe()) + "\n")
         return 0
     database = open_office_database(args.db, migrate=False, create=False)
+    _opened.append(database)
     report = check_database(database)
     out.write(
         _("Database: {where} ({backend})").format(where=report.location, backend=report.backend)
@@ -651,10 +653,17 @@ def _db(args: argparse.Namespace, out: TextIO) -> int:
     return 0 if report.ok else EXIT_REFUSED
 
 
+# What a command opened, closed when it ends: run in-process (the tests, a script), the
+# command leaves no connection to a server behind.
+_opened: list[Any] = []
+
+
 def _open(args: argparse.Namespace) -> Any:
     from exchange_desk.services.database import open_office_database
 
-    return open_office_database(args.db)
+    database = open_office_database(args.db)
+    _opened.append(database)
+    return database
 
 
 @dataclass(frozen=True, slots=True)
@@ -730,6 +739,9 @@ def main(
         return 0
     except KeyboardInterrupt:
         return 130
+    finally:
+        while _opened:
+            _opened.pop().dispose()
 
 
 def _early_language(arguments: list[str]) -> str:

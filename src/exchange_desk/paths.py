@@ -5,8 +5,11 @@ and, for a portable copy, where its data is kept.
 package as `_data/` (see pyproject.toml); PyInstaller puts them under `sys._MEIPASS`.
 
 A frozen program with a file named `portable` or `portable.txt` beside it keeps its data
-(database, settings) in a `data` folder next to it instead of the user's folders: the whole
-office on a USB stick.
+(database, settings, log) in a `data` folder next to it instead of the user's folders: the
+whole office on a USB stick.
+
+The log file lives in the user's local (not roaming) folder for logs: on Windows
+`%LOCALAPPDATA%\\ExchangeDesk\\Logs`.
 """
 
 from __future__ import annotations
@@ -35,6 +38,9 @@ def data_root() -> Path:
 
 
 PORTABLE_MARKERS = ("portable", "portable.txt")
+# The folder name under the user's folders; the same as storage.database.APP_NAME.
+APP_NAME = "ExchangeDesk"
+LOG_FILE_NAME = "exchange-desk.log"
 
 
 def program_dir() -> Path | None:
@@ -59,3 +65,18 @@ def resources_dir() -> Path:
 
 def i18n_dir() -> Path:
     return data_root() / "i18n"
+
+
+def log_dir() -> Path:
+    """The folder of the log file: `data/logs` of a portable copy, else the user's local
+    folder for logs (a log that roams with the profile would only slow down every logon)."""
+    portable = portable_data_dir()
+    if portable is not None:
+        return portable / "logs"
+    from platformdirs import user_log_dir
+
+    return Path(user_log_dir(APP_NAME, appauthor=False))
+
+
+def log_file() -> Path:
+    return log_dir() / LOG_FILE_NAME

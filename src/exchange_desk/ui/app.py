@@ -1,8 +1,9 @@
-"""Starting the GUI: the application object, its language and direction, the main window,
-and the first-start offer of demo data."""
+"""Starting the GUI: the application object, its language and direction, the log and the
+error handler (ui/errors.py), the main window, and the first-start offer of demo data."""
 
 from __future__ import annotations
 
+import logging
 import sys
 
 from PySide6.QtCore import QCoreApplication, QSettings, QTimer
@@ -11,8 +12,10 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from exchange_desk.domain.errors import ExchangeDeskError
 from exchange_desk.i18n.catalog import _
+from exchange_desk.logs import configure_logging
 from exchange_desk.paths import portable_data_dir, resources_dir
 from exchange_desk.services.database import open_office_database
+from exchange_desk.ui import errors
 from exchange_desk.ui.language import apply_language, register_bundled_fonts, startup_language
 from exchange_desk.ui.main_window import TAB_FOR_CLI, TABS, MainWindow
 
@@ -27,7 +30,9 @@ def app_icon() -> QIcon:
 
 def make_application(language: str | None = None) -> QApplication:
     """The QApplication in `language` (else the remembered or the system's), with its
-    direction, Qt's own translations and the bundled fonts."""
+    direction, Qt's own translations and the bundled fonts; errors nothing caught are
+    reported from here on, and written to the log."""
+    configure_logging()
     QCoreApplication.setOrganizationName("ExchangeDesk")
     QCoreApplication.setApplicationName("Exchange Desk")
     portable = portable_data_dir()
@@ -40,6 +45,7 @@ def make_application(language: str | None = None) -> QApplication:
         )
     app = QApplication.instance() or QApplication(sys.argv)
     assert isinstance(app, QApplication)
+    errors.install(app)
     app.setWindowIcon(app_icon())
     register_bundled_fonts()
     # Before any window exists, so every widget is laid out in the language's direction.
@@ -62,8 +68,10 @@ def run_gui(
     app = make_application(language)
     try:
         database = open_office_database(database_location)
+        errors.set_database(database.describe())
         window = MainWindow(database, remember=not screenshot)
     except ExchangeDeskError as exc:
+        logging.getLogger("exchange_desk.ui").warning("Not opened: %s", exc.user_message())
         QMessageBox.critical(None, _("Exchange Desk"), exc.user_message())
         return 3
     if tab and not screenshot:

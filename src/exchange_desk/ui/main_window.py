@@ -8,7 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
-from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QIcon, QKeySequence, QUndoStack
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QIcon, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
     QLabel,
@@ -25,30 +25,32 @@ from PySide6.QtWidgets import (
 from exchange_desk import __version__
 from exchange_desk.domain.enums import Direction
 from exchange_desk.domain.errors import ExchangeDeskError, StorageUnavailable
-from exchange_desk.i18n.catalog import N_, _, active_language, ngettext
+from exchange_desk.i18n.catalog import _, active_language, ngettext
 from exchange_desk.i18n.formatting import format_number
 from exchange_desk.i18n.languages import LANGUAGES
+from exchange_desk.services.changes import Changes
 from exchange_desk.services.database import Database, check_database, is_empty
+from exchange_desk.services.tables import tab_specs
 from exchange_desk.ui.language import apply_language, remember_language
+from exchange_desk.ui.operations import CollectionOp, QueryOp
 from exchange_desk.ui.record_tab import RecordTab
 from exchange_desk.ui.translated import Retranslating, plain_label
-from exchange_desk.ui.workers import Progress, run_with_progress
+from exchange_desk.ui.undo import UndoHistory
+from exchange_desk.ui.workers import Cancelled
 
 # The services that write, and the undo commands, load the ORM (0.2 s of SQLAlchemy's
 # mapping): they are imported by the methods that edit, not when the window opens.
 
-# (tab key, title, what `--tab` and `list` call it)
-TABS: tuple[tuple[str, str, str], ...] = (
-    ("partner_cities", N_("Partner cities"), "cities"),
-    ("delegations", N_("Delegations"), "delegations"),
-    ("events", N_("Cultural events"), "events"),
-    ("awards", N_("Awards"), "awards"),
-    ("agreements", N_("Agreements"), "agreements"),
-    ("organizations", N_("Organizations"), "organizations"),
-    ("conferences", N_("Conferences"), "conferences"),
+# (tab key, title, what `--tab` and `list` call it), from the kinds' declarations: a kind
+# declared (and registered) before the window module is imported gets its tab.
+TABS: tuple[tuple[str, str, str], ...] = tuple(
+    (spec.key, spec.title, spec.cli_name) for spec in tab_specs()
 )
-TAB_OF_KIND = {"partnerships": "partner_cities", **{tab: tab for tab, _t, _n in TABS}}
-TAB_FOR_CLI = {**{name: tab for tab, _title, name in TABS}, "partnerships": "partner_cities"}
+TAB_OF_KIND = {
+    **{spec.key: spec.key for spec in tab_specs()},
+    **{s.kind: s.key for s in tab_specs()},
+}
+TAB_FOR_CLI = {**{s.kind: s.key for s in tab_specs()}, **{s.cli_name: s.key for s in tab_specs()}}
 SETTINGS_GROUP = "main_window"
 
 
@@ -66,7 +68,11 @@ class MainWindow(Retranslating, QMainWindow):
         super().__init__(parent)
         self.database = database
         self.settings = settings or QSettings()
-        self.undo_stack = QUndoStack(self)
+        # Steps run as operations; a step that fails clears the history (see ui.undo).
+        self.history = UndoHistory(self, database)
+        self.history.failed.connect(self._step_failed)
+        self.undo_stack = self.history.stack
+        self._opening: QueryOp[Any] | None = None  # a dialog or a question on its way
         # Off for pictures made for the docs: they show the defaults and change nothing.
         self._remember = remember
         self.tabs = QTabWidget()
@@ -423,98 +429,108 @@ class MainWindow(Retranslating, QMainWindow):
             tab.reload()
 
     # --- editing -------------------------------------------------------------------------
+    #
+    # Each use case is one service call run as an operation (ui.operations): the records are
+    # read off the GUI thread before a dialog opens, a dialog stores what it edits the same
+    # way, and every screen reads again what the `changed` signal says was written.
 
-    def _save(self, record: Any) -> Any:
-        """Store a record from a dialog; the change enters the undo history only if it was
-        accepted (errors go back to the dialog, which keeps what was typed)."""
-        from exchange_desk.services import records
-        from exchange_desk.ui import undo
+    def _saved(self, saved: Any) -> None:
+        """A dialog stored a record (`editing.Saved`): its step enters the undo history."""
+        self.history.push(saved.step)
 
-        if getattr(record, "id", None) is None:
-            stored = records.create(self.database, record)
-            self.undo_stack.push(undo.CreateCommand(self.database, self._changed, stored))
-        else:
-            kind = kind_named_of(record)
-            before = records.get_record(self.database, kind, record.id)
-            history_before = (
-                records.tier_history(self.database, record.id) if kind == "partnerships" else None
-            )
-            stored = records.update(self.database, record)
-            history = None
-            if history_before is not None:
-                history = (history_before, records.tier_history(self.database, record.id))
-            self.undo_stack.push(
-                undo.UpdateCommand(self.database, self._changed, before, stored, history)
-            )
-        self._changed(kind_named_of(stored), stored.id)
-        return stored
+    def _open_dialog(
+        self, kind: str, record_id: int | None, *, duplicate: bool = False
+    ) -> QueryOp[Any] | None:
+        """Read the record (if any) and every list its dialog chooses from, off the GUI
+        thread, then open the dialog on them (None: a dialog is on its way already)."""
+        from exchange_desk.ui.record_dialog import picker_kinds
 
-    def _changed(self, kind: str, record_id: int | None) -> None:
-        """Something was written: read the tabs again, keeping the selection."""
-        current = self.current_tab()
-        for tab in self.record_tabs.values():
-            if tab is current:
-                select = record_id if tab.model.table.kind == kind else None
-                tab.reload(select)
-            else:
-                tab.complete = False  # read again when shown
-        self._update_status()
+        if self._opening is not None:
+            return None
+        kinds = picker_kinds(kind)
 
-    def _dialog(self, kind: str, record: Any | None, *, duplicate: bool = False) -> Any | None:
+        def read(database: Database) -> tuple[Any, dict[str, list[tuple[int, str]]]]:
+            from exchange_desk.services.records import get_record
+            from exchange_desk.ui.fields import read_choices
+
+            record = get_record(database, kind, record_id) if record_id is not None else None
+            return record, read_choices(database, kinds)
+
+        def show(found: tuple[Any, dict[str, list[tuple[int, str]]]]) -> None:
+            self._opening = None
+            record, choices = found
+            self._dialog(kind, record, duplicate=duplicate, choices=choices)
+
+        self._opening = QueryOp(self, read).success(show).failure(self._read_failed)
+        return self._opening.run_in_background()
+
+    def _read_failed(self, error: BaseException) -> None:
+        self._opening = None
+        self._report(error)
+
+    def _dialog(
+        self,
+        kind: str,
+        record: Any | None,
+        *,
+        duplicate: bool = False,
+        choices: dict[str, list[tuple[int, str]]] | None = None,
+    ) -> Any | None:
         from exchange_desk.ui.record_dialog import edit_record
 
-        return edit_record(self, self.database, kind, record, self._save, duplicate=duplicate)
+        return edit_record(
+            self,
+            self.database,
+            kind,
+            record,
+            duplicate=duplicate,
+            choices=choices,
+            on_saved=self._saved,
+        )
 
-    def _edit(self, kind: str, record_id: int) -> None:
-        from exchange_desk.services import records
+    def _edit(self, kind: str, record_id: int) -> QueryOp[Any] | None:
+        return self._open_dialog(kind, record_id)
 
-        try:
-            record = records.get_record(self.database, kind, record_id)
-        except ExchangeDeskError as exc:
-            self._report(exc)
-            return
-        self._dialog(kind, record)
+    def new_record(self) -> QueryOp[Any] | None:
+        return self._open_dialog(self.current_tab().model.table.kind, None)
 
-    def new_record(self) -> None:
-        self._dialog(self.current_tab().model.table.kind, None)
-
-    def edit_current(self) -> None:
+    def edit_current(self) -> QueryOp[Any] | None:
         tab = self.current_tab()
         record_id = tab.current_id()
         if record_id is None:
-            return
-        self._edit(tab.model.table.kind, record_id)
+            return None
+        return self._edit(tab.model.table.kind, record_id)
 
-    def duplicate_current(self) -> None:
-        from exchange_desk.services import records
-
+    def duplicate_current(self) -> QueryOp[Any] | None:
         tab = self.current_tab()
         record_id = tab.current_id()
         if record_id is None:
-            return
-        try:
-            record = records.get_record(self.database, tab.model.table.kind, record_id)
-        except ExchangeDeskError as exc:
-            self._report(exc)
-            return
-        self._dialog(tab.model.table.kind, record, duplicate=True)
+            return None
+        return self._open_dialog(tab.model.table.kind, record_id, duplicate=True)
 
-    def delete_current(self) -> None:
-        from exchange_desk.services import kinds, records
-        from exchange_desk.ui import undo
-
+    def delete_current(self) -> QueryOp[Any] | None:
+        """Ask, with the list of what depends on the record (read off the GUI thread), then
+        delete it and all of that in one transaction."""
         tab = self.current_tab()
         record_id = tab.current_id()
-        if record_id is None:
-            return
+        if record_id is None or self._opening is not None:
+            return None
         kind = tab.model.table.kind
-        try:
-            name = records.names_of(self.database, kind, record_id).best()
-            found = records.dependents_of(self.database, kind, record_id)
-        except ExchangeDeskError as exc:
-            self._report(exc)
-            return
-        label = kinds.kind_named(kind).label()
+
+        def preview(database: Database) -> Any:
+            from exchange_desk.services.editing import deletion_preview
+
+            return deletion_preview(database, kind, record_id)
+
+        def ask(found: Any) -> None:
+            self._opening = None
+            self._confirm_delete(found)
+
+        self._opening = QueryOp(self, preview).success(ask).failure(self._read_failed)
+        return self._opening.run_in_background()
+
+    def _confirm_delete(self, preview: Any) -> CollectionOp[Any] | None:
+        label, name, found = preview.kind_label, preview.name.best(), preview.dependents
         if found:
             lines = "".join(f"<li>{html.escape(d.describe())}</li>" for d in found)
             text = _("Other records depend on the {kind} “{name}”:").format(
@@ -536,35 +552,37 @@ class MainWindow(Retranslating, QMainWindow):
             QMessageBox.StandardButton.Cancel,
         )
         if answer != QMessageBox.StandardButton.Yes:
-            return
-        try:
-            deletion = records.delete_record(self.database, kind, record_id, cascade=bool(found))
-        except ExchangeDeskError as exc:
-            self._report(exc)
-            return
-        self.undo_stack.push(undo.DeleteCommand(self.database, self._changed, deletion))
-        self._changed(kind, None)
-        self.statusBar().showMessage(_("Deleted. Ctrl+Z brings it back."), 5000)
+            return None
+        kind, record_id, cascade = preview.kind, preview.id, bool(found)
 
-    def undo(self) -> None:
-        self._step(self.undo_stack.undo, self.undo_stack.index() - 1)
+        def delete(database: Database) -> Any:
+            from exchange_desk.services.editing import delete_record
 
-    def redo(self) -> None:
-        self._step(self.undo_stack.redo, self.undo_stack.index())
+            return delete_record(database, kind, record_id, cascade=cascade)
 
-    def _step(self, action: Callable[[], None], index: int) -> None:
-        from exchange_desk.ui import undo
+        def deleted(result: Any) -> None:
+            self.history.push(result.step)
+            self.statusBar().showMessage(_("Deleted. Ctrl+Z brings it back."), 5000)
 
-        command = self.undo_stack.command(index)
-        action()
-        if isinstance(command, undo._RecordCommand) and command.error is not None:
-            error = command.error
-            # The records no longer match the history (someone changed them meanwhile).
-            self.undo_stack.clear()
+        return CollectionOp(self, delete).success(deleted).failure(self._report).run_in_background()
+
+    def undo(self) -> CollectionOp[Any] | None:
+        return self.history.undo()
+
+    def redo(self) -> CollectionOp[Any] | None:
+        return self.history.redo()
+
+    def _step_failed(self, error: BaseException) -> None:
+        """An undo or redo failed (the records changed meanwhile): the history is cleared."""
+        if isinstance(error, ExchangeDeskError):
             self._report(
                 error,
                 _("This step could not be undone or redone, so the undo history was cleared."),
             )
+        else:
+            from exchange_desk.ui.errors import report_failure
+
+            report_failure(error, self)
 
     # --- office, checks, demo --------------------------------------------------------------
 
@@ -573,12 +591,15 @@ class MainWindow(Retranslating, QMainWindow):
 
         edit_office_profile(self, self.database)
 
-    def check_database(self) -> None:
-        try:
-            report = check_database(self.database)
-        except ExchangeDeskError as exc:
-            self._report(exc)
-            return
+    def check_database(self) -> QueryOp[Any]:
+        return (
+            QueryOp(self, check_database)
+            .success(self._show_check)
+            .failure(self._report)
+            .run_in_background()
+        )
+
+    def _show_check(self, report: Any) -> None:
         if report.ok:
             QMessageBox.information(
                 self,
@@ -590,6 +611,8 @@ class MainWindow(Retranslating, QMainWindow):
             QMessageBox.warning(self, _("Check database"), problems)
 
     def load_demo(self) -> None:
+        """Load the demo data (after asking, over records), off the GUI thread; every tab
+        reads again."""
         empty = is_empty(self.database)
         if not empty:
             answer = QMessageBox.warning(
@@ -604,19 +627,26 @@ class MainWindow(Retranslating, QMainWindow):
             )
             if answer != QMessageBox.StandardButton.Yes:
                 return
-        database = self.database
-        from exchange_desk.services.demo import fill_demo
+        operation: CollectionOp[Changes]
 
-        def work(progress: Progress) -> Any:
-            return fill_demo(database, force=not empty, progress=progress.report)
+        def work(database: Database) -> Changes:
+            from exchange_desk.services.demo import fill_demo
+            from exchange_desk.services.kinds import KINDS
 
-        def done(_result: Any) -> None:
-            self.undo_stack.clear()
-            self.reload_all()
+            fill_demo(database, force=not empty, progress=operation.report)
+            return Changes.everything(KINDS)
 
-        self._demo_progress = run_with_progress(
-            self, _("Loading the demo data"), work, done, self._report
+        def failed(error: BaseException) -> None:
+            if not isinstance(error, Cancelled):
+                self._report(error)
+
+        operation = (
+            CollectionOp(self, work)
+            .with_progress(_("Loading the demo data"), cancellable=True)
+            .success(lambda _changes: self.history.clear())
+            .failure(failed)
         )
+        self._demo_progress = operation.run_in_background()
 
     def offer_demo_if_empty(self) -> None:
         """On a new, empty database: load the demo data, or start empty."""
@@ -668,8 +698,6 @@ class MainWindow(Retranslating, QMainWindow):
         except ExchangeDeskError as exc:
             self._report(exc)
             return None
-        dialog.registered.connect(lambda _award: self._changed("certificates", None))
-        dialog.registered.connect(lambda award: self._changed("awards", award))
         dialog.show()
         return dialog
 
@@ -685,7 +713,6 @@ class MainWindow(Retranslating, QMainWindow):
         except ExchangeDeskError as exc:
             self._report(exc)
             return None
-        dialog.accepted.connect(lambda: self._changed("certificates", None))
         dialog.show()
         return dialog
 
@@ -772,14 +799,20 @@ class MainWindow(Retranslating, QMainWindow):
         dialog.show()
         return dialog
 
-    def show_statistics(self) -> None:
-        from exchange_desk.services.statistics import statistics
+    def show_statistics(self) -> QueryOp[Any]:
+        def read(database: Database) -> Any:
+            from exchange_desk.services.statistics import statistics
 
-        try:
-            figures = statistics(self.database)
-        except ExchangeDeskError as exc:
-            self._report(exc)
-            return
+            return statistics(database)
+
+        return (
+            QueryOp(self, read)
+            .success(self._show_statistics)
+            .failure(self._report)
+            .run_in_background()
+        )
+
+    def _show_statistics(self, figures: Any) -> None:
         direction_labels = {
             Direction.OUTGOING: _("Outgoing delegations"),
             Direction.INCOMING: _("Incoming delegations"),
@@ -803,17 +836,24 @@ class MainWindow(Retranslating, QMainWindow):
             f"<table cellspacing=4>{years}</table>",
         )
 
-    def show_anniversaries(self) -> None:
+    def show_anniversaries(self) -> QueryOp[Any]:
         import datetime as dt
 
-        from exchange_desk.services.statistics import anniversaries
-
         year = dt.date.today().year
-        try:
-            found = anniversaries(self.database, year) + anniversaries(self.database, year + 1)
-        except ExchangeDeskError as exc:
-            self._report(exc)
-            return
+
+        def read(database: Database) -> list[Any]:
+            from exchange_desk.services.statistics import anniversaries
+
+            return anniversaries(database, year) + anniversaries(database, year + 1)
+
+        return (
+            QueryOp(self, read)
+            .success(lambda found: self._show_anniversaries(year, found))
+            .failure(self._report)
+            .run_in_background()
+        )
+
+    def _show_anniversaries(self, year: int, found: list[Any]) -> None:
         sample = _("sample")
         lines = []
         for anniversary in found:
@@ -838,6 +878,8 @@ class MainWindow(Retranslating, QMainWindow):
     def show_about(self) -> None:
         from PySide6 import __version__ as pyside_version
 
+        from exchange_desk.logs import log_path
+
         components = [
             ("Qt / PySide6", "LGPL-3.0"),
             ("SQLAlchemy", "MIT"),
@@ -861,12 +903,18 @@ class MainWindow(Retranslating, QMainWindow):
             "resources/fonts folder."
         )
         built = _("Built with:")
+        log_file = log_path()
+        # Isolated left to right, as the database's path in _location.
+        log_line = _("Log file: {path}").format(
+            path="\u2066" + str(log_file) + "\u2069" if log_file is not None else _("none")
+        )
         QMessageBox.about(
             self,
             _("About Exchange Desk"),
             f"<h3>{html.escape(title)} {__version__}</h3>"
             f"<p>{html.escape(purpose)}</p>"
             f"<p>{html.escape(self._location())}</p>"
+            f"<p>{html.escape(log_line)}</p>"
             f"<p>{html.escape(fonts)}</p>"
             f"<p>{html.escape(built)}</p><table cellspacing=4>{rows}</table>"
             f"<p>PySide6 {pyside_version}</p>",
@@ -953,12 +1001,6 @@ class MainWindow(Retranslating, QMainWindow):
         else:
             target.loaded.connect(loaded)
             target.load_all()
-
-
-def kind_named_of(record: Any) -> str:
-    from exchange_desk.services.kinds import kind_of
-
-    return kind_of(record).name
 
 
 __all__ = ["TABS", "MainWindow"]
