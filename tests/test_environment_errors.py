@@ -428,3 +428,36 @@ def test_a_shared_database_that_needs_db_upgrade(
     error = refused(lambda: open_database(pg_url))
     assert error.problem is StorageProblem.NEEDS_UPGRADE
     assert "exchange-desk db upgrade" in storage_error(capsys, "--db", pg_url, "list", "cities")
+
+
+def test_a_backup_on_a_full_disk_is_explained_and_leaves_no_half_copy(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The copy made before an upgrade fails on a full disk: the user is told which disk,
+    and no half-written file is left to be taken for a backup next time."""
+    path = tmp_path / "office.sqlite"
+    database = open_database(path)
+    real_connect = sqlite3.connect
+
+    class FullDisk:
+        def __init__(self, inner: sqlite3.Connection) -> None:
+            self.inner = inner
+
+        def backup(self, _target: object) -> None:
+            raise sqlite3.OperationalError("database or disk is full")
+
+        def __getattr__(self, name: str) -> object:
+            return getattr(self.inner, name)
+
+    def connect(target: object, *args: object, **kwargs: object) -> object:
+        connection = real_connect(target, *args, **kwargs)  # type: ignore[arg-type]
+        # Only the backup's own connection (SQLAlchemy's pool passes the path as text).
+        return FullDisk(connection) if isinstance(target, Path) and target == path else connection
+
+    monkeypatch.setattr(sqlite3, "connect", connect)
+    with pytest.raises(StorageUnavailable) as refused:
+        database.backup("before-0005")
+    assert refused.value.problem is StorageProblem.DISK_FULL
+    assert "full" in str(refused.value)
+    assert not list(tmp_path.glob("*.backup.sqlite"))
+    database.dispose()

@@ -526,7 +526,7 @@ class Database:
                 self._create_schema()
             else:
                 command.upgrade(alembic_config(self.engine), "head")
-        except DBAPIError as exc:
+        except (DBAPIError, sqlite3.Error, OSError) as exc:
             problem = classify(exc, self.url)
             if problem is not None:
                 raise problem from exc
@@ -579,15 +579,23 @@ class Database:
         while target.exists():  # another copy in the same second: keep both
             number += 1
             target = self.path.with_name(f"{self.path.stem}.{label}.{stamp}-{number}.backup.sqlite")
-        source = sqlite3.connect(self.path)
         try:
-            destination = sqlite3.connect(target)
+            source = sqlite3.connect(self.path)
             try:
-                source.backup(destination)
+                destination = sqlite3.connect(target)
+                try:
+                    source.backup(destination)
+                finally:
+                    destination.close()
             finally:
-                destination.close()
-        finally:
-            source.close()
+                source.close()
+        except (sqlite3.Error, OSError) as exc:
+            # A half-written copy is no backup: it must not be taken for one next time.
+            target.unlink(missing_ok=True)
+            problem = classify(exc, self.url)
+            if problem is not None:
+                raise problem from exc
+            raise
         return target
 
     def _refuse_foreign(self, state: SchemaState) -> None:
