@@ -351,3 +351,28 @@ def test_about_names_the_log_file(
     window.show_about()
     [text] = shown
     assert f"Log file: \u2066{logs.log_path()}\u2069" in text
+
+
+def test_paths_in_a_hebrew_message_are_isolated_left_to_right() -> None:
+    """A path in a right-to-left sentence keeps its order: the storage's path arguments are
+    isolated whole (spaces included), other messages by their look."""
+    import sqlite3
+
+    from sqlalchemy.engine import make_url
+
+    from exchange_desk.i18n.catalog import set_language
+    from exchange_desk.storage.database import classify
+    from exchange_desk.ui.bidi import isolate_paths
+    from exchange_desk.ui.errors import _readable
+
+    set_language("he")
+    full = classify(
+        sqlite3.OperationalError("database or disk is full"),
+        make_url("sqlite:///C:/Users/Yael Levi/AppData/Roaming/ExchangeDesk/office.sqlite"),
+    )
+    assert full is not None
+    text = _readable(full)
+    assert "\u202aC:/Users/Yael Levi/AppData/Roaming/ExchangeDesk/office.sqlite\u202c" in text
+    assert "מלא" in text  # still the Hebrew sentence around it
+    assert isolate_paths("ratio 1/2, and/or") == "ratio 1/2, and/or"
+    assert isolate_paths("קובץ /home/office/a.sqlite.") == "קובץ \u202a/home/office/a.sqlite\u202c."

@@ -14,7 +14,10 @@ ends the program after a few thousand repaints.
 
 from __future__ import annotations
 
+import re
 import unicodedata
+
+from exchange_desk.domain.messages import Message
 
 _RIGHT_TO_LEFT = frozenset({"R", "AL"})
 LEFT_TO_RIGHT_EMBEDDING = "\u202a"
@@ -52,3 +55,40 @@ def in_own_direction(text: str, window_right_to_left: bool) -> str:
 def as_typed(text: str) -> str:
     """A cell's text without the embedding added for display."""
     return text.strip(MARKS)
+
+
+# A Windows path (C:\…, \\server\…) or a POSIX one (/home/…): runs of what paths hold.
+_PATH = re.compile(r"(?:\b[A-Za-z]:[\\/]|\\\\|(?<![\w/.])/)(?:[^\s\"“”„«»]*[^\s\"“”„«».,;:)])?")
+
+
+# The arguments of the storage's messages that hold a path, a folder or a disk.
+PATH_ARGUMENTS = frozenset({"path", "folder", "backup", "disk", "where", "url"})
+
+
+def isolated(value: object) -> str:
+    # An embedding rather than an isolate (U+2066): Qt's layout of a label reorders the
+    # slashes of a path wrapped in an isolate as if it were not there.
+    return LEFT_TO_RIGHT_EMBEDDING + str(value) + POP_DIRECTIONAL_FORMATTING
+
+
+def message_with_paths_isolated(message: Message) -> str:
+    """A domain or storage message in the active language, its path arguments isolated
+    left to right (a path with spaces in it stays whole, which a pattern could not know)."""
+    if not message.arguments:
+        return message.text()
+    return Message(
+        message.msgid,
+        message.plural,
+        message.count,
+        tuple(
+            (name, isolated(value) if name in PATH_ARGUMENTS else value)
+            for name, value in message.arguments
+        ),
+    ).text()
+
+
+def isolate_paths(text: str) -> str:
+    """`text` with each file path in it isolated left to right: in a Hebrew message a path's
+    slashes and dots would otherwise be reordered with the words around it
+    ("/C:/Users/…" read backwards)."""
+    return _PATH.sub(lambda found: isolated(found.group(0)), text)

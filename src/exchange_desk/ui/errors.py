@@ -58,8 +58,10 @@ from PySide6.QtWidgets import (
 
 from exchange_desk import __version__
 from exchange_desk.domain.errors import ExchangeDeskError, StorageUnavailable
+from exchange_desk.domain.messages import Message
 from exchange_desk.i18n.catalog import _, active_language
 from exchange_desk.logs import log_path
+from exchange_desk.ui.bidi import isolate_paths, message_with_paths_isolated
 
 log = logging.getLogger("exchange_desk.ui")
 qt_log = logging.getLogger("exchange_desk.qt")
@@ -227,7 +229,16 @@ def _show(exc: BaseException, parent: QWidget | None) -> None:
 
 def _explain(exc: ExchangeDeskError, parent: QWidget | None) -> None:
     title = _("Database unavailable") if isinstance(exc, StorageUnavailable) else _("Exchange Desk")
-    QMessageBox.warning(parent, title, exc.user_message())
+    QMessageBox.warning(parent, title, _readable(exc))
+
+
+def _readable(exc: ExchangeDeskError) -> str:
+    """The error's message with its file paths isolated left to right, so that a Hebrew
+    sentence does not reorder a path's slashes and dots."""
+    message = exc.args[0] if exc.args else None
+    if isinstance(exc, StorageUnavailable) and isinstance(message, Message):
+        return message_with_paths_isolated(message)
+    return isolate_paths(exc.user_message())
 
 
 def _show_report(exc: BaseException, parent: QWidget | None) -> None:
