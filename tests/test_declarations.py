@@ -96,9 +96,7 @@ def test_what_a_declaration_names_exists(declaration: KindDeclaration) -> None:
         for tab_column in declaration.tab.columns:
             source = tab_column.source.lstrip("@").split("->")[0]
             assert (
-                source in fields
-                or declaration.group(source)
-                or source in declaration.computed
+                source in fields or declaration.group(source) or source in declaration.computed
             ), tab_column.key
         for item in declaration.fields:
             if item.enabled_when is not None:

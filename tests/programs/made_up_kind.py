@@ -12,10 +12,10 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from sqlalchemy import Column as SqlColumn  # noqa: E402
-from sqlalchemy import ForeignKey, Integer, String, Table  # noqa: E402
+from sqlalchemy import Column as SqlColumn
+from sqlalchemy import ForeignKey, Integer, String, Table
 
-from exchange_desk.domain.declaration import (  # noqa: E402
+from exchange_desk.domain.declaration import (
     N_,
     SAMPLE,
     Column,
@@ -28,8 +28,8 @@ from exchange_desk.domain.declaration import (  # noqa: E402
     partial_date,
     reference,
 )
-from exchange_desk.storage import schema  # noqa: E402
-from exchange_desk.storage.types import PartialDateType  # noqa: E402
+from exchange_desk.storage import schema
+from exchange_desk.storage.types import PartialDateType
 
 # The table (a migration would make it) ...
 GIFTS = Table(
@@ -112,8 +112,13 @@ def main(database_path: str, out_path: str) -> int:
     gift_class = KINDS["gifts"].record
     vase = records.create(
         database,
-        gift_class(name_en="Porcelain vase", name_zh="瓷瓶", given_on="2018-11-16",
-                   city_id=city.id, value=1200),
+        gift_class(
+            name_en="Porcelain vase",
+            name_zh="瓷瓶",
+            given_on="2018-11-16",
+            city_id=city.id,
+            value=1200,
+        ),
     )
     found: dict[str, object] = {}
 
@@ -129,9 +134,7 @@ def main(database_path: str, out_path: str) -> int:
     model = tab.model
     found["tab_title"] = window.tabs.tabText(window.tabs.currentIndex())
     found["tab_rows"] = model.rowCount()
-    found["tab_cells"] = [
-        model.index(0, column).data() for column in range(model.columnCount())
-    ]
+    found["tab_cells"] = [model.index(0, column).data() for column in range(model.columnCount())]
     found["tab_filters"] = sorted(tab.filters)
 
     dialog = RecordDialog(database, "gifts", None, lambda record: record, window)
