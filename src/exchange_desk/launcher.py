@@ -39,4 +39,7 @@ def _load_data_layer() -> None:
     import sqlalchemy.dialects.sqlite  # noqa: F401 - loaded by create_engine otherwise
 
     import exchange_desk.i18n.formatting
+    import exchange_desk.logs
+    import exchange_desk.services.changes
+    import exchange_desk.services.database
     import exchange_desk.services.tables  # noqa: F401
