@@ -18,19 +18,16 @@ from dataclasses import dataclass, field
 from enum import Enum, StrEnum
 from typing import Any
 
+# The marker labels are written with, re-exported for the declarations that import it here.
+from exchange_desk.domain.messages import N_ as N_
+
 # Two's-complement 32-bit: the range of PostgreSQL's `integer`. SQLite would store more, so
 # the same limit holds on both backends (a CHECK in the database backs it).
 INT_MIN = -(2**31)
 INT_MAX = 2**31 - 1
 NAME_MAX = 200
-EnumClass = type[Enum]  # `type` is a field's name below, so the alias is spelled out here
 TEXT_MAX = 20_000
-LANGUAGES = ("en", "zh", "he")
-
-
-def N_(message: str) -> str:
-    """Mark a label for translation without translating it: the domain speaks no language."""
-    return message
+EnumClass = type[Enum]  # `type` is a field's name below, so the alias is spelled out here
 
 
 @dataclass(frozen=True, slots=True)

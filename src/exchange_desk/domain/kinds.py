@@ -57,6 +57,20 @@ from exchange_desk.domain.enums import (
 _YEAR = Filter("year", N_("Year"), "year")
 
 
+# The formal name of a city or a body, for certificates and letters (以色列克法尔萨巴市 / the
+# City of Kfar Saba / עיריית כפר סבא); empty where the short name serves.
+_FORMAL_NAMES = names(
+    "formal_name",
+    N_("Formal name (certificates)"),
+    required=False,
+    detail_labels=(
+        N_("Formal name (English)"),
+        N_("Formal name (Chinese)"),
+        N_("Formal name (Hebrew)"),
+    ),
+)
+
+
 def _country(reference_field: str) -> Filter:
     return Filter("country", N_("Country"), f"{reference_field}->country")
 
@@ -70,16 +84,7 @@ CITIES = KindDeclaration(
     record=r.City,
     fields=(
         *names("name", N_("Name")),
-        *names(
-            "formal_name",
-            N_("Formal name (certificates)"),
-            required=False,
-            detail_labels=(
-                N_("Formal name (English)"),
-                N_("Formal name (Chinese)"),
-                N_("Formal name (Hebrew)"),
-            ),
-        ),
+        *_FORMAL_NAMES,
         Field(
             "name_local",
             FieldType.TEXT,
@@ -474,16 +479,7 @@ ORGANIZATIONS = KindDeclaration(
         *names("name", N_("Name")),
         choice("kind", N_("Kind"), OrganizationKind),
         reference("city_id", N_("City"), "cities"),
-        *names(
-            "formal_name",
-            N_("Formal name (certificates)"),
-            required=False,
-            detail_labels=(
-                N_("Formal name (English)"),
-                N_("Formal name (Chinese)"),
-                N_("Formal name (Hebrew)"),
-            ),
-        ),
+        *_FORMAL_NAMES,
         # Printed on the certificates of honours this body confers (AwardRole).
         image("seal_attachment_id", N_("Seal")),
         multiline("notes", N_("Notes")),

@@ -59,15 +59,30 @@ class Kind:
     declaration: KindDeclaration
     record: type[Any]
     row: type[m.Base]
-    name_columns: tuple[str, ...]
-    search_columns: tuple[str, ...]
-    date_column: str | None
-    default_order: tuple[str, ...]
     references: tuple[Reference, ...] = ()
     collections: tuple[Collection, ...] = ()
     unique: tuple[UniqueRule, ...] = ()
-    filters: tuple[str, ...] = ()
     scalar_fields: tuple[str, ...] = field(default=())
+
+    @property
+    def name_columns(self) -> tuple[str, ...]:
+        return self.declaration.name_columns
+
+    @property
+    def search_columns(self) -> tuple[str, ...]:
+        return self.declaration.search
+
+    @property
+    def date_column(self) -> str | None:
+        return self.declaration.date_field
+
+    @property
+    def default_order(self) -> tuple[str, ...]:
+        return self.declaration.order
+
+    @property
+    def filters(self) -> tuple[str, ...]:
+        return self.declaration.list_filters
 
     def label(self, count: int = 1) -> str:
         """The kind's name for `count` records, in the active language."""
@@ -130,16 +145,11 @@ def kind_from(declaration: KindDeclaration) -> Kind:
         declaration=declaration,
         record=record_class(declaration),
         row=_row_class(table),
-        name_columns=declaration.name_columns,
-        search_columns=declaration.search,
-        date_column=declaration.date_field,
-        default_order=declaration.order,
         references=tuple(
             Reference(f.name, f.kind or "", f.owned_by_reference) for f in declaration.references
         ),
         collections=tuple(_collection(declaration, f.name) for f in declaration.lists),
         unique=tuple(UniqueRule(u.fields, u.field, u.message) for u in declaration.unique),
-        filters=declaration.list_filters,
         scalar_fields=tuple(f.name for f in declaration.columns),
     )
 

@@ -390,35 +390,42 @@ def _reads(declaration: KindDeclaration) -> tuple[tuple[str, ...], bool]:
     return tuple(kinds), profile
 
 
+# A declaration's tab, made once: `shows(changes)` and every load ask for it again.
+_SPECS: dict[str, tuple[KindDeclaration, TabSpec]] = {}
+
+
+def _spec_of(declaration: KindDeclaration) -> TabSpec:
+    cached = _SPECS.get(declaration.name)
+    if cached is not None and cached[0] is declaration:
+        return cached[1]
+    tab = declaration.tab
+    assert tab is not None
+    reads, reads_profile = _reads(declaration)
+    spec = TabSpec(
+        key=tab.key,
+        kind=declaration.name,
+        title=tab.title,
+        cli_name=tab.cli_name or declaration.name,
+        columns=tuple(TableColumn(c.key, c.header, c.shows) for c in tab.columns),
+        facets=tuple(_facet(declaration, f) for f in tab.filters),
+        reads=reads,
+        reads_profile=reads_profile,
+    )
+    _SPECS[declaration.name] = (declaration, spec)
+    return spec
+
+
 def tab_specs() -> list[TabSpec]:
     """Every declared kind's tab, in the order of their positions."""
-    specs = []
-    for declaration in DECLARED.values():
-        tab = declaration.tab
-        if tab is None:
-            continue
-        specs.append(
-            (
-                tab.position,
-                TabSpec(
-                    key=tab.key,
-                    kind=declaration.name,
-                    title=tab.title,
-                    cli_name=tab.cli_name or declaration.name,
-                    columns=tuple(TableColumn(c.key, c.header, c.shows) for c in tab.columns),
-                    facets=tuple(_facet(declaration, f) for f in tab.filters),
-                    reads=_reads(declaration)[0],
-                    reads_profile=_reads(declaration)[1],
-                ),
-            )
-        )
-    return [spec for _position, spec in sorted(specs, key=lambda item: item[0])]
+    declared = [d for d in DECLARED.values() if d.tab is not None]
+    declared.sort(key=lambda declaration: declaration.tab.position if declaration.tab else 0)
+    return [_spec_of(declaration) for declaration in declared]
 
 
 def tab_spec(key: str) -> TabSpec:
-    for spec in tab_specs():
-        if spec.key == key:
-            return spec
+    for declaration in DECLARED.values():
+        if declaration.tab is not None and declaration.tab.key == key:
+            return _spec_of(declaration)
     raise KeyError(key)
 
 

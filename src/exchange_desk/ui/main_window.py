@@ -43,14 +43,12 @@ from exchange_desk.ui.workers import Cancelled
 
 # (tab key, title, what `--tab` and `list` call it), from the kinds' declarations: a kind
 # declared (and registered) before the window module is imported gets its tab.
+_SPECS = tab_specs()
 TABS: tuple[tuple[str, str, str], ...] = tuple(
-    (spec.key, spec.title, spec.cli_name) for spec in tab_specs()
+    (spec.key, spec.title, spec.cli_name) for spec in _SPECS
 )
-TAB_OF_KIND = {
-    **{spec.key: spec.key for spec in tab_specs()},
-    **{s.kind: s.key for s in tab_specs()},
-}
-TAB_FOR_CLI = {**{s.kind: s.key for s in tab_specs()}, **{s.cli_name: s.key for s in tab_specs()}}
+TAB_OF_KIND = {**{spec.key: spec.key for spec in _SPECS}, **{s.kind: s.key for s in _SPECS}}
+TAB_FOR_CLI = {**{s.kind: s.key for s in _SPECS}, **{s.cli_name: s.key for s in _SPECS}}
 SETTINGS_GROUP = "main_window"
 
 
