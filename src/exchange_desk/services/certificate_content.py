@@ -179,6 +179,11 @@ def _formal_or_short(formal: Sequence[str], short: Sequence[str]) -> Names:
     return Names(*(f or s or "" for f, s in zip(formal, short, strict=True)))
 
 
+def award_titles(award: Award) -> Names:
+    """The award's title in each language."""
+    return Names(award.title_en, award.title_zh, award.title_he)
+
+
 def award_role(award: Award, home_city_id: int | None) -> AwardRole:
     """Given by us, received by us, or given by another body."""
     return AwardRole.of(
@@ -232,8 +237,7 @@ def certificate_content(
 
 def _refuse_received(award: Award, office: _OfficeParts) -> None:
     if award_role(award, office.profile.home_city_id) is AwardRole.RECEIVED:
-        title = Names(award.title_en, award.title_zh, award.title_he).best()
-        raise AwardReceived(received_message(title))
+        raise AwardReceived(received_message(award_titles(award).best()))
 
 
 def _issued_content(
@@ -269,7 +273,7 @@ def _content(
         ({"city": "cities", "organization": "organizations"}.get(kind, ""), recipient_id),
         labels[f"recipient_{kind}_id"],
     )
-    titles = Names(award.title_en, award.title_zh, award.title_he)
+    titles = award_titles(award)
     conference = labels["conference_id"] if award.conference_id is not None else None
     dated = award.awarded_on if award.awarded_on is not None else day
     citations = {"en": award.citation_en, "zh": award.citation_zh, "he": award.citation_he}

@@ -28,7 +28,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from sqlalchemy import String, select, type_coerce
 from sqlalchemy.exc import SQLAlchemyError
@@ -47,6 +47,7 @@ from exchange_desk.services.certificate_content import (
     _missing_message,
     _office_parts,
     award_role,
+    award_titles,
     bodies_of,
     render_contents,
 )
@@ -57,7 +58,6 @@ from exchange_desk.services.certificate_register import (
     undo_issue,
 )
 from exchange_desk.services.changes import Changes
-from exchange_desk.services.names import Names
 from exchange_desk.services.output import (
     DocumentProblem,
     checked_target,
@@ -330,7 +330,9 @@ def print_batch(
         for award_id in unique
         if award_role(listings[award_id].record, home) is AwardRole.RECEIVED
     }
-    skipped = tuple((award_id, _title(listings[award_id].record)) for award_id in sorted(received))
+    skipped = tuple(
+        (award_id, award_titles(listings[award_id].record).best()) for award_id in sorted(received)
+    )
     wanted = [award_id for award_id in award_ids if award_id not in received]
     if not wanted:
         raise CertificateProblem(
@@ -414,10 +416,6 @@ def _render(
         except MissingGlyphs:
             _check_all(renderer, batch, design)
             raise
-
-
-def _title(award: Any) -> str:
-    return Names(award.title_en, award.title_zh, award.title_he).best()
 
 
 def _safe(text: str) -> str:

@@ -58,6 +58,7 @@ from exchange_desk.services.reports.shared import (
     make_report,
     muted_rows,
     office_of,
+    organization_names,
     partnership_facts,
     quiet,
     recipient,
@@ -353,6 +354,26 @@ def _country_chart(session: Session, w: DocumentLanguage, year: int) -> Chart:
     )
 
 
+def _partnered(year: int) -> dict[str, tuple[Any, Any, list[ColumnElement[bool]]]]:
+    """The year's delegations (not cancelled) and cultural events, each kind as its table,
+    the partner city it is with and the WHERE that picks the year's rows. An event names its
+    partner city; one without names only where it took place."""
+    delegation = s.delegations
+    event = s.cultural_events
+    return {
+        "delegations": (
+            delegation,
+            delegation.c.city_id,
+            [_in_year(delegation.c.start_date, year), _not_cancelled()],
+        ),
+        "events": (
+            event,
+            func.coalesce(event.c.partner_city_id, event.c.city_id),
+            [_in_year(event.c.start_date, year)],
+        ),
+    }
+
+
 def _by_partnership_area(
     session: Session, table: Any, city_column: Any, where: list[ColumnElement[bool]]
 ) -> Counter[CooperationArea]:
@@ -402,22 +423,11 @@ def _area_chart(session: Session, w: DocumentLanguage, year: int) -> list[Block]
     agreements under their own area (their partnership's when they have none). The note
     under it says that an exchange counts in every area of its partnership, and how many
     exchanges have an area at all."""
-    delegation = s.delegations
-    event = s.cultural_events
     agreement = s.agreements
+    # The bars and the note count the same rows.
+    partnered = _partnered(year)
     total, with_area = 0, 0
-    for table, city_column, where in (
-        (
-            delegation,
-            delegation.c.city_id,
-            [_in_year(delegation.c.start_date, year), _not_cancelled()],
-        ),
-        (
-            event,
-            func.coalesce(event.c.partner_city_id, event.c.city_id),
-            [_in_year(event.c.start_date, year)],
-        ),
-    ):
+    for table, city_column, where in partnered.values():
         counted, having = _with_area(session, table, city_column, where)
         total += counted
         with_area += having
@@ -433,24 +443,12 @@ def _area_chart(session: Session, w: DocumentLanguage, year: int) -> list[Block]
         }
     )
     by_area = {
-        "delegations": _by_partnership_area(
-            session,
-            delegation,
-            delegation.c.city_id,
-            [_in_year(delegation.c.start_date, year), _not_cancelled()],
-        ),
-        # An event names its partner city; one without names only where it took place.
-        "events": _by_partnership_area(
-            session,
-            event,
-            func.coalesce(event.c.partner_city_id, event.c.city_id),
-            [_in_year(event.c.start_date, year)],
-        ),
-        "agreements": own_area
-        + _by_partnership_area(
-            session, agreement, agreement.c.city_id, [signed, agreement.c.area.is_(None)]
-        ),
+        kind: _by_partnership_area(session, table, city_column, where)
+        for kind, (table, city_column, where) in partnered.items()
     }
+    by_area["agreements"] = own_area + _by_partnership_area(
+        session, agreement, agreement.c.city_id, [signed, agreement.c.area.is_(None)]
+    )
     totals: Counter[CooperationArea] = Counter()
     for counter in by_area.values():
         totals.update(counter)
@@ -539,11 +537,9 @@ def _year_rows(session: Session, year: int) -> _YearRows:
     # Events without a date cannot be placed in a year; those with a partner the city had
     # exchanges with this year are listed as undated rather than left out of every report.
     partners = union(
-        select(delegation.c.city_id).where(
-            _in_year(delegation.c.start_date, year), _not_cancelled()
-        ),
-        select(func.coalesce(event.c.partner_city_id, event.c.city_id)).where(
-            _in_year(event.c.start_date, year)
+        *(
+            select(city_column).where(*where)
+            for _table, city_column, where in _partnered(year).values()
         ),
         select(agreement.c.city_id).where(_in_year(agreement.c.signed_on, year)),
     )
@@ -871,7 +867,6 @@ def _conferences_chapter(session: Session, w: DocumentLanguage, year: int) -> Ch
     the awards given there."""
     conference = s.conferences
     organizer = s.conference_organizers
-    organization = s.organizations
     award = s.awards
     rows = session.execute(
         select(
@@ -896,19 +891,9 @@ def _conferences_chapter(session: Session, w: DocumentLanguage, year: int) -> Ch
             (Paragraph(w.gettext("No conferences are recorded in {year}.").format(year=year)),),
         )
     ids = [row.id for row in rows]
-    organizers: dict[int, list[str]] = defaultdict(list)
-    for conference_id, *names in session.execute(
-        select(
-            organizer.c.conference_id,
-            organization.c.name_en,
-            organization.c.name_zh,
-            organization.c.name_he,
-        )
-        .join(organization, organization.c.id == organizer.c.organization_id)
-        .where(organizer.c.conference_id.in_(ids))
-        .order_by(organizer.c.conference_id, organization.c.name_en)
-    ):
-        organizers[conference_id].append(w.name(Names.of(names)))
+    organizers = organization_names(
+        session, w, organizer.c.conference_id, organizer.c.organization_id, ids
+    )
     awards: dict[int, list[Any]] = defaultdict(list)
     for row in award_rows(session, award.c.conference_id.in_(ids)):
         awards[row.conference_id].append(row)

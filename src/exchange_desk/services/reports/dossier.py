@@ -4,7 +4,6 @@ awards, contacts and the next round anniversary."""
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from typing import TYPE_CHECKING
 
 from sqlalchemy import or_, select
@@ -26,7 +25,6 @@ from exchange_desk.i18n.document_language import DocumentLanguage
 from exchange_desk.services.kinds import KINDS
 from exchange_desk.services.names import Names
 from exchange_desk.services.reports.shared import (
-    CHUNK,
     SAMPLE_MARK,
     City,
     Marks,
@@ -39,6 +37,7 @@ from exchange_desk.services.reports.shared import (
     make_report,
     muted_rows,
     office_of,
+    organization_names,
     quiet,
     recipient_city,
     relationship_facts,
@@ -187,7 +186,6 @@ def _city_events(session: Session, w: DocumentLanguage, city_id: int) -> Chapter
 def _city_agreements(session: Session, w: DocumentLanguage, city_id: int) -> Chapter:
     agreement = s.agreements
     party = s.agreement_parties
-    organization = s.organizations
     rows = undated_last(
         session.execute(
             select(
@@ -203,21 +201,9 @@ def _city_agreements(session: Session, w: DocumentLanguage, city_id: int) -> Cha
         ),
         "signed_on",
     )
-    parties: dict[int, list[str]] = defaultdict(list)
-    ids = [row.id for row in rows]
-    for start in range(0, len(ids), CHUNK):
-        for agreement_id, *names in session.execute(
-            select(
-                party.c.agreement_id,
-                organization.c.name_en,
-                organization.c.name_zh,
-                organization.c.name_he,
-            )
-            .join(organization, organization.c.id == party.c.organization_id)
-            .where(party.c.agreement_id.in_(ids[start : start + CHUNK]))
-            .order_by(party.c.agreement_id, organization.c.name_en)
-        ):
-            parties[agreement_id].append(w.name(Names.of(names)))
+    parties = organization_names(
+        session, w, party.c.agreement_id, party.c.organization_id, [row.id for row in rows]
+    )
     marks = Marks()
     table = Table(
         columns=(

@@ -9,6 +9,7 @@ everything the report says, names, dates and numbers come from it."""
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -228,6 +229,25 @@ def make_report(
         compact=compact,
         record_label=title,
     )
+
+
+def organization_names(
+    session: Session, w: DocumentLanguage, owner: Any, organization_id: Any, ids: Sequence[int]
+) -> defaultdict[int, list[str]]:
+    """The names of the organizations linked to each of `ids` by a link table (`owner` and
+    `organization_id` are its two columns: an agreement's parties, a conference's
+    organizers), in the order of their English names; no organization, no entry."""
+    organization = s.organizations
+    found: defaultdict[int, list[str]] = defaultdict(list)
+    for start in range(0, len(ids), CHUNK):
+        for owner_id, *names in session.execute(
+            select(owner, organization.c.name_en, organization.c.name_zh, organization.c.name_he)
+            .join(organization, organization.c.id == organization_id)
+            .where(owner.in_(ids[start : start + CHUNK]))
+            .order_by(owner, organization.c.name_en)
+        ):
+            found[owner_id].append(w.name(Names.of(names)))
+    return found
 
 
 def tier_at_end(year: int) -> Any:
