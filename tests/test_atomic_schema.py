@@ -34,6 +34,7 @@ from exchange_desk.storage.database import (
     open_database,
     resolve_url,
 )
+from test_storage import with_test_revision
 
 FIXTURES = Path(__file__).parent / "data" / "migrations"
 CHAIN = ("0001", "0002", "0003", "0004")
@@ -234,17 +235,7 @@ def test_a_migration_that_breaks_a_reference_is_rolled_back(
 ) -> None:
     """The foreign key check is off while migrations run; each migration's references are
     checked before it commits, so a broken one leaves the file at the revision before."""
-    from exchange_desk.storage import database as storage
-
-    migrations = tmp_path / "migrations"
-    shutil.copytree(
-        storage.MIGRATIONS_DIR, migrations, ignore=shutil.ignore_patterns("__pycache__")
-    )
-    (migrations / "versions" / "9999_test.py").write_text(
-        BREAKS_A_REFERENCE.replace("{head}", SCHEMA_HEAD), encoding="utf-8"
-    )
-    monkeypatch.setattr(storage, "MIGRATIONS_DIR", migrations)
-    monkeypatch.setattr(storage, "SCHEMA_HEAD", "9999")
+    with_test_revision(tmp_path, monkeypatch, BREAKS_A_REFERENCE)
     path = tmp_path / "office.sqlite"
     shutil.copyfile(FIXTURES / "0003.sqlite", path)
 

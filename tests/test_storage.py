@@ -319,19 +319,25 @@ def downgrade() -> None:
 '''
 
 
-def test_an_older_database_is_backed_up_then_migrated(
-    demo_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """With a newer migration present, opening a file of today's head copies it aside first."""
+def with_test_revision(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, source: str) -> None:
+    """For the rest of the test, the program's migrations are a copy of its own with revision
+    9999 after the newest: `source`, whose `{head}` stands for the newest revision."""
     migrations = tmp_path / "migrations"
     shutil.copytree(
         storage.MIGRATIONS_DIR, migrations, ignore=shutil.ignore_patterns("__pycache__")
     )
     (migrations / "versions" / "9999_test.py").write_text(
-        NEXT_REVISION.replace("{head}", SCHEMA_HEAD), encoding="utf-8"
+        source.replace("{head}", SCHEMA_HEAD), encoding="utf-8"
     )
     monkeypatch.setattr(storage, "MIGRATIONS_DIR", migrations)
     monkeypatch.setattr(storage, "SCHEMA_HEAD", "9999")
+
+
+def test_an_older_database_is_backed_up_then_migrated(
+    demo_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With a newer migration present, opening a file of today's head copies it aside first."""
+    with_test_revision(tmp_path, monkeypatch, NEXT_REVISION)
     path = tmp_path / "old.sqlite"
     shutil.copyfile(demo_file, path)
 
@@ -356,15 +362,7 @@ def test_an_older_shared_database_waits_for_db_upgrade(
 ) -> None:
     """One desk never migrates a shared PostgreSQL database behind the others' backs."""
     open_database(pg_url).dispose()
-    migrations = tmp_path / "migrations"
-    shutil.copytree(
-        storage.MIGRATIONS_DIR, migrations, ignore=shutil.ignore_patterns("__pycache__")
-    )
-    (migrations / "versions" / "9999_test.py").write_text(
-        NEXT_REVISION.replace("{head}", SCHEMA_HEAD), encoding="utf-8"
-    )
-    monkeypatch.setattr(storage, "MIGRATIONS_DIR", migrations)
-    monkeypatch.setattr(storage, "SCHEMA_HEAD", "9999")
+    with_test_revision(tmp_path, monkeypatch, NEXT_REVISION)
     with pytest.raises(StorageUnavailable, match="db upgrade"):
         open_database(pg_url)
     database = open_database(pg_url, migrate=False)

@@ -115,6 +115,7 @@ def classify(exc: BaseException, url: URL | None = None) -> StorageUnavailable |
 
 
 def _sqlite_path(url: URL | None) -> Path | None:
+    """The SQLite file `url` names; None for a server or a database in memory."""
     if url is None or url.get_backend_name() != "sqlite":
         return None
     if url.database in (None, "", ":memory:"):
@@ -428,12 +429,22 @@ class Database:
 
     @property
     def path(self) -> Path | None:
-        if self.backend == "sqlite" and self.url.database not in (None, "", ":memory:"):
-            return Path(str(self.url.database))
-        return None
+        return _sqlite_path(self.url)
 
     def describe(self) -> str:
         return describe(self.url)
+
+    @contextmanager
+    def _explained(self, errors: tuple[type[BaseException], ...] = (DBAPIError,)) -> Iterator[None]:
+        """Raise an error of `errors` the environment caused as `StorageUnavailable` (see
+        `classify`); any other (a bug) passes through as it is."""
+        try:
+            yield
+        except errors as exc:
+            problem = classify(exc, self.url)
+            if problem is not None:
+                raise problem from exc
+            raise
 
     @contextmanager
     def unit_of_work(self) -> Iterator[Session]:
@@ -449,13 +460,8 @@ class Database:
         session = self._sessions()
         self._local.session = session
         try:
-            with session.begin():
+            with self._explained(), session.begin():
                 yield session
-        except DBAPIError as exc:
-            problem = classify(exc, self.url)
-            if problem is not None:
-                raise problem from exc
-            raise
         finally:
             self._local.session = None
             session.close()
@@ -471,43 +477,27 @@ class Database:
             return
         session = self._sessions()
         try:
-            yield session
-        except DBAPIError as exc:
-            problem = classify(exc, self.url)
-            if problem is not None:
-                raise problem from exc
-            raise
+            with self._explained():
+                yield session
         finally:
             session.rollback()
             session.close()
 
     def stored_revision(self) -> str | None:
         """The schema revision the database says it has, without loading Alembic."""
-        try:
-            with self.engine.connect() as connection:
-                tables = set(inspect(connection).get_table_names())
-                if "alembic_version" not in tables:
-                    return None
-                rows = connection.execute(text("SELECT version_num FROM alembic_version")).all()
-        except DBAPIError as exc:
-            problem = classify(exc, self.url)
-            if problem is not None:
-                raise problem from exc
-            raise
+        with self._explained(), self.engine.connect() as connection:
+            tables = set(inspect(connection).get_table_names())
+            if "alembic_version" not in tables:
+                return None
+            rows = connection.execute(text("SELECT version_num FROM alembic_version")).all()
         return str(rows[0][0]) if len(rows) == 1 else None
 
     def schema_state(self) -> SchemaState:
         from alembic.runtime.migration import MigrationContext
 
-        try:
-            with self.engine.connect() as connection:
-                current = MigrationContext.configure(connection).get_current_revision()
-                tables = set(inspect(connection).get_table_names()) - {"alembic_version"}
-        except DBAPIError as exc:
-            problem = classify(exc, self.url)
-            if problem is not None:
-                raise problem from exc
-            raise
+        with self._explained(), self.engine.connect() as connection:
+            current = MigrationContext.configure(connection).get_current_revision()
+            tables = set(inspect(connection).get_table_names()) - {"alembic_version"}
         return SchemaState(current=current, head=head_revision(), has_tables=bool(tables))
 
     def upgrade(self, *, backup: bool = True) -> Path | None:
@@ -521,16 +511,11 @@ class Database:
             copy = self.backup(f"before-{state.head}")
         from alembic import command
 
-        try:
+        with self._explained((DBAPIError, sqlite3.Error, OSError)):
             if state.is_empty:
                 self._create_schema()
             else:
                 command.upgrade(alembic_config(self.engine), "head")
-        except (DBAPIError, sqlite3.Error, OSError) as exc:
-            problem = classify(exc, self.url)
-            if problem is not None:
-                raise problem from exc
-            raise
         return copy
 
     def _create_schema(self) -> None:
@@ -712,8 +697,9 @@ def open_database(
     migrates a shared database behind the others' backs.
     """
     url = location if isinstance(location, URL) else resolve_url(location)
-    if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
-        _check_sqlite_file(Path(str(url.database)), create=create)
+    path = _sqlite_path(url)
+    if path is not None:
+        _check_sqlite_file(path, create=create)
     database = Database(url, make_engine(url))
     try:
         if database.stored_revision() == SCHEMA_HEAD:

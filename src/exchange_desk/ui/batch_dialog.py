@@ -46,6 +46,7 @@ from exchange_desk.ui.certificate_dialog import (
     retranslate_text_only_box,
     text_only_box,
 )
+from exchange_desk.ui.errors import error_text
 from exchange_desk.ui.operations import CollectionOp
 from exchange_desk.ui.printing import a4_printer, print_pdf
 from exchange_desk.ui.translated import Retranslating, set_form_labels
@@ -268,12 +269,7 @@ class BatchCertificatesDialog(Retranslating, QDialog):
                     QMessageBox.Icon.Information,
                 )
                 return
-            text = (
-                error.user_message()
-                if isinstance(error, ExchangeDeskError)
-                else _("Something went wrong: {error}").format(error=error)
-            )
-            self._notice(text, QMessageBox.Icon.Warning)
+            self._notice(error_text(error), QMessageBox.Icon.Warning)
 
         operation = (
             CollectionOp(self, work)
@@ -294,12 +290,7 @@ class BatchCertificatesDialog(Retranslating, QDialog):
             )
 
         def not_logged(problem: BaseException) -> None:
-            message = (
-                problem.user_message()
-                if isinstance(problem, ExchangeDeskError)
-                else _("Something went wrong: {error}").format(error=problem)
-            )
-            self._notice(text + "\n\n" + message, QMessageBox.Icon.Warning)
+            self._notice(text + "\n\n" + error_text(problem), QMessageBox.Icon.Warning)
 
         CollectionOp(self, lambda database: record_printing_failed(database, printing_ids)).success(
             logged

@@ -51,6 +51,7 @@ from exchange_desk.services.changes import Changes
 from exchange_desk.services.database import Database
 from exchange_desk.services.output import writable_problem
 from exchange_desk.services.records import names_of
+from exchange_desk.ui.errors import error_text
 from exchange_desk.ui.formatting import show
 from exchange_desk.ui.operations import CollectionOp, QueryOp, change_hub
 from exchange_desk.ui.printing import PdfPages, PrinterOffsetDialog, a4_printer, print_pdf
@@ -346,12 +347,7 @@ class CertificateDialog(Retranslating, QDialog):
                 return
             self.pdf = None
             self.show_warnings([])
-            message = (
-                error.user_message()
-                if isinstance(error, ExchangeDeskError)
-                else _("Something went wrong: {error}").format(error=error)
-            )
-            self.preview.show_page(None, message)
+            self.preview.show_page(None, error_text(error))
             self.preview_ready = True
             self._set_enabled(False)
 
@@ -411,7 +407,7 @@ class CertificateDialog(Retranslating, QDialog):
         def failed(error: BaseException) -> None:
             self.issuing = None
             self._set_enabled(self.pdf is not None)
-            QMessageBox.warning(self, _("Certificate"), _message(error))
+            QMessageBox.warning(self, _("Certificate"), error_text(error))
             self._show_register()  # a failure after the commit may have changed it
             if then == self._print:
                 self.printed.emit(0)
@@ -486,7 +482,7 @@ class CertificateDialog(Retranslating, QDialog):
             )
 
         def not_logged(problem: BaseException) -> None:
-            self._tell_printing_failed(message + "\n\n" + _message(problem))
+            self._tell_printing_failed(message + "\n\n" + error_text(problem))
 
         CollectionOp(self, lambda database: record_printing_failed(database, printing_ids)).success(
             logged
@@ -512,9 +508,3 @@ class CertificateDialog(Retranslating, QDialog):
             self.printer, lambda: printer_test_page(test_page_lines()), self
         )
         dialog.exec()
-
-
-def _message(error: BaseException) -> str:
-    if isinstance(error, ExchangeDeskError):
-        return error.user_message()
-    return _("Something went wrong: {error}").format(error=error)

@@ -115,6 +115,14 @@ def report_failure(exc: BaseException, parent: QWidget | None = None) -> None:
     _show(exc, parent)
 
 
+def error_text(error: BaseException) -> str:
+    """What a dialog says of its own work that failed: the program's message for its own
+    errors (`ExchangeDeskError`), else a line naming the error."""
+    if isinstance(error, ExchangeDeskError):
+        return error.user_message()
+    return _("Something went wrong: {error}").format(error=error)
+
+
 def failure_report(exc: BaseException) -> str:
     """The text a user copies and sends: what failed, where, and on what."""
     log_file = log_path()

@@ -919,10 +919,9 @@ class MainWindow(Retranslating, QMainWindow):
         )
 
     def _report(self, error: BaseException, context: str | None = None) -> None:
-        if isinstance(error, ExchangeDeskError):
-            text = error.user_message()
-        else:
-            text = _("Something went wrong: {error}").format(error=error)
+        from exchange_desk.ui.errors import error_text
+
+        text = error_text(error)
         if context:
             text = f"{text}\n\n{context}"
         title = (

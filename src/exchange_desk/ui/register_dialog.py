@@ -42,7 +42,6 @@ from PySide6.QtWidgets import (
 
 from exchange_desk.domain.certificate_numbers import number_sort_key
 from exchange_desk.domain.enums import Design
-from exchange_desk.domain.errors import ExchangeDeskError
 from exchange_desk.i18n.catalog import N_, _, ngettext
 from exchange_desk.i18n.formatting import format_day, format_number
 from exchange_desk.services.certificate_register import Printing, RegisterEntry, register
@@ -50,6 +49,7 @@ from exchange_desk.services.changes import Changes
 from exchange_desk.services.database import Database
 from exchange_desk.ui.bidi import in_own_direction
 from exchange_desk.ui.collation import active_collator
+from exchange_desk.ui.errors import error_text
 from exchange_desk.ui.formatting import format_moment
 from exchange_desk.ui.operations import QueryOp, change_hub
 from exchange_desk.ui.translated import Retranslating
@@ -320,12 +320,7 @@ class CertificateRegisterDialog(Retranslating, QDialog):
 
     def _failed(self, error: BaseException) -> None:
         self._reading = None
-        message = (
-            error.user_message()
-            if isinstance(error, ExchangeDeskError)
-            else _("Something went wrong: {error}").format(error=error)
-        )
-        QMessageBox.warning(self, _("Certificate register"), message)
+        QMessageBox.warning(self, _("Certificate register"), error_text(error))
         if not self.read_once:
             self.reject()  # nothing to show: the register cannot be opened
 

@@ -38,6 +38,7 @@ from exchange_desk.services.report_choices import (
     report_language_of,
     report_years,
 )
+from exchange_desk.ui.errors import error_text
 from exchange_desk.ui.operations import QueryOp
 from exchange_desk.ui.translated import Retranslating, set_form_labels
 from exchange_desk.ui.workers import Cancelled, notice
@@ -240,12 +241,7 @@ class ReportDialog(Retranslating, QDialog):
             if isinstance(error, Cancelled):
                 self._notice(_("Cancelled: nothing was written."), QMessageBox.Icon.Information)
                 return
-            text = (
-                error.user_message()
-                if isinstance(error, ExchangeDeskError)
-                else _("Something went wrong: {error}").format(error=error)
-            )
-            self._notice(text, QMessageBox.Icon.Warning)
+            self._notice(error_text(error), QMessageBox.Icon.Warning)
 
         operation = (
             QueryOp(self, work)
