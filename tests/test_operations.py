@@ -185,12 +185,11 @@ def test_cancel_stops_a_long_operation(qtbot: Any, parent: QWidget) -> None:
             QThread.msleep(5)
         return 0
 
+    # Named before it starts: the work reports through it from its first step.
     operation = (
-        QueryOp(parent, long)
-        .with_progress("Working", cancellable=True)
-        .failure(failures.append)
-        .run_in_background()
+        QueryOp(parent, long).with_progress("Working", cancellable=True).failure(failures.append)
     )
+    operation.run_in_background()
     assert operation.progress_dialog is not None
     qtbot.waitUntil(lambda: operation.progress is not None, timeout=20_000)
     operation.progress_dialog.canceled.emit()  # what its Cancel button does

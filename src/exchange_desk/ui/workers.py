@@ -2,8 +2,7 @@
 
 `start_task` runs a function on Qt's thread pool and delivers its result (or its error) to
 the GUI thread, with a `Progress` the work can report to and that a Cancel button stops;
-`ui.operations` builds the window's operations on it. `run_in_background` and
-`run_with_progress` are the plain forms (the latter with its own progress dialog).
+`ui.operations` builds the window's operations on it.
 """
 
 from __future__ import annotations
@@ -12,11 +11,8 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-import shiboken6
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal, Slot
-from PySide6.QtWidgets import QDialog, QMessageBox, QProgressDialog, QWidget
-
-from exchange_desk.i18n.catalog import _
+from PySide6.QtWidgets import QDialog, QMessageBox
 
 
 class Cancelled(Exception):
@@ -96,56 +92,6 @@ def start_task(
     signals.failed.connect(failed)
     QThreadPool.globalInstance().start(_Task(lambda: work(progress), signals))
     return progress
-
-
-def run_in_background(
-    work: Callable[[], Any],
-    on_done: Callable[[Any], None],
-    on_failed: Callable[[BaseException], None],
-    *,
-    owner: QObject | None = None,
-) -> None:
-    """Run `work()` on the thread pool; call `on_done(result)` or `on_failed(error)` on the
-    GUI thread. With `owner`, neither is called once the owner is gone: a dialog closed
-    while its preview was drawn must not be written to."""
-
-    def alive() -> bool:
-        return owner is None or shiboken6.isValid(owner)
-
-    def done(result: Any) -> None:
-        if alive():
-            on_done(result)
-
-    def failed(error: BaseException) -> None:
-        if alive():
-            on_failed(error)
-
-    start_task(lambda _progress: work(), done, failed)
-
-
-def run_with_progress(
-    parent: QWidget | None,
-    title: str,
-    work: Callable[[Progress], Any],
-    on_done: Callable[[Any], None],
-    on_failed: Callable[[BaseException], None],
-) -> QProgressDialog:
-    """Like `run_in_background`, with a progress dialog and a Cancel button."""
-    dialog = QProgressDialog(title, _("Cancel"), 0, 0, parent)
-    dialog.setWindowTitle(title)
-    dialog.setMinimumDuration(400)  # quick work never flashes a dialog
-
-    def done(result: Any) -> None:
-        dialog.reset()
-        on_done(result)
-
-    def failed(error: BaseException) -> None:
-        dialog.reset()
-        on_failed(error)
-
-    progress = start_task(work, done, failed, dialog.setLabelText)
-    dialog.canceled.connect(progress.cancel)
-    return dialog
 
 
 def notice(dialog: QDialog, title: str, text: str, icon: QMessageBox.Icon) -> str:
