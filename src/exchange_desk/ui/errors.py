@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import platform
 import sys
 import threading
 import traceback
@@ -125,6 +124,8 @@ def error_text(error: BaseException) -> str:
 
 def failure_report(exc: BaseException) -> str:
     """The text a user copies and sends: what failed, where, and on what."""
+    import platform  # 3 ms of regular expressions, paid when a report is written
+
     log_file = log_path()
     lines = [
         f"Exchange Desk {__version__}",
