@@ -255,6 +255,14 @@ def build_parser() -> argparse.ArgumentParser:
     _report_options(delegation)
     _common_options(report, top=False, language=False)
 
+    from exchange_desk.cli_sheets import add_parsers
+    from exchange_desk.services.record_sheets import importable_kinds
+    from exchange_desk.services.registry import DECLARED
+
+    tabbed = sorted((d for d in DECLARED.values() if d.tab), key=lambda d: d.tab.position)  # type: ignore[union-attr]
+    tabs = tuple(dict.fromkeys(d.tab.cli_name or d.name for d in tabbed if d.tab))
+    add_parsers(commands, _common_options, tabs, importable_kinds())
+
     db = commands.add_parser("db", help=_("database upkeep"))
     db_commands = db.add_subparsers(dest="db_command", metavar="ACTION", required=True)
     upgrade = db_commands.add_parser("upgrade", help=_("migrate to the newest schema"))
@@ -653,6 +661,24 @@ def _db(args: argparse.Namespace, out: TextIO) -> int:
     return 0 if report.ok else EXIT_REFUSED
 
 
+def _import(args: argparse.Namespace, out: TextIO) -> int:
+    from exchange_desk.cli_sheets import run_import
+
+    return run_import(args, _open(args), out)
+
+
+def _export(args: argparse.Namespace, out: TextIO) -> int:
+    from exchange_desk.cli_sheets import run_export
+
+    return run_export(args, _open(args), out)
+
+
+def _template(args: argparse.Namespace, out: TextIO) -> int:
+    from exchange_desk.cli_sheets import run_template
+
+    return run_template(args, out)
+
+
 # What a command opened, closed when it ends: run in-process (the tests, a script), the
 # command leaves no connection to a server behind.
 _opened: list[Any] = []
@@ -724,6 +750,9 @@ def main(
         "certificate": _certificate,
         "certificates": _certificates,
         "report": _report,
+        "import": _import,
+        "export": _export,
+        "template": _template,
     }
     from exchange_desk.domain.errors import ExchangeDeskError, StorageUnavailable
 

@@ -78,5 +78,23 @@ def log_dir() -> Path:
     return Path(user_log_dir(APP_NAME, appauthor=False))
 
 
+def settings_dir() -> Path:
+    """The folder of the program's own settings files (what Qt's settings do not hold, so
+    the command line shares them: the import's remembered column layouts): `data/settings`
+    of a portable copy, else the user's roaming settings folder (on Windows
+    `%APPDATA%\\ExchangeDesk`). `EXCHANGE_DESK_SETTINGS_DIR` overrides it (tests)."""
+    import os
+
+    forced = os.environ.get("EXCHANGE_DESK_SETTINGS_DIR")
+    if forced:
+        return Path(forced)
+    portable = portable_data_dir()
+    if portable is not None:
+        return portable / "settings"
+    from platformdirs import user_config_dir
+
+    return Path(user_config_dir(APP_NAME, appauthor=False, roaming=True))
+
+
 def log_file() -> Path:
     return log_dir() / LOG_FILE_NAME

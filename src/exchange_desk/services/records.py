@@ -311,6 +311,11 @@ def list_records(database: Database, kind_name: str, query: ListQuery | None = N
     return Page(listed, total)
 
 
+def all_records(database: Database, kind_name: str) -> list[Any]:
+    """Every record of a kind, in its order (export, the import's look-ups)."""
+    return [listed.record for listed in list_records(database, kind_name).rows]
+
+
 def label_key(column: str) -> str:
     """The key under which a reference's name appears next to its id (`city_id` -> `city`)."""
     return column.removesuffix("_id")
@@ -560,6 +565,188 @@ def create_in(session: Session, record: T) -> T:
         _add_tier_change(session, row.id, record.established or _today(), None, record.tier, "")
     session.flush()
     return replace(record, id=row.id)  # type: ignore[type-var]
+
+
+def _chunks(values: Sequence[Any], size: int = 5000) -> Iterator[Sequence[Any]]:
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
+def _present(session: Session, table: Table, ids: set[int]) -> set[int]:
+    found: set[int] = set()
+    for chunk in _chunks(sorted(ids)):
+        found.update(session.scalars(select(table.c.id).where(table.c.id.in_(chunk))))
+    return found
+
+
+def _check_references_many(
+    session: Session, kind: Kind, batch: Sequence[Any]
+) -> dict[int, list[FieldProblem]]:
+    """`_check_references` for many records: one query per kind referred to."""
+    problems: dict[int, list[FieldProblem]] = defaultdict(list)
+    wanted: dict[str, set[int]] = defaultdict(set)
+    fields: list[tuple[str, str, bool]] = []  # (field, target kind, is a list)
+    for reference in kind.references:
+        fields.append((reference.column, reference.kind, False))
+    for collection in kind.collections:
+        foreign = [
+            fk
+            for fk in collection.row.__table__.foreign_keys
+            if fk.parent.name != collection.parent_column
+        ]
+        if foreign:
+            fields.append(
+                (collection.field, KIND_OF_TABLE[foreign[0].column.table.name].name, True)
+            )
+    for name, target, many in fields:
+        for record in batch:
+            value = getattr(record, name)
+            if many:
+                wanted[target].update(getattr(v, "organization_id", v) for v in value)
+            elif value is not None:
+                wanted[target].add(value)
+    present = {
+        target: _present(session, _table(KINDS[target]), ids) for target, ids in wanted.items()
+    }
+    for index, record in enumerate(batch):
+        for name, target, many in fields:
+            value = getattr(record, name)
+            values = [getattr(v, "organization_id", v) for v in value] if many else [value]
+            for missing in sorted(
+                {v for v in values if v is not None} - present.get(target, set())
+            ):
+                problems[index].append(
+                    FieldProblem(
+                        name,
+                        _("There is no {kind} with id {id}.").format(
+                            kind=KINDS[target].label(), id=missing
+                        ),
+                    )
+                )
+    return problems
+
+
+def _check_unique_many(
+    session: Session, kind: Kind, batch: Sequence[Any]
+) -> dict[int, list[FieldProblem]]:
+    """`_check_unique` for many new records: against what is stored and each other."""
+    problems: dict[int, list[FieldProblem]] = defaultdict(list)
+    table = _table(kind)
+    for rule in kind.unique:
+        keys = [tuple(getattr(record, c) for c in rule.columns) for record in batch]
+        stored: dict[tuple[Any, ...], int] = {}
+        if len(rule.columns) == 1:
+            column = table.c[rule.columns[0]]
+            values = sorted({key[0] for key in keys if key[0] is not None}, key=str)
+            for chunk in _chunks(values):
+                for other, value in session.execute(
+                    select(table.c.id, column).where(column.in_(chunk))
+                ):
+                    stored[(value,)] = other
+        else:
+            for other, *values in session.execute(
+                select(table.c.id, *(table.c[c] for c in rule.columns))
+            ):
+                stored[tuple(values)] = other
+        for index, (record, key) in enumerate(zip(batch, keys, strict=True)):
+            other = stored.get(key)
+            if other is not None:
+                values = {name: getattr(record, name) for name in kind.scalar_fields}
+                problems[index].append(
+                    FieldProblem(rule.field, _(rule.message).format(other_id=other, **values))
+                )
+    return problems
+
+
+def create_many_in(session: Session, batch: Sequence[T]) -> list[T]:
+    """Store many new records of one kind in the caller's transaction, with the checks of
+    `create_in` made for all of them at once (a query per kind referred to and per unique
+    rule, one insert), and return them with their ids: what an import of 10,000 rows needs.
+    Raises `InvalidInput` naming the first refused record's problems (with its position)."""
+    if not batch:
+        return []
+    kind = kind_of(batch[0])
+    for index, record in enumerate(batch):
+        if getattr(record, "id", None) is not None:
+            raise InvalidInput([FieldProblem("id", _("A new record cannot have an id yet."))])
+        try:
+            check_record(kind, record)
+        except InvalidInput as exc:
+            exc.position = index  # type: ignore[attr-defined]
+            raise
+    for found in (
+        _check_references_many(session, kind, batch),
+        _check_unique_many(session, kind, batch),
+    ):
+        if found:
+            index = min(found)
+            exc = InvalidInput(found[index])
+            exc.position = index  # type: ignore[attr-defined]
+            raise exc
+    table = _table(kind)
+    values = [{name: getattr(record, name) for name in kind.scalar_fields} for record in batch]
+    ids: list[int] = []
+    for chunk in _chunks(values, 2000):
+        ids.extend(
+            session.scalars(
+                insert(kind.row).returning(kind.row.id, sort_by_parameter_order=True), list(chunk)
+            )
+        )
+    stored = [replace(record, id=row_id) for record, row_id in zip(batch, ids, strict=True)]  # type: ignore[type-var]
+    for collection in kind.collections:
+        rows = [
+            collection.to_row(record.id, value)
+            for record in stored
+            for value in getattr(record, collection.field)
+        ]
+        session.add_all(rows)
+    if kind.name == "partnerships":
+        today = _today()
+        session.add_all(
+            m.TierChangeRow(
+                partnership_id=record.id,
+                changed_on=record.established or today,
+                from_tier=None,
+                to_tier=record.tier,
+                note="",
+            )
+            for record in stored
+        )
+    session.flush()
+    del table
+    return stored
+
+
+def delete_many_in(session: Session, kind_name: str, ids: Sequence[int]) -> Snapshot:
+    """Delete records that nothing else refers to (what an import made, undone), with their
+    lists and history, in the caller's transaction; keep a `Snapshot` to put them back.
+    Refused with `Conflict` if a record stored since refers to one of them."""
+    kind = kind_named(kind_name)
+    table = _table(kind)
+    snapshot = Snapshot()
+    associations = _association_parents()
+    for chunk in _chunks(list(ids)):
+        where = table.c.id.in_(chunk)
+        for other in m.Base.metadata.sorted_tables:
+            for fk in other.foreign_keys:
+                if fk.column.table is not table:
+                    continue
+                owned = other.name in associations and associations[other.name][0] is kind
+                if owned or fk.ondelete == "CASCADE":
+                    snapshot.keep(session, other, fk.parent.in_(chunk))
+                    session.execute(delete(other).where(fk.parent.in_(chunk)))
+                elif session.scalar(
+                    select(func.count()).select_from(other).where(fk.parent.in_(chunk))
+                ):
+                    raise Conflict(
+                        _(
+                            "The import cannot be undone: records saved since refer to the "
+                            "{kind} it brought in."
+                        ).format(kind=kind.label(2))
+                    )
+        snapshot.keep(session, table, where)
+        session.execute(delete(table).where(where))
+    return snapshot
 
 
 def create(database: Database, record: T) -> T:

@@ -71,6 +71,7 @@ class MainWindow(Retranslating, QMainWindow):
         self.history.failed.connect(self._step_failed)
         self.undo_stack = self.history.stack
         self._opening: QueryOp[Any] | None = None  # a dialog or a question on its way
+        self.first_run_box: QMessageBox | None = None  # the first start's question, while asked
         # Off for pictures made for the docs: they show the defaults and change nothing.
         self._remember = remember
         self.tabs = QTabWidget()
@@ -142,6 +143,17 @@ class MainWindow(Retranslating, QMainWindow):
         self.act_details.setChecked(True)
         self.act_details.toggled.connect(self._show_details)
         self.act_profile = self._action(self.edit_office_profile)
+        self.act_import = self._action(self.import_sheets, "Ctrl+I")
+        self.act_import_template = self._action(self.save_import_template)
+        self.act_export_view = self._action(self.export_view)
+        self.act_save_list_pdf = self._action(self.save_list_pdf)
+        # Ctrl+P prints a certificate already: the list is printed from the menus.
+        self.act_print_list = self._action(self.print_list)
+        self.act_export_all = self._action(self.export_all)
+        # Ctrl+C in a table copies its selected rows; in the search box it copies text.
+        self.act_copy_rows = self._action(self.copy_rows, QKeySequence.StandardKey.Copy)
+        self.act_copy_rows.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.removeAction(self.act_copy_rows)
         self.act_check = self._action(self.check_database)
         self.act_demo = self._action(self.load_demo)
         self.act_statistics = self._action(self.show_statistics)
@@ -176,6 +188,9 @@ class MainWindow(Retranslating, QMainWindow):
             self.language_actions[language.code] = action
         self.undo_stack.canUndoChanged.connect(self.act_undo.setEnabled)
         self.undo_stack.canRedoChanged.connect(self.act_redo.setEnabled)
+        # The menu says what Undo takes back ("Undo Import of 120 records from …").
+        self.undo_stack.undoTextChanged.connect(lambda _text: self._undo_texts())
+        self.undo_stack.redoTextChanged.connect(lambda _text: self._undo_texts())
         self.act_undo.setEnabled(False)
         self.act_redo.setEnabled(False)
 
@@ -186,13 +201,19 @@ class MainWindow(Retranslating, QMainWindow):
 
         bar = self.menuBar()
         self.menu_file = bar.addMenu("")
+        self.menu_file.addActions([self.act_import, self.act_import_template])
+        self.menu_file.addSeparator()
+        self.menu_file.addActions(
+            [self.act_export_view, self.act_save_list_pdf, self.act_print_list, self.act_export_all]
+        )
+        self.menu_file.addSeparator()
         self.menu_file.addActions([self.act_profile, self.act_check])
         self.menu_file.addSeparator()
         self.menu_file.addAction(self.act_quit)
         self.menu_edit = bar.addMenu("")
         self.menu_edit.addActions([self.act_undo, self.act_redo])
         self.menu_edit.addSeparator()
-        self.menu_edit.addAction(self.act_find)
+        self.menu_edit.addActions([self.act_copy_rows, self.act_find])
         self.menu_view = bar.addMenu("")
         self.menu_view.addActions(self.tab_actions)
         self.menu_view.addSeparator()
@@ -268,6 +289,13 @@ class MainWindow(Retranslating, QMainWindow):
             self.act_reload: _("Re&load"),
             self.act_details: _("Show &details"),
             self.act_profile: _("Office &profile…"),
+            self.act_import: _("&Import…"),
+            self.act_import_template: _("Import &template…"),
+            self.act_export_view: _("&Export view…"),
+            self.act_save_list_pdf: _("Save list as P&DF…"),
+            self.act_print_list: _("P&rint list…"),
+            self.act_export_all: _("Export &all…"),
+            self.act_copy_rows: _("&Copy rows"),
             self.act_check: _("&Check database"),
             self.act_demo: _("Load de&mo data…"),
             self.act_statistics: _("&Statistics…"),
@@ -286,6 +314,10 @@ class MainWindow(Retranslating, QMainWindow):
             # Tool buttons show the text without its mnemonic; Qt strips "&" but not the
             # Chinese "(&N)" form, nor the ellipsis of a menu entry.
             action.setIconText(plain_label(text))
+        self._undo_texts()
+        self.act_copy_rows.setStatusTip(
+            _("Copy the selected rows with the column headers, to paste into Excel")
+        )
         self.menu_file.setTitle(_("&File"))
         self.menu_edit.setTitle(_("&Edit"))
         self.menu_view.setTitle(_("&View"))
@@ -296,6 +328,17 @@ class MainWindow(Retranslating, QMainWindow):
         self.toolbar.setWindowTitle(_("Toolbar"))
         self._where.setText(self._location())
         self._update_status()
+
+    def _undo_texts(self) -> None:
+        """"Undo" and "Redo" in the menu name the step they take back or do again; the
+        toolbar keeps the short word."""
+        for action, plain, named, text in (
+            (self.act_undo, _("&Undo"), _("&Undo {step}"), self.undo_stack.undoText()),
+            (self.act_redo, _("&Redo"), _("&Redo {step}"), self.undo_stack.redoText()),
+        ):
+            action.setText(named.format(step=text) if text else plain)
+            action.setIconText(plain_label(plain))
+            action.setToolTip(plain_label(action.text()))
 
     def _location(self) -> str:
         backend = "PostgreSQL" if self.database.backend == "postgresql" else "SQLite"
@@ -320,7 +363,7 @@ class MainWindow(Retranslating, QMainWindow):
             tab.counts_changed.connect(self._update_status)
             tab.failed.connect(self._report)
             tab.detail.setVisible(self.act_details.isChecked())
-            tab.view.addActions([self.act_edit_enter, self.act_delete])
+            tab.view.addActions([self.act_edit_enter, self.act_delete, self.act_copy_rows])
             tab.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
             tab.view.customContextMenuRequested.connect(
                 lambda point, view=tab.view, kind=tab.model.table.kind: self._context_menu(
@@ -348,6 +391,13 @@ class MainWindow(Retranslating, QMainWindow):
             actions += [None, self.act_city_dossier]
         elif kind == "delegations":
             actions += [None, self.act_delegation_brief]
+        actions += [
+            None,
+            self.act_copy_rows,
+            self.act_export_view,
+            self.act_save_list_pdf,
+            self.act_print_list,
+        ]
         return actions
 
     def _context_menu(self, view: QWidget, kind: str, point: Any) -> None:
@@ -412,6 +462,58 @@ class MainWindow(Retranslating, QMainWindow):
             select()
         else:
             tab.select_when_loaded(record_id)
+
+    # --- lists in and out ------------------------------------------------------------------
+
+    def import_sheets(self, path: str | None = None) -> Any:
+        """File ▸ Import…: the import wizard over the window."""
+        from exchange_desk.ui.import_wizard import open_import_wizard
+
+        return open_import_wizard(self, self.database, history=self.history, path=path)
+
+    def save_import_template(self) -> Any:
+        from exchange_desk.ui.list_export import TemplateDialog
+
+        dialog = TemplateDialog(self.database, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
+
+    def export_view(self) -> Any:
+        from exchange_desk.ui.list_export import export_view
+
+        return export_view(self, self.current_tab())
+
+    def save_list_pdf(self) -> Any:
+        from exchange_desk.ui.list_export import save_list_pdf
+
+        return save_list_pdf(self, self.current_tab())
+
+    def print_list(self) -> Any:
+        from exchange_desk.ui.list_export import print_list
+
+        return print_list(self, self.current_tab())
+
+    def export_all(self) -> Any:
+        from exchange_desk.ui.list_export import export_all
+
+        return export_all(self, self.database)
+
+    def copy_rows(self) -> str:
+        from exchange_desk.ui.list_export import copy_rows
+
+        text = copy_rows(self.current_tab())
+        if text:
+            rows = text.count("\n") - 1
+            self.statusBar().showMessage(
+                ngettext(
+                    "{count} row copied, with the column headers.",
+                    "{count} rows copied, with the column headers.",
+                    rows,
+                ).format(count=format_number(rows)),
+                4000,
+            )
+        return text
 
     def focus_search(self) -> None:
         tab = self.current_tab()
@@ -647,7 +749,8 @@ class MainWindow(Retranslating, QMainWindow):
         self._demo_progress = operation.run_in_background()
 
     def offer_demo_if_empty(self) -> None:
-        """On a new, empty database: load the demo data, or start empty."""
+        """On a new, empty database: load the demo data, import the office's sheets, or
+        start empty."""
         if not is_empty(self.database):
             return
         box = QMessageBox(self)
@@ -662,10 +765,15 @@ class MainWindow(Retranslating, QMainWindow):
             )
         )
         demo = box.addButton(_("Load demo data"), QMessageBox.ButtonRole.AcceptRole)
+        sheets = box.addButton(_("Import the office's sheets…"), QMessageBox.ButtonRole.ActionRole)
         box.addButton(_("Start empty"), QMessageBox.ButtonRole.RejectRole)
+        self.first_run_box = box
         box.exec()
+        self.first_run_box = None
         if box.clickedButton() is demo:
             self.load_demo()
+        elif box.clickedButton() is sheets:
+            self.import_sheets()
 
     # --- documents -----------------------------------------------------------------------
 

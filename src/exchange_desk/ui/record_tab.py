@@ -87,7 +87,9 @@ class RecordTab(QWidget):
 
         self.view = QTableView()
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        # Shift and Ctrl select several rows, to copy them (Ctrl+C); editing, deleting and the
+        # detail pane work on the current one.
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.view.setAlternatingRowColors(True)
         self.view.setSortingEnabled(True)
@@ -299,8 +301,15 @@ class RecordTab(QWidget):
     # --- selection and detail ------------------------------------------------------------
 
     def current_id(self) -> int | None:
-        rows = self.view.selectionModel().selectedRows()
-        return self.model.record_id(rows[0].row()) if rows else None
+        """The record of the current row when it is selected, else of the first selected."""
+        selection = self.view.selectionModel()
+        rows = selection.selectedRows()
+        if not rows:
+            return None
+        current = selection.currentIndex()
+        if current.isValid() and selection.isRowSelected(current.row()):
+            return self.model.record_id(current.row())
+        return self.model.record_id(min(index.row() for index in rows))
 
     def select_record(self, record_id: int) -> bool:
         """Select and show a record; a search or filter hiding it is cleared first."""

@@ -234,6 +234,10 @@ class RecordTableModel(QAbstractTableModel):
     def visible_count(self) -> int:
         return len(self._visible)
 
+    def visible_rows(self) -> list[int]:
+        """The table's row numbers shown, in the order shown (a copy)."""
+        return list(self._visible)
+
     def forget_texts(self) -> None:
         """Drop formatted texts (after the language changed)."""
         self._texts.clear()

@@ -1,0 +1,105 @@
+"""The whole database as one workbook: a sheet per kind, every field a sheet can hold, names
+of the records referred to instead of their ids, in one language (File ▸ Export all…,
+`exchange-desk export all`).
+
+It is the import's own layout (`record_sheets.sheet_targets`): the workbook imports back
+into an empty database record for record (a test holds it to that). What a sheet cannot
+hold stays behind: images (seals, scans), certificates issued and their register, a
+partnership's tier history before its present tier, and the office profile.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from exchange_desk.i18n.catalog import translator
+from exchange_desk.i18n.languages import find_language
+from exchange_desk.services import records
+from exchange_desk.services.kinds import KINDS
+from exchange_desk.services.names import Names
+from exchange_desk.services.record_sheets import (
+    DATED_REFERENCES,
+    NameBook,
+    importable_kinds,
+    record_cells,
+    sheet_targets,
+    shows_of,
+)
+from exchange_desk.services.registry import DECLARED
+from exchange_desk.services.spreadsheets import SheetColumn, SheetTable, write_xlsx
+
+if TYPE_CHECKING:
+    from exchange_desk.storage.database import Database
+
+
+def _names(database: Database, kind: str) -> tuple[dict[int, Names], dict[int, int | None]]:
+    declaration = DECLARED[kind]
+    columns = declaration.name_columns
+    names: dict[int, Names] = {}
+    years: dict[int, int | None] = {}
+    for item in records.all_records(database, kind):
+        names[item.id] = Names.of([getattr(item, c) for c in columns])
+        if kind in DATED_REFERENCES and declaration.date_field:
+            date = getattr(item, declaration.date_field)
+            years[item.id] = date.year if date is not None else None
+    return names, years
+
+
+def export_tables(database: Database, language: str) -> list[SheetTable]:
+    """The database's records as one `SheetTable` per kind, in `language`."""
+    found = find_language(language)
+    if found is None:
+        raise ValueError(language)
+    gettext = translator(found.code).gettext
+    kinds = importable_kinds()
+    referred = {f.kind for kind in kinds for f in DECLARED[kind].fields if f.kind} & set(KINDS)
+    read = {kind: _names(database, kind) for kind in referred}
+    book = NameBook(
+        {kind: names for kind, (names, _years) in read.items()},
+        found.code,
+        {kind: years for kind, (_names, years) in read.items()},
+    )
+    tables = []
+    for kind in kinds:
+        items = records.all_records(database, kind)
+        columns = tuple(
+            SheetColumn(target.header(gettext), shows_of(target)) for target in sheet_targets(kind)
+        )
+        declaration = DECLARED[kind]
+        tables.append(
+            SheetTable(
+                name=gettext(declaration.noun.plural),
+                columns=columns,
+                rows=list(record_cells(kind, items, book, found.code)),
+                sample=[bool(getattr(item, "is_sample", False)) for item in items],
+                title=gettext(declaration.noun.plural),
+            )
+        )
+    return tables
+
+
+def export_all(
+    database: Database,
+    path: str | Path,
+    *,
+    language: str,
+    progress: Callable[[int, int], None] | None = None,
+) -> dict[str, int]:
+    """Write the whole database to the workbook `path`; returns the count of each kind."""
+    tables = export_tables(database, language)
+    found = find_language(language)
+    write_xlsx(
+        tables,
+        path,
+        right_to_left=bool(found and found.is_rtl),
+        language=found.code if found else language,
+    )
+    if progress is not None:
+        progress(1, 1)
+    counts: dict[str, int] = {}
+    for kind, table in zip(importable_kinds(), tables, strict=True):
+        rows: Any = table.rows
+        counts[kind] = len(rows)
+    return counts

@@ -1,0 +1,429 @@
+"""Which existing record (or earlier row of a file being imported) a name means, across scripts.
+
+The office writes one city as "Augsburg", "Augsburg ", "奥格斯堡" or "奥格斯堡市", and one
+body as "City of Kfar Saba" or "עיריית כפר סבא". The importer asks this module, for each row,
+which record its names already belong to, and shows the evidence to the clerk:
+
+1. the same name once folded (`fold_name`: case, spaces, punctuation, diacritics and the
+   affixes that tell no two cities apart, such as 市, "City of", עיריית) — a dict lookup;
+2. the same name in pinyin: a Chinese name against a stored Latin name ("济南" / "Jinan") or
+   against another Chinese spelling of it ("濟南" / "济南") — a dict lookup too;
+3. a similar name (rapidfuzz's `fuzz.ratio`) in the same script, for spelling variants
+   ("Kfar Sava" / "Kfar Saba"), only while the names to compare are few (cities, bodies).
+
+Plain values in, plain values out: no Qt and no database here; the importer feeds it the names
+it read from the database and from the file.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz, process
+
+from exchange_desk.i18n.catalog import _
+
+__all__ = [
+    "PINYIN_SCORE",
+    "NameIndex",
+    "NameMatch",
+    "fold_name",
+    "pinyin_key",
+    "similar_text",
+]
+
+# Han ideographs: the unified blocks, extension A and the supplementary planes' extensions.
+# Compatibility ideographs need no range: NFKC turns them into unified ones first.
+_HAN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\U00020000-\U0003134f]")
+_HEBREW = re.compile("[\u05d0-\u05ea]")
+# Diacritics to drop once decomposed: Latin, Greek and Cyrillic accents, and Hebrew points and
+# cantillation (U+0591-U+05C7 less the maqaf, paseq, sof pasuq and nun hafukha, which are
+# punctuation and go with the separators). Not every combining mark: the Japanese voicing
+# marks (が = か + ゙) tell names apart.
+_DIACRITICS = re.compile(
+    "[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
+    "\u0591-\u05bd\u05bf\u05c1\u05c2\u05c4\u05c5\u05c7]"
+)
+# Letters that carry their "diacritic" in the glyph, so that NFD leaves them whole.
+_PLAIN_LETTERS = str.maketrans(
+    {"ø": "o", "đ": "d", "ð": "d", "ħ": "h", "ı": "i", "ł": "l", "æ": "ae", "œ": "oe", "þ": "th"}
+)
+# A word: letters and digits. Everything else (spaces, - . ' ’ " ״ ׳ · ・ ( ) （ ）, commas,
+# invisible direction marks pasted from Excel) only separates words and is dropped.
+_WORD = re.compile(r"[^\W_]+")
+_NOT_ASCII_ALNUM = re.compile("[^a-z0-9]")
+
+# Words before or after a name that say what kind of place or body it is, not which one.
+# Longest first, so that "the city of" goes before "city of" could leave "the" behind.
+_PREFIXES: tuple[tuple[str, ...], ...] = (
+    ("the", "city", "of"),
+    ("the", "municipality", "of"),
+    ("city", "of"),
+    ("municipality", "of"),
+    ("town", "of"),
+    ("borough", "of"),
+    ("מועצה", "מקומית"),  # local council
+    ("מועצה", "אזורית"),  # regional council
+    ("municipality",),
+    ("stadt",),
+    # The official German names: "Landeshauptstadt München", "Hansestadt Lübeck".
+    ("landeshauptstadt",),
+    ("hansestadt",),
+    ("עיריית",),  # municipality of
+    ("עירית",),  # the same, spelled without the second yod (common)
+    ("עיר",),  # city
+)
+# "Kfar Saba Municipality", "Augsburg City", and the German lists' "Augsburg, Stadt".
+_SUFFIXES: tuple[tuple[str, ...], ...] = (("municipality",), ("city",), ("stadt",))
+# Chinese administrative suffixes (simplified and traditional), longest first. Stripped only
+# when two characters or more remain: 广州 is one city, 广 none, and 朝阳区 is 朝阳 but 区 alone
+# is no name.
+_HAN_SUFFIXES = (
+    "特别市",
+    "特別市",
+    "自治市",
+    "广域市",
+    "廣域市",
+    "市",
+    "县",
+    "縣",
+    "区",
+    "區",
+    "州",
+)
+
+# The kinds of evidence, strongest first: a match of a stronger kind beats any weaker one.
+_STRENGTH = {"same": 0, "pinyin": 1, "similar": 2}
+# The score of a pinyin match: exact in sound, but homophones share it (台州 and 泰州 are both
+# Taizhou), so it ranks below the same name and, by its kind, above any similar one.
+PINYIN_SCORE = 95.0
+
+
+def fold_name(text: str) -> str:
+    """`text` reduced to what tells one city or body from another.
+
+    NFKC, case-folded, without spaces, punctuation and diacritics ("Saint-Étienne" and
+    "Saint Etienne" are both "saintetienne"), and without the affixes that name the kind of
+    place ("City of", "Stadt", "עיריית", 市...). Never "" for a name: when only an affix or
+    only punctuation is left, that is kept ("City" is "city"). "" only for blank text.
+    """
+    text = unicodedata.normalize("NFKC", text).casefold().strip()
+    if not text:
+        return ""
+    if not text.isascii():
+        text = unicodedata.normalize("NFD", text)
+        text = _DIACRITICS.sub("", text).translate(_PLAIN_LETTERS)
+        text = unicodedata.normalize("NFC", text)
+    words = _WORD.findall(text)
+    if not words:
+        return text  # punctuation alone ("-"): kept as it is rather than lost
+    return _strip_han_suffixes("".join(_strip_words(words)))
+
+
+def _strip_words(words: list[str]) -> list[str]:
+    """`words` without the kind-of-place words at either end, at least one word left."""
+    changed = True
+    while changed:
+        changed = False
+        for prefix in _PREFIXES:
+            size = len(prefix)
+            if len(words) > size and tuple(words[:size]) == prefix:
+                words = words[size:]
+                changed = True
+                break
+        for suffix in _SUFFIXES:
+            size = len(suffix)
+            if len(words) > size and tuple(words[-size:]) == suffix:
+                words = words[:-size]
+                changed = True
+                break
+    return words
+
+
+def _strip_han_suffixes(text: str) -> str:
+    # Repeated: 北京市区 is 北京 once 区 and then 市 are gone; 广州市 stops at 广州.
+    changed = True
+    while changed:
+        changed = False
+        for suffix in _HAN_SUFFIXES:
+            if text.endswith(suffix) and len(text) - len(suffix) >= 2:
+                text = text[: -len(suffix)]
+                changed = True
+                break
+    return text
+
+
+def pinyin_key(text: str) -> str | None:
+    """The pinyin of `text`'s folded form, toneless, joined, ASCII lower case; None when it
+    has no Han character. "济南" and "濟南" are "jinan", "奥格斯堡市" is "aogesibao"."""
+    folded = fold_name(text)
+    if not _HAN.search(folded):
+        return None
+    return _pinyin_of(folded) or None
+
+
+@functools.lru_cache(maxsize=1 << 17)
+def _pinyin_of(folded: str) -> str:
+    """The pinyin key of a folded name with Han characters ("" if none of them has a reading).
+
+    Cached: pypinyin takes some 40 µs a name, and an import asks for the same names again.
+    """
+    # Imported here: loading its dictionaries takes a quarter of a second, which only a file
+    # with Chinese names needs to pay.
+    from pypinyin import lazy_pinyin
+
+    # v_to_u: 吕 is "lü", which loses its dots like any diacritic and meets "Lu", as a Latin
+    # name spells it; pypinyin's default "lv" would meet nothing.
+    return _ascii_key("".join(lazy_pinyin(folded, v_to_u=True)))
+
+
+def _ascii_key(text: str) -> str:
+    """`text`'s ASCII letters and digits, accents dropped; characters without pinyin go."""
+    text = unicodedata.normalize("NFD", text.casefold())
+    return _NOT_ASCII_ALNUM.sub("", _DIACRITICS.sub("", text))
+
+
+def _family(folded: str) -> str:
+    """The script a folded name is compared within: "han", "hebrew", "latin" or "other"."""
+    if _HAN.search(folded):
+        return "han"
+    if _HEBREW.search(folded):
+        return "hebrew"
+    if folded.isascii():
+        return "latin"
+    return "other"
+
+
+def similar_text(a: str, b: str) -> float:
+    """How alike two free texts are (a delegation's leader), 0 to 100: `fuzz.ratio` of their
+    folded forms. A Chinese text is also compared by its pinyin with a Latin one ("王伟" and
+    "Wang Wei" are 100). 0 when either is blank: two missing leaders are not one leader."""
+    folded_a, folded_b = fold_name(a), fold_name(b)
+    if not folded_a or not folded_b:
+        return 0.0
+    score = float(fuzz.ratio(folded_a, folded_b))
+    sound_a, sound_b = _sound(folded_a), _sound(folded_b)
+    if sound_a and sound_b and (sound_a, sound_b) != (folded_a, folded_b):
+        score = max(score, float(fuzz.ratio(sound_a, sound_b)))
+    return score
+
+
+def _sound(folded: str) -> str | None:
+    """A folded name as Latin letters: the pinyin of a Chinese one, a Latin one as it is."""
+    family = _family(folded)
+    if family == "han":
+        return _pinyin_of(folded) or None
+    return folded if family == "latin" else None
+
+
+@dataclass(frozen=True)
+class NameMatch:
+    """A record that a name means, and why: the kind of evidence and the name it met."""
+
+    record_id: int
+    score: float  # 100 for the same folded name, PINYIN_SCORE for pinyin, fuzz.ratio below
+    how: str  # "same", "pinyin" or "similar"
+    matched: str  # the stored name it met, as it was given
+
+    def describe(self) -> str:
+        """The evidence in the user's language, to show beside the record."""
+        if self.how == "same":
+            return _("same name as “{name}”").format(name=self.matched)
+        if self.how == "pinyin":
+            return _("same name in pinyin as “{name}”").format(name=self.matched)
+        # Rounded down: "100%" would claim the names are equal, which a similar one is not.
+        return _("similar to “{name}” ({score}%)").format(
+            name=self.matched, score=math.floor(self.score)
+        )
+
+
+# A folded name's records by scope: scope -> record id -> the name as it was given.
+_Holders = dict[str | None, dict[int, str]]
+
+
+class NameIndex:
+    """Records' names (any scripts), found again by any of their names in any script.
+
+    Names are kept folded, so the same name and the same pinyin are dict lookups; similar
+    names are searched with rapidfuzz among the folded names of the same script, only while
+    there are at most `fuzzy_limit` of them to search (cities and bodies are few; persons,
+    by the ten thousand, are matched by the same name or pinyin only).
+    """
+
+    def __init__(self, *, fuzzy_cutoff: float = 85.0, fuzzy_limit: int = 20_000) -> None:
+        self._cutoff = fuzzy_cutoff
+        self._limit = fuzzy_limit
+        self._names: dict[str, _Holders] = {}  # folded name -> holders
+        self._sounds: dict[str, _Holders] = {}  # pinyin of a stored Chinese name -> holders
+        # Each record's names' pinyin keys: see _romanizations_differ.
+        self._record_pinyin: dict[int, set[str]] = {}
+        # The folded names rapidfuzz searches: by (scope, script), and by script for a search
+        # in every scope. Lists, not sets: rapidfuzz reads a list without copying it.
+        self._pools: dict[tuple[str | None, str], list[str]] = {}
+        self._all_pools: dict[str, list[str]] = {}
+        self._order: dict[int, int] = {}  # record id -> when it was first added
+        self._size = 0
+
+    def __len__(self) -> int:
+        """How many names are held (a record's names that fold alike count once)."""
+        return self._size
+
+    def add(self, record_id: int, names: Iterable[str], *, scope: str | None = None) -> None:
+        """Hold `names` as names of `record_id`, in `scope` (a city's country code, a body's
+        city id as text; None: found from any scope). Blank names are passed over.
+
+        A row of the file being imported is added under a provisional negative id as it is
+        read, so that later rows find it."""
+        self._order.setdefault(record_id, len(self._order))
+        for name in names:
+            folded = fold_name(name)
+            if not folded:
+                continue
+            holders = self._names.setdefault(folded, {})
+            family = _family(folded)
+            if not holders:
+                self._all_pools.setdefault(family, []).append(folded)
+            records = holders.get(scope)
+            if records is None:
+                records = holders[scope] = {}
+                self._pools.setdefault((scope, family), []).append(folded)
+            if record_id in records:
+                continue
+            records[record_id] = name.strip()
+            self._size += 1
+            if family == "han" and (sound := _pinyin_of(folded)):
+                sounds = self._sounds.setdefault(sound, {}).setdefault(scope, {})
+                sounds.setdefault(record_id, name.strip())
+                self._record_pinyin.setdefault(record_id, set()).add(sound)
+
+    def find(self, names: Iterable[str], *, scope: str | None = None) -> NameMatch | None:
+        """The record `names` (one row's names, any scripts) most likely mean, or None.
+
+        Between records matched equally well, the one in the database (id >= 0) with the
+        lowest id, else the file's row added first; `find_all` gives all of them."""
+        matches = self.find_all(names, scope=scope)
+        return matches[0] if matches else None
+
+    def find_all(self, names: Iterable[str], *, scope: str | None = None) -> list[NameMatch]:
+        """Every record `names` mean by the strongest kind of evidence found, best first.
+
+        The kinds are tried in turn (the same name, the same pinyin, a similar name) and the
+        first that finds any record decides: a record known by the same name is not listed
+        with others that are only similar. With `scope`, only records added in that scope or
+        in none are found: Springfield in "US" is not Springfield in "AU". Without it, all.
+        """
+        queries: dict[str, str] = {}  # folded name -> script, in the row's order
+        for name in names:
+            folded = fold_name(name)
+            if folded:
+                queries.setdefault(folded, _family(folded))
+        if not queries:
+            return []
+        found: dict[int, NameMatch] = {}
+        for folded in queries:
+            self._collect(found, self._names.get(folded), scope, 100.0, "same")
+        if not found:
+            self._find_pinyin(found, queries, scope)
+        if not found:
+            self._find_similar(found, queries, scope)
+        return sorted(found.values(), key=self._rank)
+
+    def _find_pinyin(
+        self, found: dict[int, NameMatch], queries: dict[str, str], scope: str | None
+    ) -> None:
+        for folded, family in queries.items():
+            if family == "han":
+                sound = _pinyin_of(folded)
+                if sound:
+                    # Its pinyin as a Latin name ("Jinan"), and other Chinese names read alike
+                    # (濟南 for 济南).
+                    self._collect(found, self._names.get(sound), scope, PINYIN_SCORE, "pinyin")
+                    self._collect(found, self._sounds.get(sound), scope, PINYIN_SCORE, "pinyin")
+            elif family == "latin":
+                # A Latin name as the pinyin of a stored Chinese one ("Jinan" for 济南).
+                self._collect(found, self._sounds.get(folded), scope, PINYIN_SCORE, "pinyin")
+
+    def _find_similar(
+        self, found: dict[int, NameMatch], queries: dict[str, str], scope: str | None
+    ) -> None:
+        row_pinyin = {
+            sound for f, fam in queries.items() if fam == "han" and (sound := _pinyin_of(f))
+        }
+        for folded, family in queries.items():
+            if scope is None:
+                pools = [self._all_pools.get(family, [])]
+            else:
+                pools = [self._pools.get((scope, family), []), self._pools.get((None, family), [])]
+            if sum(len(pool) for pool in pools) > self._limit:
+                continue  # too many to compare one by one for every row: persons, not cities
+            for pool in pools:
+                if not pool:
+                    continue
+                # fuzz.ratio, not WRatio: WRatio scores a name inside a longer one as 90
+                # ("Augsburg" in "Augsburg University Friends"), which for bodies is another
+                # body. `extract`, not `extractOne`: equally similar records are all wanted
+                # (the lowest id wins, not the first in the list); same cost, one pass.
+                hits = process.extract(
+                    folded, pool, scorer=fuzz.ratio, score_cutoff=self._cutoff, limit=None
+                )
+                for choice, score, _position in hits:
+                    for record_id, stored in self._holders(self._names[choice], scope):
+                        if family == "latin" and self._romanizations_differ(
+                            folded, row_pinyin, choice, record_id
+                        ):
+                            continue
+                        self._keep(found, NameMatch(record_id, float(score), "similar", stored))
+
+    def _romanizations_differ(
+        self, folded: str, row_pinyin: set[str], choice: str, record_id: int
+    ) -> bool:
+        """True when two similar Latin names are each the exact pinyin of its own side's
+        Chinese name: two Chinese places, not one spelled two ways. Changzhou (常州) and
+        Cangzhou (沧州) are 94% alike and 200 km apart."""
+        return folded in row_pinyin and choice in self._record_pinyin.get(record_id, ())
+
+    def _collect(
+        self,
+        found: dict[int, NameMatch],
+        holders: _Holders | None,
+        scope: str | None,
+        score: float,
+        how: str,
+    ) -> None:
+        if holders:
+            for record_id, stored in self._holders(holders, scope):
+                self._keep(found, NameMatch(record_id, score, how, stored))
+
+    @staticmethod
+    def _holders(holders: _Holders, scope: str | None) -> Iterable[tuple[int, str]]:
+        """The records holding a name that `scope` may see: its own and the unscoped."""
+        if scope is None:
+            for records in holders.values():
+                yield from records.items()
+            return
+        for key in (scope, None):
+            if scoped := holders.get(key):
+                yield from scoped.items()
+
+    def _keep(self, found: dict[int, NameMatch], match: NameMatch) -> None:
+        """Keep a record's best evidence only."""
+        held = found.get(match.record_id)
+        if held is None or self._strength(match) < self._strength(held):
+            found[match.record_id] = match
+
+    @staticmethod
+    def _strength(match: NameMatch) -> tuple[int, float]:
+        return _STRENGTH[match.how], -match.score
+
+    def _rank(self, match: NameMatch) -> tuple[int, float, int, int]:
+        # Ties: a database record (id >= 0) before a row of the file (negative, provisional
+        # id), the lowest id among records, the earliest added among rows.
+        record_id = match.record_id
+        if record_id >= 0:
+            return (*self._strength(match), 0, record_id)
+        return (*self._strength(match), 1, self._order.get(record_id, 0))
