@@ -143,6 +143,15 @@ def test_the_fuzzy_cutoff_is_respected() -> None:
     assert strict.find(["Kfar Sabba"]) is not None  # one letter more: 1 - 1/17
 
 
+@pytest.mark.parametrize(("stored", "asked"), [("abcd", "abcdef"), ("abcdef", "abcd")])
+def test_a_name_exactly_at_the_cutoff_is_found(stored: str, asked: str) -> None:
+    # Only names of nearby lengths are compared; the bound must keep the edge: 2·4/(4+6) = 80%.
+    names = NameIndex(fuzzy_cutoff=80.0)
+    names.add(1, [stored])
+    names.add(2, ["abcdefghijk"])  # 2·4/15, 2·6/17: too long to be compared at all
+    assert names.find_all([asked]) == [NameMatch(1, 80.0, "similar", stored)]
+
+
 def test_similar_names_are_compared_within_one_script(index: NameIndex) -> None:
     # "Kfar Yona" is another town, and 克法尔萨瓦 (a different transliteration) is only 80%.
     assert index.find(["Kfar Yona"], scope="IL") is None

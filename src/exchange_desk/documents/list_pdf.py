@@ -23,10 +23,12 @@ across pages with the header row repeated) and its styles. What a list adds:
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import io
 import math
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 from reportlab.lib.pagesizes import A4, LETTER, landscape
@@ -160,7 +162,9 @@ class _Words:
 # --- flowables -------------------------------------------------------------------------------
 
 
-def _draw_slanted(engine: TextEngine, canvas: Canvas, line: Line, x: float, y: float, how: str) -> None:
+def _draw_slanted(
+    engine: TextEngine, canvas: Canvas, line: Line, x: float, y: float, how: str
+) -> None:
     """A line of a sample record: each run drawn by the engine, slanted about its baseline,
     except the runs of Chinese faces (a slanted Chinese character is a distorted one)."""
     left = x - line.width if how == "right" else x - line.width / 2 if how == "center" else x
@@ -176,27 +180,29 @@ def _draw_slanted(engine: TextEngine, canvas: Canvas, line: Line, x: float, y: f
         left += run.width
 
 
-class _Flags:
-    """Row flags seen from a part of the table that starts at `offset`: `row in flags`.
-    A part of a 100,000-row list is made for every page; copying its flags each time
-    would make the work grow with the square of the length."""
+@dataclass(frozen=True, slots=True)
+class _Wrapped:
+    """A whole list wrapped at one width: the header's lines and height, each row's cells'
+    lines and height, and the running total of the rows' heights (`tops[i]` is the height
+    of rows 0..i-1), which every part of the table shares."""
 
-    __slots__ = ("flags", "offset")
-
-    def __init__(self, flags: Sequence[bool], offset: int = 0) -> None:
-        self.flags, self.offset = flags, offset
-
-    def __contains__(self, row: object) -> bool:
-        if not isinstance(row, int) or row < 0:
-            return False
-        index = self.offset + row
-        return index < len(self.flags) and bool(self.flags[index])
+    width: float
+    header: list[list[Line]]
+    header_height: float
+    cells: list[list[list[Line]]]
+    heights: list[float]
+    tops: list[float]
 
 
 class ListTable(Grid):
-    """The report's `Grid` with what a list adds: slanted sample rows, numbers set as a
-    right-aligned block at the end of their cell, parts made without copying the rest of
-    the list, and progress told page by page."""
+    """The report's `Grid` (columns fitted to their content) with what a list adds: slanted
+    sample rows, numbers set as a right-aligned block at the end of their cell, a gutter
+    after a number column, and progress told as it goes.
+
+    The list is wrapped once; each page's part is rows `start`..`end` of the same wrapped
+    list, found by bisection in the rows' running heights. The report's `Grid` copies the
+    rest of its rows at every page break, which grows with the square of a 100,000-row
+    list."""
 
     PAD = 5.0  # beside the text: the gutter between two columns is twice this
     VPAD = 3.0  # above and below
@@ -205,28 +211,30 @@ class ListTable(Grid):
         self,
         layout: _Layout,
         columns: Sequence[str],
-        rows: Sequence[Sequence[str]],
+        rows: list[list[str]],
         widths: Sequence[float],
         *,
         numeric: Sequence[int],
-        sample: _Flags,
+        sample: set[int],
         number_widths: dict[int, float],
         fit: bool = True,
-        first: int = 0,
-        total: int = 0,
+        start: int = 0,
+        end: int | None = None,
+        wrapped: _Wrapped | None = None,
         progress: Callable[[int, int], None] | None = None,
     ) -> None:
-        # The base class copies every row: done once here for the whole list, never for
-        # the parts, which take slices of what is already wrapped.
+        # The base class copies every row it is given: it is given none.
         super().__init__(layout, columns, (), widths, numeric=numeric, fit=fit)
         self.count = len(self.columns)
-        self.rows = rows if isinstance(rows, list) else [list(row) for row in rows]
+        self.rows = rows
         shares = list(widths) if len(widths) == self.count else [1.0] * self.count
         self.weights = [share / (sum(shares) or 1.0) for share in shares]
         self.shares = list(self.weights)
-        self.muted = sample
+        self.muted = sample  # rows (of the whole list) drawn as sample records
         self.number_widths = number_widths
-        self.first, self.total, self.progress = first, total or len(self.rows), progress
+        self.start, self.end = start, len(rows) if end is None else end
+        self.wrapped = wrapped
+        self.progress = progress
         self.spaceBefore, self.spaceAfter = 4, 6
         # A number at the end of its cell followed by text at the start of the next one
         # would read as one phrase ("17 Sample leader"): those number columns keep a
@@ -253,23 +261,22 @@ class ListTable(Grid):
             sizes[column] += GUTTER
         self.shares = [size / width for size in sizes]
 
-    def _cells(self, width: float) -> tuple[list[list[list[Line]]], list[float]]:
-        """Every cell wrapped at its column's width, and each row's height (cached): the
-        report's, with less room above and below a line than beside it, and progress told
-        while a long list is wrapped."""
-        if self._cache is not None and self._cache[0] == width:
-            return self._cache[1], self._cache[2]
+    def _wrap_all(self, width: float) -> _Wrapped:
+        """Every cell of the list wrapped at its column's width, with less room above and
+        below a line than beside it; progress told every 500 rows."""
+        if self.wrapped is not None and self.wrapped.width == width:
+            return self.wrapped
         self._fit_shares(width)
         engine = self.layout.engine
         inners = [max(width * share - 2 * self.PAD, 8) for share in self.shares]
-        wrapped: list[list[list[Line]]] = []
-        heights: list[float] = []
         least = CELL.size * CELL.leading
+        total = len(self.rows)
         # A list repeats its dates, kinds, cities and statuses thousands of times: each is
         # wrapped once per column and style (lines are immutable, so they can be shared).
         known: dict[tuple[str, Style, int], list[Line]] = {}
-        for row_index, row in enumerate([self.columns, *self.rows]):
-            cells = []
+
+        def wrapped_row(row: Sequence[str], row_index: int) -> tuple[list[list[Line]], float]:
+            cells: list[list[Line]] = []
             for column, text in enumerate(row):
                 if not text:
                     cells.append([])
@@ -280,82 +287,112 @@ class ListTable(Grid):
                 if lines is None:
                     lines = known[key] = engine.wrap(text, style, inners[column], None)
                 cells.append(lines)
-            wrapped.append(cells)
             height = max((sum(line.height for line in cell) for cell in cells), default=0)
-            heights.append(max(height, least) + 2 * self.VPAD)
-            if self.progress is not None and row_index % 500 == 0:
-                self.progress(row_index, 2 * self.total)
-        self._cache = (width, wrapped, heights)
-        return wrapped, heights
+            return cells, max(height, least) + 2 * self.VPAD
 
-    def _part(self, first: int, end: int, width: float) -> ListTable:
-        self._fit_shares(width)
-        part = ListTable(
+        header, header_height = wrapped_row(self.columns, 0)
+        cells: list[list[list[Line]]] = []
+        heights: list[float] = []
+        tops = [0.0]
+        for index, row in enumerate(self.rows):
+            if self.progress is not None and index % 500 == 0:
+                self.progress(index, 2 * total)
+            row_cells, height = wrapped_row(row, index + 1)
+            cells.append(row_cells)
+            heights.append(height)
+            tops.append(tops[-1] + height)
+        self.wrapped = _Wrapped(width, header, header_height, cells, heights, tops)
+        return self.wrapped
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        self.width = available_width
+        done = self._wrap_all(available_width)
+        self.height = done.header_height + done.tops[self.end] - done.tops[self.start]
+        return self.width, self.height
+
+    def split(self, available_width: float, available_height: float) -> list[Flowable]:
+        done = self._wrap_all(available_width)
+        room = available_height - done.header_height
+        # The last row whose bottom is within the room (a hair of tolerance for sums).
+        last = bisect.bisect_right(done.tops, done.tops[self.start] + room + 1e-6, self.start)
+        fit = min(last - 1, self.end) - self.start
+        if fit <= 0 or self.start + fit >= self.end:
+            return []
+        middle = self.start + fit
+        return [self._part(self.start, middle), self._part(middle, self.end)]
+
+    def _part(self, start: int, end: int) -> ListTable:  # type: ignore[override]
+        return ListTable(
             self.layout,
             self.columns,
-            self.rows[first:end],
+            self.rows,
             self.shares,
             numeric=sorted(self.numeric),
-            sample=_Flags(self.muted.flags, self.muted.offset + first),
+            sample=self.muted,
             number_widths=self.number_widths,
             fit=False,
-            first=self.first + first,
-            total=self.total,
+            start=start,
+            end=end,
+            wrapped=self.wrapped,
             progress=self.progress,
         )
-        cells, heights = self._cells(width)
-        part._cache = (width, cells[:1] + cells[1 + first : 1 + end], heights[:1] + heights[1 + first : 1 + end])
-        return part
 
     def draw(self) -> None:
         canvas = self.canv
-        cells, heights = self._cells(self.width)
-        engine = self.layout.engine
-        rtl = self.layout.rtl
-        y = self.height
-        for row_index, (row, height) in enumerate(zip(cells, heights, strict=True)):
+        done = self._wrap_all(self.width)
+        y = self.height - done.header_height
+        canvas.setFillColor(HEAD)
+        canvas.rect(0, y, self.width, done.header_height, stroke=0, fill=1)
+        self._draw_row(done.header, y, done.header_height, header=True, sample=False)
+        for index in range(self.start, self.end):
+            height = done.heights[index]
             y -= height
-            sample = row_index > 0 and (row_index - 1) in self.muted
-            if row_index == 0:
-                canvas.setFillColor(HEAD)
-                canvas.rect(0, y, self.width, height, stroke=0, fill=1)
-            elif (row_index - 1) % 2 == 1:
+            if (index - self.start) % 2 == 1:
                 canvas.setFillColor(STRIPE)
                 canvas.rect(0, y, self.width, height, stroke=0, fill=1)
-            x = 0.0
-            for column, lines in enumerate(row):
-                cell_width = self.width * self.shares[column]
-                left = self.width - x - cell_width if rtl else x
-                inner_left, inner = left + self.PAD, cell_width - 2 * self.PAD
-                if column in self.gutters:
-                    inner -= GUTTER
-                    if rtl:
-                        inner_left += GUTTER
-                line_y = y + height - self.VPAD
-                for line in lines:
-                    line_y -= line.height
-                    baseline = line_y + (line.height - line.style.size) / 2 + line.style.size * 0.22
-                    if column in self.numeric:
-                        if rtl and row_index > 0:
-                            # The block of numbers stands at the left, its digits right-aligned
-                            # within the widest number: units under units.
-                            block = min(self.number_widths.get(column, line.width), inner)
-                            anchor, how = inner_left + block, "right"
-                        else:
-                            anchor, how = _anchor("end", rtl, inner_left, inner)
-                    else:
-                        anchor, how = _anchor("start", rtl, inner_left, inner)
-                    if sample:
-                        _draw_slanted(engine, canvas, line, anchor, baseline, how)
-                    else:
-                        engine.draw_line(canvas, line, anchor, baseline, how)
-                x += cell_width
+            self._draw_row(done.cells[index], y, height, header=False, sample=index in self.muted)
         canvas.setStrokeColor(RULE)
         canvas.setLineWidth(0.6)
         canvas.line(0, 0, self.width, 0)
-        canvas.line(0, self.height - heights[0], self.width, self.height - heights[0])
+        rule = self.height - done.header_height
+        canvas.line(0, rule, self.width, rule)
         if self.progress is not None:
-            self.progress(self.total + self.first + len(self.rows), 2 * self.total)
+            total = len(self.rows)
+            self.progress(total + self.end, 2 * total)
+
+    def _draw_row(
+        self, row: list[list[Line]], y: float, height: float, *, header: bool, sample: bool
+    ) -> None:
+        canvas = self.canv
+        engine = self.layout.engine
+        rtl = self.layout.rtl
+        x = 0.0
+        for column, lines in enumerate(row):
+            cell_width = self.width * self.shares[column]
+            left = self.width - x - cell_width if rtl else x
+            x += cell_width
+            inner_left, inner = left + self.PAD, cell_width - 2 * self.PAD
+            if column in self.gutters:
+                inner -= GUTTER
+                if rtl:
+                    inner_left += GUTTER
+            line_y = y + height - self.VPAD
+            for line in lines:
+                line_y -= line.height
+                baseline = line_y + (line.height - line.style.size) / 2 + line.style.size * 0.22
+                if column not in self.numeric:
+                    anchor, how = _anchor("start", rtl, inner_left, inner)
+                elif rtl and not header:
+                    # The block of numbers stands at the left, its digits right-aligned
+                    # within the widest number of the column: units under units.
+                    block = min(self.number_widths.get(column, line.width), inner)
+                    anchor, how = inner_left + block, "right"
+                else:
+                    anchor, how = _anchor("end", rtl, inner_left, inner)
+                if sample:
+                    _draw_slanted(engine, canvas, line, anchor, baseline, how)
+                else:
+                    engine.draw_line(canvas, line, anchor, baseline, how)
 
 
 class _Lines(Flowable):  # type: ignore[misc]
@@ -380,7 +417,9 @@ class _Lines(Flowable):  # type: ignore[misc]
             for text, style, gap, slanted in self.items
             if text
         ]
-        self.height = sum(sum(line.height for line in lines) + gap for lines, gap, _s in self._wrapped)
+        self.height = sum(
+            sum(line.height for line in lines) + gap for lines, gap, _s in self._wrapped
+        )
         return self.width, self.height
 
     def draw(self) -> None:
@@ -429,7 +468,9 @@ def check_list(
         raise MissingGlyphs(missing, view.title)
 
 
-def _natural_width(layout: _Layout, headers: Sequence[str], cells: list[list[str]], cap: float) -> float:
+def _natural_width(
+    layout: _Layout, headers: Sequence[str], cells: list[list[str]], cap: float
+) -> float:
     """The width the columns take with every cell on one line (a long text counts up to
     `cap`), pads included: what decides between portrait and landscape."""
     total = 0.0
@@ -510,7 +551,9 @@ def list_pdf(
 
     numeric = [index for index, column in enumerate(columns) if _numeric(column)]
     number_widths = {
-        index: max((engine.width(text, CELL) for text in {row[index] for row in cells}), default=0.0)
+        index: max(
+            (engine.width(text, CELL) for text in {row[index] for row in cells}), default=0.0
+        )
         * 1.01
         for index in numeric
     }
@@ -522,7 +565,7 @@ def list_pdf(
         cells,
         weights,
         numeric=numeric,
-        sample=_Flags(list(view.sample)),
+        sample={index for index, flag in enumerate(view.sample) if flag},
         number_widths=number_widths,
         progress=progress,
     )
@@ -561,7 +604,10 @@ def list_pdf(
         lang={"zh": "zh-CN", "en": "en", "he": "he"}.get(w.code, "en"),
     )
     frame = Frame(
-        MARGIN, MARGIN + FOOTER, room, height - 2 * MARGIN - FOOTER,
+        MARGIN,
+        MARGIN + FOOTER,
+        room,
+        height - 2 * MARGIN - FOOTER,
         id="list",
         leftPadding=0,
         rightPadding=0,

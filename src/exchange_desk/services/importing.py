@@ -26,6 +26,7 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
+from exchange_desk.domain.dates import PartialDate
 from exchange_desk.domain.declaration import INT_MAX, Field, FieldType, record_class
 from exchange_desk.domain.enums import ParticipantRole, RecipientKind
 from exchange_desk.domain.errors import ExchangeDeskError, InvalidInput
@@ -156,7 +157,7 @@ class PlannedRow:
     row: int  # the sheet's row number, as Excel shows it
     status: RowStatus
     summary: str  # the record in a few words
-    cells: list[str]  # the row's cells as text, column by column
+    raw: list[Any]  # the row's cells as read
     problems: list[str] = field(default_factory=list)  # "column 国家: ...", user's language
     notes: list[str] = field(default_factory=list)  # what does not stop it
     match: Match | None = None
@@ -167,6 +168,11 @@ class PlannedRow:
     placeholder: int | None = None  # the negative id other rows refer to it by
     values: dict[str, Any] = field(default_factory=dict)  # the fields as the row gives them
     incomplete: bool = False  # only required fields are missing: may still update a record
+
+    @property
+    def cells(self) -> list[str]:
+        """The row's cells as text, column by column (made when shown, not for every row)."""
+        return [_as_text(cell) for cell in self.raw]
 
 
 @dataclass(slots=True)
@@ -325,8 +331,8 @@ class _Known:
     database: Database
     names: dict[str, NameIndex] = field(default_factory=dict)
     labels: dict[str, dict[int, str]] = field(default_factory=dict)
-    keys: dict[str, dict[tuple[Any, ...], int]] = field(default_factory=dict)
     rows_of: dict[int, int] = field(default_factory=dict)  # placeholder -> row number
+    cities_of: dict[tuple[str, int], int] = field(default_factory=dict)  # keyed records' city
     years: dict[str, dict[int, int | None]] = field(default_factory=dict)  # DATED_REFERENCES
     next_placeholder: int = -1
 
@@ -362,34 +368,93 @@ class _Known:
             date = getattr(record, field_name)
             self.years.setdefault(kind, {})[record_id] = date.year if date is not None else None
 
-    def key_index(self, kind: str) -> dict[tuple[Any, ...], int]:
-        found = self.keys.get(kind)
-        if found is None:
-            found = {}
-            for item in records.all_records(self.database, kind):
-                key = _duplicate_key(kind, item)
-                if key is not None:
-                    found.setdefault(key, item.id)
-            self.keys[kind] = found
+    def key_index(self, kind: str, rows: Sequence[PlannedRow]) -> _Keys:
+        """The stored records that `rows` could repeat, by what makes two of them one (see
+        `_duplicate_key`): only those of the same start (a delegation) or city (a
+        partnership), read as stored text, not the 100,000 others."""
+        found = _Keys()
+        columns = _KEY_COLUMNS.get(kind, ())
+        if not columns:
+            return found
+        narrow = "start_date" if kind == "delegations" else "city_id"
+        values: set[Any] | None = {
+            _date_key(v) if isinstance(v, PartialDate) else v
+            for v in (r.values.get(narrow) for r in rows if r.record is not None or r.incomplete)
+        }
+        if not values:
+            return found
+        if None in values or "" in values:
+            values = None  # rows without a start: compare with every stored one
+        city_at = columns.index("city_id")
+        stored = records.stored_values(
+            self.database, kind, columns, where_in=(narrow, values) if values is not None else None
+        )
+        for record_id, *row in stored:
+            found.add_stored(kind, record_id, row)
+            self.cities_of[(kind, record_id)] = int(row[city_at])
         return found
 
 
+class _Keys:
+    """Records by their duplicate key. Stored ones are kept by the key's first parts as
+    stored, the free texts (leader, purpose) folded only when a row's first parts match:
+    folding 100,000 stored texts for a few hundred candidates would cost more than the
+    import."""
+
+    def __init__(self) -> None:
+        self.coarse: dict[tuple[Any, ...], list[tuple[int, tuple[Any, ...]]]] = {}
+
+    def add_stored(self, kind: str, record_id: int, values: Sequence[Any]) -> None:
+        if kind == "partnerships":
+            self.coarse.setdefault((int(values[0]),), []).append((record_id, ()))
+            return
+        direction, city_id, start, leader, purpose = values
+        self.coarse.setdefault((direction, int(city_id), start or ""), []).append(
+            (record_id, (leader, purpose))
+        )
+
+    def add(self, key: tuple[Any, ...], record_id: int) -> None:
+        head, tail = key[:3], key[3:]
+        self.coarse.setdefault(head, []).append((record_id, tail))
+
+    def find(self, key: tuple[Any, ...]) -> int | None:
+        head, tail = key[:3], key[3:]
+        for record_id, texts in self.coarse.get(head, ()):
+            if tuple(_fold_free(t) for t in texts) == tail:
+                return record_id
+        return None
+
+
+# The stored columns `_duplicate_key` reads, in its order.
+_KEY_COLUMNS = {
+    "partnerships": ("city_id",),
+    "delegations": ("direction", "city_id", "start_date", "leader", "purpose"),
+}
+
+
+def _fold_free(text: str | None) -> str:
+    # Free text (a leader, a purpose) compared without case and spacing: cheap, as it runs
+    # over every stored delegation.
+    return " ".join(text.casefold().split()) if text else ""
+
+
 def _date_key(value: Any) -> str:
-    return value.iso() if hasattr(value, "iso") else str(value or "")
+    return value.isoformat() if value is not None else ""
 
 
 def _duplicate_key(kind: str, record: Any) -> tuple[Any, ...] | None:
     """What makes two records of a kind without names the same: a partnership is its city;
-    a delegation its direction, city, start and leader."""
+    a delegation its direction, city, start, leader and purpose."""
     if kind == "partnerships":
         return (record.city_id,)
     if kind == "delegations":
+        direction = record.direction
         return (
-            str(record.direction),
+            direction.value if direction is not None else None,
             record.city_id,
             _date_key(record.start_date),
-            fold_name(record.leader) if record.leader else "",
-            fold_name(record.purpose) if record.purpose else "",
+            _fold_free(record.leader),
+            _fold_free(record.purpose),
         )
     return None
 
@@ -422,9 +487,30 @@ class _RowReader:
         ]
         self.created_cities = created_cities
         self.cls = record_class(self.declaration)
+        self.cache: dict[tuple[str, type, Any], Any] = {}
+
+    def _cached(self, item: Field, cell: Any) -> Any:
+        """`_value`, remembered per field and cell: a sheet names the same few cities,
+        directions and kinds thousands of times."""
+        if item.type in (FieldType.TEXT, FieldType.MULTILINE) or isinstance(cell, CellError):
+            return self._value(item, cell)
+        key = (item.name, type(cell), cell)
+        try:
+            found = self.cache[key]
+        except KeyError:
+            try:
+                found = self._value(item, cell)
+            except cv.CellProblem as exc:
+                found = exc
+            except TypeError:  # an unhashable cell: not remembered
+                return self._value(item, cell)
+            self.cache[key] = found
+        if isinstance(found, cv.CellProblem):
+            raise found
+        return found
 
     # Each field's reader turns a cell into the field's value or raises CellProblem.
-    def _value(self, item: Field, cell: Any, header: str, notes: list[str]) -> Any:
+    def _value(self, item: Field, cell: Any) -> Any:
         if isinstance(cell, CellError):
             raise cv.CellProblem(_("the formula gives an error ({code}).").format(code=cell.code))
         kind = item.type
@@ -497,7 +583,7 @@ class _RowReader:
         return EventParticipant(organization_id=self._reference("organizations", name), role=role)
 
     def read(self, number: int, cells: list[Any]) -> PlannedRow:
-        planned = PlannedRow(number, RowStatus.NEW, "", [_as_text(c) for c in cells])
+        planned = PlannedRow(number, RowStatus.NEW, "", cells)
         values: dict[str, Any] = {}
         names_any: dict[str, dict[str, str]] = defaultdict(dict)
         city_details: dict[str, Any] = {}
@@ -517,14 +603,12 @@ class _RowReader:
                     continue
                 assert item.field is not None
                 if item.key.startswith(CITY_PREFIX):
-                    city_details[item.field.name] = self._value(
-                        item.field, cell, header, planned.notes
-                    )
+                    city_details[item.field.name] = self._value(item.field, cell)
                     continue
                 if self.kind == "partnerships" and item.key == "city_id":
                     city_name = cv.read_text(cell)
                     continue
-                values[item.field.name] = self._value(item.field, cell, header, planned.notes)
+                values[item.field.name] = self._cached(item.field, cell)
                 given.add(item.field.name)
             except cv.CellProblem as exc:
                 failed.add(item.key)
@@ -734,17 +818,33 @@ def _stand_in(value: int) -> int:
     return INT_MAX + value if value < 0 else value
 
 
+_LINKING: dict[str, tuple[Field, ...]] = {}
+
+
+def _linking_fields(declaration: Any) -> tuple[Field, ...]:
+    found = _LINKING.get(declaration.name)
+    if found is None:
+        found = _LINKING[declaration.name] = tuple(
+            item
+            for item in declaration.fields
+            if item.type in (FieldType.REFERENCE, FieldType.REFERENCES, FieldType.PARTICIPANTS)
+        )
+    return found
+
+
 def _without_placeholders(declaration: Any, record: Any) -> Any:
     """`record` with references to rows of this file (negative placeholders) standing in as
     valid ids for the checks; they are resolved when written."""
     changes: dict[str, Any] = {}
-    for item in declaration.fields:
+    for item in _linking_fields(declaration):
         value = getattr(record, item.name, None)
-        if item.type is FieldType.REFERENCE and isinstance(value, int) and value < 0:
-            changes[item.name] = _stand_in(value)
-        elif item.type is FieldType.REFERENCES and any(v < 0 for v in value):
-            changes[item.name] = tuple(_stand_in(v) for v in value)
-        elif item.type is FieldType.PARTICIPANTS and any(p.organization_id < 0 for p in value):
+        if item.type is FieldType.REFERENCE:
+            if isinstance(value, int) and value < 0:
+                changes[item.name] = _stand_in(value)
+        elif item.type is FieldType.REFERENCES:
+            if any(v < 0 for v in value):
+                changes[item.name] = tuple(_stand_in(v) for v in value)
+        elif any(p.organization_id < 0 for p in value):
             changes[item.name] = tuple(
                 replace(p, organization_id=_stand_in(p.organization_id)) for p in value
             )
@@ -829,7 +929,7 @@ def _find_duplicates(known: _Known, plan: SheetPlan, options: ImportOptions) -> 
     kind = plan.kind
     named = bool(DECLARED[kind].name_group)
     also = _also_of_stored(known, kind)
-    keys = known.key_index(kind) if not named else {}
+    keys = known.key_index(kind, plan.rows) if not named else _Keys()
     for row in plan.rows:
         if row.record is None and not row.incomplete:
             continue
@@ -841,9 +941,9 @@ def _find_duplicates(known: _Known, plan: SheetPlan, options: ImportOptions) -> 
             found = _match_named(kind, known, record, scope, also)
         else:
             key = _duplicate_key(kind, record)
-            if key is not None and key in keys:
-                other = keys[key]
-                found = (other, "", _("the same {what}").format(what=_duplicate_words(kind)))
+            other_key = keys.find(key) if key is not None else None
+            if other_key is not None:
+                found = (other_key, "", _("the same {what}").format(what=_duplicate_words(kind)))
         if row.incomplete:
             _incomplete_row(known, plan, row, found, options)
             continue
@@ -880,7 +980,7 @@ def _find_duplicates(known: _Known, plan: SheetPlan, options: ImportOptions) -> 
         else:
             key = _duplicate_key(kind, record)
             if key is not None:
-                keys.setdefault(key, placeholder)
+                keys.add(key, placeholder)
 
 
 def _partial(kind: str, values: Mapping[str, Any]) -> Any:
@@ -940,10 +1040,10 @@ def _duplicate_words(kind: str) -> str:
 
 
 def _stored_label(known: _Known, kind: str, record_id: int) -> str:
-    if kind in ("partnerships", "delegations"):
-        record = records.get_record(known.database, kind, record_id)
+    city_id = known.cities_of.get((kind, record_id))
+    if city_id is not None:
         known.index("cities")
-        return known.labels["cities"].get(record.city_id, str(record_id))
+        return known.labels["cities"].get(city_id, str(record_id))
     return str(record_id)
 
 
@@ -1143,14 +1243,17 @@ def plan_report(plan: ImportPlan) -> dict[str, Any]:
 
 
 def _resolve(record: Any, declaration: Any, ids: Mapping[int, int]) -> Any:
+    """`record` with its references to rows of the file replaced by the ids they got."""
     changes: dict[str, Any] = {}
-    for item in declaration.fields:
+    for item in _linking_fields(declaration):
         value = getattr(record, item.name, None)
-        if item.type is FieldType.REFERENCE and isinstance(value, int) and value < 0:
-            changes[item.name] = ids[value]
-        elif item.type is FieldType.REFERENCES and any(v < 0 for v in value):
-            changes[item.name] = tuple(ids.get(v, v) for v in value)
-        elif item.type is FieldType.PARTICIPANTS and any(p.organization_id < 0 for p in value):
+        if item.type is FieldType.REFERENCE:
+            if isinstance(value, int) and value < 0:
+                changes[item.name] = ids[value]
+        elif item.type is FieldType.REFERENCES:
+            if any(v < 0 for v in value):
+                changes[item.name] = tuple(ids.get(v, v) for v in value)
+        elif any(p.organization_id < 0 for p in value):
             changes[item.name] = tuple(
                 replace(p, organization_id=ids.get(p.organization_id, p.organization_id))
                 for p in value
@@ -1298,7 +1401,7 @@ def apply_import(
             declaration = DECLARED[kind]
             batch = [_resolve(record, declaration, ids) for _p, record in items]
             try:
-                stored = records.create_many_in(session, batch)
+                stored = records.create_many_in(session, batch, checked=True)
             except InvalidInput as exc:
                 # The plan checked these rows; what is stored changed since (another desk).
                 where = rows_of[kind][getattr(exc, "position", 0)]

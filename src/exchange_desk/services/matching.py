@@ -21,7 +21,7 @@ import functools
 import math
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
@@ -175,11 +175,12 @@ def _pinyin_of(folded: str) -> str:
     """
     # Imported here: loading its dictionaries takes a quarter of a second, which only a file
     # with Chinese names needs to pay.
-    from pypinyin import lazy_pinyin
+    from pypinyin import Style, lazy_pinyin
 
-    # v_to_u: 吕 is "lü", which loses its dots like any diacritic and meets "Lu", as a Latin
-    # name spells it; pypinyin's default "lv" would meet nothing.
-    return _ascii_key("".join(lazy_pinyin(folded, v_to_u=True)))
+    # With its tone marks, as the dictionary has it: half the time of pypinyin's toneless
+    # style, which strips them one syllable at a time. _ascii_key strips them all at once, and
+    # 吕's "lǚ" becomes "lu" as Latin names spell it (the toneless style's "lv" would meet none).
+    return _ascii_key("".join(lazy_pinyin(folded, style=Style.TONE)))
 
 
 def _ascii_key(text: str) -> str:
@@ -242,6 +243,47 @@ class NameMatch:
         )
 
 
+class _Pool:
+    """The folded names of one script in one scope that rapidfuzz compares, by length.
+
+    Two names can be `cutoff`% alike by `fuzz.ratio` only if their lengths are close enough
+    (2·shorter / (sum of lengths) >= cutoff), so a search compares only the names of those
+    lengths: about half of a pool's names, the same matches.
+    """
+
+    __slots__ = ("by_length", "size")
+
+    def __init__(self) -> None:
+        self.by_length: dict[int, list[str]] = {}
+        self.size = 0
+
+    def add(self, folded: str) -> None:
+        self.by_length.setdefault(len(folded), []).append(folded)
+        self.size += 1
+
+    def search(self, folded: str, cutoff: float) -> Iterator[tuple[str, float]]:
+        """The names at least `cutoff` similar to `folded`, with their `fuzz.ratio`."""
+        share = cutoff / 100
+        length = len(folded)
+        if share <= 0:
+            shortest, longest = 0.0, float("inf")
+        else:  # a hair wider than the bound: a name exactly at the cutoff is found
+            shortest = length * share / (2 - share) - 1e-9
+            longest = length * (2 - share) / share + 1e-9
+        for size, names in self.by_length.items():
+            if not shortest <= size <= longest:
+                continue
+            # fuzz.ratio, not WRatio: WRatio scores a name inside a longer one as 90
+            # ("Augsburg" in "Augsburg University Friends"), which for bodies is another
+            # body. `extract`, not `extractOne`: equally similar records are all wanted (the
+            # lowest id wins, not the first in the list); the same cost, one pass.
+            hits = process.extract(
+                folded, names, scorer=fuzz.ratio, score_cutoff=cutoff, limit=None
+            )
+            for choice, score, _position in hits:
+                yield choice, float(score)
+
+
 # A folded name's records by scope: scope -> record id -> the name as it was given.
 _Holders = dict[str | None, dict[int, str]]
 
@@ -263,9 +305,9 @@ class NameIndex:
         # Each record's names' pinyin keys: see _romanizations_differ.
         self._record_pinyin: dict[int, set[str]] = {}
         # The folded names rapidfuzz searches: by (scope, script), and by script for a search
-        # in every scope. Lists, not sets: rapidfuzz reads a list without copying it.
-        self._pools: dict[tuple[str | None, str], list[str]] = {}
-        self._all_pools: dict[str, list[str]] = {}
+        # in every scope.
+        self._pools: dict[tuple[str | None, str], _Pool] = {}
+        self._all_pools: dict[str, _Pool] = {}
         self._order: dict[int, int] = {}  # record id -> when it was first added
         self._size = 0
 
@@ -287,11 +329,11 @@ class NameIndex:
             holders = self._names.setdefault(folded, {})
             family = _family(folded)
             if not holders:
-                self._all_pools.setdefault(family, []).append(folded)
+                self._all_pools.setdefault(family, _Pool()).add(folded)
             records = holders.get(scope)
             if records is None:
                 records = holders[scope] = {}
-                self._pools.setdefault((scope, family), []).append(folded)
+                self._pools.setdefault((scope, family), _Pool()).add(folded)
             if record_id in records:
                 continue
             records[record_id] = name.strip()
@@ -356,28 +398,20 @@ class NameIndex:
         }
         for folded, family in queries.items():
             if scope is None:
-                pools = [self._all_pools.get(family, [])]
+                pools = [self._all_pools.get(family)]
             else:
-                pools = [self._pools.get((scope, family), []), self._pools.get((None, family), [])]
-            if sum(len(pool) for pool in pools) > self._limit:
+                pools = [self._pools.get((scope, family)), self._pools.get((None, family))]
+            held = [pool for pool in pools if pool is not None]
+            if sum(pool.size for pool in held) > self._limit:
                 continue  # too many to compare one by one for every row: persons, not cities
-            for pool in pools:
-                if not pool:
-                    continue
-                # fuzz.ratio, not WRatio: WRatio scores a name inside a longer one as 90
-                # ("Augsburg" in "Augsburg University Friends"), which for bodies is another
-                # body. `extract`, not `extractOne`: equally similar records are all wanted
-                # (the lowest id wins, not the first in the list); same cost, one pass.
-                hits = process.extract(
-                    folded, pool, scorer=fuzz.ratio, score_cutoff=self._cutoff, limit=None
-                )
-                for choice, score, _position in hits:
+            for pool in held:
+                for choice, score in pool.search(folded, self._cutoff):
                     for record_id, stored in self._holders(self._names[choice], scope):
                         if family == "latin" and self._romanizations_differ(
                             folded, row_pinyin, choice, record_id
                         ):
                             continue
-                        self._keep(found, NameMatch(record_id, float(score), "similar", stored))
+                        self._keep(found, NameMatch(record_id, score, "similar", stored))
 
     def _romanizations_differ(
         self, folded: str, row_pinyin: set[str], choice: str, record_id: int

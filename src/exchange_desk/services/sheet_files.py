@@ -25,6 +25,7 @@ import csv
 import datetime as dt
 import gc
 import io
+import itertools
 import re
 import struct
 import zipfile
@@ -66,6 +67,9 @@ CSV_ENCODINGS: tuple[tuple[str, str], ...] = (
 # The header is looked for among the first rows only: a title, a date line, a few notes
 # above the table are usual; thirty rows of them are not.
 HEADER_SEARCH_ROWS = 30
+# How far below the first row that could be the header the real one may be (under lines
+# such as "填报单位：…  日期：…").
+_HEADER_SPREAD = 5
 
 
 class SheetFileError(Exception):
@@ -260,11 +264,15 @@ def _read_zip(path: Path, data: bytes, sheet: str | None) -> SourceFile:
                     return _xlsx_errors(archive, sheets)
                 if kind == "ods":
                     return _ods_errors(archive, sheets)
-            except (KeyError, OSError, ValueError, zipfile.BadZipFile, zlib.error):
-                # A part calamine read but this cannot: calamine has the last word.
-                pass
-            except ElementTree.ParseError:
-                pass
+            except (
+                KeyError,
+                OSError,
+                ValueError,
+                zipfile.BadZipFile,
+                zlib.error,
+                ElementTree.ParseError,
+            ):
+                pass  # a part calamine read but this cannot: calamine has the last word
             return {}
 
         return _read_workbook(path, data, kind, sheet, fixes)
@@ -305,6 +313,8 @@ def _read_compound(path: Path, data: bytes, sheet: str | None) -> SourceFile:
             biff = compound.stream(stream)
         except ValueError:
             biff = None
+        if biff is not None and not biff.startswith(_BIFF_STARTS):
+            raise _damaged(name)  # a workbook stream begins with a BOF record, always
         if biff is not None and _biff_encrypted(biff):
             raise _password(name)
     found = biff
@@ -605,7 +615,6 @@ def _ods_errors(archive: zipfile.ZipFile, sheets: list[str]) -> _Fixes:
 
 _CFB_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _END_OF_CHAIN = 0xFFFFFFFE
-_FREE = 0xFFFFFFFF
 _SPECIAL = 0xFFFFFFFA  # from here up: no sector number but a marker
 
 
@@ -697,6 +706,8 @@ class _Compound:
 
 
 _BIFF_BOF = 0x0809
+# A workbook stream opens with a BOF record: 0x0809 (BIFF5, BIFF8), 0x0409, 0x0209, 0x0009.
+_BIFF_STARTS = (b"\x09\x08", b"\x09\x04", b"\x09\x02", b"\x09\x00")
 _BIFF_EOF = 0x000A
 _BIFF_FILEPASS = 0x002F
 _BIFF_BOUNDSHEET = 0x0085
@@ -746,6 +757,8 @@ def _biff_fixes(stream: bytes, sheets: list[str]) -> _Fixes:
     found: _Fixes = {}
     wanted = set(sheets)
     cells: list[tuple[int, int, Any]] | None = None
+    # A chart drawn on a sheet is a substream of its own (BOF ... EOF) inside the sheet's.
+    outer: list[list[tuple[int, int, Any]] | None] = []
     for kind, start, _length in _biff_records(stream):
         if kind == _BIFF_BOUNDSHEET:
             (offset,) = struct.unpack_from("<I", stream, start)
@@ -753,8 +766,11 @@ def _biff_fixes(stream: bytes, sheets: list[str]) -> _Fixes:
             raw = stream[start + 8 : start + 8 + count * (2 if flags & 1 else 1)]
             positions[offset] = raw.decode("utf-16-le" if flags & 1 else "latin-1")
         elif kind == _BIFF_BOF:
+            outer.append(cells)
             sheet = positions.get(start - 4)
             cells = found.setdefault(sheet, []) if sheet in wanted and sheet else None
+        elif kind == _BIFF_EOF:
+            cells = outer.pop() if outer else None
         elif cells is None:
             continue
         elif kind == _BIFF_FORMULA:
@@ -941,6 +957,8 @@ def _decode(data: bytes, has_bom16: bool) -> tuple[str, str] | None:
 
 
 def _normalizer_guess(sample: bytes, codecs_: list[str]) -> str | None:
+    # Imported here: most files are UTF-8 or told apart by their letters, and the import
+    # costs more than reading a small file.
     from charset_normalizer import from_bytes
 
     match = from_bytes(sample, cp_isolation=codecs_).best()
@@ -959,17 +977,16 @@ def _plausibility(codec: str, text: str) -> float:
     for cp1255; Latin letters inside Latin words for cp1252. Punctuation common to the
     three (dashes, quotes, the euro and shekel signs) counts for none."""
     counted = plausible = 0.0
-    previous = " "
-    length = len(text)
-    for index, char in enumerate(text):
+    last = len(text) - 1
+    # The regular expression skips ASCII in C: a Python loop over every character of a
+    # quarter of a megabyte would cost a tenth of a second.
+    for found in itertools.islice(_NON_ASCII.finditer(text), 20_000):
+        char, index = found.group(), found.start()
         code = ord(char)
-        if code < 128:
-            previous = char
-            continue
-        following = text[index + 1] if index + 1 < length else " "
         if 0x2000 <= code <= 0x206F or char in _NEUTRAL:
-            previous = char
             continue
+        previous = text[index - 1] if index else " "
+        following = text[index + 1] if index < last else " "
         counted += 1
         if codec == "gb18030":
             plausible += _chinese_weight(char)
@@ -982,10 +999,10 @@ def _plausibility(codec: str, text: str) -> float:
             or not (previous.isalpha() or following.isalpha())
         ):
             plausible += 1
-        previous = char
     return plausible / counted if counted else 0.0
 
 
+_NON_ASCII = re.compile("[^\x00-\x7f]")
 _NEUTRAL = frozenset("\u00a0\u00a9\u00ae\u00b0\u00b7\u00d7\u00f7\u20aa\u20ac\u00ab\u00bb")
 
 
@@ -1105,8 +1122,10 @@ def find_table(sheet: RawSheet, *, known_header: Callable[[str], bool] | None = 
     """The header and the records of `sheet`, leaving out the title above and the notes below.
 
     The header is looked for in the first 30 rows: the row with the most cells that
-    `known_header` recognises, when it is given and recognises any; else the first row of
-    two texts or more that is followed by a row of data. Records are the non-empty rows
+    `known_header` recognises, when it is given and recognises any; else, among the rows of
+    two texts or more followed by a non-empty row, the one with the most texts (the first
+    such row and the five below it compete; the first wins a tie); else the first row of
+    two texts or more. Records are the non-empty rows
     below it, up to the last that looks like data (two cells or more): one-cell rows after
     it, and rows that begin like a note ("注：", "Note:", "* ...", a totals row), are notes.
     A cell is empty when it is None or "" (read_source gives None for a cell of spaces).
@@ -1204,9 +1223,13 @@ def _find_header(
         for index in window
         if texts[index] >= 2 and index + 1 < len(rows) and counts[index + 1] > 0
     ]
-    # A line such as "填报单位：…  日期：…" above the header has two texts too, but a header
-    # names most of the cells the row below it fills.
-    for index in candidates:
-        if texts[index] * 2 >= counts[index + 1]:
-            return index
-    return candidates[0] if candidates else None
+    if candidates:
+        # A line such as "填报单位：…  日期：…" just above the header has two texts too, and
+        # a group row above a two-row header a few: the header names every column, where
+        # records have numbers, dates and blanks among their texts. The first on a tie;
+        # only rows close to the first candidate compete, not records far down.
+        near = [index for index in candidates if index <= candidates[0] + _HEADER_SPREAD]
+        return max(near, key=lambda index: (texts[index], -index))
+    # A header with nothing under it is still a header: its sheet has no records, which
+    # says more than "no header".
+    return next((index for index in window if texts[index] >= 2), None)

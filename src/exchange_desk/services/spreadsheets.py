@@ -91,7 +91,7 @@ class ExportError(ExchangeDeskError):
 
 # What a spreadsheet program reads as the start of a formula (OWASP, CSV injection).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-_FORMULA_FIRST = "=+-@\t\r"
+_FORMULA_SET = frozenset(FORMULA_STARTS)
 # Characters XML 1.0 cannot hold (tab, line feed and carriage return it can), lone
 # surrogates (which UTF-8 cannot encode either) and the two non-characters U+FFFE/U+FFFF.
 _UNWRITABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
@@ -120,9 +120,6 @@ def unneutralised(text: str) -> str:
     if text.startswith("'") and text.lstrip("'")[:1] in _FORMULA_SET:
         return text[1:]
     return text
-
-
-_FORMULA_SET = frozenset(FORMULA_STARTS)
 
 
 def writable_text(text: str) -> str:
@@ -164,6 +161,11 @@ def display_width(text: str) -> int:
 _SHEET_NAME_LIMIT = 31
 _SHEET_NAME_FORBIDDEN = re.compile(r"[\[\]:*?/\\\x00-\x1f\ud800-\udfff]")
 LISTS_SHEET = "Lists"
+
+
+def _units(text: str) -> int:
+    """How many UTF-16 code units `text` takes (what Excel's limits count)."""
+    return len(text.encode("utf-16-le", "surrogatepass")) // 2
 
 
 def _cut_units(text: str, units: int) -> str:
@@ -289,7 +291,8 @@ _FIRST_EXCEL_DATE = dt.date(1900, 3, 1)
 _EXACT_LIMIT = 10**15
 # A drop-down's values inline in the validation itself may take this many characters.
 _INLINE_CHOICES = 255
-_PRINT_TITLE_LIMIT = 200
+# A print header holds 255 characters, codes included: a title's "&"s are doubled.
+_PRINT_TITLE_LIMIT = 120
 _LANDSCAPE_FROM = 7
 # Document property "Language", as a language tag.
 _LANGUAGE_TAGS = {"en": "en", "zh_CN": "zh-CN", "he": "he"}
@@ -309,6 +312,9 @@ class _Styles:
         self.text: Any = made() if sample else None
         self.font: Any = made()  # a rich text run (see _write_text)
         self.quoted = made(quote_prefix=True)
+        # Text that stands for a date or a number (a month, a date before 1900, a number
+        # of more digits than a double keeps) lines up with the numbers around it.
+        self.figures = made(align="right")
         self.date = made(num_format=_DATE)
         self.datetime = made(num_format=_DATETIME)
         self.plain = made(num_format=_PLAIN)
@@ -327,12 +333,19 @@ class _Styles:
 
 def _write_text(sheet: Any, row: int, col: int, text: str, styles: _Styles) -> str:
     """Write a text needing care (see `_put_text`); returns the text as written."""
+    if "\r" in text:
+        # XML reads a carriage return as a line feed (and CR LF as one), and xlsxwriter has
+        # no escape for it: said here, so that what is checked is what will be read.
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = cut_to_cell(writable_text(text))
     if text.startswith("<r>") and text.endswith("</r>"):
         # In constant-memory mode xlsxwriter copies an inline string that looks like this
         # into the sheet's XML unescaped (its own rich-text form): typed text could corrupt
         # the file or inject cells. As two rich-text runs it is escaped like any text.
-        sheet.write_rich_string(row, col, text[:3], styles.font, text[3:], styles.text)
+        runs = [text[:3], styles.font, text[3:]]
+        if styles.text is not None:
+            runs.append(styles.text)
+        sheet.write_rich_string(row, col, *runs)
     elif text[:1] in _FORMULA_SET:
         sheet.write_string(row, col, text, styles.quoted)
     else:
@@ -351,7 +364,7 @@ def _write_other(
             )
         if value.month is not None:
             # A month alone stays text, so it reads back as a month, not as its 1st.
-            sheet.write_string(row, col, value.isoformat(), styles.text)
+            sheet.write_string(row, col, value.isoformat(), styles.figures)
             return 7
         sheet.write_number(row, col, value.year, styles.plain)
         return 4
@@ -363,7 +376,7 @@ def _write_other(
             return 0  # a spreadsheet has no NaN or infinity: left blank
         if abs(value) >= _EXACT_LIMIT:
             text = repr(value) if isinstance(value, float) else str(value)
-            sheet.write_string(row, col, text, styles.text)
+            sheet.write_string(row, col, text, styles.figures)
             return len(text)
         if isinstance(value, int) or value.is_integer():
             sheet.write_number(row, col, value, styles.ints[col])
@@ -378,7 +391,7 @@ def _write_other(
     if isinstance(value, dt.datetime):
         if value.date() < _FIRST_EXCEL_DATE:
             text = value.isoformat(sep=" ", timespec="minutes")
-            sheet.write_string(row, col, text, styles.text)
+            sheet.write_string(row, col, text, styles.figures)
             return len(text)
         sheet.write_datetime(row, col, value.replace(tzinfo=None), styles.datetime)
         return 16
@@ -389,7 +402,7 @@ def _write_other(
 
 def _write_day(sheet: Any, row: int, col: int, day: dt.date, styles: _Styles) -> int:
     if day < _FIRST_EXCEL_DATE:
-        sheet.write_string(row, col, day.isoformat(), styles.text)
+        sheet.write_string(row, col, day.isoformat(), styles.figures)
     else:
         # The serial number itself: write_datetime's conversion costs more, to the same end.
         sheet.write_number(row, col, day.toordinal() - _EXCEL_EPOCH, styles.date)
@@ -491,7 +504,7 @@ class _ListPlan:
 def _inline(choices: tuple[str, ...]) -> bool:
     """Whether a drop-down's values can be written in the validation itself: short enough
     together, and none with the comma that separates them or a quote."""
-    return len(",".join(choices)) <= _INLINE_CHOICES and not any(
+    return _units(",".join(choices)) <= _INLINE_CHOICES and not any(
         "," in choice or '"' in choice for choice in choices
     )
 
@@ -533,7 +546,7 @@ def _print_setup(sheet: Any, table: SheetTable, columns: int, right_to_left: boo
     sheet.repeat_rows(0)
     sheet.hide_gridlines(0)  # 0: shown on screen and printed, a list is read along them
     if table.title:
-        # "&" starts a header code; Excel refuses headers beyond 255 characters.
+        # "&" starts a header code, so it is doubled.
         title = _cut_units(writable_text(table.title), _PRINT_TITLE_LIMIT).replace("&", "&&")
         sheet.set_header("&C" + title)
     sheet.set_footer("&C&P / &N")

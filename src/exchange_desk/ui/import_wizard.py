@@ -20,6 +20,7 @@ into the window's undo history.
 from __future__ import annotations
 
 import codecs
+import datetime as dt
 import html
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
@@ -115,6 +116,7 @@ _STATUS_COLORS = {
     RowStatus.ERROR: QColor(PROBLEM_COLOR),
 }
 FILTERS = ("all", "errors", "duplicates", "new")
+BEGINNING_ROWS = 12  # rows of the sheet shown on the File page
 
 
 def status_label(status: RowStatus) -> str:
@@ -212,9 +214,9 @@ def counts_text(plan: ImportPlan) -> str:
     duplicates = counts[RowStatus.DUPLICATE]
     if duplicates:
         parts.append(
-            ngettext(
-                "{count} duplicate skipped", "{count} duplicates skipped", duplicates
-            ).format(count=format_number(duplicates))
+            ngettext("{count} duplicate skipped", "{count} duplicates skipped", duplicates).format(
+                count=format_number(duplicates)
+            )
         )
     errors = counts[RowStatus.ERROR]
     if errors:
@@ -227,6 +229,20 @@ def counts_text(plan: ImportPlan) -> str:
     if not parts:
         return _("No rows to import.")
     return format_list(parts, style="standard", locale=babel_locale())
+
+
+def _cell_text(value: Any) -> str:
+    """A raw cell as the sheet shows it (dates as dates, whole numbers without ".0")."""
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat(" ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    code = getattr(value, "code", None)  # a formula's error (#REF!)
+    return str(code) if isinstance(code, str) else str(value)
 
 
 def _label(text: str = "", *, wrap: bool = True, plain: bool = True) -> QLabel:
@@ -244,7 +260,7 @@ def _problem(label: QLabel) -> QLabel:
 
 
 class BusyLine(QWidget):
-    """"Reading the file…" with a moving bar, while the work runs in the background."""
+    """ "Reading the file…" with a moving bar, while the work runs in the background."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -302,6 +318,9 @@ class ImportWizard(Retranslating, QWizard):
         self.plan: ImportPlan | None = None
         self.imported: ImportResult | None = None
         self.read_problem = ""  # why the file could not be read (shown on the File page)
+        # A text file keeps its encoding's drop-down even when the codec chosen cannot read
+        # it: the user then chooses another.
+        self.text_file = False
         self.apply_problem = ""  # why the import was refused (shown on the Preview page)
         self.busy = ""  # what runs in the background now ("" when nothing)
         self.applying: CollectionOp[ImportResult] | None = None
@@ -369,6 +388,7 @@ class ImportWizard(Retranslating, QWizard):
             return
         self.encoding = None
         self.sheet = None
+        self.text_file = False
         self.mappings.clear()
         self.choices.clear()
         self.read_file(path)
@@ -485,6 +505,7 @@ class ImportWizard(Retranslating, QWizard):
             return  # a newer read or plan is on its way
         self.busy = ""
         self.source, self.plan, self.read_problem = found
+        self.text_file = self.source.format in _TEXT_FORMATS
         self.changed.emit()
 
     def _failed(self, error: BaseException, generation: int) -> None:
@@ -755,7 +776,7 @@ class FilePage(_Page):
         self.file_field.setLayout(file_row)
         file_row.setContentsMargins(0, 0, 0, 0)
         self.file_field.setFocusProxy(self.path_edit)
-        self.about_file = _label()
+        self.about_file = _label(wrap=False)
         self.read_problem = _problem(_label())
         self.busy = BusyLine()
 
@@ -802,6 +823,18 @@ class FilePage(_Page):
         self.found.setTextFormat(Qt.TextFormat.RichText)
         self.found.setWordWrap(True)
         self.found.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeading)
+        # The top of the sheet as the file has it: the user sees which row was taken as the
+        # header and which title rows are left out, before anything else.
+        self.beginning_title = _label()
+        self.beginning = QTableWidget()
+        self.beginning.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.beginning.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        self.beginning.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.beginning.setWordWrap(False)
+        self.beginning.verticalHeader().setDefaultAlignment(
+            Qt.AlignmentFlag.AlignTrailing | Qt.AlignmentFlag.AlignVCenter
+        )
+        self.beginning.horizontalHeader().setHighlightSections(False)
         layout = QVBoxLayout(self)
         layout.addWidget(self.explanation)
         layout.addSpacing(6)
@@ -810,7 +843,9 @@ class FilePage(_Page):
         layout.addWidget(self.read_problem)
         layout.addSpacing(10)
         layout.addWidget(self.found_title)
-        layout.addWidget(self.found, 1)
+        layout.addWidget(self.found)
+        layout.addWidget(self.beginning_title)
+        layout.addWidget(self.beginning, 1)
 
     def retranslate(self) -> None:
         self.setTitle(_("Choose the file"))
@@ -872,9 +907,8 @@ class FilePage(_Page):
         self.read_problem.setVisible(bool(wizard.read_problem))
         self.about_file.setText(self._about(source))
         self.about_file.setVisible(source is not None)
-        text_file = source is not None and source.format in _TEXT_FORMATS
         self._fill_encodings(source)
-        self.form.setRowVisible(self.encoding_field, text_file)
+        self.form.setRowVisible(self.encoding_field, wizard.text_file)
         sheets = [sheet.name for sheet in source.sheets] if source is not None else []
         self._fill(self.sheet_box, [(None, _("All sheets"))] + [(name, name) for name in sheets])
         self.sheet_box.setCurrentIndex(max(self.sheet_box.findData(wizard.sheet), 0))
@@ -886,6 +920,7 @@ class FilePage(_Page):
         self.kind_box.setCurrentIndex(max(self.kind_box.findData(wizard.kind), 0))
         self.found.setText(self._found(plan))
         self.found_title.setVisible(plan is not None)
+        self._show_beginning(source, plan)
 
     @staticmethod
     def _fill(box: QComboBox, items: Sequence[tuple[Any, str]]) -> None:
@@ -900,22 +935,71 @@ class FilePage(_Page):
 
     def _fill_encodings(self, source: SourceFile | None) -> None:
         items: list[tuple[Any, str]] = [(codec, _(label)) for codec, label in CSV_ENCODINGS]
-        used = source.encoding if source is not None else None
+        used = source.encoding if source is not None else self.importer.encoding
         if used and not any(_same_codec(used, codec) for codec, _label in items):
             items.append((used, used))
         self._fill(self.encoding_box, items)
-        index = next(
-            (i for i, (codec, _text) in enumerate(items) if _same_codec(codec, used)), -1
-        )
+        index = next((i for i, (codec, _text) in enumerate(items) if _same_codec(codec, used)), -1)
         self.encoding_box.setCurrentIndex(index)
         if source is None:
-            self.encoding_note.clear()
+            self.encoding_note.setText(_("Choose another if the names look wrong.") if used else "")
         elif source.encoding_guessed:
             self.encoding_note.setText(
                 _("Detected automatically. Choose another if the names look wrong.")
             )
         else:
             self.encoding_note.setText(_("As you chose."))
+
+    def _show_beginning(self, source: SourceFile | None, plan: ImportPlan | None) -> None:
+        """The first rows of the sheet shown (the one chosen, else the first with records),
+        its header row in bold and the rows left out in grey."""
+        sheet_plan = None
+        if plan is not None and plan.sheets:
+            sheet_plan = next(
+                (s for s in plan.sheets if s.sheet == self.importer.sheet), plan.sheets[0]
+            )
+        raw = None
+        if source is not None and source.sheets:
+            wanted = sheet_plan.sheet if sheet_plan is not None else source.sheets[0].name
+            raw = next((s for s in source.sheets if s.name == wanted), source.sheets[0])
+        self.beginning.setVisible(raw is not None)
+        self.beginning_title.setVisible(raw is not None)
+        if raw is None:
+            return
+        header_row = sheet_plan.header_row if sheet_plan is not None else 0
+        rows = raw.rows[: max(BEGINNING_ROWS, header_row + 5)]
+        width = min(max((len(r) for r in rows), default=0), 40)
+        self.beginning_title.setText(
+            _("The beginning of sheet {sheet}, as the file has it:").format(sheet=raw.name)
+        )
+        table = self.beginning
+        table.clear()
+        table.setRowCount(len(rows))
+        table.setColumnCount(width)
+        table.setHorizontalHeaderLabels([column_letter(c) for c in range(width)])
+        table.setVerticalHeaderLabels([str(n + 1) for n in range(len(rows))])
+        right_to_left = self.isRightToLeft()
+        bold = QFont(table.font())
+        bold.setBold(True)
+        grey = QBrush(QColor(130, 130, 130))
+        header_back = QBrush(QColor(226, 236, 250))
+        skipped = set(sheet_plan.skipped_rows) if sheet_plan is not None else set()
+        for number, cells in enumerate(rows, start=1):
+            for col in range(min(len(cells), width)):
+                value = cells[col]
+                item = QTableWidgetItem(in_own_direction(_cell_text(value), right_to_left))
+                if number == header_row:
+                    item.setFont(bold)
+                    item.setBackground(header_back)
+                elif number < header_row or number in skipped:
+                    item.setForeground(grey)
+                table.setItem(number - 1, col, item)
+        header = table.horizontalHeader()
+        header.setResizeContentsPrecision(len(rows))
+        table.resizeColumnsToContents()
+        for col in range(width):
+            header.resizeSection(col, min(max(header.sectionSize(col), 48), 220))
+        table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 6)
 
     @staticmethod
     def _about(source: SourceFile | None) -> str:
@@ -1211,12 +1295,17 @@ class PlanRowsModel(QAbstractTableModel):
         parts.extend(row.notes)
         tooltip = "\n".join(f"• {part}" for part in parts)
         direction = self._right_to_left
+        summary = row.summary
+        if row.status is RowStatus.ERROR:
+            # What could be read of a row in error says little ("2015"): its own cells
+            # tell the user which row of the sheet it is.
+            summary = " · ".join([cell for cell in row.cells if cell.strip()][:3]) or summary
         return _Line(
             sheet,
             row,
             in_own_direction("; ".join(parts), direction),
             tooltip,
-            in_own_direction(row.summary, direction),
+            in_own_direction(summary, direction),
         )
 
     def show_only(self, shown: str) -> None:
@@ -1352,9 +1441,7 @@ class PlanRowsModel(QAbstractTableModel):
 class ChoiceDelegate(QStyledItemDelegate):
     """A drop-down in a duplicate's "If already there" cell (painting is Qt's own)."""
 
-    def createEditor(
-        self, parent: QWidget, option: QStyleOptionViewItem, index: _Index
-    ) -> QWidget:
+    def createEditor(self, parent: QWidget, option: QStyleOptionViewItem, index: _Index) -> QWidget:
         combo = QComboBox(parent)
         for value, label in index.data(CHOICE_ROLE) or []:
             combo.addItem(label, value)
@@ -1460,6 +1547,15 @@ class PreviewPage(_Page):
         header.setHighlightSections(False)
         self.view.selectionModel().selectionChanged.connect(self._selection_changed)
 
+        self.view.selectionModel().currentRowChanged.connect(lambda *_a: self._show_details())
+        # The current row's messages in full: a cell shows only the start of a long one.
+        self.details = QLabel()
+        self.details.setTextFormat(Qt.TextFormat.RichText)
+        self.details.setWordWrap(True)
+        self.details.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeading)
+        self.details.setMinimumHeight(self.fontMetrics().lineSpacing() * 3 + 8)
+        self.details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+
         self.busy = BusyLine()
         self.reason = _label()
         self.reason.setStyleSheet(f"color: {PROBLEM_COLOR};")
@@ -1469,6 +1565,7 @@ class PreviewPage(_Page):
         layout.addLayout(options)
         layout.addLayout(filters)
         layout.addWidget(self.view, 1)
+        layout.addWidget(self.details)
         layout.addWidget(self.busy)
         layout.addWidget(self.reason)
         self._plan_shown: ImportPlan | None = None
@@ -1538,6 +1635,7 @@ class PreviewPage(_Page):
         self.reason.setText(self.why_not())
         self.reason.setVisible(bool(self.reason.text()))
         self._selection_changed()
+        self._show_details()
 
     def _sheets(self) -> Any:
         return self._plan_shown.sheets if self._plan_shown is not None else None
@@ -1547,6 +1645,8 @@ class PreviewPage(_Page):
         selected = [self.model.key(i.row()) for i in self.view.selectionModel().selectedRows()]
         top = self.view.indexAt(self.view.viewport().rect().topLeft())
         top_key = self.model.key(top.row()) if top.isValid() else None
+        current = self.view.selectionModel().currentIndex()
+        current_key = self.model.key(current.row()) if current.isValid() else None
         first = self._plan_shown is None or self.model.rowCount() == 0
         self.model.set_plan(plan)
         if first:
@@ -1557,6 +1657,10 @@ class PreviewPage(_Page):
             row = self.model.row_of(key)
             if row is not None:
                 selection.select(self.model.index(row, 0), self.model.index(row, 0))
+        if current_key is not None and (row := self.model.row_of(current_key)) is not None:
+            self.view.selectionModel().setCurrentIndex(
+                self.model.index(row, 0), QItemSelectionModel.SelectionFlag.NoUpdate
+            )
         self.view.selectionModel().select(selection, flags)
         if top_key is not None:
             row = self.model.row_of(top_key)
@@ -1575,6 +1679,32 @@ class PreviewPage(_Page):
 
     def _show_only(self, shown: str) -> None:
         self.model.show_only(shown)
+        self._show_details()
+
+    def _show_details(self) -> None:
+        current = self.view.selectionModel().currentIndex()
+        if not current.isValid() or current.row() >= self.model.rowCount():
+            hint = _("Select a row to read all its messages.")
+            self.details.setText(
+                f"<span style='color: palette(placeholder-text)'>{html.escape(hint)}</span>"
+            )
+            return
+        line = self.model.line(current.row())
+        planned = line.planned
+        where = (
+            _("Sheet {sheet}, row {row}").format(sheet=line.sheet, row=planned.row)
+            if len(self.model.columns) > 5
+            else _("Row {row}").format(row=planned.row)
+        )
+        parts = [f"<b>{html.escape(where)}</b> — {html.escape(line.summary)}"]
+        parts += [
+            f"<span style='color: {PROBLEM_COLOR}'>• {html.escape(problem)}</span>"
+            for problem in planned.problems
+        ]
+        if planned.match is not None:
+            parts.append(f"• {html.escape(planned.match.describe())}")
+        parts += [f"• {html.escape(note)}" for note in planned.notes]
+        self.details.setText("<br>".join(parts))
 
     def show_only(self, shown: str) -> None:
         """Show all rows, or only "errors", "duplicates" or "new" ones (as the drop-down)."""

@@ -266,9 +266,7 @@ def export_view(
         if as_csv:
             write_csv(table, target)
         else:
-            write_xlsx(
-                [table], target, right_to_left=view.right_to_left, language=view.language
-            )
+            write_xlsx([table], target, right_to_left=view.right_to_left, language=view.language)
         return len(view)
 
     def done(count: int) -> None:
@@ -304,6 +302,17 @@ def office_name(database: Database) -> str:
     return Names(profile.office_name_en, profile.office_name_zh, profile.office_name_he).best()
 
 
+def _pages(operation: QueryOp[Any]) -> Callable[[int, int], None]:
+    """The list's drawing tells how far it is; Cancel stops it there."""
+
+    def progress(done: int, total: int) -> None:
+        operation.report(
+            _("Drawing the list: step {done} of {total}").format(done=done, total=total)
+        )
+
+    return progress
+
+
 def save_list_pdf(
     parent: QWidget, tab: RecordTab, path: str | Path | None = None
 ) -> QueryOp[Any] | None:
@@ -327,12 +336,13 @@ def save_list_pdf(
     else:
         target = Path(path)
     office = office_name(tab.database)
+    operation: QueryOp[int]
 
     def work(_database: Database) -> int:
         from exchange_desk.services.list_output import save_list_pdf as save
 
         view = shown.view()
-        save(view, target, office=office)
+        save(view, target, office=office, progress=_pages(operation))
         return len(view)
 
     def done(count: int) -> None:
@@ -344,13 +354,13 @@ def save_list_pdf(
             ),
         )
 
-    return (
+    operation = (
         QueryOp(parent, work, database=tab.database)
-        .with_progress(_("Making the PDF"))
+        .with_progress(_("Making the PDF"), cancellable=True)
         .success(done)
         .failure(_failed(parent, _("Save list as PDF")))
-        .run_in_background()
     )
+    return operation.run_in_background()
 
 
 def print_list(
@@ -370,11 +380,13 @@ def print_list(
     shown = shown_list(tab)
     office = office_name(tab.database)
     chosen = printer
+    operation: QueryOp[bytes]
 
     def work(_database: Database) -> bytes:
         from exchange_desk.services.list_output import list_pdf_bytes
 
-        return list_pdf_bytes(shown.view(), office=office)
+        data: bytes = list_pdf_bytes(shown.view(), office=office, progress=_pages(operation))
+        return data
 
     def put_on_paper(data: bytes) -> None:
         from exchange_desk.ui.printing import print_pdf
@@ -391,13 +403,13 @@ def print_list(
         QGuiApplication.restoreOverrideCursor()
         _tell(parent, _("{count} pages sent to the printer.").format(count=pages))
 
-    return (
+    operation = (
         QueryOp(parent, work, database=tab.database)
-        .with_progress(_("Preparing the list"))
+        .with_progress(_("Preparing the list"), cancellable=True)
         .success(put_on_paper)
         .failure(_failed(parent, _("Print list")))
-        .run_in_background()
     )
+    return operation.run_in_background()
 
 
 # --- the whole database ---------------------------------------------------------------------------
@@ -423,7 +435,6 @@ def export_all(
     else:
         target = Path(path)
     language = active_language()
-    operation: QueryOp[dict[str, int]]
 
     def work(database: Database) -> dict[str, int]:
         from exchange_desk.services.exporting import export_all as write_all
@@ -451,13 +462,13 @@ def export_all(
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         box.open()
 
-    operation = (
+    return (
         QueryOp(parent, work, database=database)
         .with_progress(_("Exporting every record"))
         .success(done)
         .failure(_failed(parent, _("Export all")))
+        .run_in_background()
     )
-    return operation.run_in_background()
 
 
 # --- import templates -----------------------------------------------------------------------------

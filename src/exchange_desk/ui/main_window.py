@@ -7,6 +7,7 @@ import html
 from collections.abc import Callable
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QIcon, QKeySequence
 from PySide6.QtWidgets import (
@@ -189,8 +190,9 @@ class MainWindow(Retranslating, QMainWindow):
         self.undo_stack.canUndoChanged.connect(self.act_undo.setEnabled)
         self.undo_stack.canRedoChanged.connect(self.act_redo.setEnabled)
         # The menu says what Undo takes back ("Undo Import of 120 records from …").
-        self.undo_stack.undoTextChanged.connect(lambda _text: self._undo_texts())
-        self.undo_stack.redoTextChanged.connect(lambda _text: self._undo_texts())
+        self._step_texts = {"undo": "", "redo": ""}
+        self.undo_stack.undoTextChanged.connect(lambda text: self._undo_texts(undo=text))
+        self.undo_stack.redoTextChanged.connect(lambda text: self._undo_texts(redo=text))
         self.act_undo.setEnabled(False)
         self.act_redo.setEnabled(False)
 
@@ -329,12 +331,19 @@ class MainWindow(Retranslating, QMainWindow):
         self._where.setText(self._location())
         self._update_status()
 
-    def _undo_texts(self) -> None:
-        """"Undo" and "Redo" in the menu name the step they take back or do again; the
-        toolbar keeps the short word."""
+    def _undo_texts(self, *, undo: str | None = None, redo: str | None = None) -> None:
+        """ "Undo" and "Redo" in the menu name the step they take back or do again; the
+        toolbar keeps the short word. The texts come with the stack's signals (which it
+        still sends while the window is being destroyed: nothing is asked of it here)."""
+        if undo is not None:
+            self._step_texts["undo"] = undo
+        if redo is not None:
+            self._step_texts["redo"] = redo
+        if not shiboken6.isValid(self.act_undo) or not shiboken6.isValid(self.act_redo):
+            return
         for action, plain, named, text in (
-            (self.act_undo, _("&Undo"), _("&Undo {step}"), self.undo_stack.undoText()),
-            (self.act_redo, _("&Redo"), _("&Redo {step}"), self.undo_stack.redoText()),
+            (self.act_undo, _("&Undo"), _("&Undo {step}"), self._step_texts["undo"]),
+            (self.act_redo, _("&Redo"), _("&Redo {step}"), self._step_texts["redo"]),
         ):
             action.setText(named.format(step=text) if text else plain)
             action.setIconText(plain_label(plain))
@@ -362,6 +371,7 @@ class MainWindow(Retranslating, QMainWindow):
             tab.go_to.connect(self.go_to)
             tab.counts_changed.connect(self._update_status)
             tab.failed.connect(self._report)
+            tab.copy_requested.connect(self.copy_rows)
             tab.detail.setVisible(self.act_details.isChecked())
             tab.view.addActions([self.act_edit_enter, self.act_delete, self.act_copy_rows])
             tab.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)

@@ -16,10 +16,12 @@ from PySide6.QtCore import (
     QItemSelection,
     QItemSelectionModel,
     QModelIndex,
+    QObject,
     Qt,
     QTimer,
     Signal,
 )
+from PySide6.QtGui import QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -63,6 +65,7 @@ class RecordTab(QWidget):
     activated = Signal()  # a row was double-clicked or Enter pressed
     go_to = Signal(str, int)
     failed = Signal(object)
+    copy_requested = Signal()  # Ctrl+C in the table: the selected rows, not one cell
 
     def __init__(self, database: Database, tab: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -104,6 +107,7 @@ class RecordTab(QWidget):
         horizontal.setStretchLastSection(True)
         horizontal.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         self.view.doubleClicked.connect(lambda _index: self.activated.emit())
+        self.view.installEventFilter(self)
 
         self.detail = DetailPane()
         self.detail.go_to.connect(self.go_to)
@@ -386,6 +390,19 @@ class RecordTab(QWidget):
         self._refill_filter_choices(self.model.table)
         self.detail.retranslate()
         self.update_count()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        # The table view copies its current cell on Ctrl+C itself (it claims the key before
+        # any shortcut): the whole selected rows are wanted instead.
+        if (
+            watched is self.view
+            and event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.matches(QKeySequence.StandardKey.Copy)
+        ):
+            self.copy_requested.emit()
+            return True
+        return super().eventFilter(watched, event)
 
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)
