@@ -6,7 +6,6 @@ database through a workbook."""
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +30,7 @@ from exchange_desk.services.office import office_profile
 from exchange_desk.services.record_sheets import importable_kinds
 from exchange_desk.services.registry import DECLARED
 from exchange_desk.storage.database import Database, open_database
+from office_sheets import office_partner_sheet
 
 
 def _plan(database: Database, path: Path, **options: Any) -> Any:
@@ -44,34 +44,6 @@ def _count(database: Database, kind: str) -> int:
 
 def _cities_by_name(database: Database) -> dict[str, Any]:
     return {c.name_en: c for c in records.all_records(database, "cities")}
-
-
-def office_partner_sheet(path: Path) -> Path:
-    """The partner cities as a foreign affairs office keeps them: a merged title, a date
-    line, a blank row, Chinese headers, dates as each clerk typed them, a trailing note."""
-    book = openpyxl.Workbook()
-    sheet = book.active
-    sheet.title = "友城"
-    sheet["A1"] = "济南市国际友好城市一览表"
-    sheet.merge_cells("A1:E1")
-    sheet["A2"] = "制表日期：2018年12月"
-    sheet.append([])
-    sheet.append(["城市", "国家", "关系类别", "结好日期", "备注"])
-    rows = [
-        ("奥格斯堡市", "德国", "友好城市", 1983, "已有"),  # the demo's Augsburg, in Chinese
-        ("Tampere", "芬兰", "友好合作关系城市", "2004年9月3日", ""),
-        ("Kraków", "Poland", "twin town", "3.9.2004", "dotted, day first"),
-        ("Turku", "FI", "sister city", dt.datetime(2011, 5, 6), "an Excel date"),
-        ("Graz", "奥地利", "friendly cooperative city", "2004-09", ""),
-        ("Tampere ", "芬兰", "友好城市", "2002年", "the same city again"),
-        ("亚特兰蒂斯", "亚特兰蒂斯", "友好城市", 2001, "no such country"),
-    ]
-    for row in rows:
-        sheet.append(list(row))
-    sheet.append([])
-    sheet.append(["注：数据截至2018年12月。"])
-    book.save(path)
-    return path
 
 
 def test_an_office_sheet_with_an_error_imports_nothing(demo_db: Database, tmp_path: Path) -> None:
@@ -99,10 +71,12 @@ def test_an_office_sheet_with_an_error_imports_nothing(demo_db: Database, tmp_pa
         11: RowStatus.ERROR,
     }
     augsburg = next(row for row in sheet.rows if row.row == 5)
-    assert augsburg.match is not None and augsburg.match.record_id is not None
+    assert augsburg.match is not None
+    assert augsburg.match.record_id is not None
     assert "Augsburg" in augsburg.match.describe()
     again = next(row for row in sheet.rows if row.row == 10)
-    assert again.match is not None and again.match.row == 6
+    assert again.match is not None
+    assert again.match.row == 6
     (error,) = [row for row in sheet.rows if row.status is RowStatus.ERROR]
     assert any("国家" in p and "亚特兰蒂斯" in p for p in error.problems), error.problems
     with pytest.raises(ImportRefused) as refused:
@@ -120,8 +94,10 @@ def test_skip_invalid_writes_the_valid_rows_with_their_values(
     result = apply_import(demo_db, plan)
     assert result.created == {"cities": 4, "partnerships": 4}
     assert result.skipped == 2
-    assert len(result.errors) == 1 and "亚特兰蒂斯" in result.errors[0]
-    assert result.backup is not None and result.backup.exists()
+    assert len(result.errors) == 1
+    assert "亚特兰蒂斯" in result.errors[0]
+    assert result.backup is not None
+    assert result.backup.exists()
     assert _count(demo_db, "cities") == cities_before + 4
     cities = _cities_by_name(demo_db)
     assert cities["Tampere"].country == "FI"
@@ -166,7 +142,8 @@ def test_update_sets_only_what_the_row_gives(demo_db: Database, tmp_path: Path) 
     assert result.updated == {"partnerships": 1}
     stored = records.get_record(demo_db, "partnerships", partnership.id)
     assert stored.notes == "Renewed in 2018"
-    assert stored.tier == partnership.tier and stored.established == partnership.established
+    assert stored.tier == partnership.tier
+    assert stored.established == partnership.established
     assert result.step is not None
     result.step.undo(demo_db)
     assert records.get_record(demo_db, "partnerships", partnership.id).notes == partnership.notes
@@ -208,8 +185,9 @@ def test_a_hebrew_csv_of_organizations(demo_db: Database, tmp_path: Path) -> Non
     assert row.status is RowStatus.NEW, row.problems
     apply_import(demo_db, plan)
     (made,) = [
-        o for o in records.all_records(demo_db, "organizations") if o.name_he.startswith("מקהלת")
-        and "הנוער" in o.name_he
+        o
+        for o in records.all_records(demo_db, "organizations")
+        if o.name_he.startswith("מקהלת") and "הנוער" in o.name_he
     ]
     # No English name was given: the Hebrew one stands in, and the row said so.
     assert made.name_en == "מקהלת הנוער של כפר סבא"
@@ -231,7 +209,8 @@ def test_partnerships_on_an_empty_database_need_the_home_city(
 ) -> None:
     path = office_partner_sheet(tmp_path / "partners.xlsx")
     plan = _plan(sqlite_db, path, skip_invalid=True)
-    assert plan.problems and "home city" in plan.problems[0]
+    assert plan.problems
+    assert "home city" in plan.problems[0]
     with pytest.raises(ImportRefused):
         apply_import(sqlite_db, plan)
     plan = _plan(sqlite_db, path, skip_invalid=True, home_city="济南")
@@ -302,9 +281,11 @@ def test_a_second_import_of_the_same_file_finds_only_duplicates(
     export_all(demo_db, path, language="en")
     plan = _plan(demo_db, path)
     counts = plan.counts()
-    assert counts[RowStatus.NEW] == 0 and counts[RowStatus.ERROR] == 0
+    assert counts[RowStatus.NEW] == 0
+    assert counts[RowStatus.ERROR] == 0
     result = apply_import(demo_db, plan)
-    assert result.step is None and result.backup is None
+    assert result.step is None
+    assert result.backup is None
     assert result.skipped == sum(_count(demo_db, kind) for kind in importable_kinds())
 
 
@@ -312,14 +293,13 @@ def test_a_dry_run_writes_nothing(demo_db: Database, tmp_path: Path) -> None:
     path = office_partner_sheet(tmp_path / "partners.xlsx")
     before = _count(demo_db, "cities")
     result = apply_import(demo_db, _plan(demo_db, path, skip_invalid=True), dry_run=True)
-    assert result.dry_run and result.created == {"cities": 4, "partnerships": 4}
+    assert result.dry_run
+    assert result.created == {"cities": 4, "partnerships": 4}
     assert _count(demo_db, "cities") == before
     assert result.backup is None
 
 
-def test_a_remembered_mapping_is_used_for_the_next_file(
-    demo_db: Database, tmp_path: Path
-) -> None:
+def test_a_remembered_mapping_is_used_for_the_next_file(demo_db: Database, tmp_path: Path) -> None:
     path = tmp_path / "odd.csv"
     path.write_text("Stadt,Land\nTampere,FI\n", encoding="utf-8")
     plan = _plan(demo_db, path, kind="cities")
@@ -347,12 +327,16 @@ def test_errors_name_row_and_column(demo_db: Database, tmp_path: Path) -> None:
     )
     plan = _plan(demo_db, path, kind="delegations")
     first, second = plan.sheets[0].rows
-    assert first.status is RowStatus.ERROR and second.status is RowStatus.ERROR
+    assert first.status is RowStatus.ERROR
+    assert second.status is RowStatus.ERROR
     text = " ".join(first.problems)
-    assert "Direction" in text and "Start" in text and "Members" in text
+    assert "Direction" in text
+    assert "Start" in text
+    assert "Members" in text
     assert "Nowhere Town" in " ".join(second.problems)
     lines = plan.error_lines()
-    assert any("row 2" in line for line in lines) and any("row 3" in line for line in lines)
+    assert any("row 2" in line for line in lines)
+    assert any("row 3" in line for line in lines)
 
 
 def test_a_record_refers_to_one_made_by_the_same_workbook(

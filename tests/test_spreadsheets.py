@@ -601,8 +601,8 @@ def test_a_view_as_a_table(tmp_path: Path) -> None:
 def test_limits_of_print_headers_and_drop_downs_are_kept(tmp_path: Path) -> None:
     """xlsxwriter only warns and leaves out a header or an inline list past Excel's 255
     characters (a warning fails this suite): the writer keeps within them."""
-    emoji = tuple("😀" * 30 for _ in range(4))  # 123 characters joined, 243 UTF-16 units
-    more = (*emoji, "😀" * 5)  # over 255 units: the Lists sheet
+    emoji = tuple("😀" * 30 for _ in range(4))  # 123 characters, 243 UTF-16 units
+    more = (*emoji, "😀" * 7)  # 131 characters but 258 units: the Lists sheet
     columns = (SheetColumn("a", "enum", choices=emoji), SheetColumn("b", "enum", choices=more))
     table = _table([("x", "y")], *columns, title="R&D " * 100, empty_rows=2)
     book = _xlsx(tmp_path, table)

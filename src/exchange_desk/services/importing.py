@@ -284,8 +284,6 @@ def kind_choices() -> list[tuple[str, str]]:
 def _target_label(item: Target) -> str:
     if item.key.startswith(ANY_NAME):
         return _("{label} (any language)").format(label=_(item.label))
-    if item.key.startswith(CITY_PREFIX):
-        return _("Partner city: {label}").format(label=_(item.label))
     return item.header(_)
 
 

@@ -66,6 +66,8 @@ class Target:
     language: str | None = None  # "en", "zh", "he" for one column of a name group
 
     def header(self, gettext: Callable[[str], str]) -> str:
+        if self.key.startswith(CITY_PREFIX):
+            return gettext(N_("Partner city: {label}")).format(label=gettext(self.label))
         if self.field is not None and self.field.group and self.language:
             if self.field.detail_label:
                 return gettext(self.field.detail_label)

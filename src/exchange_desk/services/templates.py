@@ -158,8 +158,6 @@ def template_table(kind: str, language: str) -> SheetTable:
     columns = []
     for item in chosen:
         header = item.header(gettext)
-        if item.key.startswith(CITY_PREFIX):
-            header = gettext(N_("Partner city: {label}")).format(label=header)
         shows = shows_of(item)
         columns.append(
             SheetColumn(

@@ -1651,6 +1651,18 @@ class PreviewPage(_Page):
         self.model.set_plan(plan)
         if first:
             self._size_columns()
+            if current_key is None and self.model.rowCount():
+                # The first row in error (else the first row) is shown in full at once.
+                errors = [
+                    row
+                    for row in range(self.model.rowCount())
+                    if self.model.line(row).planned.status is RowStatus.ERROR
+                ]
+                self.view.selectionModel().setCurrentIndex(
+                    self.model.index(errors[0] if errors else 0, 0),
+                    QItemSelectionModel.SelectionFlag.ClearAndSelect
+                    | QItemSelectionModel.SelectionFlag.Rows,
+                )
         flags = QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows
         selection = QItemSelection()
         for key in selected:
