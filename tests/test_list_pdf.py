@@ -306,6 +306,13 @@ def test_an_empty_list_prints_its_header_and_a_count_of_none() -> None:
     assert any("0 records" in text for line in texts for text in line)
 
 
+def test_a_cell_longer_than_a_page_is_cut_with_an_ellipsis_not_a_layout_error() -> None:
+    rows: list[tuple[Cell, ...]] = [(None, "Augsburg", 1, "word " * 3000), (None, "Jinan", 2, "x")]
+    lines = [line for page in page_lines(pdf_of(view("en", rows))) for line in page]
+    assert "…" in lines
+    assert any("Jinan" in line for line in lines)
+
+
 def test_a_character_no_font_has_is_named_before_drawing() -> None:
     broken = view("zh_CN", [(None, "ก野家", 1, "x")])
     with pytest.raises(MissingGlyphs) as caught:

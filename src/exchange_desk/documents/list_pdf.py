@@ -6,8 +6,8 @@ class fits. Everything the sheet says is in the list's own language (`translator
 `i18n`), whatever language the window speaks.
 
 Drawing reuses the annual report's machinery (`report_pdf`): its text engine (fonts by
-script, bidi lines, no markup), its `Grid` (columns fitted to their content, rows split
-across pages with the header row repeated) and its styles. What a list adds:
+script, bidi lines, no markup, the missing-glyph check), its `Grid`'s fitting of columns to
+their content, its styles and its helpers. What a list adds:
 
 - the page turns to landscape when the columns' natural widths do not fit across a
   portrait page;
@@ -17,6 +17,8 @@ across pages with the header row repeated) and its styles. What a list adds:
 - numbers stand at the end of their cell (right, or left in Hebrew, as the window shows
   them), set as a block right-aligned within the widest number of the column, so units
   stay under units in both directions;
+- the list is wrapped once and cut into pages by bisection of the rows' running heights,
+  the header row repeated on every page (`ListTable`): 10,000 rows take seconds;
 - "Page x of y" is drawn when the document is saved (`_NumberedCanvas`), so the list is laid
   out once, not twice as the report is.
 """
@@ -36,7 +38,14 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate
 
 from exchange_desk import __version__
-from exchange_desk.documents.fonts import Family, FontLibrary, MissingGlyphs, font_library
+from exchange_desk.documents.fonts import (
+    Family,
+    FontLibrary,
+    MissingGlyphs,
+    Script,
+    font_library,
+    script_of,
+)
 from exchange_desk.documents.report_pdf import (
     ACCENT,
     ACCENT_RULE,
@@ -66,10 +75,11 @@ MARGIN = 14 * MM
 FOOTER = 9 * MM  # room under the frame for the footer line
 TITLE = Style(Family.SERIF, 16, True, ACCENT, 1.25)
 CONDITIONS = Style(Family.SANS, 10, False, INK, 1.35)
-# A sample record's slant: about 10°, as a sans oblique. Chinese characters are not slanted.
+# A cell's lines at most: a row stays shorter than a landscape page's frame.
+MAX_LINES = 30
 GUTTER = 6.0  # extra room after a number column that text follows
+# A sample record's slant: about 10°, as a sans oblique. Chinese characters are not slanted.
 SLANT = math.tan(math.radians(10))
-_UPRIGHT_FONTS = ("WenQuanYiMicroHei", "ARPLUMingCN", "HanaMinB-ExtB")
 # A column's natural width is its longest line, up to this share of a portrait page's frame:
 # longer texts wrap anyway and must not by themselves turn the page.
 NATURAL_CAP = 0.4
@@ -170,7 +180,7 @@ def _draw_slanted(
     left = x - line.width if how == "right" else x - line.width / 2 if how == "center" else x
     for run in line.runs:
         single = Line((run,), run.width, line.style)
-        if run.font in _UPRIGHT_FONTS:
+        if any(script_of(char) is Script.HAN for char in run.text):
             engine.draw_line(canvas, single, left, y, "left")
         else:
             canvas.saveState()
@@ -285,7 +295,11 @@ class ListTable(Grid):
                 key = (text, style, column)
                 lines = known.get(key)
                 if lines is None:
-                    lines = known[key] = engine.wrap(text, style, inners[column], None)
+                    lines = engine.wrap(text, style, inners[column], None)
+                    if len(lines) > MAX_LINES:
+                        # A row must fit on a page: a text longer than that ends in "…".
+                        lines = lines[: MAX_LINES - 1] + engine.wrap("…", style, inners[column])
+                    known[key] = lines
                 cells.append(lines)
             height = max((sum(line.height for line in cell) for cell in cells), default=0)
             return cells, max(height, least) + 2 * self.VPAD
@@ -619,7 +633,7 @@ def list_pdf(
     def footer(canvas: Canvas, number: int, total: int) -> None:
         canvas.saveState()
         y = MARGIN + 1.5 * MM
-        label = words.page_label.format(page=w.number(number), pages=w.number(total))
+        label = words.page_label.format(page=number, pages=total)
         numbers = engine.wrap(label, SMALL, room * 0.3, True if rtl else None)
         used = 0.0
         if numbers:

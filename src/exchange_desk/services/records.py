@@ -668,21 +668,21 @@ def _check_unique_many(
                 ):
                     stored[(value,)] = other
         else:
-            for other, *values in session.execute(
+            for other, *stored_key in session.execute(
                 select(table.c.id, *(table.c[c] for c in rule.columns))
             ):
-                stored[tuple(values)] = other
+                stored[tuple(stored_key)] = other
         for index, (record, key) in enumerate(zip(batch, keys, strict=True)):
             other = stored.get(key)
             if other is not None:
-                values = {name: getattr(record, name) for name in kind.scalar_fields}
+                fields = {name: getattr(record, name) for name in kind.scalar_fields}
                 problems[index].append(
-                    FieldProblem(rule.field, _(rule.message).format(other_id=other, **values))
+                    FieldProblem(rule.field, _(rule.message).format(other_id=other, **fields))
                 )
     return problems
 
 
-def create_many_in(session: Session, batch: Sequence[T], *, checked: bool = False) -> list[T]:
+def create_many_in(session: Session, batch: Sequence[Any], *, checked: bool = False) -> list[Any]:
     """Store many new records of one kind in the caller's transaction, with the checks of
     `create_in` made for all of them at once (a query per kind referred to and per unique
     rule, one insert), and return them with their ids: what an import of 10,000 rows needs.
@@ -707,10 +707,10 @@ def create_many_in(session: Session, batch: Sequence[T], *, checked: bool = Fals
         _check_unique_many(session, kind, batch),
     ):
         if found:
-            index = min(found)
-            exc = InvalidInput(found[index])
-            exc.position = index  # type: ignore[attr-defined]
-            raise exc
+            first = min(found)
+            refused = InvalidInput(found[first])
+            refused.position = first  # type: ignore[attr-defined]
+            raise refused
     table = _table(kind)
     values = [{name: getattr(record, name) for name in kind.scalar_fields} for record in batch]
     ids: list[int] = []
@@ -730,7 +730,7 @@ def create_many_in(session: Session, batch: Sequence[T], *, checked: bool = Fals
                     insert(table).returning(table.c.id, sort_by_parameter_order=True), list(chunk)
                 )
             )
-    stored = [replace(record, id=row_id) for record, row_id in zip(batch, ids, strict=True)]  # type: ignore[type-var]
+    stored = [replace(record, id=row_id) for record, row_id in zip(batch, ids, strict=True)]
     for collection in kind.collections:
         rows = [
             collection.to_row(record.id, value)

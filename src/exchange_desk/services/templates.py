@@ -116,7 +116,7 @@ def _choices(item: Target, gettext: Any, locale: str) -> tuple[str, ...]:
         return ()
     kind = item.field.type
     if kind is FieldType.ENUM and item.field.enum is not None:
-        return tuple(member.label_in(gettext) for member in item.field.enum)
+        return tuple(member.label_in(gettext) for member in item.field.enum)  # type: ignore[attr-defined]
     if kind is FieldType.COUNTRY:
         return tuple(sorted(country_name(code, locale) for code in country_codes()))
     if kind is FieldType.FLAG:

@@ -138,36 +138,41 @@ def choice_label(choice: OnDuplicate) -> str:
     return labels[choice]
 
 
-def _badge(status: RowStatus, size: int = 16) -> QIcon:
+def _badge(status: RowStatus | None, size: int = 16) -> QIcon:
     """A round badge in the status's colour with a white mark: + new, ↑ update, = duplicate,
-    ! error; drawn, so it looks the same on every system and at every scale."""
+    ! error, and a tick (status None) for an import done; drawn, so it looks the same on
+    every system and at every scale."""
     scale = 3  # drawn large and scaled by Qt: crisp on a high-resolution screen
+    unit = 16.0  # the marks are drawn on a 16 × 16 grid
     pixmap = QPixmap(size * scale, size * scale)
     pixmap.fill(Qt.GlobalColor.transparent)
     painter = QPainter(pixmap)
     painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-    painter.scale(scale, scale)
+    painter.scale(scale * size / unit, scale * size / unit)
     painter.setPen(Qt.PenStyle.NoPen)
-    painter.setBrush(_STATUS_COLORS[status])
-    painter.drawEllipse(QRectF(1, 1, size - 2, size - 2))
+    painter.setBrush(_STATUS_COLORS[status or RowStatus.NEW])
+    painter.drawEllipse(QRectF(1, 1, unit - 2, unit - 2))
     pen = QPen(QColor("white"), 1.8)
     pen.setCapStyle(Qt.PenCapStyle.RoundCap)
+    pen.setJoinStyle(Qt.PenJoinStyle.RoundJoin)
     painter.setPen(pen)
-    middle = size / 2
-    if status is RowStatus.NEW:
-        painter.drawLine(QPointF(middle, 4.5), QPointF(middle, size - 4.5))
-        painter.drawLine(QPointF(4.5, middle), QPointF(size - 4.5, middle))
+    middle = unit / 2
+    if status is None:
+        painter.drawPolyline([QPointF(4.6, 8.4), QPointF(7.0, 10.8), QPointF(11.6, 5.6)])
+    elif status is RowStatus.NEW:
+        painter.drawLine(QPointF(middle, 4.5), QPointF(middle, unit - 4.5))
+        painter.drawLine(QPointF(4.5, middle), QPointF(unit - 4.5, middle))
     elif status is RowStatus.UPDATE:
-        painter.drawLine(QPointF(middle, 4.5), QPointF(middle, size - 4.5))
+        painter.drawLine(QPointF(middle, 4.5), QPointF(middle, unit - 4.5))
         painter.drawLine(QPointF(middle, 4.5), QPointF(middle - 3.2, 7.8))
         painter.drawLine(QPointF(middle, 4.5), QPointF(middle + 3.2, 7.8))
     elif status is RowStatus.DUPLICATE:
-        painter.drawLine(QPointF(4.8, middle - 2), QPointF(size - 4.8, middle - 2))
-        painter.drawLine(QPointF(4.8, middle + 2), QPointF(size - 4.8, middle + 2))
+        painter.drawLine(QPointF(4.8, middle - 2), QPointF(unit - 4.8, middle - 2))
+        painter.drawLine(QPointF(4.8, middle + 2), QPointF(unit - 4.8, middle + 2))
     else:
-        painter.drawLine(QPointF(middle, 4), QPointF(middle, size - 7))
+        painter.drawLine(QPointF(middle, 4), QPointF(middle, unit - 7))
         painter.setBrush(QColor("white"))
-        painter.drawEllipse(QPointF(middle, size - 4.3), 0.6, 0.6)
+        painter.drawEllipse(QPointF(middle, unit - 4.3), 0.6, 0.6)
     painter.end()
     return QIcon(pixmap)
 
@@ -624,8 +629,10 @@ class HomeCityPage(_Page):
         self.explanation = _label()
         self.name_edit = QLineEdit()
         self.name_edit.setMinimumWidth(280)
+        self.name_edit.setMaximumWidth(460)
         self.name_edit.textEdited.connect(self._name_typed)
         self.country = CountryCombo()
+        self.country.setMaximumWidth(460)
         self.country.currentIndexChanged.connect(self._country_chosen)
         line = self.country.lineEdit()
         assert line is not None
@@ -636,7 +643,7 @@ class HomeCityPage(_Page):
         self.country_label = QLabel()
         self.country_label.setBuddy(self.country)
         form = QFormLayout()
-        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         form.addRow(self.name_label, self.name_edit)
         form.addRow(self.country_label, self.country)
         self.hint = _label()
@@ -1798,13 +1805,19 @@ class DonePage(_Page):
         font.setPointSizeF(font.pointSizeF() * 1.15)
         font.setBold(True)
         self.headline.setFont(font)
+        self.icon = QLabel()
+        self.icon.setPixmap(_badge(None, 32).pixmap(QSize(32, 32)))
+        self.icon.setAlignment(Qt.AlignmentFlag.AlignTop)
+        heading = QHBoxLayout()
+        heading.addWidget(self.icon)
+        heading.addWidget(self.headline, 1)
         self.details = _label()
         self.backup = _label()
         self.backup.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.undo = _label()
         self.undo.setStyleSheet("color: palette(placeholder-text);")
         layout = QVBoxLayout(self)
-        layout.addWidget(self.headline)
+        layout.addLayout(heading)
         layout.addSpacing(6)
         layout.addWidget(self.details)
         layout.addSpacing(6)
