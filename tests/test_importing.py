@@ -196,12 +196,12 @@ def test_a_hebrew_csv_of_organizations(demo_db: Database, tmp_path: Path) -> Non
     assert made.city_id == kfar_saba.id
 
 
-def test_names_that_look_like_formulas_are_text(sqlite_db: Database, tmp_path: Path) -> None:
+def test_names_that_look_like_formulas_are_text(db: Database, tmp_path: Path) -> None:
     path = tmp_path / "cities.csv"
     path.write_text("Name,Country\n=1+2,DE\n@SUM(A1),FR\n", encoding="utf-8")
-    result = apply_import(sqlite_db, _plan(sqlite_db, path, kind="cities"))
+    result = apply_import(db, _plan(db, path, kind="cities"))
     assert result.created == {"cities": 2}
-    assert set(_cities_by_name(sqlite_db)) == {"=1+2", "@SUM(A1)"}
+    assert set(_cities_by_name(db)) == {"=1+2", "@SUM(A1)"}
 
 
 def test_partnerships_on_an_empty_database_need_the_home_city(
@@ -340,7 +340,7 @@ def test_errors_name_row_and_column(demo_db: Database, tmp_path: Path) -> None:
 
 
 def test_a_record_refers_to_one_made_by_the_same_workbook(
-    sqlite_db: Database, tmp_path: Path
+    db: Database, tmp_path: Path
 ) -> None:
     book = openpyxl.Workbook()
     cities = book.active
@@ -352,11 +352,11 @@ def test_a_record_refers_to_one_made_by_the_same_workbook(
     bodies.append(["Augsburg Philharmonic", "art group", "奥格斯堡"])
     path = tmp_path / "two.xlsx"
     book.save(path)
-    plan = _plan(sqlite_db, path)
+    plan = _plan(db, path)
     assert [s.kind for s in plan.sheets] == ["cities", "organizations"]
-    apply_import(sqlite_db, plan)
-    (city,) = records.all_records(sqlite_db, "cities")
-    (body,) = records.all_records(sqlite_db, "organizations")
+    apply_import(db, plan)
+    (city,) = records.all_records(db, "cities")
+    (body,) = records.all_records(db, "organizations")
     assert body.city_id == city.id
 
 
