@@ -366,3 +366,34 @@ def test_plan_rows_keep_the_records_fields(demo_db: Database, tmp_path: Path) ->
     new = [row for row in plan.sheets[0].rows if row.status is RowStatus.NEW]
     assert all(dataclasses.is_dataclass(row.record) for row in new)
     assert all(row.summary for row in new)
+
+
+def test_bad_cells_are_errors_naming_their_column(demo_db: Database, tmp_path: Path) -> None:
+    """A formula giving #REF!, a 10,000-character name, a date where a number belongs."""
+    import xlsxwriter
+
+    path = tmp_path / "bad cells.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    sheet = book.add_worksheet("Cities")
+    sheet.write_row(0, 0, ["Name", "Country", "Population"])
+    sheet.write_row(1, 0, ["Tampere", "FI", 240000])
+    sheet.write(2, 0, "Turku")
+    sheet.write(2, 1, "FI")
+    sheet.write_formula(2, 2, "=#REF!*2", None, "#REF!")
+    sheet.write_row(3, 0, ["x" * 10_000, "FI", 1])
+    sheet.write_row(4, 0, ["Espoo", "FI", "many"])
+    book.close()
+    plan = _plan(demo_db, path, kind="cities")
+    rows = {row.row: row for row in plan.sheets[0].rows}
+    assert rows[2].status is RowStatus.NEW
+    assert rows[3].status is RowStatus.ERROR
+    assert "#REF!" in rows[3].problems[0]
+    assert "Population" in rows[3].problems[0]
+    assert rows[4].status is RowStatus.ERROR
+    assert any("Name" in p for p in rows[4].problems)
+    assert rows[5].status is RowStatus.ERROR
+    assert "many" in rows[5].problems[0]
+    before = _count(demo_db, "cities")
+    with pytest.raises(ImportRefused):
+        apply_import(demo_db, plan)
+    assert _count(demo_db, "cities") == before
