@@ -160,6 +160,12 @@ def test_a_sheet_is_imported_and_one_undo_takes_it_back(
     assert model.rowCount() == 1
     preview.show_only("all")
 
+    # The user corrects the file in Excel meanwhile, and reads it again.
+    assert preview.again_button.isEnabled()
+    preview.again_button.click()
+    assert wizard.busy
+    planned(qtbot, wizard)
+    assert wizard.plan.counts()[RowStatus.ERROR] == 1  # still there: it was not corrected
     preview.skip_box.setChecked(True)  # leave the error row out
     assert preview.isComplete()
     assert commit.isEnabled()
@@ -423,6 +429,64 @@ def test_the_menus_offer_import_and_export(window: MainWindow) -> None:
     context = window.context_actions("delegations")
     assert window.act_export_view in context
     assert window.act_copy_rows in context
+
+
+def test_the_wizard_follows_a_change_of_language(
+    qtbot: Any, window: MainWindow, partners: Path
+) -> None:
+    from exchange_desk.ui.language import apply_language
+
+    wizard = open_wizard(qtbot, window, partners)
+    wizard.next()
+    wizard.next()
+    preview = wizard.preview_page
+    assert preview.model.headerData(1, Qt.Orientation.Horizontal) == "Status"
+    try:
+        apply_language("zh_CN")
+        assert wizard.layoutDirection() == Qt.LayoutDirection.LeftToRight
+        assert preview.model.headerData(1, Qt.Orientation.Horizontal) == "状态"
+        assert preview.model.rowCount() == 4
+        apply_language("he")
+        assert wizard.layoutDirection() == Qt.LayoutDirection.RightToLeft
+        assert preview.view.layoutDirection() == Qt.LayoutDirection.RightToLeft
+        assert preview.model.headerData(1, Qt.Orientation.Horizontal) == "סטטוס"
+        wizard.back()
+        table = wizard.columns_page.tables["友好城市"]
+        assert table.rowCount() == len(HEADERS)  # rebuilt in the new language
+    finally:
+        apply_language("en")
+    wizard.reject()
+
+
+def test_the_office_profile_may_name_the_home_city_instead(
+    qtbot: Any, sqlite_db: Database, settings: QSettings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from exchange_desk.domain.records import City, OfficeProfile
+    from exchange_desk.services.office import save_office_profile
+    from exchange_desk.services.records import create
+
+    def fill_in(_parent: Any, database: Database) -> bool:
+        city = create(database, City(name_en="Jinan", name_zh="济南", country="CN"))
+        save_office_profile(database, OfficeProfile(home_city_id=city.id))
+        return True
+
+    monkeypatch.setattr("exchange_desk.ui.profile_dialog.edit_office_profile", fill_in)
+    window = MainWindow(sqlite_db, settings, remember=False)
+    qtbot.addWidget(window)
+    wizard = window.import_sheets()
+    home = wizard.home_page
+    assert home is not None
+    home.name_edit.setText("Somewhere")
+    assert not home.isComplete()
+    home.profile_button.click()
+    assert home.from_profile
+    assert "Jinan" in home.profile_note.text()
+    assert not home.name_edit.isEnabled()
+    assert home.isComplete()
+    wizard.next()
+    assert wizard.currentId() == FILE
+    assert wizard.home_city is None
+    wizard.reject()
 
 
 def test_the_wizard_speaks_hebrew_right_to_left(

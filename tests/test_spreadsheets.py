@@ -328,9 +328,17 @@ def test_sample_rows_are_grey_italic_with_a_column_saying_so(tmp_path: Path) -> 
     assert [line[3] for line in lines] == ["Sample", "Sample", ""]
 
 
-def test_no_sample_column_without_sample_rows(tmp_path: Path) -> None:
-    sheet = _xlsx(tmp_path, _table([("x",)], sample_header="Sample")).active
-    assert sheet.max_column == 1
+def test_no_sample_column_without_sample_rows_or_a_header(tmp_path: Path) -> None:
+    for options in (
+        {"sample_header": "Sample"},
+        {"sample_header": "Sample", "sample": [False, False]},
+        {"sample": [True, False]},
+    ):
+        table = _table([("x",), ("y",)], **options)
+        sheet = _xlsx(tmp_path, table).active
+        assert sheet.max_column == 1
+        assert sheet["A2"].font.i == bool(options.get("sample", [False])[0])
+        assert [len(line) for line in _csv(tmp_path, table)] == [1, 1, 1]
 
 
 # --- sheets ----------------------------------------------------------------------------------

@@ -256,12 +256,11 @@ def build_parser() -> argparse.ArgumentParser:
     _common_options(report, top=False, language=False)
 
     from exchange_desk.cli_sheets import add_parsers
-    from exchange_desk.services.record_sheets import importable_kinds
-    from exchange_desk.services.registry import DECLARED
+    from exchange_desk.services.registry import DECLARED, IMPORT_ORDER
 
     tabbed = sorted((d for d in DECLARED.values() if d.tab), key=lambda d: d.tab.position)  # type: ignore[union-attr]
     tabs = tuple(dict.fromkeys(d.tab.cli_name or d.name for d in tabbed if d.tab))
-    add_parsers(commands, _common_options, tabs, importable_kinds())
+    add_parsers(commands, _common_options, tabs, tuple(k for k in IMPORT_ORDER if k in DECLARED))
 
     db = commands.add_parser("db", help=_("database upkeep"))
     db_commands = db.add_subparsers(dest="db_command", metavar="ACTION", required=True)

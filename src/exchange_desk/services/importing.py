@@ -50,7 +50,6 @@ from exchange_desk.services.kinds import kind_named
 from exchange_desk.services.office import office_profile
 from exchange_desk.services.record_sheets import (
     ANY_NAME,
-    IMPORT_ORDER,
     Target,
     auto_mapping,
     guess_kind,
@@ -59,7 +58,7 @@ from exchange_desk.services.record_sheets import (
     target,
     targets,
 )
-from exchange_desk.services.registry import DECLARED
+from exchange_desk.services.registry import DECLARED, IMPORT_ORDER
 from exchange_desk.services.sheet_files import (
     FoundTable,
     SheetFileError,

@@ -25,21 +25,8 @@ from exchange_desk.domain.messages import N_
 from exchange_desk.i18n.catalog import translator
 from exchange_desk.i18n.languages import find_language
 from exchange_desk.services.names import Names
-from exchange_desk.services.registry import DECLARED
+from exchange_desk.services.registry import DECLARED, IMPORT_ORDER
 
-# The kinds a sheet can bring in, in the order a workbook of several is imported: what is
-# referred to before what refers to it.
-IMPORT_ORDER = (
-    "cities",
-    "organizations",
-    "persons",
-    "conferences",
-    "partnerships",
-    "delegations",
-    "events",
-    "agreements",
-    "awards",
-)
 LANGUAGES = ("en", "zh_CN", "he")
 # The column of a name in whichever script it is written (the script tells the language).
 ANY_NAME = "@"

@@ -21,3 +21,18 @@ def forget(name: str) -> None:
 
 def declared(name: str) -> KindDeclaration:
     return DECLARED[name]
+
+
+# The kinds a sheet can bring in, in the order a workbook of several is imported: what is
+# referred to before what refers to it (`record_sheets`, `importing`, the CLI's choices).
+IMPORT_ORDER = (
+    "cities",
+    "organizations",
+    "persons",
+    "conferences",
+    "partnerships",
+    "delegations",
+    "events",
+    "agreements",
+    "awards",
+)

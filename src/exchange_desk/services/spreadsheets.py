@@ -62,9 +62,10 @@ class SheetColumn:
 @dataclass(frozen=True)
 class SheetTable:
     """One sheet's worth: a name (made valid for Excel by the writer), columns, the rows
-    (read once, in order), which rows are invented demo records, and for printing a title.
-    `empty_rows` formats that many rows below the data (templates: typed rows get the date
-    format and the drop-downs)."""
+    (read once, in order), which rows are invented demo records (grey italic, and a last
+    column headed `sample_header` saying so, when there is a header and such a row), and
+    for printing a title. `empty_rows` formats that many rows below the data (templates:
+    typed rows get the date format and the drop-downs)."""
 
     name: str
     columns: tuple[SheetColumn, ...]
@@ -409,6 +410,12 @@ def _write_day(sheet: Any, row: int, col: int, day: dt.date, styles: _Styles) ->
     return 10
 
 
+def _has_sample_column(table: SheetTable) -> bool:
+    """Whether the table ends in the column that marks demo rows: when it has a header and
+    a row to mark (sample rows are grey and italic either way)."""
+    return bool(table.sample_header) and table.sample is not None and any(table.sample)
+
+
 def _undecorated(sheet: Any, name: str) -> Any:
     """xlsxwriter's write method `name` without its decorator, which tries each call's row
     as an int to allow "A1" notation (a tenth of the export's time): rows and columns here
@@ -430,7 +437,7 @@ def _write_rows(
     count = len(table.columns)
     sample = table.sample
     sample_count = len(sample) if sample is not None else 0
-    word = table.sample_header
+    word = writable_text(table.sample_header) if _has_sample_column(table) else ""
     write_string = _undecorated(sheet, "write_string")
     write_number = _undecorated(sheet, "write_number")
     numbers = [0.0] * count
@@ -481,7 +488,7 @@ def _write_rows(
                 width = _write_other(sheet, row, col, value, state, numbers)
                 if width > widths[col]:
                     widths[col] = width
-        if is_sample:
+        if is_sample and word:
             write_string(row, count, word, text_format)
     return row
 
@@ -563,11 +570,10 @@ def _write_table(
     count = len(columns)
     if count == 0 or count >= EXCEL_MAX_COLUMNS:
         raise ValueError(f"a sheet needs 1 to {EXCEL_MAX_COLUMNS - 1} columns, not {count}")
-    marked = table.sample is not None
     styles = (_Styles(workbook, columns, False), _Styles(workbook, columns, True))
     header_format = workbook.add_format(_HEADER_STYLE)
     headers = [column.header for column in columns]
-    if marked:
+    if _has_sample_column(table):
         headers.append(table.sample_header)
     widths = [0] * len(headers)
     for col, header in enumerate(headers):
@@ -723,7 +729,7 @@ def write_csv(table: SheetTable, path: str | Path) -> None:
     numbers plain, text that starts like a formula neutralised. Replaces any file there only
     once the new one is whole; ExportError if it cannot be written."""
     target = Path(path)
-    marked = table.sample is not None
+    marked = _has_sample_column(table)
     sample = table.sample or ()
     word = neutralised(writable_text(table.sample_header))
     count = len(table.columns)

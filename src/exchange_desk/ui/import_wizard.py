@@ -41,7 +41,16 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QBrush, QColor, QFont, QIcon, QPainter, QPen, QPixmap
+from PySide6.QtGui import (
+    QBrush,
+    QColor,
+    QFont,
+    QGuiApplication,
+    QIcon,
+    QPainter,
+    QPen,
+    QPixmap,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -387,9 +396,10 @@ class ImportWizard(Retranslating, QWizard):
             choices=dict(self.choices),
         )
 
-    def choose_file(self, path: Path) -> None:
-        """Another file: everything chosen for the last one is forgotten."""
-        if self.path is not None and path == self.path and self.plan is not None:
+    def choose_file(self, path: Path, *, again: bool = False) -> None:
+        """Another file: everything chosen for the last one is forgotten. The same file is
+        read again only when asked (`again`), and never while it is being read."""
+        if path == self.path and (self.busy or not again):
             return
         self.encoding = None
         self.sheet = None
@@ -397,6 +407,18 @@ class ImportWizard(Retranslating, QWizard):
         self.mappings.clear()
         self.choices.clear()
         self.read_file(path)
+
+    def read_again(self) -> QueryOp[Any] | None:
+        """The same file once more (corrected in Excel meanwhile), with the same choices."""
+        if self.path is None or self.busy:
+            return None
+        return self.read_file(self.path)
+
+    def set_home_city(self, home_city: str | None) -> None:
+        if home_city == self.home_city:
+            return
+        self.home_city = home_city
+        self.replan()
 
     def set_encoding(self, encoding: str | None) -> None:
         if self.path is None or _same_codec(encoding, self.encoding):
@@ -682,7 +704,7 @@ class HomeCityPage(_Page):
                 "added to the database if it is not there."
             )
         )
-        self.name_label.setText(_("City &name:"))
+        self.name_label.setText(_("City na&me:"))
         self.country_label.setText(_("&Country:"))
         self.name_edit.setPlaceholderText(_("济南, Jinan or ג'ינאן"))
         self.hint.setText(
@@ -736,7 +758,7 @@ class HomeCityPage(_Page):
         return True
 
     def validatePage(self) -> bool:
-        self.importer.home_city = self.home_city()
+        self.importer.set_home_city(self.home_city())
         return True
 
     def fill_in_profile(self) -> None:
@@ -772,7 +794,10 @@ class FilePage(_Page):
         super().__init__(wizard)
         self.explanation = _label()
         self.path_edit = QLineEdit()
-        self.path_edit.returnPressed.connect(self._path_typed)
+        # A path typed or pasted is read once it is complete: on Enter (again, after the
+        # file was corrected) or on leaving the field.
+        self.path_edit.returnPressed.connect(lambda: self._path_typed(again=True))
+        self.path_edit.editingFinished.connect(self._path_typed)
         self.browse_button = QPushButton()
         self.browse_button.setAutoDefault(False)
         self.browse_button.clicked.connect(self.browse)
@@ -889,10 +914,13 @@ class FilePage(_Page):
         self.path_edit.setText(str(Path(path)))
         self.importer.choose_file(Path(path))
 
-    def _path_typed(self) -> None:
+    def _path_typed(self, *, again: bool = False) -> None:
+        # A field loses its focus when its window closes too: that is no new choice.
+        if not self.isVisible():
+            return
         text = self.path_edit.text().strip().strip('"')
         if text:
-            self.importer.choose_file(Path(text))
+            self.importer.choose_file(Path(text), again=again)
 
     def _encoding_chosen(self, index: int) -> None:
         self.importer.set_encoding(self.encoding_box.itemData(index))
@@ -1278,8 +1306,6 @@ class PlanRowsModel(QAbstractTableModel):
     def retranslate(self) -> None:
         self._labels = {status: status_label(status) for status in RowStatus}
         self._choices = {choice: choice_label(choice) for choice in OnDuplicate}
-        from PySide6.QtGui import QGuiApplication
-
         self._right_to_left = QGuiApplication.isRightToLeft()
         if self.columnCount():
             self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, self.columnCount() - 1)
@@ -1517,9 +1543,15 @@ class PreviewPage(_Page):
         self.show_box.activated.connect(lambda i: self._show_only(self.show_box.itemData(i)))
         self.selected_label = QLabel()
         self.choice_buttons: dict[OnDuplicate, QPushButton] = {}
+        self.again_button = QPushButton()
+        self.again_button.setAutoDefault(False)
+        self.again_button.setIcon(self.style().standardIcon(QStyle.StandardPixmap.SP_BrowserReload))
+        self.again_button.clicked.connect(wizard.read_again)
         filters = QHBoxLayout()
         filters.addWidget(self.show_label)
         filters.addWidget(self.show_box)
+        filters.addSpacing(12)
+        filters.addWidget(self.again_button)
         filters.addStretch(1)
         filters.addWidget(self.selected_label)
         for choice in OnDuplicate:
@@ -1600,6 +1632,13 @@ class PreviewPage(_Page):
             ],
         )
         self.selected_label.setText(_("Selected duplicates:"))
+        self.again_button.setText(_("&Read the file again"))
+        self.again_button.setToolTip(
+            _(
+                "After correcting the file in Excel and saving it: read it again, with "
+                "the same choices."
+            )
+        )
         texts = {
             OnDuplicate.SKIP: _("S&kip"),
             OnDuplicate.UPDATE: _("&Update"),
@@ -1643,6 +1682,7 @@ class PreviewPage(_Page):
         self.reason.setVisible(bool(self.reason.text()))
         self._selection_changed()
         self._show_details()
+        self.again_button.setEnabled(not wizard.busy and wizard.path is not None)
 
     def _sheets(self) -> Any:
         return self._plan_shown.sheets if self._plan_shown is not None else None
