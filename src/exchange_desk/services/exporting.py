@@ -24,6 +24,7 @@ from exchange_desk.services.record_sheets import (
     NameBook,
     importable_kinds,
     record_cells,
+    sheet_name,
     sheet_targets,
     shows_of,
 )
@@ -67,14 +68,13 @@ def export_tables(database: Database, language: str) -> list[SheetTable]:
         columns = tuple(
             SheetColumn(target.header(gettext), shows_of(target)) for target in sheet_targets(kind)
         )
-        declaration = DECLARED[kind]
         tables.append(
             SheetTable(
-                name=gettext(declaration.noun.plural),
+                name=sheet_name(kind, found.code),
                 columns=columns,
                 rows=list(record_cells(kind, items, book, found.code)),
                 sample=[bool(getattr(item, "is_sample", False)) for item in items],
-                title=gettext(declaration.noun.plural),
+                title=sheet_name(kind, found.code),
             )
         )
     return tables

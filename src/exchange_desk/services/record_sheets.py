@@ -514,16 +514,23 @@ def _sheet_names() -> dict[str, str]:
         if kind not in DECLARED:
             continue
         declaration = DECLARED[kind]
+        noun = declaration.noun
         for code in LANGUAGES:
-            gettext = translator(code).gettext
-            words = [declaration.noun.singular, declaration.noun.plural]
+            language = translator(code)
+            words = [language.ngettext(noun.singular, noun.plural, n) for n in (1, 2, 5)]
             if declaration.tab is not None:
-                words.append(declaration.tab.title)
+                words.append(language.gettext(declaration.tab.title))
             for word in words:
-                names.setdefault(fold_header(gettext(word)), kind)
+                names.setdefault(fold_header(word), kind)
     names.setdefault(fold_header("友城"), "partnerships")
     names.setdefault(fold_header("友好城市"), "partnerships")
     return names
+
+
+def sheet_name(kind: str, language: str) -> str:
+    """A kind's sheet in a workbook: its plural noun in `language` ("Cities", "城市")."""
+    noun = DECLARED[kind].noun
+    return translator(language).ngettext(noun.singular, noun.plural, 2)
 
 
 def importable_kinds() -> tuple[str, ...]:

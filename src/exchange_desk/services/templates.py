@@ -33,11 +33,11 @@ from exchange_desk.services.record_sheets import (
     LIST_SEPARATOR,
     Target,
     importable_kinds,
+    sheet_name,
     sheet_targets,
     shows_of,
     target,
 )
-from exchange_desk.services.registry import DECLARED
 from exchange_desk.services.spreadsheets import SheetColumn, SheetTable, write_xlsx
 
 # Rows formatted below the example, so that typed dates and picked choices get them.
@@ -174,10 +174,10 @@ def template_table(kind: str, language: str) -> SheetTable:
         else:
             cells.append(_example(item, example.get(item.key), script, gettext, locale))
     return SheetTable(
-        name=gettext(DECLARED[kind].noun.plural),
+        name=sheet_name(kind, found.code),
         columns=tuple(columns),
         rows=[tuple(cells)],
-        title=gettext(DECLARED[kind].noun.plural),
+        title=sheet_name(kind, found.code),
         empty_rows=EMPTY_ROWS,
     )
 
