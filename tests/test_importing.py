@@ -339,9 +339,7 @@ def test_errors_name_row_and_column(demo_db: Database, tmp_path: Path) -> None:
     assert any("row 3" in line for line in lines)
 
 
-def test_a_record_refers_to_one_made_by_the_same_workbook(
-    db: Database, tmp_path: Path
-) -> None:
+def test_a_record_refers_to_one_made_by_the_same_workbook(db: Database, tmp_path: Path) -> None:
     book = openpyxl.Workbook()
     cities = book.active
     cities.title = "Cities"
@@ -397,3 +395,23 @@ def test_bad_cells_are_errors_naming_their_column(demo_db: Database, tmp_path: P
     with pytest.raises(ImportRefused):
         apply_import(demo_db, plan)
     assert _count(demo_db, "cities") == before
+
+
+def test_csv_export_and_import_keep_formula_like_names_exactly(
+    sqlite_db: Database, tmp_path: Path
+) -> None:
+    """What the export neutralises with an apostrophe, the import takes back: the names come
+    back exactly as typed, an apostrophe of their own included."""
+    from exchange_desk.services.spreadsheets import SheetColumn, SheetTable, write_csv
+
+    names = ["=1+2", "@SUM(A1)", "-minus", "'=quoted", "'plain"]
+    path = tmp_path / "names.csv"
+    table = SheetTable(
+        "Cities",
+        (SheetColumn("Name", "text"), SheetColumn("Country", "country")),
+        [(name, "DE") for name in names],
+    )
+    write_csv(table, path)
+    assert "'=1+2" in path.read_text(encoding="utf-8-sig")
+    apply_import(sqlite_db, _plan(sqlite_db, path, kind="cities"))
+    assert sorted(_cities_by_name(sqlite_db)) == sorted(names)

@@ -325,8 +325,12 @@ class RowReader:
             try:
                 if item.key.startswith(ANY_NAME):
                     text = cv.read_text(cell)
-                    # A name without letters ("=1+2", "1001") is kept as typed, as English.
-                    for script, name in (cv.split_names(text) or {"en": text}).items():
+                    # A name in one script is kept exactly as typed ("-minus", "=1+2" as
+                    # English); only a cell holding several scripts is split.
+                    parts = cv.split_names(text)
+                    if len(parts) <= 1:
+                        parts = {next(iter(parts), None) or cv.script_of(text) or "en": text}
+                    for script, name in parts.items():
                         names_any[item.key[len(ANY_NAME) :]].setdefault(script, name)
                     continue
                 assert item.field is not None

@@ -797,7 +797,9 @@ def unquote_csv_cell(text: str) -> str:
     apostrophe before it, "'=SUM(A1)". Reading it back, the apostrophe goes. An apostrophe
     before anything else is kept: it is the text's own.
     """
-    if len(text) > 1 and text[0] == "'" and text[1] in "=+-@\t\r":
+    # The exact inverse of the export's rule (`spreadsheets.neutralised`), which also quotes
+    # a text's own leading apostrophes before a formula character ("'=x" -> "''=x").
+    if text.startswith("'") and text.lstrip("'")[:1] in ("=", "+", "-", "@", "\t", "\r"):
         return text[1:]
     return text
 
