@@ -106,7 +106,9 @@ def _qt_application_exists() -> bool:
 
 
 @pytest.fixture(autouse=True)
-def _own_settings(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+def _own_settings(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The program's settings files (remembered import layouts) in a folder of the test's
     own, never the user's."""
     monkeypatch.setenv("EXCHANGE_DESK_SETTINGS_DIR", str(tmp_path_factory.mktemp("settings")))
