@@ -12,7 +12,8 @@ from typing import Any
 import openpyxl
 import pytest
 from PySide6.QtCore import QItemSelectionModel, QSettings, Qt, QThreadPool
-from PySide6.QtWidgets import QApplication, QComboBox, QMessageBox
+from PySide6.QtTest import QAbstractItemModelTester
+from PySide6.QtWidgets import QApplication, QComboBox, QMessageBox, QTableWidget
 
 from exchange_desk.services.importing import OnDuplicate, RowStatus
 from exchange_desk.services.office import office_profile
@@ -86,6 +87,19 @@ def planned(qtbot: Any, wizard: ImportWizard) -> None:
     QApplication.processEvents()
 
 
+def combo_at(table: QTableWidget, row: int) -> QComboBox:
+    """The "Read as" drop-down of a row of the Columns page."""
+    combo = table.cellWidget(row, 2)
+    assert isinstance(combo, QComboBox)
+    return combo
+
+
+def text_at(table: QTableWidget, row: int, column: int) -> str:
+    item = table.item(row, column)
+    assert item is not None
+    return item.text()
+
+
 def partner_names(database: Database) -> list[str]:
     return [row.labels["city_id"].en for row in list_records(database, "partnerships").rows]
 
@@ -121,7 +135,7 @@ def test_a_sheet_is_imported_and_one_undo_takes_it_back(
     assert wizard.currentId() == COLUMNS
     table = wizard.columns_page.tables["友好城市"]
     assert table.rowCount() == len(HEADERS)
-    read_as = [table.cellWidget(r, 2).currentText() for r in range(table.rowCount())]
+    read_as = [combo_at(table, r).currentText() for r in range(table.rowCount())]
     assert read_as == [
         "Partner city",
         "Partner city: Country",
@@ -129,9 +143,9 @@ def test_a_sheet_is_imported_and_one_undo_takes_it_back(
         "Established",
         "Notes",
     ]
-    assert table.item(0, 0).text() == f"{column_letter(0)}   城市"
-    assert "Tromsø" in table.item(0, 1).text()  # the first values
-    assert table.item(0, 3).text() == "recognised"
+    assert text_at(table, 0, 0) == f"{column_letter(0)}   城市"
+    assert "Tromsø" in text_at(table, 0, 1)  # the first values
+    assert text_at(table, 0, 3) == "recognised"
     assert "header in row 3" in wizard.columns_page.headings["友好城市"].text()
 
     wizard.next()
@@ -208,7 +222,7 @@ def test_choosing_what_a_column_is_read_as_plans_again(
     wizard = open_wizard(qtbot, window, partners)
     wizard.next()
     table = wizard.columns_page.tables["友好城市"]
-    notes: QComboBox = table.cellWidget(4, 2)
+    notes = combo_at(table, 4)
     first_plan = wizard.plan
     notes.setCurrentIndex(notes.findData(""))  # "(not imported)"
     notes.activated.emit(notes.currentIndex())
@@ -221,12 +235,12 @@ def test_choosing_what_a_column_is_read_as_plans_again(
     column = wizard.plan.sheets[0].columns[4]
     assert column.target is None
     assert wizard.plan.sheets[0].unknown == ["备注"]
-    assert table.item(4, 3).text() == "your choice"
+    assert text_at(table, 4, 3) == "your choice"
     assert table.cellWidget(4, 2) is notes  # the page was updated, not rebuilt
     assert notes.currentText() == "(not imported)"
 
     # The country column read as nothing: unknown partner cities become errors.
-    country: QComboBox = table.cellWidget(1, 2)
+    country = combo_at(table, 1)
     country.setCurrentIndex(country.findData(""))
     country.activated.emit(country.currentIndex())
     planned(qtbot, wizard)
@@ -240,8 +254,9 @@ def test_a_duplicate_can_update_the_record_or_be_skipped(
     wizard.next()
     wizard.next()
     preview = wizard.preview_page
-    preview.show_only("duplicates")
     model = preview.model
+    tester = QAbstractItemModelTester(model, QAbstractItemModelTester.FailureReportingMode.Fatal)
+    preview.show_only("duplicates")
     assert model.rowCount() == 1
     assert [model.headerData(c, Qt.Orientation.Horizontal) for c in range(5)] == [
         "Row",
@@ -280,6 +295,9 @@ def test_a_duplicate_can_update_the_record_or_be_skipped(
     assert wizard.plan.options.on_duplicate is OnDuplicate.UPDATE
     assert wizard.plan.counts()[RowStatus.UPDATE] == 1
     assert "1 update" in preview.counts.text()
+    preview.show_only("all")
+    assert model.rowCount() == 4
+    del tester
 
 
 def test_a_csv_file_shows_its_encoding_which_can_be_changed(

@@ -161,7 +161,7 @@ def _home_city(known: Known, plan: ImportPlan, options: ImportOptions) -> None:
             plan.problems.append(
                 _(
                     "Partnerships are the home city's: set the home city in the office "
-                    "profile first, or name it for the import (--home-city)."
+                    "profile first, or name it for the import."
                 )
             )
         return
@@ -235,7 +235,7 @@ def plan_import(
                 plan.problems.append(
                     _(
                         "The kind of records on sheet {sheet} could not be told from its "
-                        "headers: choose it (--kind)."
+                        "headers: choose it."
                     ).format(sheet=raw.name)
                 )
             else:

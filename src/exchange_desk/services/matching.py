@@ -103,6 +103,8 @@ _STRENGTH = {"same": 0, "pinyin": 1, "similar": 2}
 # Taizhou), so it ranks below the same name and, by its kind, above any similar one.
 PINYIN_SCORE = 95.0
 
+_DIGITS = re.compile(r"\d+")
+
 
 def fold_name(text: str) -> str:
     """`text` reduced to what tells one city or body from another.
@@ -406,6 +408,8 @@ class NameIndex:
                 continue  # too many to compare one by one for every row: persons, not cities
             for pool in held:
                 for choice, score in pool.search(folded, self._cutoff):
+                    if _DIGITS.findall(choice) != _DIGITS.findall(folded):
+                        continue  # "Testville 2" is not "Testville 1", nor Route 66 Route 67
                     for record_id, stored in self._holders(self._names[choice], scope):
                         if family == "latin" and self._romanizations_differ(
                             folded, row_pinyin, choice, record_id

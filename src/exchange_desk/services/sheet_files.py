@@ -38,6 +38,7 @@ from xml.etree import ElementTree
 
 import python_calamine
 
+from exchange_desk.domain.errors import ExchangeDeskError
 from exchange_desk.domain.messages import N_
 from exchange_desk.i18n.catalog import _
 from exchange_desk.i18n.formatting import format_number
@@ -72,13 +73,16 @@ HEADER_SEARCH_ROWS = 30
 _HEADER_SPREAD = 5
 
 
-class SheetFileError(Exception):
+class SheetFileError(ExchangeDeskError):
     """A file that cannot be read as a sheet: `.message` in the user's language names the
     file and says what to do."""
 
     def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
+
+    def user_message(self) -> str:
+        return self.message
 
 
 @dataclass(frozen=True)

@@ -590,7 +590,11 @@ class ImportWizard(Retranslating, QWizard):
         if self.history is not None and result.step is not None:
             self.history.push(result.step)
         self.changed.emit()
-        self.next()
+        # On to the Done page (from the Preview page, or wherever Back led meanwhile).
+        for _step in range(len(self.pageIds())):
+            if self.currentId() in (DONE, -1):
+                break
+            self.next()
 
     def _not_imported(self, error: BaseException) -> None:
         self.applying = None

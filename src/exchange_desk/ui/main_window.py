@@ -72,7 +72,6 @@ class MainWindow(Retranslating, QMainWindow):
         self.history.failed.connect(self._step_failed)
         self.undo_stack = self.history.stack
         self._opening: QueryOp[Any] | None = None  # a dialog or a question on its way
-        self.first_run_box: QMessageBox | None = None  # the first start's question, while asked
         # Off for pictures made for the docs: they show the defaults and change nothing.
         self._remember = remember
         self.tabs = QTabWidget()
@@ -332,8 +331,8 @@ class MainWindow(Retranslating, QMainWindow):
         self._update_status()
 
     def _undo_texts(self, *, undo: str | None = None, redo: str | None = None) -> None:
-        """ "Undo" and "Redo" in the menu name the step they take back or do again; the
-        toolbar keeps the short word. The texts come with the stack's signals (which it
+        """The menu's Undo and Redo name the step they take back or do again; the toolbar
+        keeps the short word. The texts come with the stack's signals (which it
         still sends while the window is being destroyed: nothing is asked of it here)."""
         if undo is not None:
             self._step_texts["undo"] = undo
@@ -777,9 +776,7 @@ class MainWindow(Retranslating, QMainWindow):
         demo = box.addButton(_("Load demo data"), QMessageBox.ButtonRole.AcceptRole)
         sheets = box.addButton(_("Import the office's sheets…"), QMessageBox.ButtonRole.ActionRole)
         box.addButton(_("Start empty"), QMessageBox.ButtonRole.RejectRole)
-        self.first_run_box = box
         box.exec()
-        self.first_run_box = None
         if box.clickedButton() is demo:
             self.load_demo()
         elif box.clickedButton() is sheets:
