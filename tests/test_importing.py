@@ -415,3 +415,11 @@ def test_csv_export_and_import_keep_formula_like_names_exactly(
     assert "'=1+2" in path.read_text(encoding="utf-8-sig")
     apply_import(sqlite_db, _plan(sqlite_db, path, kind="cities"))
     assert sorted(_cities_by_name(sqlite_db)) == sorted(names)
+
+
+def test_a_repeated_row_names_the_row_it_repeats(demo_db: Database, tmp_path: Path) -> None:
+    path = office_partner_sheet(tmp_path / "partners.xlsx")
+    plan = _plan(demo_db, path)
+    again = next(row for row in plan.sheets[0].rows if row.row == 10)
+    assert again.match is not None
+    assert "row 6 (Tampere" in again.match.describe()

@@ -100,11 +100,13 @@ def find_duplicates(known: Known, plan: SheetPlan, options: ImportOptions) -> No
             _incomplete_row(known, plan, row, found, options)
             continue
         placeholder = known.placeholder(row.row)
+        known.summaries[placeholder] = row.summary
         row.placeholder = placeholder
         if found is not None:
             other, matched, how = found
             if other < 0:
-                row.match = Match(kind, None, known.rows_of.get(other), matched, how)
+                name = matched or known.summaries.get(other, "")
+                row.match = Match(kind, None, known.rows_of.get(other), name, how)
             else:
                 label = matched or stored_label(known, kind, other)
                 row.match = Match(kind, other, None, label, how)

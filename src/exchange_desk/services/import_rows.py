@@ -60,6 +60,7 @@ class Known:
     names: dict[str, NameIndex] = field(default_factory=dict)
     labels: dict[str, dict[int, str]] = field(default_factory=dict)
     rows_of: dict[int, int] = field(default_factory=dict)  # placeholder -> row number
+    summaries: dict[int, str] = field(default_factory=dict)  # placeholder -> its row's record
     cities_of: dict[tuple[str, int], int] = field(default_factory=dict)  # keyed records' city
     years: dict[str, dict[int, int | None]] = field(default_factory=dict)  # DATED_REFERENCES
     next_placeholder: int = -1
