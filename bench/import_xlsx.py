@@ -29,7 +29,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from table_100k import OUT, _database  # noqa: E402
+from table_100k import OUT, _database
 
 
 def make_file(database: Path, path: Path, rows: int) -> int:
