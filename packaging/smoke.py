@@ -13,11 +13,13 @@ windowed program also opens the Hebrew window on the demo and saves a picture of
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import subprocess
 import sys
 import tempfile
 import time
+import zipfile
 from pathlib import Path
 
 
@@ -82,6 +84,21 @@ def smoke(bundle: Path, gui: bool) -> None:
         )  # fmt: skip
         pages = check_pdf(report, pages_at_least=5)
         print(f"smoke: certificate and a {pages}-page Hebrew annual report written")
+        # Excel in and out: calamine, pypinyin, rapidfuzz and xlsxwriter in the frozen folder.
+        sheet = work / "partners.xlsx"
+        run([console, "--db", database, "export", "cities", "-o", sheet])
+        partners = work / "partners.csv"
+        partners.write_bytes(
+            "城市,国家,关系类别,结好日期\n奥格斯堡市,德国,友好城市,1983\n"
+            "Tampere,芬兰,友好合作关系城市,2004年9月3日\n".encode("gb18030")
+        )
+        report_json = run([console, "--db", database, "import", partners, "--dry-run", "--json"])
+        counts = json.loads(report_json)["counts"]
+        if counts != {"new": 1, "update": 0, "duplicate": 1, "error": 0}:
+            raise SystemExit(f"smoke: the import read the sheet wrongly: {counts}")
+        if not zipfile.is_zipfile(sheet):
+            raise SystemExit("smoke: the exported sheet is not a workbook")
+        print("smoke: a list exported to .xlsx and a GB18030 sheet checked for import")
         if gui:
             picture = work / "window-he.png"
             env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
