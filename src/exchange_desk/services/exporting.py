@@ -35,12 +35,12 @@ if TYPE_CHECKING:
     from exchange_desk.storage.database import Database
 
 
-def _names(database: Database, kind: str) -> tuple[dict[int, Names], dict[int, int | None]]:
+def _names(kind: str, items: list[Any]) -> tuple[dict[int, Names], dict[int, int | None]]:
     declaration = DECLARED[kind]
     columns = declaration.name_columns
     names: dict[int, Names] = {}
     years: dict[int, int | None] = {}
-    for item in records.all_records(database, kind):
+    for item in items:
         names[item.id] = Names.of([getattr(item, c) for c in columns])
         if kind in DATED_REFERENCES and declaration.date_field:
             date = getattr(item, declaration.date_field)
@@ -56,7 +56,11 @@ def export_tables(database: Database, language: str) -> list[SheetTable]:
     gettext = translator(found.code).gettext
     kinds = importable_kinds()
     referred = {f.kind for kind in kinds for f in DECLARED[kind].fields if f.kind} & set(KINDS)
-    read = {kind: _names(database, kind) for kind in referred}
+    # Each kind is read once: the kinds referred to are mostly exported too.
+    stored = {
+        kind: records.all_records(database, kind) for kind in dict.fromkeys((*kinds, *referred))
+    }
+    read = {kind: _names(kind, stored[kind]) for kind in referred}
     book = NameBook(
         {kind: names for kind, (names, _years) in read.items()},
         found.code,
@@ -64,7 +68,7 @@ def export_tables(database: Database, language: str) -> list[SheetTable]:
     )
     tables = []
     for kind in kinds:
-        items = records.all_records(database, kind)
+        items = stored[kind]
         columns = tuple(
             SheetColumn(target.header(gettext), shows_of(target)) for target in sheet_targets(kind)
         )

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
@@ -565,25 +565,34 @@ def linking_fields(declaration: Any) -> tuple[Field, ...]:
     return found
 
 
-def without_placeholders(declaration: Any, record: Any) -> Any:
-    """`record` with references to rows of this file (negative placeholders) standing in as
-    valid ids for the checks; they are resolved when written."""
+def replace_placeholders(declaration: Any, record: Any, new_id: Callable[[int], int]) -> Any:
+    """`record` with each reference to a row of this file (a negative placeholder), single,
+    in a list or a participant, replaced by `new_id(placeholder)`."""
     changes: dict[str, Any] = {}
     for item in linking_fields(declaration):
         value = getattr(record, item.name, None)
         if item.type is FieldType.REFERENCE:
             if isinstance(value, int) and value < 0:
-                changes[item.name] = _stand_in(value)
+                changes[item.name] = new_id(value)
         elif value is None:
             continue
         elif item.type is FieldType.REFERENCES:
             if any(v < 0 for v in value):
-                changes[item.name] = tuple(_stand_in(v) for v in value)
+                changes[item.name] = tuple(new_id(v) if v < 0 else v for v in value)
         elif any(p.organization_id < 0 for p in value):
             changes[item.name] = tuple(
-                replace(p, organization_id=_stand_in(p.organization_id)) for p in value
+                replace(p, organization_id=new_id(p.organization_id))
+                if p.organization_id < 0
+                else p
+                for p in value
             )
     return replace(record, **changes) if changes else record
+
+
+def without_placeholders(declaration: Any, record: Any) -> Any:
+    """`record` with references to rows of this file standing in as valid ids for the
+    checks; they are resolved when written."""
+    return replace_placeholders(declaration, record, _stand_in)
 
 
 def _split(cell: Any) -> list[str]:

@@ -15,7 +15,6 @@ refuses the whole import unless `skip_invalid`. A SQLite file is copied aside fi
 
 from __future__ import annotations
 
-import dataclasses
 import json
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -23,7 +22,6 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from exchange_desk.domain.declaration import FieldType
 from exchange_desk.domain.errors import InvalidInput
 from exchange_desk.domain.records import City, OfficeProfile
 from exchange_desk.i18n.catalog import _, ngettext
@@ -45,9 +43,9 @@ from exchange_desk.services.import_plan import (
     SheetPlan,
     as_text,
 )
-from exchange_desk.services.import_rows import Known, RowReader, linking_fields, merged
+from exchange_desk.services.import_rows import Known, RowReader, merged, replace_placeholders
 from exchange_desk.services.kinds import kind_named
-from exchange_desk.services.office import office_profile
+from exchange_desk.services.office import office_profile, store_profile_in
 from exchange_desk.services.record_sheets import (
     ANY_NAME,
     Target,
@@ -347,23 +345,7 @@ def plan_report(plan: ImportPlan) -> dict[str, Any]:
 
 def _resolve(record: Any, declaration: Any, ids: Mapping[int, int]) -> Any:
     """`record` with its references to rows of the file replaced by the ids they got."""
-    changes: dict[str, Any] = {}
-    for item in linking_fields(declaration):
-        value = getattr(record, item.name, None)
-        if item.type is FieldType.REFERENCE:
-            if isinstance(value, int) and value < 0:
-                changes[item.name] = ids[value]
-        elif value is None:
-            continue
-        elif item.type is FieldType.REFERENCES:
-            if any(v < 0 for v in value):
-                changes[item.name] = tuple(ids.get(v, v) for v in value)
-        elif any(p.organization_id < 0 for p in value):
-            changes[item.name] = tuple(
-                replace(p, organization_id=ids.get(p.organization_id, p.organization_id))
-                for p in value
-            )
-    return replace(record, **changes) if changes else record
+    return replace_placeholders(declaration, record, lambda placeholder: ids[placeholder])
 
 
 class ImportStep(Step):
@@ -397,7 +379,7 @@ class ImportStep(Step):
     def undo(self, database: Database) -> Changes:
         with records.transaction(database) as session:
             if self.profile is not None:
-                _store_profile(session, self.profile[0])
+                store_profile_in(session, self.profile[0])
             for before, _after in reversed(self.updated):
                 records.update_in(session, before, record_tier_change=False)
             self.snapshots = []
@@ -414,7 +396,7 @@ class ImportStep(Step):
             for _before, after in self.updated:
                 records.update_in(session, after, record_tier_change=False)
             if self.profile is not None:
-                _store_profile(session, self.profile[1])
+                store_profile_in(session, self.profile[1])
         return self._changes(undone=False)
 
 
@@ -422,18 +404,6 @@ def _kind_name(record: Any) -> str:
     from exchange_desk.services.kinds import kind_of
 
     return kind_of(record).name
-
-
-def _store_profile(session: Any, profile: OfficeProfile) -> None:
-    from exchange_desk.storage import models as m
-
-    row = session.get(m.OfficeProfileRow, 1)
-    if row is None:
-        row = m.OfficeProfileRow(id=1)
-        session.add(row)
-    for item in dataclasses.fields(OfficeProfile):
-        setattr(row, item.name, getattr(profile, item.name))
-    session.flush()
 
 
 def apply_import(
@@ -522,7 +492,7 @@ def apply_import(
             plan_home = ids[plan.home_city_placeholder]
         if plan_home is not None:
             after_profile = replace(before_profile, home_city_id=plan_home)
-            _store_profile(session, after_profile)
+            store_profile_in(session, after_profile)
             profile_change = (before_profile, after_profile)
         for kind, row in updates:
             assert row.match is not None

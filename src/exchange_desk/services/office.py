@@ -12,6 +12,8 @@ from exchange_desk.i18n.catalog import _
 from exchange_desk.storage import models as m
 
 if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
     from exchange_desk.storage.database import Database
 
 _FIELDS = tuple(f.name for f in fields(OfficeProfile))
@@ -48,10 +50,17 @@ def save_office_profile(database: Database, profile: OfficeProfile) -> OfficePro
                 )
         if problems:
             raise InvalidInput(problems)
-        row = session.get(m.OfficeProfileRow, 1)
-        if row is None:
-            row = m.OfficeProfileRow(id=1)
-            session.add(row)
-        for name in _FIELDS:
-            setattr(row, name, getattr(profile, name))
+        store_profile_in(session, profile)
     return profile
+
+
+def store_profile_in(session: Session, profile: OfficeProfile) -> None:
+    """Write the profile's row in the caller's transaction (its references checked by the
+    caller: an import's undo puts back a profile that was stored before)."""
+    row = session.get(m.OfficeProfileRow, 1)
+    if row is None:
+        row = m.OfficeProfileRow(id=1)
+        session.add(row)
+    for name in _FIELDS:
+        setattr(row, name, getattr(profile, name))
+    session.flush()

@@ -566,7 +566,8 @@ def known_header(header: str) -> bool:
 # --- a kind's records as cells (export of the whole database) -------------------------------
 
 
-def _yes_no(value: bool, gettext: Callable[[str], str]) -> str:
+def yes_no(value: bool, gettext: Callable[[str], str]) -> str:
+    """A flag as a sheet writes it and the import reads it back: "yes" or "no"."""
     return gettext(N_("yes")) if value else gettext(N_("no"))
 
 
@@ -628,7 +629,7 @@ def record_cells(
         if kind_of_field is FieldType.ENUM:
             return value.label_in(gettext)
         if kind_of_field is FieldType.FLAG:
-            return _yes_no(bool(value), gettext)
+            return yes_no(bool(value), gettext)
         if kind_of_field is FieldType.COUNTRY:
             return country_name(value, locale) if value else None
         if kind_of_field is FieldType.REFERENCE:

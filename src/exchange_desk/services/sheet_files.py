@@ -42,6 +42,7 @@ from exchange_desk.domain.errors import ExchangeDeskError
 from exchange_desk.domain.messages import N_
 from exchange_desk.i18n.catalog import _
 from exchange_desk.i18n.formatting import format_number
+from exchange_desk.services.spreadsheets import unneutralised
 
 __all__ = [
     "CSV_ENCODINGS",
@@ -793,19 +794,10 @@ def _biff_fixes(stream: bytes, sheets: list[str]) -> _Fixes:
 # --- CSV -----------------------------------------------------------------------------------
 
 
-def unquote_csv_cell(text: str) -> str:
-    """`text` without the apostrophe that neutralises a formula.
-
-    A CSV cell starting with = + - @ tab or carriage return is run as a formula by Excel;
-    our own export (as OWASP advises against CSV injection) writes such a text with an
-    apostrophe before it, "'=SUM(A1)". Reading it back, the apostrophe goes. An apostrophe
-    before anything else is kept: it is the text's own.
-    """
-    # The exact inverse of the export's rule (`spreadsheets.neutralised`), which also quotes
-    # a text's own leading apostrophes before a formula character ("'=x" -> "''=x").
-    if text.startswith("'") and text.lstrip("'")[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return text[1:]
-    return text
+# A CSV cell our export neutralised ("'=SUM(A1)", OWASP's rule against CSV injection) reads
+# back as typed: the exact inverse of `spreadsheets.neutralised`. An apostrophe before
+# anything else is the text's own and stays.
+unquote_csv_cell = unneutralised
 
 
 _SAMPLE = 256 * 1024

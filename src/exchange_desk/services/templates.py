@@ -37,6 +37,7 @@ from exchange_desk.services.record_sheets import (
     sheet_targets,
     shows_of,
     target,
+    yes_no,
 )
 from exchange_desk.services.spreadsheets import SheetColumn, SheetTable, write_xlsx
 
@@ -120,7 +121,7 @@ def _choices(item: Target, gettext: Any, locale: str) -> tuple[str, ...]:
     if kind is FieldType.COUNTRY:
         return tuple(sorted(country_name(code, locale) for code in country_codes()))
     if kind is FieldType.FLAG:
-        return (gettext(N_("yes")), gettext(N_("no")))
+        return (yes_no(True, gettext), yes_no(False, gettext))
     return ()
 
 
