@@ -99,7 +99,7 @@ def _row_class(table: Table) -> type[m.Base]:
         if mapper.local_table is table:
             return mapper.class_
     name = "".join(part.capitalize() for part in table.name.split("_")) + "Row"
-    return type(name, (m.Base,), {"__table__": table})
+    return type(name, (m.Base,), {"__table__": table, "__mapper_args__": m.versioned(table)})
 
 
 def _collection(declaration: KindDeclaration, name: str) -> Collection:

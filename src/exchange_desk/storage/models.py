@@ -8,9 +8,10 @@ time), so code on the window's start-up path imports it only when it first needs
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from sqlalchemy import Table
-from sqlalchemy.orm import DeclarativeBase, Mapped
+from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr
 
 from exchange_desk.domain.dates import PartialDate
 from exchange_desk.domain.enums import (
@@ -28,7 +29,7 @@ from exchange_desk.domain.enums import (
 from exchange_desk.storage import schema
 from exchange_desk.storage.schema import NAME, TEXT, utcnow
 
-__all__ = ["NAME", "TEXT", "Base", "table_of", "utcnow"]
+__all__ = ["NAME", "TEXT", "Base", "table_of", "utcnow", "versioned"]
 
 
 class Base(DeclarativeBase):
@@ -36,11 +37,23 @@ class Base(DeclarativeBase):
 
 
 class Stamped:
-    """The columns `schema._stamps()` gives a table, for type checkers."""
+    """The columns `schema._stamps()` gives a table, for type checkers, and the version the
+    ORM checks and counts up: an UPDATE names the version it read (`WHERE version = ?`), so a
+    change committed by another desk in between makes it fail instead of being overwritten."""
 
     created_at: Mapped[dt.datetime]
     updated_at: Mapped[dt.datetime]
     is_sample: Mapped[bool]
+    version: Mapped[int]
+
+    @declared_attr.directive
+    def __mapper_args__(cls) -> dict[str, Any]:  # noqa: N805 - SQLAlchemy's own form
+        return versioned(cls.__table__)  # type: ignore[attr-defined]
+
+
+def versioned(table: Any) -> dict[str, Any]:
+    """Mapper arguments that make the ORM check and count up `table`'s version column."""
+    return {"version_id_col": table.c.version} if "version" in table.c else {}
 
 
 def table_of(row: type[Base]) -> Table:
@@ -201,6 +214,7 @@ class OfficeProfileRow(Base):
     """The office's own identity: a single row, id 1."""
 
     __table__ = schema.office_profile
+    __mapper_args__ = versioned(schema.office_profile)  # noqa: RUF012 - read once by the mapper
 
     id: Mapped[int]
     home_city_id: Mapped[int | None]
@@ -221,6 +235,7 @@ class OfficeProfileRow(Base):
     foreword_zh: Mapped[str]
     foreword_he: Mapped[str]
     chinese_numeral_dates: Mapped[bool]
+    version: Mapped[int]
 
 
 class PartnershipAreaRow(Base):

@@ -16,6 +16,7 @@ import datetime as dt
 from typing import Any
 
 from sqlalchemy import (
+    DDL,
     Boolean,
     CheckConstraint,
     Column,
@@ -31,6 +32,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    event,
     false,
 )
 
@@ -117,6 +119,11 @@ def int4_check(column: str) -> CheckConstraint:
     ).ddl_if(dialect="sqlite")
 
 
+# Integers only the program writes, counting up from 1 (versions) or naming a row (the audit
+# log's record ids): never typed in, so there is nothing to check.
+_COUNTED = frozenset({"version", "record_id"})
+
+
 def _value_checks(table: Table) -> None:
     """Give every partial date column its format CHECK and every integer column that is
     not a key its range CHECK. Keys hold ids: the database assigns them (SQLite counts up
@@ -125,17 +132,30 @@ def _value_checks(table: Table) -> None:
         if isinstance(column.type, PartialDateType):
             for check in partial_date_checks(column.name):
                 table.append_constraint(check)
-        elif type(column.type) is Integer and not column.primary_key and not column.foreign_keys:
+        elif (
+            type(column.type) is Integer
+            and not column.primary_key
+            and not column.foreign_keys
+            and column.name not in _COUNTED
+        ):
             table.append_constraint(int4_check(column.name))
 
 
 def _stamps() -> list[Column[Any]]:
-    """When a record was created and last changed, and whether it is invented sample data."""
+    """When a record was created and last changed, whether it is invented sample data, and
+    its version: counted up by every change, so that a save based on an older version is
+    refused (two desks editing one record) rather than overwriting what the other stored."""
     return [
         Column("created_at", DateTime(), nullable=False, default=utcnow),
         Column("updated_at", DateTime(), nullable=False, default=utcnow, onupdate=utcnow),
         Column("is_sample", Boolean(), nullable=False, default=False),
+        version_column(),
     ]
+
+
+def version_column() -> Column[Any]:
+    """The row's version (see `_stamps`); the server default gives an older row version 1."""
+    return Column("version", Integer(), nullable=False, default=1, server_default="1")
 
 
 def _names(prefix: str, *, index: bool = False) -> list[Column[Any]]:
@@ -414,6 +434,7 @@ office_profile = Table(
         default=False,
         server_default=false(),
     ),
+    version_column(),
     CheckConstraint("id = 1", name="single_row"),
 )
 
@@ -538,6 +559,62 @@ repairs = Table(
     Column("new_value", Text(), nullable=True),
     Column("repaired_at", DateTime(), nullable=False, default=utcnow),
 )
+
+# Every change on record: who changed what and when, appended in the transaction that made
+# the change and never changed afterwards (triggers refuse UPDATE and DELETE on both
+# backends; on PostgreSQL the office's roles are granted INSERT and SELECT only). It is also
+# how one desk learns of another's changes (`services.watching`).
+audit_log = Table(
+    "audit_log",
+    metadata,
+    Column("id", Integer(), primary_key=True),
+    Column("at", DateTime(), nullable=False, default=utcnow),
+    # The office user (the PostgreSQL role a desk connects as; on SQLite the computer's user)
+    # and the computer's user and machine behind it.
+    Column("user_name", String(NAME), nullable=False, default=""),
+    Column("os_user", String(NAME), nullable=False, default=""),
+    Column("host", String(NAME), nullable=False, default=""),
+    # The program that wrote it, so that a desk can tell its own changes from others'.
+    Column("desk", String(64), nullable=False, default=""),
+    # create, update, delete, undo, redo, import, certificate-issued, certificate-printed,
+    # export, restore, grant...
+    Column("action", String(40), nullable=False),
+    Column("kind", String(40), nullable=True),
+    Column("record_id", Integer(), nullable=True),
+    # The record's name as it was then (it may be deleted since).
+    Column("summary", String(NAME), nullable=False, default=""),
+    # JSON: an update's fields with their old and new values, a file's name, counts.
+    Column("details", Text(), nullable=False, default=""),
+    Index("ix_audit_log_record", "kind", "record_id"),
+    Index("ix_audit_log_at", "at"),
+    CheckConstraint("length(action) > 0", name="action"),
+)
+
+# The audit log is append-only on both backends, for every role, the owner's included; and on
+# PostgreSQL each committed statement that adds to it notifies the desks listening (one
+# notification per transaction: PostgreSQL folds equal payloads), which then read what is new.
+AUDIT_CHANNEL = "exchange_desk_changes"
+AUDIT_TRIGGERS: dict[str, tuple[str, ...]] = {
+    "sqlite": tuple(
+        f"CREATE TRIGGER audit_log_no_{action.lower()} BEFORE {action} ON audit_log "
+        "BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END"
+        for action in ("UPDATE", "DELETE")
+    ),
+    "postgresql": (
+        "CREATE OR REPLACE FUNCTION audit_log_append_only() RETURNS trigger LANGUAGE plpgsql "
+        "AS $$ BEGIN RAISE EXCEPTION 'the audit log is append-only' "
+        "USING ERRCODE = 'insufficient_privilege'; END $$",
+        "CREATE TRIGGER audit_log_append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON audit_log "
+        "FOR EACH STATEMENT EXECUTE FUNCTION audit_log_append_only()",
+        "CREATE OR REPLACE FUNCTION audit_log_notify() RETURNS trigger LANGUAGE plpgsql "
+        f"AS $$ BEGIN PERFORM pg_notify('{AUDIT_CHANNEL}', ''); RETURN NULL; END $$",
+        "CREATE TRIGGER audit_log_notify AFTER INSERT ON audit_log "
+        "FOR EACH STATEMENT EXECUTE FUNCTION audit_log_notify()",
+    ),
+}
+for _dialect, _statements in AUDIT_TRIGGERS.items():
+    for _statement in _statements:
+        event.listen(audit_log, "after_create", DDL(_statement).execute_if(dialect=_dialect))
 
 for _table in metadata.tables.values():
     _value_checks(_table)
