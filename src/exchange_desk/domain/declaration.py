@@ -398,7 +398,10 @@ def record_class(declaration: KindDeclaration) -> type[Any]:
         FieldType.AREAS: (),
         FieldType.PARTICIPANTS: (),
     }
-    specs: list[tuple[str, Any, Any]] = [("id", int | None, dataclasses.field(default=None))]
+    specs: list[tuple[str, Any, Any]] = [
+        ("id", int | None, dataclasses.field(default=None)),
+        ("version", int | None, dataclasses.field(default=None)),
+    ]
     for item in declaration.fields:
         if item.required and item.type not in {FieldType.FLAG, FieldType.COUNT}:
             specs.append((item.name, Any, dataclasses.field()))

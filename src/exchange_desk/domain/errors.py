@@ -3,6 +3,8 @@
 - `InvalidInput`: the user typed something the rules refuse; carries field-level problems.
 - `NotFound`: the record asked for does not exist (any more).
 - `Conflict`: the write would break uniqueness or leave dependent records dangling.
+- `ConflictError`: the record was changed by someone else since it was read (a `Conflict`).
+- `NotAllowed`: the user's role may not do this (a viewer writing, an editor restoring).
 - `StorageUnavailable`: the database cannot be used now (locked, corrupt, unreachable, too
   new, or a shared database waiting for `db upgrade`).
 Anything else that escapes the services is a bug.
@@ -79,6 +81,44 @@ class Conflict(ExchangeDeskError):
         lines = [str(self)]
         lines.extend(f"- {dependent}" for dependent in self.dependents)
         return "\n".join(lines)
+
+
+class ConflictError(Conflict):
+    """A save or delete based on an older version of a record than the one stored: another
+    desk changed it since. Nothing was written.
+
+    `stored` is the record as it is now (None when it was deleted), `fields` the fields in
+    which it differs from what was to be saved, `changed_by` and `changed_at` (UTC) who stored
+    the newer version and when, if the audit log says."""
+
+    def __init__(
+        self,
+        message: str | Message,
+        *,
+        kind: str,
+        record_id: int,
+        expected_version: int | None,
+        stored: object | None,
+        fields: tuple[str, ...] = (),
+        changed_by: str = "",
+        changed_at: object | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.kind = kind
+        self.record_id = record_id
+        self.expected_version = expected_version
+        self.stored = stored
+        self.fields = fields
+        self.changed_by = changed_by
+        self.changed_at = changed_at
+
+    @property
+    def stored_version(self) -> int | None:
+        return getattr(self.stored, "version", None)
+
+
+class NotAllowed(ExchangeDeskError):
+    """The user's role does not allow it; the services refuse before the database would."""
 
 
 class StorageProblem(StrEnum):

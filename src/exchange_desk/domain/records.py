@@ -28,6 +28,8 @@ from exchange_desk.domain.enums import (
 @dataclass(kw_only=True, slots=True)
 class City:
     id: int | None = None
+    # The stored version it was read at, counted up by each change; None until stored.
+    version: int | None = None
     name_en: str
     name_zh: str = ""
     name_he: str = ""
@@ -49,6 +51,8 @@ class Partnership:
     """The home city's formal tie with one partner city."""
 
     id: int | None = None
+    # The stored version it was read at, counted up by each change; None until stored.
+    version: int | None = None
     city_id: int
     tier: PartnershipTier
     established: PartialDate | None = None
@@ -75,6 +79,8 @@ class TierChange:
 @dataclass(kw_only=True, slots=True)
 class Organization:
     id: int | None = None
+    # The stored version it was read at, counted up by each change; None until stored.
+    version: int | None = None
     name_en: str
     name_zh: str = ""
     name_he: str = ""
@@ -94,6 +100,8 @@ class Person:
     """A contact: someone who leads a delegation, signs, or receives an award."""
 
     id: int | None = None
+    # The stored version it was read at, counted up by each change; None until stored.
+    version: int | None = None
     name: str
     name_zh: str = ""
     name_he: str = ""
@@ -107,6 +115,8 @@ class Person:
 @dataclass(kw_only=True, slots=True)
 class Delegation:
     id: int | None = None
+    # The stored version it was read at, counted up by each change; None until stored.
+    version: int | None = None
     direction: Direction
     city_id: int
     start_date: PartialDate | None = None
@@ -126,6 +136,8 @@ class Agreement:
     """A memorandum of understanding or cooperation agreement between two authorities."""
 
     id: int | None = None
+    # The stored version it was read at, counted up by each change; None until stored.
+    version: int | None = None
     title_en: str
     title_zh: str = ""
     title_he: str = ""
@@ -148,6 +160,8 @@ class EventParticipant:
 @dataclass(kw_only=True, slots=True)
 class CulturalEvent:
     id: int | None = None
+    # The stored version it was read at, counted up by each change; None until stored.
+    version: int | None = None
     name_en: str
     name_zh: str = ""
     name_he: str = ""
@@ -166,6 +180,8 @@ class CulturalEvent:
 @dataclass(kw_only=True, slots=True)
 class Conference:
     id: int | None = None
+    # The stored version it was read at, counted up by each change; None until stored.
+    version: int | None = None
     name_en: str
     name_zh: str = ""
     name_he: str = ""
@@ -184,6 +200,8 @@ class Award:
     """An honor given to a city, an organization or a person, usually at a conference."""
 
     id: int | None = None
+    # The stored version it was read at, counted up by each change; None until stored.
+    version: int | None = None
     title_en: str
     title_zh: str = ""
     title_he: str = ""
@@ -207,6 +225,8 @@ class Certificate:
     """A printed certificate of honor: numbered, registered, reprintable."""
 
     id: int | None = None
+    # The stored version it was read at, counted up by each change; None until stored.
+    version: int | None = None
     number: str
     award_id: int
     language_mode: LanguageMode

@@ -84,6 +84,13 @@ class Kind:
     def filters(self) -> tuple[str, ...]:
         return self.declaration.list_filters
 
+    @property
+    def versioned(self) -> bool:
+        """Whether its records carry the version they were read at (see `storage.models`)."""
+        return "version" in schema.metadata.tables[self.declaration.table].c and (
+            "version" in getattr(self.record, "__dataclass_fields__", {})
+        )
+
     def label(self, count: int = 1) -> str:
         """The kind's name for `count` records, in the active language."""
         return ngettext(self.declaration.noun.singular, self.declaration.noun.plural, count)

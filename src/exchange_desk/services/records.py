@@ -19,19 +19,28 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 from sqlalchemy import Select, String, delete, func, insert, or_, select, type_coerce
 from sqlalchemy import update as sql_update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
 
 from exchange_desk.domain.dates import PartialDate
 from exchange_desk.domain.enums import PartnershipTier
-from exchange_desk.domain.errors import Conflict, FieldProblem, InvalidInput, NotFound
+from exchange_desk.domain.errors import (
+    Conflict,
+    ConflictError,
+    FieldProblem,
+    InvalidInput,
+    NotFound,
+)
 from exchange_desk.domain.field_rules import field_problems
 from exchange_desk.domain.records import Partnership, TierChange
 from exchange_desk.domain.validation import has_rules, require_valid
 from exchange_desk.i18n.catalog import _, ngettext
+from exchange_desk.services import audit
 from exchange_desk.services.attachments import delete_owned
 from exchange_desk.services.changes import Changes
 from exchange_desk.services.kinds import KIND_OF_TABLE, KINDS, Kind, kind_named, kind_of
 from exchange_desk.services.names import Names
 from exchange_desk.storage import models as m
+from exchange_desk.storage.schema import audit_log, utcnow
 
 if TYPE_CHECKING:
     from sqlalchemy import Table
@@ -172,6 +181,8 @@ def _filtered(kind: Kind, query: ListQuery) -> tuple[Select[Any], dict[str, Any]
     fetching names separately is much faster for long lists."""
     table = _table(kind)
     columns: list[Any] = [table.c.id] + [table.c[name] for name in kind.scalar_fields]
+    if kind.versioned:
+        columns.append(table.c.version)  # after the fields: `_record` reads it there
     statement = select(*columns).select_from(table)
     text = query.search.strip()
     sort_columns: dict[str, Any] = {}
@@ -252,7 +263,10 @@ def _ordered(
 
 
 def _record(kind: Kind, values: Sequence[Any], collections: Mapping[str, Any]) -> Any:
-    scalars = dict(zip(kind.scalar_fields, values[1 : 1 + len(kind.scalar_fields)], strict=True))
+    count = len(kind.scalar_fields)
+    scalars = dict(zip(kind.scalar_fields, values[1 : 1 + count], strict=True))
+    if kind.versioned:
+        scalars["version"] = values[1 + count]
     return kind.record(id=values[0], **scalars, **collections)
 
 
@@ -588,7 +602,98 @@ def create_in(session: Session, record: T) -> T:
     if isinstance(record, Partnership):
         _add_tier_change(session, row.id, record.established or _today(), None, record.tier, "")
     session.flush()
-    return replace(record, id=row.id)  # type: ignore[type-var]
+    stored = replace(record, id=row.id)  # type: ignore[type-var]
+    if kind.versioned:
+        stored = replace(stored, version=row.version)  # type: ignore[type-var]
+    audit.log_in(
+        session,
+        audit.Action.CREATE,
+        kind=kind.name,
+        record_id=row.id,
+        summary=_summary_in(session, kind, row.id),
+        details={"fields": _values_of(kind, stored)},
+    )
+    return stored
+
+
+def _values_of(kind: Kind, record: Any) -> dict[str, Any]:
+    """A record's fields and lists as the audit log keeps them (JSON values)."""
+    names = (*kind.scalar_fields, *(c.field for c in kind.collections))
+    return {name: audit.jsonable(getattr(record, name)) for name in names}
+
+
+def _summary_in(session: Session, kind: Kind, record_id: int) -> str:
+    """What the audit log calls a record: its name in English, else in any language."""
+    names = names_of_in(session, kind.name, record_id)
+    return names.en or names.zh or names.he or f"{kind.name} {record_id}"
+
+
+def record_in(session: Session, kind_name: str, record_id: int) -> Any | None:
+    """The record as stored now, read in an open session (its lists too); None if gone."""
+    kind = kind_named(kind_name)
+    statement, _sort = _filtered(kind, ListQuery(filters={"id": record_id}))
+    row = session.execute(statement).first()
+    if row is None:
+        return None
+    collections = _collections_for(session, kind, [record_id]) if kind.collections else {}
+    return _record(kind, row, collections.get(record_id, {}))
+
+
+def _differing(kind: Kind, stored: Any, record: Any) -> tuple[str, ...]:
+    """The fields and lists in which two versions of a record differ."""
+    names = (*kind.scalar_fields, *(c.field for c in kind.collections))
+    return tuple(
+        name
+        for name in names
+        if audit.jsonable(getattr(stored, name)) != audit.jsonable(getattr(record, name))
+    )
+
+
+def stale(session: Session, kind: Kind, record: Any, *, deleting: bool = False) -> ConflictError:
+    """The conflict of saving (or deleting) `record` read at an older version than stored."""
+    record_id = record.id
+    stored = record_in(session, kind.name, record_id)
+    last = session.execute(
+        select(audit_log.c.user_name, audit_log.c.at)
+        .where(audit_log.c.kind == kind.name, audit_log.c.record_id == record_id)
+        .order_by(audit_log.c.id.desc())
+        .limit(1)
+    ).first()
+    who, when = (last[0], last[1]) if last is not None else ("", None)
+    name = _summary_in(session, kind, record_id)
+    if stored is None:
+        message = _("The {kind} “{name}” was deleted by someone else meanwhile.").format(
+            kind=kind.label(), name=name
+        )
+    elif who and when is not None:
+        local = when.replace(tzinfo=dt.UTC).astimezone()
+        message = (
+            _(
+                "The {kind} “{name}” was changed by {user} at {time} while you had it open; "
+                "nothing was deleted."
+            )
+            if deleting
+            else _(
+                "The {kind} “{name}” was changed by {user} at {time} while you were editing "
+                "it; nothing was saved."
+            )
+        ).format(kind=kind.label(), name=name, user=who, time=local.strftime("%H:%M"))
+    else:
+        message = (
+            _("The {kind} “{name}” was changed by someone else; nothing was deleted.")
+            if deleting
+            else _("The {kind} “{name}” was changed by someone else; nothing was saved.")
+        ).format(kind=kind.label(), name=name)
+    return ConflictError(
+        message,
+        kind=kind.name,
+        record_id=record_id,
+        expected_version=getattr(record, "version", None),
+        stored=stored,
+        fields=_differing(kind, stored, record) if stored is not None else (),
+        changed_by=who,
+        changed_at=when,
+    )
 
 
 def _chunks(values: Sequence[Any], size: int = 5000) -> Iterator[Sequence[Any]]:
@@ -731,6 +836,8 @@ def create_many_in(session: Session, batch: Sequence[Any], *, checked: bool = Fa
                 )
             )
     stored = [replace(record, id=row_id) for record, row_id in zip(batch, ids, strict=True)]
+    if kind.versioned:
+        stored = [replace(record, version=1) for record in stored]
     for collection in kind.collections:
         rows = [
             collection.to_row(record.id, value)
@@ -751,7 +858,22 @@ def create_many_in(session: Session, batch: Sequence[Any], *, checked: bool = Fa
             for record in stored
         )
     session.flush()
+    # A line per record, with its name: its History starts with where it came from.
+    audit.log_many_in(
+        session,
+        audit.Action.CREATE,
+        ((kind.name, record.id, _record_summary(kind, record), None) for record in stored),
+    )
     return stored
+
+
+def _record_summary(kind: Kind, record: Any) -> str:
+    """A record's name from its own fields, without reading (a partnership: its id)."""
+    for name in kind.name_columns:
+        value = getattr(record, name, "")
+        if isinstance(value, str) and value:
+            return value
+    return f"{kind.name} {record.id}"
 
 
 def delete_many_in(session: Session, kind_name: str, ids: Sequence[int]) -> Snapshot:
@@ -783,7 +905,24 @@ def delete_many_in(session: Session, kind_name: str, ids: Sequence[int]) -> Snap
                     )
         snapshot.keep(session, table, where)
         session.execute(delete(table).where(where))
+    audit.log_many_in(
+        session,
+        audit.Action.DELETE,
+        (
+            (kind.name, values["id"], _row_summary(kind, values), None)
+            for name, values in snapshot.rows
+            if name == table.name
+        ),
+    )
     return snapshot
+
+
+def _row_summary(kind: Kind, values: Mapping[str, Any]) -> str:
+    for name in kind.name_columns:
+        value = values.get(name)
+        if isinstance(value, str) and value:
+            return value
+    return f"{kind.name} {values.get('id')}"
 
 
 def create(database: Database, record: T) -> T:
@@ -807,14 +946,26 @@ def update_in(
     record_id = getattr(record, "id", None)
     if record_id is None:
         raise InvalidInput([FieldProblem("id", _("The record to change has no id."))])
-    row = session.get(kind.row, record_id)
+    # FOR UPDATE: on PostgreSQL a second desk saving the same record waits here until the
+    # first commits, then reads its version (SQLite's unit of work holds the write lock).
+    row = session.get(kind.row, record_id, with_for_update=True, populate_existing=True)
     if row is None:
+        expected = getattr(record, "version", None)
+        if expected is not None:
+            raise stale(session, kind, record)
         raise NotFound(kind.label(), record_id)
+    expected = getattr(record, "version", None)
+    if expected is not None and kind.versioned and row.version != expected:
+        raise stale(session, kind, record)
     _prepare(session, kind, record)
     previous_tier = getattr(row, "tier", None)
+    before = record_in(session, kind.name, record_id)
     for name in kind.scalar_fields:
         setattr(row, name, getattr(record, name))
     _write_collections(session, kind, record_id, record, replace_existing=True)
+    if kind.versioned and before is not None and _differing(kind, before, record):
+        # Lists live in tables of their own: a change to them alone is a change too.
+        row.updated_at = utcnow()
     if record_tier_change and isinstance(record, Partnership) and previous_tier != record.tier:
         _add_tier_change(
             session,
@@ -824,7 +975,32 @@ def update_in(
             record.tier,
             tier_note,
         )
-    session.flush()
+    try:
+        session.flush()
+    except StaleDataError as exc:  # changed between the read and the write: never silent
+        raise ConflictError(
+            _("The {kind} was changed by someone else; nothing was saved.").format(
+                kind=kind.label()
+            ),
+            kind=kind.name,
+            record_id=record_id,
+            expected_version=expected,
+            stored=None,
+        ) from exc
+    changed = audit.field_changes(
+        _values_of(kind, before) if before is not None else {}, _values_of(kind, record)
+    )
+    if changed:
+        audit.log_in(
+            session,
+            audit.Action.UPDATE,
+            kind=kind.name,
+            record_id=record_id,
+            summary=_summary_in(session, kind, record_id),
+            details={"fields": changed},
+        )
+    if kind.versioned:
+        return replace(record, version=row.version)  # type: ignore[type-var]
     return record
 
 
@@ -1021,24 +1197,57 @@ def _delete_in(
                 session.execute(delete(table).where(fk.parent == record_id))
             elif fk.parent.nullable:
                 snapshot.keep_reference(session, table, fk.parent.name, fk.parent == record_id)
-                session.execute(
-                    sql_update(table).where(fk.parent == record_id).values({fk.parent.name: None})
-                )
+                cleared: dict[str, Any] = {fk.parent.name: None}
+                if "version" in table.c:  # a change to the record: an editor of it must know
+                    cleared["version"] = table.c.version + 1
+                session.execute(sql_update(table).where(fk.parent == record_id).values(cleared))
     delete_owned(session, kind.name, record_id, snapshot)
     where = target.c.id == record_id
+    summary = _summary_in(session, kind, record_id)
+    kept = len(snapshot.rows)
     snapshot.keep(session, target, where)
+    audit.log_in(
+        session,
+        audit.Action.DELETE,
+        kind=kind.name,
+        record_id=record_id,
+        summary=summary,
+        details={
+            "fields": {
+                name: audit.jsonable(value)
+                for name, value in snapshot.rows[kept][1].items()
+                if name in kind.scalar_fields
+            }
+        }
+        if len(snapshot.rows) > kept
+        else None,
+    )
     _cascade_children(session, target, where, snapshot)
     session.execute(delete(target).where(where))
 
 
 def delete_record_in(
-    session: Session, kind_name: str, record_id: int, *, cascade: bool = False
+    session: Session,
+    kind_name: str,
+    record_id: int,
+    *,
+    cascade: bool = False,
+    version: int | None = None,
 ) -> Deletion:
     """Delete a record in the caller's transaction. Refused with `Conflict` when others
-    depend on it, unless `cascade`. The `Deletion` carries a `Snapshot` for `restore_in`."""
+    depend on it, unless `cascade`; with `ConflictError` when `version` (the one the user
+    saw) is not the stored one. The `Deletion` carries a `Snapshot` for `restore_in`."""
     kind = kind_named(kind_name)
-    if session.get(kind.row, record_id) is None:
+    row = session.get(kind.row, record_id, with_for_update=True, populate_existing=True)
+    if row is None:
         raise NotFound(kind.label(), record_id)
+    if version is not None and kind.versioned and row.version != version:
+        raise stale(
+            session,
+            kind,
+            replace(record_in(session, kind.name, record_id), version=version),
+            deleting=True,
+        )
     found = dependents(session, kind, record_id)
     if found and not cascade:
         raise Conflict(
@@ -1053,14 +1262,20 @@ def delete_record_in(
 
 
 def delete_record(
-    database: Database, kind_name: str, record_id: int, *, cascade: bool = False
+    database: Database,
+    kind_name: str,
+    record_id: int,
+    *,
+    cascade: bool = False,
+    version: int | None = None,
 ) -> Deletion:
-    """Delete a record. Refused with `Conflict` when others depend on it, unless `cascade`.
+    """Delete a record. Refused with `Conflict` when others depend on it, unless `cascade`,
+    and with `ConflictError` when `version` is given and another desk has changed it since.
 
     The returned `Deletion` carries a `Snapshot` that `restore` puts back (undo).
     """
     with transaction(database, kind_named(kind_name).name) as session:
-        return delete_record_in(session, kind_name, record_id, cascade=cascade)
+        return delete_record_in(session, kind_name, record_id, cascade=cascade, version=version)
 
 
 def restore_in(session: Session, snapshot: Snapshot) -> None:
@@ -1081,7 +1296,10 @@ def restore_in(session: Session, snapshot: Snapshot) -> None:
         # Last cleared first: a row cleared twice gets its oldest state back last.
         for name, row_id, values in reversed(snapshot.cleared):
             table = tables[name]
-            session.execute(sql_update(table).where(table.c.id == row_id).values(values))
+            restored: dict[str, Any] = dict(values)
+            if "version" in table.c:
+                restored["version"] = table.c.version + 1
+            session.execute(sql_update(table).where(table.c.id == row_id).values(restored))
         session.flush()
     except IntegrityError as exc:
         raise Conflict(

@@ -458,9 +458,16 @@ class Database:
             yield joined
             return
         session = self._sessions()
+        session.info["database"] = self  # whose identity the audit log's lines carry
         self._local.session = session
         try:
             with self._explained(), session.begin():
+                if self.backend == "sqlite":
+                    # The write lock first: SQLite lets a transaction that has read an older
+                    # state of the file not write at all (SQLITE_BUSY_SNAPSHOT, at once and
+                    # without waiting), so two desks' saves would fail as "locked" rather
+                    # than one waiting for the other and then seeing its newer version.
+                    session.connection().exec_driver_sql("BEGIN IMMEDIATE")
                 yield session
         finally:
             self._local.session = None
@@ -476,6 +483,7 @@ class Database:
             yield joined
             return
         session = self._sessions()
+        session.info["database"] = self
         try:
             with self._explained():
                 yield session

@@ -214,7 +214,7 @@ class OfficeProfileRow(Base):
     """The office's own identity: a single row, id 1."""
 
     __table__ = schema.office_profile
-    __mapper_args__ = versioned(schema.office_profile)  # noqa: RUF012 - read once by the mapper
+    __mapper_args__ = versioned(schema.office_profile)
 
     id: Mapped[int]
     home_city_id: Mapped[int | None]

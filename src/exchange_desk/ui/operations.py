@@ -72,9 +72,14 @@ __all__ = ["ChangeHub", "CollectionOp", "QueryOp", "change_hub", "changes_in", "
 
 class ChangeHub(QObject):
     """The one object that says the data changed. Every screen that shows records listens
-    to `changed` and reads again what the `Changes` touch (`Changes.touches`)."""
+    to `changed` and reads again what the `Changes` touch (`Changes.touches`).
+
+    `remote` follows `changed` when the change was another desk's (seen in the audit log by
+    the live view): a tuple of `services.audit.AuditEntry`, for who and when ("changed by
+    NAME at 10:42")."""
 
     changed = Signal(object)
+    remote = Signal(object)
 
 
 _hub: ChangeHub | None = None

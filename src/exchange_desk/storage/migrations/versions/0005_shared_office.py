@@ -60,9 +60,7 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
 def upgrade() -> None:
     for table in VERSIONED:
         # A plain ADD COLUMN on both backends: no check to add, so SQLite needs no copy.
-        op.add_column(
-            table, sa.Column("version", sa.Integer(), nullable=False, server_default="1")
-        )
+        op.add_column(table, sa.Column("version", sa.Integer(), nullable=False, server_default="1"))
     op.create_table(
         "audit_log",
         sa.Column("id", sa.Integer(), nullable=False),
