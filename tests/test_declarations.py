@@ -20,7 +20,8 @@ BY_NAME = {declaration.name: declaration for declaration in DECLARATIONS}
 @pytest.mark.parametrize("declaration", DECLARATIONS, ids=lambda d: d.name)
 def test_the_record_class_has_exactly_the_declared_fields(declaration: KindDeclaration) -> None:
     record = record_class(declaration)
-    names = [f.name for f in dataclasses.fields(record) if f.name != "id"]
+    # id and version are every record's, given by the database, not declared per kind.
+    names = [f.name for f in dataclasses.fields(record) if f.name not in ("id", "version")]
     assert sorted(names) == sorted(f.name for f in declaration.fields)
     for item in declaration.fields:
         field = next(f for f in dataclasses.fields(record) if f.name == item.name)
@@ -54,7 +55,12 @@ _COLUMN_TYPES = {
 @pytest.mark.parametrize("declaration", DECLARATIONS, ids=lambda d: d.name)
 def test_the_table_matches_the_declaration(declaration: KindDeclaration) -> None:
     table = schema.metadata.tables[declaration.table]
-    stored = {column.name for column in table.columns} - {"id", "created_at", "updated_at"}
+    stored = {column.name for column in table.columns} - {
+        "id",
+        "created_at",
+        "updated_at",
+        "version",
+    }
     assert stored == {f.name for f in declaration.columns}
     for item in declaration.columns:
         column = table.c[item.name]

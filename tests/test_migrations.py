@@ -3,9 +3,11 @@
 tests/data/migrations/<revision>.sqlite is a small file that the revision's own migrations
 made and raw SQL filled (see make_fixtures.py there). Each is upgraded as `db upgrade`
 upgrades a file, then every row of every table is compared with what the file held: columns
-added later hold their defaults, and the values migration 0004 repairs are spelled out.
-Also: the schema a new database gets equals what the migrations make of an old one, and
-the checks 0004 adds hold on both backends.
+added later hold their defaults (0005's versions: 1), the values migration 0004 repairs are
+spelled out, and the audit log 0005 adds starts empty (a migration writes no line). Each is
+also downgraded from the newest schema to 0004 and to 0003 and upgraded again.
+Also: the schema a new database gets equals what the migrations make of an old one (triggers
+included), and the checks 0004 adds hold on both backends.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from sqlalchemy import Engine, Integer, create_engine, inspect, text
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.schema import CreateTable
 
+from exchange_desk.services import audit
 from exchange_desk.services.database import upgrade_database
 from exchange_desk.storage import schema
 from exchange_desk.storage.database import (
@@ -33,12 +36,26 @@ from exchange_desk.storage.database import (
 from exchange_desk.storage.types import PartialDateType
 
 FIXTURES = Path(__file__).parent / "data" / "migrations"
-RELEASED = ("0001", "0002", "0003")
-ORDER = (*RELEASED, "0004")
+RELEASED = ("0001", "0002", "0003", "0004")
+ORDER = (*RELEASED, "0005")
 
 # Tables and columns added after a revision, with the value an older row holds after the
 # upgrade. Keep in step with the migrations: a new migration that adds a column adds it here.
-NEW_TABLES = {"certificate_printings": "0002", "repairs": "0004"}
+NEW_TABLES = {"certificate_printings": "0002", "repairs": "0004", "audit_log": "0005"}
+# The tables 0005 gives a version (every record's and the office profile's).
+VERSIONED = (
+    "agreements",
+    "awards",
+    "certificates",
+    "cities",
+    "conferences",
+    "cultural_events",
+    "delegations",
+    "office_profile",
+    "organizations",
+    "partnerships",
+    "persons",
+)
 NEW_COLUMNS: dict[tuple[str, str], tuple[str, Any]] = {
     **{
         (table, f"formal_name_{language}"): ("0003", "")
@@ -51,8 +68,12 @@ NEW_COLUMNS: dict[tuple[str, str], tuple[str, Any]] = {
     **{("office_profile", f"foreword_{language}"): ("0003", "") for language in ("en", "zh", "he")},
     ("office_profile", "chinese_numeral_dates"): ("0003", 0),
     ("certificate_printings", "failed"): ("0003", 0),
+    **{(table, "version"): ("0005", 1) for table in VERSIONED},
 }
-# What 0004 changes in the fixtures: (table, row id, column) -> (old value, new value).
+# Integer columns the program alone writes, counting up: no range check (schema._COUNTED).
+COUNTED = frozenset({"version", "record_id"})
+# What 0004 changes in the fixtures before 0004: (table, row id, column) -> (old value, new
+# value). The 0004 file holds the new values and these repairs in its table `repairs`.
 REPAIRED: dict[tuple[str, int, str], tuple[Any, Any]] = {
     ("cities", 3, "population"): (3_000_000_000, None),
     ("cultural_events", 2, "start_date"): ("2018-13-45", None),
@@ -118,14 +139,66 @@ def expected_after_upgrade(
         for key, row in rows.items():
             values = {**row, **added}
             for (owner, row_id, column), (old, new) in REPAIRED.items():
-                if owner == table and row.get("id") == row_id:
+                if revision < "0004" and owner == table and row.get("id") == row_id:
                     assert values[column] == old, (table, row_id, column)
                     values[column] = new
             expected[table][key] = values
     for table, since in NEW_TABLES.items():
         if since > revision and table != "repairs":
             expected[table] = {}
+    expected.pop("repairs", None)  # what the upgrade repaired: compared on its own
     return expected
+
+
+def without(
+    tables: dict[str, dict[tuple[Any, ...], dict[str, Any]]], revision: str
+) -> dict[str, dict[tuple[Any, ...], dict[str, Any]]]:
+    """`tables` as a database downgraded to `revision` holds them: the tables and columns
+    added after it left out."""
+    kept: dict[str, dict[tuple[Any, ...], dict[str, Any]]] = {}
+    for table, rows in tables.items():
+        if NEW_TABLES.get(table, "0001") > revision:
+            continue
+        dropped = {
+            column
+            for (owner, column), (since, _value) in NEW_COLUMNS.items()
+            if owner == table and since > revision
+        }
+        kept[table] = {
+            key: {column: value for column, value in row.items() if column not in dropped}
+            for key, row in rows.items()
+        }
+    return kept
+
+
+def migrated_to(revision: str, path: Path) -> Engine:
+    """A new SQLite file taken to `revision` by the migrations."""
+    engine = make_engine(resolve_url(path))
+    command.upgrade(alembic_config(engine), revision)
+    return engine
+
+
+def triggers(engine: Engine) -> dict[str, list[tuple[str, str]]]:
+    """Each table's triggers with their definitions (and on PostgreSQL the functions they
+    call): what `schema` and the migrations add beside the tables, which inspection leaves out."""
+    found: dict[str, list[tuple[str, str]]] = {}
+    with engine.connect() as connection:
+        if engine.dialect.name == "sqlite":
+            rows = connection.execute(
+                text("SELECT tbl_name, name, sql FROM sqlite_master WHERE type = 'trigger'")
+            ).all()
+        else:
+            rows = connection.execute(
+                text(
+                    "SELECT c.relname, t.tgname, pg_get_triggerdef(t.oid)"
+                    " || ' ' || pg_get_functiondef(t.tgfoid)"
+                    " FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid"
+                    " WHERE NOT t.tgisinternal AND c.relnamespace = current_schema()::regnamespace"
+                )
+            ).all()
+    for table, name, definition in rows:
+        found.setdefault(table, []).append((name, " ".join(definition.split())))
+    return {table: sorted(named) for table, named in found.items()}
 
 
 def test_the_fixtures_are_small_and_at_their_revision() -> None:
@@ -143,6 +216,25 @@ def test_the_fixtures_are_small_and_at_their_revision() -> None:
         assert empty == [], f"{revision}: tables without a row: {empty}"
 
 
+def test_the_0004_fixture_holds_what_0004_makes_of_the_0003_one(tmp_path: Path) -> None:
+    """The 0004 file's repaired values and repairs are the ones the migration makes."""
+    path = fixture_copy("0003", tmp_path)
+    engine = make_engine(resolve_url(path))
+    try:
+        command.upgrade(alembic_config(engine), "0004")
+    finally:
+        engine.dispose()
+    migrated, made = dump(path), dump(FIXTURES / "0004.sqlite")
+    for tables in (migrated, made):
+        for row in tables["repairs"].values():
+            row.pop("id")
+            assert row.pop("repaired_at")
+    assert sorted(map(str, migrated.pop("repairs").values())) == sorted(
+        map(str, made.pop("repairs").values())
+    )
+    assert migrated == made
+
+
 @pytest.mark.parametrize("revision", RELEASED)
 def test_an_upgraded_database_keeps_every_row(revision: str, tmp_path: Path) -> None:
     path = fixture_copy(revision, tmp_path)
@@ -158,6 +250,10 @@ def test_an_upgraded_database_keeps_every_row(revision: str, tmp_path: Path) -> 
     assert set(after) == set(expected)
     for table, rows in expected.items():
         assert after[table] == rows, table
+    assert after["audit_log"] == {}  # the upgrade is no change of the office's
+    assert {row["version"] for table in VERSIONED for row in after[table].values()} == {1}
+    if revision >= "0004":  # repaired before: the record of it stays as it was
+        assert repairs == before["repairs"]
     assert sorted(
         (row["table_name"], row["row_id"], row["column_name"], row["old_value"], row["new_value"])
         for row in repairs.values()
@@ -175,30 +271,46 @@ def test_an_upgraded_database_keeps_every_row(revision: str, tmp_path: Path) -> 
     assert dump(backup) == before
 
 
+@pytest.mark.parametrize("target", ["0004", "0003"])
 @pytest.mark.parametrize("revision", RELEASED)
-def test_downgrading_the_newest_schema_to_0003_keeps_every_row(
-    revision: str, tmp_path: Path
+def test_downgrading_the_newest_schema_keeps_every_row(
+    revision: str, target: str, tmp_path: Path
 ) -> None:
+    """Down to `target`: the tables and columns added since are gone (the audit log with the
+    lines it held, the versions; before 0004 the record of repairs and the checks), every
+    other row is kept, the schema is the one `target`'s migrations make; and up again."""
     path = fixture_copy(revision, tmp_path)
     database = open_database(path)
     try:
+        audit.log(database, audit.Action.EXPORT, summary="cities.xlsx")  # a line to drop
         at_head = dump(path)
-        command.downgrade(alembic_config(database.engine), "0003")
-        assert revision_of(path) == "0003"
-        at_head.pop("repairs")
-        assert dump(path) == at_head
+        assert len(at_head["audit_log"]) == 1
+        command.downgrade(alembic_config(database.engine), target)
+        assert revision_of(path) == target
+        assert dump(path) == without(at_head, target)
+        assert triggers(database.engine) == {}
+        reference = migrated_to(target, tmp_path / f"new-{target}.sqlite")
+        try:
+            assert schema_snapshot(database.engine) == schema_snapshot(reference)
+        finally:
+            reference.dispose()
         names = {
             check["name"] for check in inspect(database.engine).get_check_constraints("cities")
         }
-        assert "ck_cities_population_range" not in names
+        assert ("ck_cities_population_range" in names) == (target >= "0004")
         assert "ck_cities_population_not_negative" in names
 
-        # And up again: nothing is left to repair.
+        # And up again: nothing is left to repair, and no line is written.
         database.upgrade()
         assert revision_of(path) == SCHEMA_HEAD
         again = dump(path)
-        assert again.pop("repairs") == {}
+        assert again.pop("audit_log") == {}
+        at_head.pop("audit_log")
+        if target < "0004":
+            assert again.pop("repairs") == {}
+            at_head.pop("repairs")
         assert again == at_head
+        assert set(triggers(database.engine)) == {"audit_log"}
     finally:
         database.dispose()
 
@@ -249,12 +361,14 @@ def schema_snapshot(engine: Engine) -> dict[str, Any]:
 
 def test_a_new_database_has_the_schema_the_migrations_make(database_url: str) -> None:
     """New databases are made from `schema` in one go; older ones by the migrations. The two
-    must not differ in anything, checks included (which Alembic's comparison leaves out)."""
+    must not differ in anything, checks and triggers included (which Alembic's comparison
+    leaves out)."""
     url = resolve_url(database_url)
     engine = make_engine(url)
     try:
         command.upgrade(alembic_config(engine), "head")
         migrated = schema_snapshot(engine)
+        migrated_triggers = triggers(engine)
         if url.get_backend_name() == "postgresql":
             schema.metadata.drop_all(engine)
             with engine.begin() as connection:
@@ -267,15 +381,19 @@ def test_a_new_database_has_the_schema_the_migrations_make(database_url: str) ->
     database = open_database(database_url)
     try:
         created = schema_snapshot(database.engine)
+        created_triggers = triggers(database.engine)
     finally:
         database.dispose()
     assert set(created) == set(migrated)
     for table in created:
         assert created[table] == migrated[table], table
+    assert set(created_triggers) == {"audit_log"}
+    assert created_triggers == migrated_triggers
 
 
 def test_every_partial_date_and_integer_value_is_checked() -> None:
-    """Format checks on both backends; range checks where the type does not refuse by itself."""
+    """Format checks on both backends; range checks where the type does not refuse by itself,
+    but for the integers only the program writes (versions, the audit log's record ids)."""
     sqlite = create_engine("sqlite://").dialect
     postgresql = create_engine("postgresql+psycopg://").dialect  # never connects
     for table in schema.metadata.tables.values():
@@ -288,7 +406,7 @@ def test_every_partial_date_and_integer_value_is_checked() -> None:
                 assert name in on_postgresql
             elif type(column.type) is Integer and not (column.primary_key or column.foreign_keys):
                 name = f"ck_{table.name}_{column.name}_range"
-                assert name in on_sqlite
+                assert (name in on_sqlite) == (column.name not in COUNTED), name
                 assert name not in on_postgresql
 
 
@@ -323,6 +441,10 @@ CERTIFICATE = (
 TIER_CHANGE = (
     "INSERT INTO tier_changes (id, partnership_id, changed_on, to_tier, note, created_at)"
     f" VALUES (:id, 1, :changed_on, 'sister_city', '', {STAMP})"
+)
+AUDIT_LINE = (
+    "INSERT INTO audit_log (at, user_name, os_user, host, desk, action, summary, details)"
+    f" VALUES ({STAMP}, 'li', 'li', 'desk-1', 'd1', 'export', 'cities.xlsx', '')"
 )
 GOOD_DATES = ("2018", "2018-01", "2018-12", "2018-12-31", "2018-02-01", "2018-10-10")
 BAD_DATES = (
@@ -430,6 +552,56 @@ def test_0004_repairs_what_its_checks_would_refuse(database_url: str) -> None:
         assert database.schema_state().current == SCHEMA_HEAD
     finally:
         database.dispose()
+
+
+def test_0005_adds_versions_and_the_audit_log_and_takes_them_away(database_url: str) -> None:
+    """On both backends: a row stored before 0005 has version 1 after it, the audit log is
+    empty and guarded; down to 0004 the log, its triggers (and functions) and the versions are
+    gone and the row is kept; up again gives the same schema."""
+    engine = make_engine(resolve_url(database_url))
+    try:
+        command.upgrade(alembic_config(engine), "0004")
+        with engine.begin() as connection:
+            connection.execute(text(CITY), {"id": 1, "name": "A", "population": 5})
+        command.upgrade(alembic_config(engine), "head")
+        at_head, head_triggers = schema_snapshot(engine), triggers(engine)
+        assert set(head_triggers) == {"audit_log"}
+        with engine.begin() as connection:
+            assert connection.execute(text("SELECT name_en, version FROM cities")).all() == [
+                ("A", 1)
+            ]
+            assert connection.execute(text("SELECT count(*) FROM audit_log")).scalar() == 0
+            connection.execute(text(AUDIT_LINE))
+
+        command.downgrade(alembic_config(engine), "0004")
+        inspector = inspect(engine)
+        assert "audit_log" not in inspector.get_table_names()
+        for table in VERSIONED:
+            assert "version" not in {column["name"] for column in inspector.get_columns(table)}
+        assert triggers(engine) == {}
+        with engine.connect() as connection:
+            assert connection.execute(text("SELECT name_en, population FROM cities")).all() == [
+                ("A", 5)
+            ]
+            if engine.dialect.name == "postgresql":
+                functions = connection.execute(
+                    text(
+                        "SELECT proname FROM pg_proc"
+                        " WHERE pronamespace = current_schema()::regnamespace"
+                    )
+                ).all()
+                assert functions == []
+
+        command.upgrade(alembic_config(engine), "head")
+        assert schema_snapshot(engine) == at_head
+        assert triggers(engine) == head_triggers
+        with engine.connect() as connection:
+            assert connection.execute(text("SELECT name_en, version FROM cities")).all() == [
+                ("A", 1)
+            ]
+            assert connection.execute(text("SELECT count(*) FROM audit_log")).scalar() == 0
+    finally:
+        engine.dispose()
 
 
 # --- backups ---------------------------------------------------------------------------------

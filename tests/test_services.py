@@ -84,11 +84,12 @@ from exchange_desk.storage.database import Database, open_database
 
 
 def _counts(db: Database) -> dict[str, int]:
-    """Rows in every table of the schema."""
+    """Rows in every table of the schema but the audit log (which only ever grows)."""
     with db.reading() as session:
         return {
             table.name: session.scalar(select(func.count()).select_from(table)) or 0
             for table in m.Base.metadata.sorted_tables
+            if table.name != "audit_log"
         }
 
 
@@ -181,7 +182,8 @@ def test_create_and_read_back_every_kind(db: Database) -> None:
         created = create(db, record)
         assert created.id is not None
         assert record.id is None  # the caller's record is left as it was
-        assert replace(created, id=None) == record
+        assert replace(created, id=None, version=None) == record
+        assert created.version == 1
         stored.append((kind, created))
         return created
 
@@ -442,7 +444,8 @@ def test_update_changes_fields_and_replaces_lists(db: Database) -> None:
         status=DelegationStatus.CANCELLED,
         organization_ids=(w.org_other,),
     )
-    assert update(db, changed) == changed
+    changed = update(db, changed)
+    assert changed.version == 2
     assert get_record(db, "delegations", delegation.id) == changed
     with db.reading() as session:
         links = (
@@ -541,11 +544,13 @@ def test_tier_history(db: Database) -> None:
     assert history[0].partnership_id == partnership.id
 
     # A change of anything but the tier adds nothing to the history.
-    update(db, replace(partnership, notes="Culture first."))
+    partnership = update(db, replace(partnership, notes="Culture first."))
     assert len(tier_history(db, partnership.id)) == 1
 
     upgraded = replace(partnership, tier=PartnershipTier.SISTER_CITY)
-    update(db, upgraded, tier_changed_on=PartialDate(2015, 6, 1), tier_note="Mayors signed")
+    upgraded = update(
+        db, upgraded, tier_changed_on=PartialDate(2015, 6, 1), tier_note="Mayors signed"
+    )
     history = tier_history(db, partnership.id)
     assert [(c.from_tier, c.to_tier, c.changed_on, c.note) for c in history] == [
         (None, PartnershipTier.FRIENDLY_COOPERATIVE_CITY, PartialDate(2009, 5), ""),

@@ -262,12 +262,18 @@ def build_parser() -> argparse.ArgumentParser:
     tabs = tuple(dict.fromkeys(d.tab.cli_name or d.name for d in tabbed if d.tab))
     add_parsers(commands, _common_options, tabs, tuple(k for k in IMPORT_ORDER if k in DECLARED))
 
+    from exchange_desk import cli_history
+
+    cli_history.add_parsers(commands, _common_options, LISTABLE)
+
     db = commands.add_parser("db", help=_("database upkeep"))
     db_commands = db.add_subparsers(dest="db_command", metavar="ACTION", required=True)
     upgrade = db_commands.add_parser("upgrade", help=_("migrate to the newest schema"))
     _common_options(upgrade, top=False)
     check = db_commands.add_parser("check", help=_("check integrity and migration state"))
     _common_options(check, top=False)
+    _backup_parsers(db_commands)
+    _role_parsers(db_commands)
     _common_options(db, top=False)
     return parser
 
@@ -354,7 +360,7 @@ def _list(args: argparse.Namespace, out: TextIO) -> int:
     from exchange_desk.services.export import json_records
     from exchange_desk.services.records import ListQuery, list_records
 
-    database = _open(args)
+    database = _open(args, read_only=True)
     query = ListQuery(search=args.search, year=args.year, limit=args.limit)
     if args.json:
         lines = json_records(database, args.kind, query, args.lang)
@@ -374,7 +380,7 @@ def _stats(args: argparse.Namespace, out: TextIO) -> int:
     from exchange_desk.domain.enums import Direction
     from exchange_desk.services.statistics import statistics
 
-    figures = statistics(_open(args))
+    figures = statistics(_open(args, read_only=True))
     if args.json:
         _print_json(
             {
@@ -414,7 +420,7 @@ def _stats(args: argparse.Namespace, out: TextIO) -> int:
 def _anniversaries(args: argparse.Namespace, out: TextIO) -> int:
     from exchange_desk.services.statistics import anniversaries
 
-    found = anniversaries(_open(args), args.year)
+    found = anniversaries(_open(args, read_only=True), args.year)
     if args.json:
         _print_json(
             [
@@ -466,10 +472,10 @@ def _demo(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
-def _issuer(args: argparse.Namespace) -> str:
+def _issuer(args: argparse.Namespace, database: Any) -> str:
     from exchange_desk.services.certificate_register import default_issuer
 
-    return str(args.by) if args.by else default_issuer()
+    return str(args.by) if args.by else default_issuer(database)
 
 
 def _warn_before_printing(database: Any, award_id: int, mode: Any) -> None:
@@ -505,7 +511,7 @@ def _certificate(args: argparse.Namespace, out: TextIO) -> int:
         mode,
         design,
         orientation,
-        _issuer(args),
+        _issuer(args, database),
         text_only=args.text_only,
         target=args.output,
     )
@@ -547,7 +553,7 @@ def _certificates(args: argparse.Namespace, out: TextIO) -> int:
         LanguageMode(args.languages),
         Design(args.design),
         Orientation(args.orientation),
-        _issuer(args),
+        _issuer(args, database),
         args.output,
         one_file_each=args.each,
         progress=progress,
@@ -579,7 +585,7 @@ def _report(args: argparse.Namespace, out: TextIO) -> int:
     from exchange_desk.services.report_choices import city_label, delegation_label
     from exchange_desk.services.report_output import write_report
 
-    database = _open(args)
+    database = _open(args, read_only=True)
     # The report's language, resolved once: the report is written in it throughout.
     language = document_language(args.report_language or active_language())
     # Refused before the first progress line, so a wrong id or folder is one line on stderr.
@@ -623,6 +629,240 @@ def _report(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
+def _role_parsers(db_commands: Any) -> None:
+    """`db grant` and `db users`: the office's users on a shared PostgreSQL database."""
+    from exchange_desk.domain.roles import Role
+
+    grant = db_commands.add_parser(
+        "grant",
+        help=_("give a user of a shared PostgreSQL database a role (administrators only)"),
+    )
+    grant.add_argument("login", metavar="LOGIN", help=_("the user's name on the server"))
+    which = grant.add_mutually_exclusive_group(required=True)
+    which.add_argument("--role", choices=[role.key for role in Role])
+    which.add_argument(
+        "--revoke", action="store_true", help=_("take every role of the office from the user")
+    )
+    grant.add_argument(
+        "--password-prompt",
+        action="store_true",
+        help=_("ask for the user's new password (it is never typed on the command line)"),
+    )
+    _common_options(grant, top=False)
+    users = db_commands.add_parser(
+        "users", help=_("list the users of a shared PostgreSQL database and their roles")
+    )
+    users.add_argument("--json", action="store_true", help=_("print JSON"))
+    _common_options(users, top=False)
+
+
+def _db_roles(args: argparse.Namespace, out: TextIO) -> int:
+    """`db grant` and `db users`; a SQLite file or a user who is no administrator: exit 2."""
+    import getpass
+
+    from exchange_desk.domain.errors import NotAllowed
+    from exchange_desk.domain.roles import Role
+    from exchange_desk.services import roles
+    from exchange_desk.services.database import open_office_database
+
+    database = open_office_database(args.db, migrate=False, create=False)
+    _opened.append(database)
+    try:
+        roles.require_user_administration(database)
+        if args.db_command == "users":
+            found = roles.users(database)
+            if args.json:
+                _print_json([user.as_dict() for user in found], out)
+                out.write("\n")
+                return 0
+            for user in found:
+                notes = [] if user.can_login else [_("cannot log in")]
+                notes += [_("owner of the database")] if user.owner else []
+                out.write(f"{user.login}\t{user.role.label()}")
+                out.write(f"\t({', '.join(notes)})\n" if notes else "\n")
+            return 0
+        password = None
+        if args.password_prompt:
+            password = getpass.getpass(_("Password for {login}: ").format(login=args.login))
+            if getpass.getpass(_("The same password again: ")) != password:
+                message = _("The two passwords differ; nothing changed.")
+                print(f"exchange-desk: {message}", file=sys.stderr)
+                return EXIT_USAGE
+        if args.revoke:
+            done = roles.revoke(database, args.login)
+        else:
+            done = roles.grant(database, args.login, Role.named(args.role), password=password)
+    except NotAllowed as exc:
+        print(f"exchange-desk: {exc.user_message()}", file=sys.stderr)
+        return EXIT_USAGE
+    out.write(done.message() + "\n")
+    return 0
+
+
+def _backup_parsers(db_commands: Any) -> None:
+    """`db backup`, `db restore` and `db backups`."""
+    backup = db_commands.add_parser(
+        "backup", help=_("write a complete backup of the database to a file")
+    )
+    backup.add_argument("-o", "--output", required=True, metavar="FILE", type=Path)
+    _common_options(backup, top=False)
+    restore = db_commands.add_parser(
+        "restore", help=_("replace the database with a backup (administrators only)")
+    )
+    restore.add_argument("file", metavar="FILE", type=Path)
+    restore.add_argument(
+        "--force",
+        action="store_true",
+        help=_("replace without asking (the database is backed up first)"),
+    )
+    _common_options(restore, top=False)
+    listing = db_commands.add_parser("backups", help=_("list the backups of the database"))
+    listing.add_argument("--json", action="store_true", help=_("print JSON"))
+    _common_options(listing, top=False)
+
+
+def _moment(value: dt.datetime) -> str:
+    from exchange_desk.i18n.formatting import format_day
+
+    return f"{format_day(value.date())} {value:%H:%M}"
+
+
+def _db_backups(args: argparse.Namespace, out: TextIO) -> int:
+    """`db backup -o FILE`, `db restore FILE [--force]` and `db backups`."""
+    import os
+
+    from exchange_desk.services import backups
+    from exchange_desk.services.database import resolve_url
+
+    if args.db_command == "backups":
+        url = resolve_url(args.db)
+        found = backups.list_backups(url)  # the database itself may be lost
+        if args.json:
+            _print_json(
+                [
+                    {
+                        "path": str(item.path),
+                        "made": item.made.isoformat(timespec="seconds"),
+                        "kind": item.kind.value,
+                        "size": item.size,
+                    }
+                    for item in found
+                ],
+                out,
+            )
+            return 0
+        folder = backups.backup_folder(url)
+        if not found:
+            out.write(_("No backups yet in {folder}.").format(folder=folder) + "\n")
+            return 0
+        # Named from the database's folder, which holds the backups folder: short enough
+        # for a line, and what `db restore` takes from there.
+        base = folder.parent
+        out.write(_("Backups in {folder}:").format(folder=base) + "\n")
+        _table(
+            [_("Made"), _("Kind"), _("Size"), _("File")],
+            [
+                [
+                    _moment(item.made),
+                    item.kind.label(),
+                    backups.format_size(item.size),
+                    os.path.relpath(item.path, base),
+                ]
+                for item in found
+            ],
+            out,
+        )
+        return 0
+    if args.db_command == "backup":
+        database = backups.open_for_backup(args.db)
+        _opened.append(database)
+        _say_network_share(database)
+        made = backups.back_up(database, args.output)
+        out.write(
+            _("Backup of {where} written to {path} ({size}).").format(
+                where=database.describe(), path=made.path, size=backups.format_size(made.size)
+            )
+            + "\n"
+        )
+        if database.backend == "postgresql" and made.method == backups.SQLITE:
+            out.write(
+                _(
+                    "pg_dump was not found, so this is Exchange Desk's own export of every "
+                    "table, a SQLite file that 'exchange-desk db restore' takes back."
+                )
+                + "\n"
+            )
+        return 0
+    from exchange_desk.domain.roles import Role
+    from exchange_desk.services.roles import require
+
+    if not args.force:
+        from exchange_desk.domain.errors import StorageProblem, StorageUnavailable
+
+        try:
+            database = _open(args)
+        except StorageUnavailable as exc:
+            if exc.problem is not StorageProblem.CORRUPT:
+                raise
+            contents = backups.inspect_backup(args.file)
+            out.write(exc.user_message() + "\n")
+            out.write(
+                _(
+                    "Restoring moves the damaged file aside into the backups folder and puts "
+                    "the backup in its place."
+                )
+                + "\n"
+            )
+        else:
+            require(database, Role.ADMINISTRATOR)
+            contents = backups.inspect_backup(args.file)
+            out.write(
+                _("Restoring replaces everything in {where}, which now holds:").format(
+                    where=database.describe()
+                )
+                + "\n"
+            )
+            held = backups.count_lines(backups.current_counts(database))
+            for line in held or [_("no records")]:
+                out.write(f"  {line}\n")
+        out.write(
+            _("The backup {path} of {date} holds:").format(
+                path=contents.path, date=_moment(contents.made)
+            )
+            + "\n"
+        )
+        for line in backups.count_lines(contents.counts) or [_("no records")]:
+            out.write(f"  {line}\n")
+        print(
+            "exchange-desk: "
+            + _(
+                "Nothing was changed. To restore, run the command again with --force "
+                "(the database as it is now is backed up first)."
+            ),
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    database, aside = backups.open_for_restore(args.db)
+    _opened.append(database)
+    if aside is not None:
+        out.write(_("The damaged database was moved aside to {path}.").format(path=aside) + "\n")
+    restored = backups.restore(
+        database, args.file, progress=lambda text: print(text, file=sys.stderr)
+    )
+    out.write(
+        _("{where} was restored from {path}.").format(
+            where=database.describe(), path=restored.source
+        )
+        + "\n"
+    )
+    if restored.migrated:
+        out.write(_("The restored data was brought to the newest schema.") + "\n")
+    out.write(
+        _("The database as it was before is kept in {path}.").format(path=restored.before) + "\n"
+    )
+    return 0
+
+
 def _db(args: argparse.Namespace, out: TextIO) -> int:
     from exchange_desk.services.database import (
         check_database,
@@ -630,6 +870,10 @@ def _db(args: argparse.Namespace, out: TextIO) -> int:
         upgrade_database,
     )
 
+    if args.db_command in ("grant", "users"):
+        return _db_roles(args, out)
+    if args.db_command in ("backup", "restore", "backups"):
+        return _db_backups(args, out)
     if args.db_command == "upgrade":
         database, backup = upgrade_database(args.db)
         _opened.append(database)
@@ -637,7 +881,7 @@ def _db(args: argparse.Namespace, out: TextIO) -> int:
             out.write(_("Backup copy: {path}").format(path=backup) + "\n")
         out.write(_("{where} is at the newest schema.").format(where=database.describe()) + "\n")
         return 0
-    database = open_office_database(args.db, migrate=False, create=False)
+    database = open_office_database(args.db, read_only=True, migrate=False)
     _opened.append(database)
     report = check_database(database)
     out.write(
@@ -669,7 +913,7 @@ def _import(args: argparse.Namespace, out: TextIO) -> int:
 def _export(args: argparse.Namespace, out: TextIO) -> int:
     from exchange_desk.cli_sheets import run_export
 
-    return run_export(args, _open(args), out)
+    return run_export(args, _open(args, read_only=True), out)
 
 
 def _template(args: argparse.Namespace, out: TextIO) -> int:
@@ -678,17 +922,48 @@ def _template(args: argparse.Namespace, out: TextIO) -> int:
     return run_template(args, out)
 
 
+def _history(args: argparse.Namespace, out: TextIO) -> int:
+    from exchange_desk.cli_history import open_for_reading, run_history
+
+    database = open_for_reading(args.db)
+    _opened.append(database)
+    return run_history(args, database, out)
+
+
+def _audit(args: argparse.Namespace, out: TextIO) -> int:
+    from exchange_desk.cli_history import open_for_reading, run_audit
+
+    database = open_for_reading(args.db)
+    _opened.append(database)
+    return run_audit(args, database, out)
+
+
 # What a command opened, closed when it ends: run in-process (the tests, a script), the
 # command leaves no connection to a server behind.
 _opened: list[Any] = []
 
 
-def _open(args: argparse.Namespace) -> Any:
+def _open(args: argparse.Namespace, *, read_only: bool = False) -> Any:
+    """The database the command works on. `read_only` (the commands that only read): never
+    created, migrated or written; a missing file is an error, not a new database."""
     from exchange_desk.services.database import open_office_database
 
-    database = open_office_database(args.db)
+    if read_only:
+        database = open_office_database(args.db, read_only=True)
+    else:
+        database = open_office_database(args.db)
     _opened.append(database)
+    _say_network_share(database)
     return database
+
+
+def _say_network_share(database: Any) -> None:
+    """Once per file: a SQLite database on a network share is not the way to share."""
+    from exchange_desk.services.backups import network_share_notice
+
+    notice = network_share_notice(database, "cli")
+    if notice:
+        print(_("warning: {message}").format(message=notice), file=sys.stderr)
 
 
 @dataclass(frozen=True, slots=True)
@@ -752,6 +1027,8 @@ def main(
         "import": _import,
         "export": _export,
         "template": _template,
+        "history": _history,
+        "audit": _audit,
     }
     from exchange_desk.domain.errors import ExchangeDeskError, StorageUnavailable
 

@@ -89,8 +89,13 @@ class RegisterEntry:
 # --- numbering ---------------------------------------------------------------------------
 
 
-def default_issuer() -> str:
-    """Who issues a certificate when nobody says: the computer's user name."""
+def default_issuer(database: Database | None = None) -> str:
+    """Who issues a certificate when nobody says: the office user `database` is opened as
+    (on a shared PostgreSQL database the user's role, on SQLite the computer's user)."""
+    if database is not None:
+        from exchange_desk.services.audit import identity_of
+
+        return identity_of(database).user_name
     import getpass
 
     try:
@@ -450,6 +455,9 @@ def issue_many(
     an unknown award, InvalidInput for an unknown mode or design, Conflict when no free
     numbers could be taken.
     """
+    from exchange_desk.services.roles import Role, require
+
+    require(database, Role.EDITOR)  # a number taken and a printing logged: writes
     mode, design = _checked(language_mode, design, issued_by)
     if not award_ids:
         return []
@@ -521,6 +529,7 @@ def issue_many(
                     select(*_CERTIFICATE_COLUMNS).where(c.c.id.in_(chunk))
                 ):
                     stored[values.id] = _certificate(values)
+            _log_printings(session, award_ids, flags, created, certificates, stored, design)
     except IntegrityError as exc:
         raise Conflict(
             _("The certificate could not be issued: {reason}").format(
@@ -561,6 +570,44 @@ def issue_or_reprint(
     """
     [issued] = issue_many(database, [award_id], language_mode, design, issued_by, on)
     return issued.certificate, issued.reprint
+
+
+def _log_printings(
+    session: Session,
+    award_ids: Sequence[int],
+    flags: Sequence[bool],
+    created: set[int],
+    certificates: Mapping[int, int],
+    stored: Mapping[int, Certificate],
+    design: str,
+) -> None:
+    """The audit log's lines: a certificate issued (numbered) and each printing of one."""
+    from exchange_desk.services import audit
+
+    issued = [
+        (
+            "certificates",
+            certificates[award_id],
+            stored[certificates[award_id]].number,
+            {"award_id": award_id},
+        )
+        for award_id in dict.fromkeys(award_ids)
+        if award_id in created
+    ]
+    audit.log_many_in(session, audit.Action.CERTIFICATE_ISSUED, issued)
+    audit.log_many_in(
+        session,
+        audit.Action.CERTIFICATE_PRINTED,
+        [
+            (
+                "certificates",
+                certificates[award_id],
+                stored[certificates[award_id]].number,
+                {"award_id": award_id, "reprint": reprint, "design": design},
+            )
+            for award_id, reprint in zip(award_ids, flags, strict=True)
+        ],
+    )
 
 
 def mark_printing_failed(database: Database, printing_ids: Sequence[int]) -> None:

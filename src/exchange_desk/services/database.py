@@ -43,10 +43,12 @@ def open_office_database(
     *,
     migrate: bool = True,
     create: bool = True,
+    read_only: bool = False,
 ) -> Database:
     """Open (and create or migrate, see `storage.database.open_database`) the database;
-    with `create=False` a missing SQLite file is reported instead of made."""
-    return open_database(location, migrate=migrate, create=create)
+    with `create=False` a missing SQLite file is reported instead of made; `read_only`
+    opens it to read only, creating, migrating and writing nothing."""
+    return open_database(location, migrate=migrate, create=create, read_only=read_only)
 
 
 def upgrade_database(

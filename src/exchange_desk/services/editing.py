@@ -29,7 +29,7 @@ from exchange_desk.domain.dates import PartialDate
 from exchange_desk.domain.errors import FieldProblem, InvalidInput, NotFound
 from exchange_desk.domain.records import OfficeProfile, Partnership
 from exchange_desk.i18n.catalog import _
-from exchange_desk.services import records
+from exchange_desk.services import audit, records
 from exchange_desk.services.attachments import attach, delete_attachment
 from exchange_desk.services.changes import Changes
 from exchange_desk.services.kinds import kind_named, kind_of
@@ -96,14 +96,20 @@ class CreateStep(Step):
         self.snapshot: Snapshot | None = None
 
     def undo(self, database: Database) -> Changes:
+        # Refused (ConflictError) if another desk has changed the record since: its changes
+        # would go with it.
         with records.transaction(database, self.kind) as session:
-            deletion = records.delete_record_in(session, self.kind, self.record.id)
+            session.info["audit_action"] = audit.Action.UNDO
+            deletion = records.delete_record_in(
+                session, self.kind, self.record.id, version=getattr(self.record, "version", None)
+            )
         self.snapshot = deletion.snapshot
         return deletion.changes
 
     def redo(self, database: Database) -> Changes:
         assert self.snapshot is not None, "redo before undo"
-        with database.unit_of_work() as session:
+        with records.transaction(database, self.kind) as session:
+            session.info["audit_action"] = audit.Action.REDO
             records.restore_in(session, self.snapshot)
         return records.snapshot_changes(self.snapshot).undone()
 
@@ -123,20 +129,27 @@ class UpdateStep(Step):
         self.before = before
         self.after = after
         self.history = history
+        self.current = getattr(after, "version", None)  # the version stored now
         self.text = _("Edit {kind}").format(kind=kind.label())
 
-    def _store(self, database: Database, record: Any, side: int) -> Changes:
+    def _store(self, database: Database, record: Any, side: int, action: audit.Action) -> Changes:
+        # Based on the version this step left (`current`): a record another desk has changed
+        # since is not put back over their change (ConflictError).
         with records.transaction(database, self.kind) as session:
-            records.update_in(session, record, record_tier_change=False)
+            session.info["audit_action"] = action
+            stored = records.update_in(
+                session, replace(record, version=self.current), record_tier_change=False
+            )
             if self.history is not None:
                 records.put_tier_rows_in(session, record.id, self.history[side])
+        self.current = getattr(stored, "version", None)
         return Changes.of_updated(self.kind, record.id)
 
     def undo(self, database: Database) -> Changes:
-        return self._store(database, self.before, 0)
+        return self._store(database, self.before, 0, audit.Action.UNDO)
 
     def redo(self, database: Database) -> Changes:
-        return self._store(database, self.after, 1)
+        return self._store(database, self.after, 1, audit.Action.REDO)
 
 
 class DeleteStep(Step):
@@ -149,12 +162,14 @@ class DeleteStep(Step):
         self.text = _("Delete {kind}").format(kind=kind_named(deletion.kind).label())
 
     def undo(self, database: Database) -> Changes:
-        with database.unit_of_work() as session:
+        with records.transaction(database, self.deletion.kind) as session:
+            session.info["audit_action"] = audit.Action.UNDO
             records.restore_in(session, self.deletion.snapshot)
         return self.deletion.changes.undone()
 
     def redo(self, database: Database) -> Changes:
         with records.transaction(database, self.deletion.kind) as session:
+            session.info["audit_action"] = audit.Action.REDO
             self.deletion = records.delete_record_in(
                 session, self.deletion.kind, self.deletion.id, cascade=self.cascade
             )
@@ -208,13 +223,18 @@ def save_record(
             stored: Any = records.create_in(session, record)
             if attachments:
                 stored = _attached(database, kind.name, stored, attachments)
-                records.update_in(session, stored, record_tier_change=False)
+                stored = records.update_in(session, stored, record_tier_change=False)
             return Saved(stored, Changes.of_created(kind.name, stored.id), CreateStep(stored))
         before = records.get_record(database, kind.name, record_id)  # joins this transaction
         partnership = isinstance(record, Partnership)
         history_before = records.tier_rows_in(session, record_id) if partnership else None
+        expected = getattr(record, "version", None)
+        if expected is not None and before.version != expected:
+            raise records.stale(session, kind, record)  # before any file is stored for it
         stored = _attached(database, kind.name, record, attachments or {})
-        records.update_in(session, stored, tier_changed_on=tier_changed_on, tier_note=tier_note)
+        stored = records.update_in(
+            session, stored, tier_changed_on=tier_changed_on, tier_note=tier_note
+        )
         history = None
         if history_before is not None:
             history = (history_before, records.tier_rows_in(session, record_id))
@@ -235,6 +255,9 @@ class DeletionPreview:
     id: int
     name: Names
     dependents: tuple[Dependent, ...]
+    # The version the user is asked about: `delete_record(..., version=)` is refused if
+    # another desk changes the record before the user says yes.
+    version: int | None = None
 
     @property
     def kind_label(self) -> str:
@@ -253,18 +276,28 @@ class Deleted:
 def deletion_preview(database: Database, kind_name: str, record_id: int) -> DeletionPreview:
     """The record's name and what depends on it; NotFound if it is gone."""
     kind = kind_named(kind_name)
+    version = records.version_of(database, kind.name, record_id)  # first: what was asked about
     name = records.names_of(database, kind.name, record_id)
     found = records.dependents_of(database, kind.name, record_id)
-    return DeletionPreview(kind.name, record_id, name, tuple(found))
+    return DeletionPreview(kind.name, record_id, name, tuple(found), version)
 
 
 def delete_record(
-    database: Database, kind_name: str, record_id: int, *, cascade: bool = False
+    database: Database,
+    kind_name: str,
+    record_id: int,
+    *,
+    cascade: bool = False,
+    version: int | None = None,
 ) -> Deleted:
     """Delete the record, and with `cascade` what depends on it (see `deletion_preview`),
-    in one transaction; refused with `Conflict` when something depends on it otherwise."""
+    in one transaction; refused with `Conflict` when something depends on it otherwise, and
+    with `ConflictError` when `version` (the one the user saw) is no longer the stored one:
+    someone changed it since, and the user is asked again."""
     with records.transaction(database, kind_named(kind_name).name) as session:
-        deletion = records.delete_record_in(session, kind_name, record_id, cascade=cascade)
+        deletion = records.delete_record_in(
+            session, kind_name, record_id, cascade=cascade, version=version
+        )
     return Deleted(deletion, deletion.changes, DeleteStep(deletion))
 
 
@@ -289,6 +322,9 @@ def save_profile(
     """Store the office profile with its newly chosen images (by field: `seal_attachment_id`,
     `logo_attachment_id`), in one transaction; an image the profile no longer uses is
     deleted with it."""
+    from exchange_desk.services.roles import Role, require
+
+    require(database, Role.ADMINISTRATOR)  # the office's names, signatory, seal, numbering
     with records.transaction(database):
         previous = office_profile(database)
         stored = profile

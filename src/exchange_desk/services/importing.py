@@ -22,11 +22,11 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from exchange_desk.domain.errors import InvalidInput
+from exchange_desk.domain.errors import ConflictError, InvalidInput
 from exchange_desk.domain.records import City, OfficeProfile
 from exchange_desk.i18n.catalog import _, ngettext
+from exchange_desk.services import audit, import_layouts, records
 from exchange_desk.services import cell_values as cv
-from exchange_desk.services import import_layouts, records
 from exchange_desk.services.changes import Changes
 from exchange_desk.services.editing import Step
 from exchange_desk.services.import_duplicates import find_duplicates
@@ -378,10 +378,18 @@ class ImportStep(Step):
 
     def undo(self, database: Database) -> Changes:
         with records.transaction(database) as session:
+            session.info["audit_action"] = audit.Action.UNDO
             if self.profile is not None:
                 store_profile_in(session, self.profile[0])
-            for before, _after in reversed(self.updated):
-                records.update_in(session, before, record_tier_change=False)
+            # Each record back as it was, if nobody has changed it since the import (its
+            # version is still the one the import left); the versions go on counting up.
+            restored = []
+            for before, after in reversed(self.updated):
+                back = records.update_in(
+                    session, replace(before, version=after.version), record_tier_change=False
+                )
+                restored.append((back, after))
+            self.updated = list(reversed(restored))
             self.snapshots = []
             for kind in reversed(IMPORT_ORDER):
                 ids = self.created.get(kind)
@@ -391,10 +399,16 @@ class ImportStep(Step):
 
     def redo(self, database: Database) -> Changes:
         with records.transaction(database) as session:
+            session.info["audit_action"] = audit.Action.REDO
             for snapshot in reversed(self.snapshots):
                 records.restore_in(session, snapshot)
-            for _before, after in self.updated:
-                records.update_in(session, after, record_tier_change=False)
+            again = []
+            for before, after in self.updated:
+                stored = records.update_in(
+                    session, replace(after, version=before.version), record_tier_change=False
+                )
+                again.append((before, stored))
+            self.updated = again
             if self.profile is not None:
                 store_profile_in(session, self.profile[1])
         return self._changes(undone=False)
@@ -424,6 +438,7 @@ def apply_import(
     new: dict[str, list[tuple[int | None, Any]]] = defaultdict(list)  # (placeholder, record)
     rows_of: dict[str, list[tuple[str, int]]] = defaultdict(list)  # (sheet, row) of each
     updates: list[tuple[str, PlannedRow]] = []
+    sheet_of: dict[int, str] = {}
     for sheet in plan.sheets:
         for row in sheet.rows:
             if row.status is RowStatus.NEW:
@@ -434,6 +449,7 @@ def apply_import(
                 rows_of[sheet.kind].append((sheet.sheet, row.row))
             elif row.status is RowStatus.UPDATE:
                 updates.append((sheet.kind, row))
+                sheet_of[id(row)] = sheet.sheet
     created_counts = {kind: len(items) for kind, items in new.items() if items}
     updated_counts = dict(Counter(kind for kind, _row in updates))
     skipped = counts[RowStatus.DUPLICATE]
@@ -456,6 +472,13 @@ def apply_import(
     updated: list[tuple[Any, Any]] = []
     profile_change: tuple[OfficeProfile, OfficeProfile] | None = None
     with records.transaction(database) as session:
+        session.info["audit_action"] = audit.Action.IMPORT
+        audit.log_in(
+            session,
+            audit.Action.IMPORT,
+            summary=plan.path.name,
+            details={"file": plan.path.name, "created": created_counts, "updated": updated_counts},
+        )
         before_profile = office_profile(database)
         if plan.home_city is not None:
             (city,) = records.create_many_in(session, [plan.home_city])
@@ -499,7 +522,20 @@ def apply_import(
             assert row.match.record_id is not None
             before = records.get_record(database, kind, row.match.record_id)
             after = _resolve(merged(before, row), DECLARED[kind], ids)
-            records.update_in(session, after)
+            # The version the plan read: a record another desk changed since is not
+            # overwritten with what the sheet says of its older state.
+            planned = getattr(row.record, "version", None)
+            if planned is not None:
+                after = replace(after, version=planned)
+            try:
+                after = records.update_in(session, after)
+            except ConflictError as exc:
+                exc.args = (
+                    _("Nothing was imported: sheet {sheet}, row {row}: {problem}").format(
+                        sheet=sheet_of[id(row)], row=row.row, problem=exc.user_message()
+                    ),
+                )
+                raise
             updated.append((before, after))
             done += 1
             if progress is not None and done % 200 == 0:

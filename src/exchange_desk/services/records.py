@@ -418,6 +418,17 @@ def names_of(database: Database, kind_name: str, record_id: int) -> Names:
     return Names.of(row)
 
 
+def version_of(database: Database, kind_name: str, record_id: int) -> int | None:
+    """The record's stored version; None for a kind without versions or a record gone."""
+    kind = kind_named(kind_name)
+    if not kind.versioned:
+        return None
+    table = _table(kind)
+    with database.reading() as session:
+        found = session.scalar(select(table.c.version).where(table.c.id == record_id))
+    return int(found) if found is not None else None
+
+
 def names_of_in(session: Session, kind_name: str, record_id: int) -> Names:
     """A record's names read in an open session; empty names for a record that is gone."""
     kind = kind_named(kind_name)
@@ -555,7 +566,10 @@ def _today() -> PartialDate:
 def transaction(database: Database, kind_name: str | None = None) -> Iterator[Session]:
     """One unit of work for a use case that composes the `..._in` functions below; a
     conflict the database finds (a unique index, a foreign key) becomes `Conflict`, worded
-    for `kind_name` when given."""
+    for `kind_name` when given. Only an editor (or an administrator) may write records."""
+    from exchange_desk.services.roles import Role, require
+
+    require(database, Role.EDITOR)
     try:
         with database.unit_of_work() as session:
             yield session
@@ -962,10 +976,11 @@ def update_in(
     before = record_in(session, kind.name, record_id)
     for name in kind.scalar_fields:
         setattr(row, name, getattr(record, name))
-    _write_collections(session, kind, record_id, record, replace_existing=True)
     if kind.versioned and before is not None and _differing(kind, before, record):
-        # Lists live in tables of their own: a change to them alone is a change too.
+        # Lists live in tables of their own: a change to them alone is a change of the
+        # record too (a new version). Set before any statement makes the session flush.
         row.updated_at = utcnow()
+    _write_collections(session, kind, record_id, record, replace_existing=True)
     if record_tier_change and isinstance(record, Partnership) and previous_tier != record.tier:
         _add_tier_change(
             session,
@@ -1307,6 +1322,16 @@ def restore_in(session: Session, snapshot: Snapshot) -> None:
                 reason=str(exc.orig).splitlines()[0]
             )
         ) from exc
+    # Each record put back is created again, as far as its History goes.
+    audit.log_many_in(
+        session,
+        audit.Action.CREATE,
+        (
+            (kind.name, values["id"], _row_summary(kind, values), None)
+            for name, values in rows
+            if (kind := KIND_OF_TABLE.get(name)) is not None
+        ),
+    )
 
 
 def restore(database: Database, snapshot: Snapshot) -> None:

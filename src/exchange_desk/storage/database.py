@@ -8,18 +8,23 @@ database written by a newer version of the program is refused rather than damage
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import errno
 import glob
 import hashlib
+import ntpath
 import os
+import re
 import sqlite3
+import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
 
 from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import URL, make_url
@@ -231,10 +236,17 @@ def disk_of(path: Path) -> str:
 
 
 def latest_backup(path: Path) -> Path | None:
-    """The newest copy `Database.backup` made of the SQLite file at `path`, if any."""
-    pattern = f"{glob.escape(path.stem)}.*.backup.sqlite"
+    """The newest backup of the SQLite file at `path`, if any: a copy `Database.backup` made
+    beside it, or one in the `backups` folder beside it (daily, manual, before a restore;
+    see services.backups), a damaged file set aside there excepted."""
+    stem = glob.escape(path.stem)
     try:
-        copies = [copy for copy in path.parent.glob(pattern) if copy.is_file()]
+        copies = [copy for copy in path.parent.glob(f"{stem}.*.backup.sqlite") if copy.is_file()]
+        copies += [
+            copy
+            for copy in (path.parent / "backups").glob(f"{stem}.*.sqlite")
+            if copy.is_file() and not copy.name.startswith(f"{path.stem}.damaged.")
+        ]
     except OSError:
         return None
     return max(copies, key=lambda copy: (copy.stat().st_mtime, copy.name), default=None)
@@ -311,7 +323,9 @@ def _damaged(path: Path | None, reason: str) -> StorageUnavailable:
     return StorageUnavailable(StorageProblem.CORRUPT, message)
 
 
-def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
+def _sqlite_on_connect(
+    dbapi_connection: Any, _record: Any, journal_mode: str | None = "WAL"
+) -> None:
     # SQLite's own lower() folds ASCII only: "ZÜRICH" would not find "Zürich". Searches
     # compare lower(column) with lower(text), so Python's Unicode-aware lower() replaces it.
     dbapi_connection.create_function("lower", 1, _unicode_lower, deterministic=True)
@@ -319,7 +333,12 @@ def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
     try:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_SECONDS * 1000)}")
-        cursor.execute("PRAGMA journal_mode=WAL")
+        # Setting the journal mode writes the file's header: a file opened only to read
+        # is left as it is (None), and refuses every write.
+        if journal_mode is not None:
+            cursor.execute(f"PRAGMA journal_mode={journal_mode}")
+        else:
+            cursor.execute("PRAGMA query_only=ON")
         cursor.execute("PRAGMA synchronous=NORMAL")
         # Long lists read the file in index order; mapping it saves a system call per page.
         cursor.execute("PRAGMA mmap_size=268435456")
@@ -331,12 +350,219 @@ def _unicode_lower(value: Any) -> Any:
     return value.lower() if isinstance(value, str) else value
 
 
-def make_engine(url: URL) -> Engine:
+def make_engine(url: URL, *, read_only: bool = False) -> Engine:
+    """The engine for `url`. A SQLite file is kept with a write-ahead log, except on a
+    network share (`on_network_share`), where WAL does not work across computers and the
+    classic rollback journal is used. `read_only`: nothing is ever written (see
+    `uri_to_read`; on PostgreSQL every transaction is READ ONLY)."""
     if url.get_backend_name() == "sqlite":
         engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_SECONDS})
-        event.listen(engine, "connect", _sqlite_on_connect)
+        path = _sqlite_path(url)
+        journal: str | None = "WAL"
+        if read_only:
+            journal = None
+            if path is not None:
+                uri = uri_to_read(path)
+
+                def connect_read_only(
+                    _dialect: Any, _record: Any, cargs: list[Any], cparams: dict[str, Any]
+                ) -> None:
+                    cargs[:1] = [uri]
+                    cparams["uri"] = True
+
+                event.listen(engine, "do_connect", connect_read_only)
+        elif path is not None and on_network_share(path):
+            journal = "DELETE"
+
+        def on_connect(dbapi_connection: Any, record: Any) -> None:
+            _sqlite_on_connect(dbapi_connection, record, journal)
+
+        event.listen(engine, "connect", on_connect)
         return engine
-    return create_engine(url, pool_pre_ping=True, connect_args={"connect_timeout": 5})
+    engine = create_engine(url, pool_pre_ping=True, connect_args={"connect_timeout": 5})
+    if read_only:
+        event.listen(engine, "connect", _postgresql_read_only)
+    return engine
+
+
+def _postgresql_read_only(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute("SET default_transaction_read_only = on")
+    finally:
+        cursor.close()
+    # A SET inside a transaction that is rolled back is undone: the pool rolls back.
+    dbapi_connection.commit()
+
+
+# --- opening to read only, and files on network shares ----------------------------------------
+
+# GetDriveTypeW's answers (winbase.h) that matter here.
+DRIVE_REMOTE = 4
+DRIVE_CDROM = 5
+# File systems whose files live on another computer (the type column of /proc/mounts).
+NETWORK_FILESYSTEMS = frozenset(
+    {
+        "nfs",
+        "nfs4",
+        "cifs",
+        "smb",
+        "smb2",
+        "smb3",
+        "smbfs",
+        "ncpfs",
+        "afs",
+        "9p",
+        "ceph",
+        "glusterfs",
+        "lustre",
+        "gpfs",
+        "davfs",
+        "fuse.sshfs",
+        "fuse.glusterfs",
+        "fuse.davfs2",
+        "fuse.cephfs",
+        "fuse.rclone",
+        "fuse.smbnetfs",
+    }
+)
+
+
+def parse_mounts(table: str) -> list[tuple[str, str]]:
+    """(mount point, file system type) of each line of /proc/mounts; the kernel writes a
+    space, tab, newline or backslash in a mount point as an octal escape (`\\040`)."""
+    found = []
+    for line in table.splitlines():
+        fields = line.split()
+        if len(fields) < 3:
+            continue
+        point = re.sub(r"\\([0-7]{3})", lambda octal: chr(int(octal.group(1), 8)), fields[1])
+        found.append((point, fields[2]))
+    return found
+
+
+def filesystem_of(path: str, mounts: Iterable[tuple[str, str]]) -> str | None:
+    """The type of the file system `path` (absolute, POSIX) is on: the mount with the
+    longest mount point containing it (the last one mounted there wins, as in the kernel)."""
+    best: tuple[int, str] | None = None
+    for point, kind in mounts:
+        inside = point == "/" or path == point or path.startswith(point.rstrip("/") + "/")
+        if inside and (best is None or len(point) >= best[0]):
+            best = (len(point), kind)
+    return best[1] if best is not None else None
+
+
+def is_unc_path(path: str) -> bool:
+    """`\\\\server\\share\\…` (or with forward slashes, or `\\\\?\\UNC\\…`); not a device or
+    long-path prefix of a local drive (`\\\\?\\C:\\…`, `\\\\.\\…`)."""
+    text = path.replace("/", "\\")
+    if text.upper().startswith("\\\\?\\UNC\\"):
+        return True
+    return text.startswith("\\\\") and not text.startswith(("\\\\?\\", "\\\\.\\"))
+
+
+def is_network_path(
+    path: str,
+    *,
+    windows: bool,
+    mounts: Iterable[tuple[str, str]] = (),
+    drive_type: Callable[[str], int] | None = None,
+) -> bool:
+    """Whether the file at `path` (absolute) is on another computer. Windows: a UNC path, or a
+    drive `drive_type(root)` says is remote (a mapped network drive). Elsewhere: the file
+    system of its mount in `mounts` (`parse_mounts`) is a network one."""
+    if windows:
+        if is_unc_path(path):
+            return True
+        drive = ntpath.splitdrive(path)[0]
+        if drive_type is None or not drive.endswith(":"):
+            return False
+        return drive_type(drive + "\\") == DRIVE_REMOTE
+    kind = filesystem_of(path, mounts)
+    return kind is not None and kind.lower() in NETWORK_FILESYSTEMS
+
+
+def _drive_type(root: str) -> int:
+    if sys.platform == "win32":
+        import ctypes
+
+        return int(ctypes.windll.kernel32.GetDriveTypeW(root))
+    return 0
+
+
+def _mounts() -> list[tuple[str, str]]:
+    try:
+        return parse_mounts(Path("/proc/mounts").read_text(encoding="utf-8", errors="replace"))
+    except OSError:  # not Linux: no network file system is known
+        return []
+
+
+def on_network_share(path: Path) -> bool:
+    """Whether the SQLite file at `path` (or the folder it would be made in) is on a network
+    share: a UNC path or mapped network drive on Windows, NFS/SMB/CIFS… on Linux."""
+    absolute = os.path.abspath(path)
+    if sys.platform == "win32":
+        return is_network_path(absolute, windows=True, drive_type=_drive_type)
+    with contextlib.suppress(OSError):
+        absolute = os.path.realpath(absolute)  # a symbolic link into a mounted share
+    return is_network_path(absolute, windows=False, mounts=_mounts())
+
+
+def sqlite_uri(
+    path: str, *, mode: str = "ro", immutable: bool = False, windows: bool = os.name == "nt"
+) -> str:
+    """A SQLite URI that opens the file at `path` (absolute) in `mode` (ro, rw); `immutable`:
+    as on media nothing can change (no locks, no -wal or -shm file made beside it).
+
+    Characters a URI gives a meaning to (`?`, `#`, `%`, spaces, non-ASCII) are %-escaped;
+    on Windows a drive path is `file:///C:/…` and a UNC path `file:////server/share/…`."""
+    if windows:
+        text = path.replace("\\", "/")
+        prefix = "file://" if text.startswith("//") else "file:///"
+        address = prefix + quote(text, safe="/:")
+    else:
+        address = "file://" + quote(path, safe="/")
+    return address + f"?mode={mode}" + ("&immutable=1" if immutable else "")
+
+
+def writable(path: Path) -> bool:
+    """Whether SQLite could write the file and make its journal beside it: the file and its
+    folder may be written, and (Windows) the drive is not a CD or DVD."""
+    if sys.platform == "win32":
+        drive = os.path.splitdrive(os.path.abspath(path))[0]
+        if _drive_type(drive + "\\") == DRIVE_CDROM:
+            return False
+    if path.exists() and not os.access(path, os.W_OK):
+        return False
+    return os.access(path.parent, os.W_OK)
+
+
+def uri_to_read(path: Path) -> str:
+    """The URI that opens the existing file at `path` to be read only; the connection also
+    sets `PRAGMA query_only`, which refuses every write.
+
+    Where the file and its folder can be written it is opened read-write all the same
+    (never created: `mode=rw`): SQLite, closing the last connection, then removes the -wal
+    and -shm files that reading a WAL file makes, as a read-only connection could not.
+    Where they cannot (read-only media, a CD, a write-protected stick), it is opened
+    `immutable`, so that no side file is even attempted; unless a write-ahead log with
+    content lies there, which holds committed changes an immutable reader would not see."""
+    absolute = os.path.abspath(path)
+    if writable(path):
+        return sqlite_uri(absolute, mode="rw")
+    log = path.with_name(path.name + "-wal")
+    try:
+        unfinished_log = log.stat().st_size > 0
+    except OSError:
+        unfinished_log = False
+    return sqlite_uri(absolute, immutable=not unfinished_log)
+
+
+def connect_to_read(path: Path, *, timeout: float = BUSY_TIMEOUT_SECONDS) -> sqlite3.Connection:
+    """A sqlite3 connection to the file at `path` that only reads (see `uri_to_read`)."""
+    connection = sqlite3.connect(uri_to_read(path), uri=True, timeout=timeout)
+    connection.execute("PRAGMA query_only=ON")
+    return connection
 
 
 @contextmanager
@@ -697,18 +923,25 @@ def open_database(
     *,
     migrate: bool = True,
     create: bool = True,
+    read_only: bool = False,
 ) -> Database:
     """Open the database, creating or migrating it as needed (see the module docstring).
 
     A PostgreSQL database shared by several desks is only created automatically when empty;
     an older schema there is upgraded by `exchange-desk db upgrade`, so one desk never
     migrates a shared database behind the others' backs.
+
+    `read_only`: nothing is created, migrated or written, not even SQLite's journal mode
+    (see `make_engine`); a missing file is refused. A database that is empty or at an older
+    schema is refused with what to do, unless `migrate=False` asks for it as it is.
     """
     url = location if isinstance(location, URL) else resolve_url(location)
     path = _sqlite_path(url)
     if path is not None:
-        _check_sqlite_file(path, create=create)
-    database = Database(url, make_engine(url))
+        _check_sqlite_file(path, create=create and not read_only)
+    # Called with the URL alone unless reading only (tests wrap `make_engine(url)`).
+    engine = make_engine(url, read_only=True) if read_only else make_engine(url)
+    database = Database(url, engine)
     try:
         if database.stored_revision() == SCHEMA_HEAD:
             return database
@@ -716,6 +949,8 @@ def open_database(
         database._refuse_foreign(state)
         if not migrate or state.is_current:
             return database
+        if read_only:
+            raise _not_readable_as_it_is(database, state)
         if state.is_empty or database.backend == "sqlite":
             database.upgrade()
             return database
@@ -729,6 +964,22 @@ def open_database(
     except BaseException:
         database.dispose()
         raise
+
+
+def _not_readable_as_it_is(database: Database, state: SchemaState) -> StorageUnavailable:
+    """Why a database opened only to read cannot be read: it is empty, or its schema is
+    older than this program's (an upgrade would write it)."""
+    if state.is_empty:
+        message = _(
+            "{where} holds no Exchange Desk database yet. Open it in Exchange Desk, or run "
+            "'exchange-desk db upgrade', to set one up there."
+        ).format(where=database.describe())
+    else:
+        message = _(
+            "{where} uses an older schema ({revision}) and was opened only to read. Run "
+            "'exchange-desk db upgrade' (a backup copy is made first), then try again."
+        ).format(where=database.describe(), revision=state.current)
+    return StorageUnavailable(StorageProblem.NEEDS_UPGRADE, message)
 
 
 def ping(database: Database) -> None:

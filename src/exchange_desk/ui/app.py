@@ -14,7 +14,8 @@ from exchange_desk.domain.errors import ExchangeDeskError
 from exchange_desk.i18n.catalog import _
 from exchange_desk.logs import configure_logging
 from exchange_desk.paths import portable_data_dir, resources_dir
-from exchange_desk.services.database import open_office_database
+from exchange_desk.services.connections import remember_file
+from exchange_desk.services.database import Database, open_office_database
 from exchange_desk.ui import errors
 from exchange_desk.ui.language import apply_language, register_bundled_fonts, startup_language
 from exchange_desk.ui.main_window import TAB_FOR_CLI, TABS, MainWindow
@@ -70,10 +71,13 @@ def run_gui(
         database = open_office_database(database_location)
         errors.set_database(database.describe())
         window = MainWindow(database, remember=not screenshot)
+        _keep(window)
     except ExchangeDeskError as exc:
         logging.getLogger("exchange_desk.ui").warning("Not opened: %s", exc.user_message())
         QMessageBox.critical(None, _("Exchange Desk"), exc.user_message())
         return 3
+    if database.path is not None and not screenshot:
+        remember_file(database.path)  # File ▸ Recent connections leads back to it
     if tab and not screenshot:
         key = TAB_FOR_CLI.get(tab, tab)
         window.tabs.setCurrentIndex([name for name, _title, _cli in TABS].index(key))
@@ -82,4 +86,47 @@ def run_gui(
         window.screenshot_when_loaded(screenshot, tab)
     else:
         QTimer.singleShot(0, window.offer_demo_if_empty)
+        # The day's automatic backup, in the background once the window is up.
+        from exchange_desk.ui.backup_dialogs import start_backup_duties
+
+        QTimer.singleShot(0, lambda: start_backup_duties(window))
     return app.exec()
+
+
+# The window on screen. A top-level widget lives only as long as Python holds it, and the
+# window that replaces another (File ▸ Connect to office database…) is made in a slot.
+_windows: list[MainWindow] = []
+
+
+def _keep(window: MainWindow) -> None:
+    _windows[:] = [window]
+
+
+def replace_window(old: MainWindow, database: Database) -> MainWindow:
+    """Show a window on `database` in place of `old`: where it was, as large, on the same
+    tab. `old` then closes (and keeps its settings, as at quitting) and its database is
+    closed. What could be undone stays behind: it was done to the other database.
+
+    The new window is shown before the old one closes, so that the application never has
+    no window (it would quit)."""
+    remember = old._remember
+    if remember:
+        old.save_settings()  # the new window restores the tabs' columns from them
+    window = MainWindow(database, old.settings, remember=remember)
+    window.restoreGeometry(old.saveGeometry())
+    window.tabs.setCurrentIndex(old.tabs.currentIndex())
+    if old.isVisible():
+        window.show()
+    previous = old.database
+    if not old.close():  # it was asked to stay open: the new one goes
+        window.close()
+        window.deleteLater()
+        database.dispose()
+        return old
+    old.deleteLater()
+    previous.dispose()
+    errors.set_database(database.describe())
+    if database.path is not None and remember:
+        remember_file(database.path)
+    _keep(window)
+    return window

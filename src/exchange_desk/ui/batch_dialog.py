@@ -209,7 +209,7 @@ class BatchCertificatesDialog(Retranslating, QDialog):
         mode = LanguageMode(self.languages_box.currentData())
         design = Design(self.design_box.currentData())
         orientation = Orientation(self.orientation_box.currentData())
-        who = default_issuer()
+        who = default_issuer(self.database)
         text_only = self.text_only_box.isChecked()
         chosen = target  # None: to the printer, no file
         operation: CollectionOp[BatchResult]

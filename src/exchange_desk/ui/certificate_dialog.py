@@ -383,7 +383,7 @@ class CertificateDialog(Retranslating, QDialog):
             return None
         award_id, mode, design = self.award_id, self.mode(), self.design()
         orientation, text_only = self.orientation(), self.text_only_box.isChecked()
-        issuer = default_issuer()
+        issuer = default_issuer(self.database)
 
         def issue(database: Database) -> IssuedPdf:
             return issue_certificate_pdf(

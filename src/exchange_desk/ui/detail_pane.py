@@ -1,13 +1,18 @@
 """The detail pane: the selected record's facts and the records that hang on it, each a
 link that takes the window to that record. It listens to the operations' change hub: when
 its record, a record it links to, or a record that may hang on it changes, it asks to be
-read again (`stale`); when its record is deleted, it empties."""
+read again (`stale`); when its record is deleted, it empties.
+
+At the bottom, the record's History (`ui.history_view`): the newest lines of the audit log,
+read off the GUI thread each time the record is shown, so a change made here or at another
+desk shows up with the rest of the record."""
 
 from __future__ import annotations
 
 import html
+import logging
 from functools import cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QGuiApplication
@@ -24,11 +29,18 @@ from PySide6.QtWidgets import (
 from exchange_desk.i18n.catalog import _
 from exchange_desk.ui.bidi import in_own_direction
 from exchange_desk.ui.formatting import show
-from exchange_desk.ui.operations import change_hub
+from exchange_desk.ui.history_view import SHOWN, HistoryView
+from exchange_desk.ui.operations import QueryOp, change_hub
 
 if TYPE_CHECKING:
     from exchange_desk.services.changes import Changes
     from exchange_desk.services.details import Detail, Related
+    from exchange_desk.services.history_text import HistoryLine
+
+
+# The records whose history a record's History shows with its own: a partnership is shown
+# as its partner city, an award with its certificate (issued and printed).
+_HISTORY_BESIDE = {"partnerships": "cities", "awards": "certificates"}
 
 
 @cache
@@ -65,6 +77,12 @@ class DetailPane(QScrollArea):
         self.setFrameShape(QFrame.Shape.NoFrame)
         self.setMinimumWidth(260)
         self.detail: Detail | None = None
+        self.history: HistoryView | None = None
+        # The last history read: (kind, id), its lines, whether older ones exist. Shown at
+        # once when the same record is shown again (after a save), until the new read is in.
+        self._history: tuple[tuple[str, int], list[HistoryLine], bool] | None = None
+        self._history_all: tuple[str, int] | None = None  # the record "Show all…" was asked of
+        self._history_reads = 0  # a read's number: only the newest one's lines are shown
         self._layout = QVBoxLayout()
         self.show_nothing()
         change_hub().changed.connect(self._data_changed)
@@ -111,6 +129,7 @@ class DetailPane(QScrollArea):
 
     def show_nothing(self, text: str | None = None) -> None:
         self.detail = None
+        self.history = None
         self._hint_is_default = text is None
         self._clear()
         hint = QLabel(text or _("Select a record to see its details."))
@@ -170,7 +189,11 @@ class DetailPane(QScrollArea):
         edit.clicked.connect(self.edit_requested)
         self._layout.addSpacing(8)
         self._layout.addWidget(edit, 0, Qt.AlignmentFlag.AlignLeading)
+        self.history = HistoryView()
+        self.history.show_all.connect(self._read_all_history)
+        self._layout.addWidget(self.history)
         self._layout.addStretch(1)
+        self._read_history()
 
     @staticmethod
     def _links(items: list[Related]) -> str:
@@ -188,6 +211,70 @@ class DetailPane(QScrollArea):
                 parts.append(f'<span style="color: #555;">({html.escape(show(item.note))})</span>')
             lines.append(" ".join(parts))
         return "<br>".join(lines)
+
+    # --- history -------------------------------------------------------------------------
+
+    def _read_history(self) -> None:
+        """Read the shown record's history in the background; show the last one read of it
+        meanwhile (a save re-shows the record: its history must not blink)."""
+        detail, view = self.detail, self.history
+        if detail is None or view is None:
+            return
+        key = (detail.kind, detail.id)
+        if self._history is not None and self._history[0] == key:
+            view.show_lines(self._history[1], more=self._history[2], shown_kind=detail.kind)
+        else:
+            view.show_loading()
+        limit = None if self._history_all == key else SHOWN + 1  # one more: are there older?
+        # Records shown as part of this one: their lines are its history too.
+        beside = _HISTORY_BESIDE.get(detail.kind)
+        also = tuple(
+            (item.kind, item.id)
+            for _label, items in detail.groups
+            for item in items
+            if item.kind == beside
+        )
+        right_to_left = QGuiApplication.isRightToLeft()
+        self._history_reads += 1
+        number = self._history_reads
+
+        def read(database: Any) -> list[HistoryLine]:
+            from exchange_desk.services.history_text import record_history
+
+            return record_history(
+                database,
+                key[0],
+                key[1],
+                limit=limit,
+                also=also,
+                own_direction=lambda text: in_own_direction(text, right_to_left),
+                right_to_left=right_to_left,
+            )
+
+        def done(lines: list[HistoryLine]) -> None:
+            more = limit is not None and len(lines) > SHOWN
+            shown = lines[:SHOWN] if more else lines
+            self._history = (key, shown, more)
+            if number == self._history_reads and self.history is not None:
+                self.history.show_lines(shown, more=more, shown_kind=key[0])
+
+        def failed(error: BaseException) -> None:
+            if number == self._history_reads and self.history is not None:
+                self.history.show_failure(_("The history could not be read."))
+            # The rest of the record is shown: a failed read of its history is only logged.
+            logging.getLogger("exchange_desk.ui").warning("History not read: %s", error)
+
+        try:
+            operation = QueryOp(self, read)
+        except ValueError:  # a pane outside any window: nothing to read from
+            view.hide()
+            return
+        operation.success(done).failure(failed).run_in_background()
+
+    def _read_all_history(self) -> None:
+        if self.detail is not None:
+            self._history_all = (self.detail.kind, self.detail.id)
+            self._read_history()
 
     def _follow(self, link: str) -> None:
         kind, _separator, record_id = link.partition(":")

@@ -32,7 +32,10 @@ from exchange_desk.i18n.languages import LANGUAGES
 from exchange_desk.services.changes import Changes
 from exchange_desk.services.database import Database, check_database, is_empty
 from exchange_desk.services.tables import tab_specs
+from exchange_desk.ui.connect_dialog import install_connection_menu
+from exchange_desk.ui.identity import apply_role
 from exchange_desk.ui.language import apply_language, remember_language
+from exchange_desk.ui.live_view import LiveView
 from exchange_desk.ui.operations import CollectionOp, QueryOp
 from exchange_desk.ui.record_tab import RecordTab
 from exchange_desk.ui.translated import Retranslating, plain_label
@@ -93,6 +96,8 @@ class MainWindow(Retranslating, QMainWindow):
         self._where = QLabel()
         self.statusBar().addWidget(self._counts, 1)
         self.statusBar().addPermanentWidget(self._where)
+        # Who you are, and what your role may not do greyed out (the actions exist now).
+        self.role_guard = apply_role(self, database)
         self.translate_now()
         if remember:
             self._restore_settings()
@@ -100,6 +105,9 @@ class MainWindow(Retranslating, QMainWindow):
             self.resize(1280, 800)
         self.tabs.currentChanged.connect(self._tab_shown)
         self._tab_shown(self.tabs.currentIndex())
+        # Other desks' changes reach the screens as this desk's own do (ui.live_view).
+        self.live_view = LiveView(database, self, status_bar=self.statusBar())
+        self.live_view.start()
 
     # --- building ----------------------------------------------------------------------
 
@@ -211,6 +219,13 @@ class MainWindow(Retranslating, QMainWindow):
         self.menu_file.addActions([self.act_profile, self.act_check])
         self.menu_file.addSeparator()
         self.menu_file.addAction(self.act_quit)
+        # Back up…, Restore… and Backups…, before Quit (they translate themselves too).
+        from exchange_desk.ui.backup_dialogs import install_backup_actions
+
+        install_backup_actions(self)
+        # Connect to office database… and Recent connections, at the top (they translate
+        # themselves when the language changes).
+        self.connections_menu = install_connection_menu(self, self.menu_file)
         self.menu_edit = bar.addMenu("")
         self.menu_edit.addActions([self.act_undo, self.act_redo])
         self.menu_edit.addSeparator()
@@ -1088,6 +1103,7 @@ class MainWindow(Retranslating, QMainWindow):
         s.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        self.live_view.stop()
         if self._remember:
             self.save_settings()
         super().closeEvent(event)

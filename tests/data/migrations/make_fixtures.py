@@ -8,11 +8,19 @@ that exists at that revision is filled with raw SQL, never with today's ORM clas
 describe today's schema: names in Hebrew and Chinese, dates of all three precisions, NULLs,
 the link tables, tier history, attachments with their stored files, certificates and their
 printings, the office profile. Some values are ones an older release let through and a
-later migration repairs ("2018-13-45", a population beyond PostgreSQL's INTEGER).
+later migration repairs ("2018-13-45", a population beyond PostgreSQL's INTEGER): from that
+revision on a file holds the repaired value (`Repaired(...)`) and the repair on record.
 
 tests/test_migrations.py upgrades a copy of each file and compares every row. The files are
-committed; run this again only to add the file of a newly released revision (add its
-revision to REVISIONS and its new columns and tables below, marked `Since(...)`).
+committed and never made again (a file made anew would differ in bytes from the one the
+tests have always read): to add the file of a newly released revision, add its revision to
+REVISIONS and its new columns and tables below (marked `Since(...)`, `TABLE_SINCE`), then
+
+    .venv/bin/python tests/data/migrations/make_fixtures.py
+
+which makes the files that are missing. Name revisions to make their files again:
+
+    .venv/bin/python tests/data/migrations/make_fixtures.py 0004
 """
 
 from __future__ import annotations
@@ -28,7 +36,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[2]
 sys.path.insert(0, str(ROOT / "src"))
 
-REVISIONS = ("0001", "0002", "0003")
+REVISIONS = ("0001", "0002", "0003", "0004")
 
 
 @dataclass(frozen=True)
@@ -39,6 +47,16 @@ class Since:
     value: Any
 
 
+@dataclass(frozen=True)
+class Repaired:
+    """A value an older release let through (`old`), which revision `revision` repairs to
+    `new` and records in the table `repairs`: a file at that revision or later holds `new`."""
+
+    revision: str
+    old: Any
+    new: Any
+
+
 SCAN = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj << /Type /Catalog >> endobj\n\x00\xff\x00trailer\n"
 SEAL = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00"
 SCAN_SHA = hashlib.sha256(SCAN).hexdigest()
@@ -47,6 +65,8 @@ SEAL_SHA = hashlib.sha256(SEAL).hexdigest()
 T0 = "2018-11-16 10:00:00.000000"
 T1 = "2019-02-05 08:30:15.250000"
 T2 = "2020-12-31 23:59:59.999999"
+# When 0004 was run on the office's file.
+T3 = "2021-03-01 09:00:00.000000"
 
 
 def stamps(created: str = T0, updated: str = T1, sample: int = 0) -> dict[str, Any]:
@@ -63,7 +83,7 @@ def formal(en: str = "", zh: str = "", he: str = "") -> dict[str, Any]:
 
 # (table, row) in an order that satisfies every reference. A table's first row at a
 # revision before the table existed is left out with the whole table (see TABLE_SINCE).
-TABLE_SINCE = {"certificate_printings": "0002"}
+TABLE_SINCE = {"certificate_printings": "0002", "repairs": "0004"}
 
 ROWS: list[tuple[str, dict[str, Any]]] = [
     ("attachment_blobs", {"sha256": SCAN_SHA, "content": SCAN}),
@@ -115,7 +135,7 @@ ROWS: list[tuple[str, dict[str, Any]]] = [
             "region": "",
             "latitude": None,
             "longitude": None,
-            "population": 3_000_000_000,
+            "population": Repaired("0004", 3_000_000_000, None),
             **formal(),
             **stamps(T1, T1),
         },
@@ -384,7 +404,7 @@ ROWS: list[tuple[str, dict[str, Any]]] = [
             "name_zh": "",
             "name_he": "",
             "kind": "choral_festival",
-            "start_date": "2018-13-45",
+            "start_date": Repaired("0004", "2018-13-45", None),
             "end_date": None,
             "city_id": None,
             "partner_city_id": None,
@@ -481,7 +501,7 @@ ROWS: list[tuple[str, dict[str, Any]]] = [
             # A month 00 in a date that must be given: 0004 keeps its year.
             "id": 3,
             "partnership_id": 2,
-            "changed_on": "2016-00",
+            "changed_on": Repaired("0004", "2016-00", "2016"),
             "from_tier": "friendly_cooperative_city",
             "to_tier": "sister_city",
             "note": "",
@@ -624,6 +644,30 @@ ROWS: list[tuple[str, dict[str, Any]]] = [
         },
     ),
 ]
+# What 0004 recorded of its repairs above, as it words them (old and new values as text).
+ROWS += [
+    (
+        "repairs",
+        {
+            "id": number,
+            "table_name": table,
+            "row_id": row["id"],
+            "column_name": column,
+            "old_value": str(value.old),
+            "new_value": None if value.new is None else str(value.new),
+            "repaired_at": T3,
+        },
+    )
+    for number, (table, row, column, value) in enumerate(
+        (
+            (table, row, column, value)
+            for table, row in ROWS
+            for column, value in row.items()
+            if isinstance(value, Repaired)
+        ),
+        start=1,
+    )
+]
 
 
 def rows_at(revision: str) -> list[tuple[str, dict[str, Any]]]:
@@ -638,6 +682,8 @@ def rows_at(revision: str) -> list[tuple[str, dict[str, Any]]]:
                 if value.revision > revision:
                     continue
                 value = value.value
+            elif isinstance(value, Repaired):
+                value = value.old if value.revision > revision else value.new
             values[column] = value
         chosen.append((table, values))
     return chosen
@@ -676,12 +722,19 @@ def make(revision: str, path: Path) -> None:
         connection.close()
 
 
-def main() -> None:
-    for revision in REVISIONS:
+def main(arguments: list[str]) -> None:
+    """Make the files of the revisions named, or with none named those that are missing."""
+    unknown = sorted(set(arguments) - set(REVISIONS))
+    if unknown:
+        raise SystemExit(f"not a released revision: {', '.join(unknown)} (see REVISIONS)")
+    chosen = arguments or [r for r in REVISIONS if not (HERE / f"{r}.sqlite").exists()]
+    for revision in chosen:
         path = HERE / f"{revision}.sqlite"
         make(revision, path)
         print(f"{path.relative_to(ROOT)}: {path.stat().st_size // 1024} KB")
+    if not chosen:
+        print("every released revision has its file; name one to make it again")
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])
