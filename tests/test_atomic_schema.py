@@ -376,9 +376,14 @@ def test_postgresql_migrations_are_all_or_nothing(pg_url: str) -> None:
                 )
             )
         before = pg_content(engine)
-        command.upgrade(alembic_config(engine), "0003")
-        middle = pg_content(engine)
+        # What the schema holds at each revision on the way, each step taken alone.
+        at_revision = {"0002": before}
+        for revision in CHAIN[CHAIN.index("0003") :]:
+            command.upgrade(alembic_config(engine), revision)
+            at_revision[revision] = pg_content(engine)
         command.downgrade(alembic_config(engine), "0002")
+        with engine.begin() as connection:  # 0004 repaired the date: put it back
+            connection.execute(text("UPDATE conferences SET start_date = '2018-13-45'"))
         assert pg_content(engine) == before
         with statements() as seen:
             database = open_database(pg_url, migrate=False)
@@ -391,21 +396,28 @@ def test_postgresql_migrations_are_all_or_nothing(pg_url: str) -> None:
         assert pg_content(engine) == before
 
         # As on SQLite: one attempt after the other, each failing one statement further.
-        first_step = next(
-            number for number, statement in enumerate(seen, start=1) if "'0003'" in statement
-        )
+        # Each revision's step is a transaction of its own: an attempt keeps the steps
+        # completed before the failing statement, and the next attempt starts after them.
+        ends = {
+            revision: next(
+                number
+                for number, statement in enumerate(seen, start=1)
+                if "alembic_version" in statement and f"'{revision}'" in statement
+            )
+            for revision in CHAIN[CHAIN.index("0003") :]
+        }
         at = "0002"
         for number in range(1, len(seen) + 1):
             database = open_database(pg_url, migrate=False)
             try:
-                done = first_step if at == "0003" else 0
+                done = ends.get(at, 0)
                 with statements(fail_at=number - done), pytest.raises(Injected):
                     database.upgrade()
-                at = "0002" if number <= first_step else "0003"
+                at = max((r for r, end in ends.items() if end < number), default="0002")
                 assert database.stored_revision() == at, number
             finally:
                 database.dispose()
-            assert pg_content(engine) == (before if at == "0002" else middle), number
+            assert pg_content(engine) == at_revision[at], number
         database = open_database(pg_url, migrate=False)
         database.upgrade()
         database.dispose()

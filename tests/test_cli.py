@@ -24,6 +24,7 @@ import pytest
 from exchange_desk import __version__
 from exchange_desk.cli import EXIT_REFUSED, EXIT_STORAGE, EXIT_USAGE, main
 from exchange_desk.launcher import main as launcher_main
+from exchange_desk.storage.database import open_database
 
 LISTABLE = (
     "cities",
@@ -227,6 +228,7 @@ def test_listing_never_loads_qt(tmp_path: Path) -> None:
     """`exchange-desk list cities`, started as the program starts (the launcher), imports
     no PySide6 module: Python's own import log (-X importtime) names every one it loads."""
     database = tmp_path / "empty.sqlite"
+    open_database(database).dispose()  # `list` reads only: it never makes a database
     command = ["-m", "exchange_desk", "--db", str(database), "list", "cities"]
     result = subprocess.run(
         [sys.executable, "-X", "importtime", *command],
@@ -438,8 +440,13 @@ def test_list_text_without_matches_has_only_the_header(demo_path: Path) -> None:
 
 def test_list_on_a_new_database_is_empty(tmp_path: Path) -> None:
     path = tmp_path / "new" / "office.sqlite"
+    # Reading commands make nothing: no folder, no file, and a message saying why.
+    code, _out = run("--db", str(path), "list", "cities")
+    assert code == EXIT_STORAGE
+    assert not path.parent.exists()
+    path.parent.mkdir()
+    open_database(path).dispose()
     assert run_json("--db", str(path), "list", "cities") == []
-    assert path.is_file()
 
 
 # --- languages and option positions ----------------------------------------------------
@@ -547,6 +554,7 @@ def test_db_option_wins_over_environment_variable(
     monkeypatch: pytest.MonkeyPatch, demo_path: Path, tmp_path: Path
 ) -> None:
     other = tmp_path / "other.sqlite"
+    open_database(other).dispose()
     monkeypatch.setenv("EXCHANGE_DESK_DB", str(other))
     assert run_json("--db", str(demo_path), "list", "cities") != []
     assert run_json("list", "cities") == []
@@ -589,6 +597,7 @@ def test_stats_text(demo_path: Path) -> None:
 
 
 def test_stats_on_an_empty_database(tmp_path: Path) -> None:
+    open_database(tmp_path / "empty.sqlite").dispose()
     stats = run_json("--db", str(tmp_path / "empty.sqlite"), "stats")
     assert stats["partnerships_by_tier"] == {"sister_city": 0, "friendly_cooperative_city": 0}
     assert stats["awards_by_year"] == {}

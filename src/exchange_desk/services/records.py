@@ -631,9 +631,13 @@ def create_in(session: Session, record: T) -> T:
 
 
 def _values_of(kind: Kind, record: Any) -> dict[str, Any]:
-    """A record's fields and lists as the audit log keeps them (JSON values)."""
-    names = (*kind.scalar_fields, *(c.field for c in kind.collections))
-    return {name: audit.jsonable(getattr(record, name)) for name in names}
+    """A record's fields and lists as the audit log keeps them (JSON values); a list in its
+    stored order, which is not the order it was chosen in."""
+    values = {name: audit.jsonable(getattr(record, name)) for name in kind.scalar_fields}
+    for collection in kind.collections:
+        items = audit.jsonable(getattr(record, collection.field))
+        values[collection.field] = sorted(items, key=repr)
+    return values
 
 
 def _summary_in(session: Session, kind: Kind, record_id: int) -> str:
@@ -655,12 +659,8 @@ def record_in(session: Session, kind_name: str, record_id: int) -> Any | None:
 
 def _differing(kind: Kind, stored: Any, record: Any) -> tuple[str, ...]:
     """The fields and lists in which two versions of a record differ."""
-    names = (*kind.scalar_fields, *(c.field for c in kind.collections))
-    return tuple(
-        name
-        for name in names
-        if audit.jsonable(getattr(stored, name)) != audit.jsonable(getattr(record, name))
-    )
+    before, after = _values_of(kind, stored), _values_of(kind, record)
+    return tuple(name for name in after if before[name] != after[name])
 
 
 def stale(session: Session, kind: Kind, record: Any, *, deleting: bool = False) -> ConflictError:
