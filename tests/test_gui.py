@@ -1224,3 +1224,36 @@ def test_the_awards_tab_says_whose_each_award_is(qtbot: Any, window: MainWindow)
     choose(tab, "role", AwardRole.CONFERRED)
     assert set(cells(tab, column(tab, "Given or received"))) == {"given by us"}
     assert tab.model.rowCount() == 4
+
+
+def test_deleting_a_record_another_desk_changed_meanwhile_asks_again(
+    qtbot: Any, window: MainWindow, demo_db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Asked, answered Yes; but another desk saved the record in between: nothing is
+    deleted until the user, told who changed it, says Yes again."""
+    from exchange_desk.services.editing import save_record
+    from exchange_desk.storage.database import open_database
+
+    tab = window.tab("cities")
+    kfar_saba = partnership_of(demo_db, "Kfar Saba")
+    assert tab.select_record(kfar_saba)
+    other = open_database(demo_db.url)
+    asked: list[str] = []
+
+    def question(_parent: Any, _title: str, text: str, *_args: Any) -> Any:
+        asked.append(text)
+        if len(asked) == 1:  # the other desk saves while the first question is open
+            record = get_record(other, "partnerships", kfar_saba)
+            save_record(other, dataclasses.replace(record, notes="Their note"))
+        return Yes
+
+    monkeypatch.setattr(QMessageBox, "question", question)
+    try:
+        step(qtbot, window.delete_current)
+    finally:
+        other.dispose()
+    assert len(asked) == 2
+    assert "was changed by" in asked[1]
+    assert "nothing was deleted" in asked[1]
+    settle(qtbot, tab)
+    assert list_records(demo_db, "partnerships", ListQuery(filters={"id": kfar_saba})).total == 0

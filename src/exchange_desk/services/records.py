@@ -641,9 +641,15 @@ def _values_of(kind: Kind, record: Any) -> dict[str, Any]:
 
 
 def _summary_in(session: Session, kind: Kind, record_id: int) -> str:
-    """What the audit log calls a record: its name in English, else in any language."""
-    names = names_of_in(session, kind.name, record_id)
-    return names.en or names.zh or names.he or f"{kind.name} {record_id}"
+    """What the audit log calls a record: its name (a partnership its partner city's, a
+    delegation its purpose), in English where it has one."""
+    if kind.name_columns:
+        names = names_of_in(session, kind.name, record_id)
+        return names.en or names.zh or names.he or f"{kind.name} {record_id}"
+    from exchange_desk.services.history_text import _names_in
+
+    found = _names_in(session, {kind.name: {record_id}})
+    return found.get((kind.name, record_id)) or f"{kind.name} {record_id}"
 
 
 def record_in(session: Session, kind_name: str, record_id: int) -> Any | None:
@@ -698,13 +704,23 @@ def stale(session: Session, kind: Kind, record: Any, *, deleting: bool = False) 
             if deleting
             else _("The {kind} “{name}” was changed by someone else; nothing was saved.")
         ).format(kind=kind.label(), name=name)
+    fields = _differing(kind, stored, record) if stored is not None else ()
+    if fields and not deleting:
+        from exchange_desk.services.history_text import _label
+
+        message = "{message}\n{fields}".format(
+            message=message,
+            fields=_("Differs from what is stored: {fields}").format(
+                fields=", ".join(_label(kind, name) for name in fields)
+            ),
+        )
     return ConflictError(
         message,
         kind=kind.name,
         record_id=record_id,
         expected_version=getattr(record, "version", None),
         stored=stored,
-        fields=_differing(kind, stored, record) if stored is not None else (),
+        fields=fields,
         changed_by=who,
         changed_at=when,
     )

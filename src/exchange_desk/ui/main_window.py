@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 
 from exchange_desk import __version__
 from exchange_desk.domain.enums import Direction
-from exchange_desk.domain.errors import ExchangeDeskError, StorageUnavailable
+from exchange_desk.domain.errors import ConflictError, ExchangeDeskError, StorageUnavailable
 from exchange_desk.i18n.catalog import _, active_language, ngettext
 from exchange_desk.i18n.formatting import format_number
 from exchange_desk.i18n.languages import LANGUAGES
@@ -653,7 +653,10 @@ class MainWindow(Retranslating, QMainWindow):
         self._opening = QueryOp(self, preview).success(ask).failure(self._read_failed)
         return self._opening.run_in_background()
 
-    def _confirm_delete(self, preview: Any) -> CollectionOp[Any] | None:
+    def _confirm_delete(self, preview: Any, changed: str = "") -> CollectionOp[Any] | None:
+        """Ask before deleting; `changed` says who changed the record since it was last
+        asked about (the delete was refused: another desk's change is not thrown away
+        unasked)."""
         label, name, found = preview.kind_label, preview.name.best(), preview.dependents
         if found:
             lines = "".join(f"<li>{html.escape(d.describe())}</li>" for d in found)
@@ -668,6 +671,8 @@ class MainWindow(Retranslating, QMainWindow):
                 kind=label, name=name
             )
             message = f"<p>{html.escape(question)}</p>"
+        if changed:
+            message = f"<p><b>{html.escape(changed)}</b></p>{message}"
         answer = QMessageBox.question(
             self,
             _("Delete"),
@@ -678,17 +683,33 @@ class MainWindow(Retranslating, QMainWindow):
         if answer != QMessageBox.StandardButton.Yes:
             return None
         kind, record_id, cascade = preview.kind, preview.id, bool(found)
+        version = preview.version
 
         def delete(database: Database) -> Any:
             from exchange_desk.services.editing import delete_record
 
-            return delete_record(database, kind, record_id, cascade=cascade)
+            return delete_record(database, kind, record_id, cascade=cascade, version=version)
 
         def deleted(result: Any) -> None:
             self.history.push(result.step)
             self.statusBar().showMessage(_("Deleted. Ctrl+Z brings it back."), 5000)
 
-        return CollectionOp(self, delete).success(deleted).failure(self._report).run_in_background()
+        def refused(error: BaseException) -> None:
+            if not isinstance(error, ConflictError) or error.stored is None:
+                self._report(error)
+                return
+
+            def preview_again(database: Database) -> Any:
+                from exchange_desk.services.editing import deletion_preview
+
+                return deletion_preview(database, kind, record_id)
+
+            note = str(error).splitlines()[0]
+            QueryOp(self, preview_again).success(
+                lambda again: self._confirm_delete(again, note)
+            ).failure(self._read_failed).run_in_background()
+
+        return CollectionOp(self, delete).success(deleted).failure(refused).run_in_background()
 
     def undo(self) -> CollectionOp[Any] | None:
         return self.history.undo()

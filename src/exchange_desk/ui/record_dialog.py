@@ -16,14 +16,16 @@ from dataclasses import MISSING, fields, replace
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtGui import QGuiApplication, QPalette
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
     QFrame,
+    QHBoxLayout,
     QLabel,
     QMessageBox,
+    QPushButton,
     QScrollArea,
     QStyle,
     QVBoxLayout,
@@ -32,6 +34,7 @@ from PySide6.QtWidgets import (
 
 from exchange_desk.domain.errors import (
     Conflict,
+    ConflictError,
     FieldProblem,
     InvalidInput,
     NotFound,
@@ -40,10 +43,19 @@ from exchange_desk.domain.errors import (
 from exchange_desk.domain.validation import problems as rule_problems
 from exchange_desk.i18n.catalog import _
 from exchange_desk.i18n.formatting import format_partial_date
+from exchange_desk.services.audit import AuditEntry
 from exchange_desk.services.changes import Changes
+from exchange_desk.services.conflicts import (
+    ConflictPlan,
+    Side,
+    merged_record,
+    plan_conflict,
+    plan_reload,
+)
 from exchange_desk.services.database import Database
 from exchange_desk.services.editing import NewAttachment, Saved, save_record
 from exchange_desk.services.kinds import kind_named
+from exchange_desk.ui.conflict_dialog import ConflictDialog
 from exchange_desk.ui.fields import (
     AreasEdit,
     CheckEdit,
@@ -74,7 +86,7 @@ from exchange_desk.ui.forms import (
     new_title,
     record_label,
 )
-from exchange_desk.ui.operations import CollectionOp, change_hub
+from exchange_desk.ui.operations import CollectionOp, QueryOp, change_hub
 from exchange_desk.ui.profile_dialog import ImageEdit
 
 Saver = Callable[[Any], Any]
@@ -189,7 +201,28 @@ class RecordDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
         ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
         ok.setDefault(True)
+        # Another desk's change to this record: who and when, and Reload.
+        self.remote_bar = QFrame()
+        self.remote_bar.setFrameShape(QFrame.Shape.StyledPanel)
+        self.remote_bar.setAutoFillBackground(True)
+        self.remote_bar.setBackgroundRole(QPalette.ColorRole.ToolTipBase)
+        self.remote_note = QLabel()
+        self.remote_note.setWordWrap(True)
+        self.remote_note.setForegroundRole(QPalette.ColorRole.ToolTipText)
+        self.reload_button = QPushButton(_("Reload"))
+        self.reload_button.setToolTip(
+            _("Bring in their changes; the fields you changed keep your values.")
+        )
+        self.reload_button.clicked.connect(self._reload)
+        bar = QHBoxLayout(self.remote_bar)
+        bar.setContentsMargins(8, 4, 8, 4)
+        bar.addWidget(self.remote_note, 1)
+        bar.addWidget(self.reload_button)
+        self.remote_bar.hide()
+        self.conflict_dialog: ConflictDialog | None = None
+
         layout = QVBoxLayout(self)
+        layout.addWidget(self.remote_bar)
         layout.addWidget(self.general)
         layout.addWidget(self.scroll_area, 1)
         layout.addWidget(self.buttons)
@@ -199,6 +232,7 @@ class RecordDialog(QDialog):
         self.setWindowTitle(self._title(record, duplicate))
         self._fit(content)
         change_hub().changed.connect(self._data_changed)
+        change_hub().remote.connect(self._remote)
 
     # --- building ------------------------------------------------------------------------
 
@@ -454,6 +488,9 @@ class RecordDialog(QDialog):
     def _refused(self, error: BaseException) -> None:
         self.saving = None
         self.buttons.setEnabled(True)
+        if isinstance(error, ConflictError) and self._base is not None:
+            self._resolve(error)
+            return
         if isinstance(error, (InvalidInput, Conflict)):
             if error.problems:
                 self._show(error.problems)
@@ -465,6 +502,91 @@ class RecordDialog(QDialog):
             from exchange_desk.ui.errors import report_failure
 
             report_failure(error, self)
+
+    # --- another desk's change -----------------------------------------------------------
+
+    def _resolve(self, error: ConflictError) -> None:
+        """A save refused because another desk stored a newer version: show both sides."""
+        base = self._base
+        yours, _problems = self.build_record()
+        if yours is None:
+            yours = base
+
+        def read(database: Database) -> ConflictPlan:
+            return plan_conflict(database, base, yours, error)
+
+        QueryOp(self, read, database=self.database).success(self._decide).run_in_background()
+
+    def _reload(self) -> None:
+        """The bar's Reload: bring in what the other desk stored, keeping the user's own
+        changes (asking about a field both changed)."""
+        base = self._base
+        yours, _problems = self.build_record()
+        if yours is None:
+            yours = base
+
+        def read(database: Database) -> ConflictPlan:
+            return plan_reload(database, base, yours)
+
+        QueryOp(self, read, database=self.database).success(
+            lambda plan: self._decide(plan, save=False)
+        ).run_in_background()
+
+    def _decide(self, plan: ConflictPlan, *, save: bool = True) -> None:
+        self.remote_bar.hide()
+        if plan.deleted:
+            self.problems.show_general(
+                _("This record has been deleted meanwhile: it can no longer be saved.")
+            )
+            return
+        if not plan.fields and not save:
+            self._base = plan.theirs
+            return
+        choices: dict[str, Side] = {}
+        if save or plan.choices_needed:
+            dialog = ConflictDialog(plan, self)
+            self.conflict_dialog = dialog
+            try:
+                if dialog.exec() != QDialog.DialogCode.Accepted:
+                    return  # back to editing, nothing changed
+                if dialog.took_theirs:
+                    self._base = plan.theirs
+                    self._load(plan.theirs)
+                    return
+                choices = dialog.choices()
+            finally:
+                self.conflict_dialog = None
+                dialog.deleteLater()
+        merged = merged_record(plan, choices)
+        self._base = plan.theirs
+        self._load(merged)
+        if save:
+            self.save()
+        else:
+            self.remote_note.setText(
+                _("Their changes are loaded; yours are kept. Press OK to save.")
+            )
+            self.reload_button.hide()
+            self.remote_bar.show()
+
+    def _remote(self, entries: Sequence[AuditEntry]) -> None:
+        """Another desk changed something: if it is this record, say who and when."""
+        if self._base is None or self.saving is not None:
+            return
+        record_id = getattr(self._base, "id", None)
+        mine = [e for e in entries if e.kind == self.kind and e.record_id == record_id]
+        if not mine:
+            return
+        last = mine[-1]
+        if last.details.get("did", last.action) == "delete":
+            return  # `_data_changed` says so
+        self.remote_note.setText(
+            _("Changed by {user} at {time}.").format(
+                user=last.user_name, time=last.local_time().strftime("%H:%M")
+            )
+        )
+        self.reload_button.show()
+        self.remote_bar.show()
 
     def _data_changed(self, changes: Changes) -> None:
         """Something was written elsewhere: the pickers read their lists again (`Choices`
