@@ -912,8 +912,17 @@ def _import(args: argparse.Namespace, out: TextIO) -> int:
 
 def _export(args: argparse.Namespace, out: TextIO) -> int:
     from exchange_desk.cli_sheets import run_export
+    from exchange_desk.domain.errors import StorageUnavailable
+    from exchange_desk.services.database import open_office_database
 
-    return run_export(args, _open(args, read_only=True), out)
+    # Not read-only: the export is logged (a database that cannot be written to is still
+    # exported from, unlogged). Never created: a missing file is an error.
+    try:
+        database = open_office_database(args.db, create=False)
+    except StorageUnavailable:
+        database = open_office_database(args.db, read_only=True)
+    _opened.append(database)
+    return run_export(args, database, out)
 
 
 def _template(args: argparse.Namespace, out: TextIO) -> int:

@@ -232,6 +232,9 @@ def run_export(args: argparse.Namespace, database: Any, out: TextIO) -> int:
                 write_csv(table, output)
             else:
                 write_xlsx([table], output, right_to_left=view.right_to_left, language=language)
+        from exchange_desk.services.audit import log_export
+
+        log_export(database, output, kind=view.kind, rows=len(view))
     except ExportError as exc:
         print(f"exchange-desk: {exc.message}", file=sys.stderr)
         return 1

@@ -226,6 +226,28 @@ def log(
         log_in(session, action, kind=kind, record_id=record_id, summary=summary, details=details)
 
 
+def log_export(
+    database: Database, path: str | os.PathLike[str], *, kind: str | None, rows: int
+) -> bool:
+    """Record that records went out to a file (an export, a printed list): the file's name,
+    what and how many. Said if it can be: a database opened only for reading (a backup on a
+    CD) keeps no log, and the file is written all the same. Returns whether it was."""
+    from exchange_desk.domain.errors import NotAllowed, StorageUnavailable
+
+    name = os.path.basename(os.fspath(path))
+    try:
+        log(
+            database,
+            Action.EXPORT,
+            kind=kind,
+            summary=name,
+            details={"file": name, "rows": rows, **({"kind": kind} if kind else {})},
+        )
+    except (StorageUnavailable, NotAllowed):
+        return False
+    return True
+
+
 def field_changes(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, list[Any]]:
     """{field: [old, new]} for each field whose value differs, as JSON holds them."""
     changed = {}

@@ -106,4 +106,7 @@ def export_all(
     for kind, table in zip(importable_kinds(), tables, strict=True):
         rows: Any = table.rows
         counts[kind] = len(rows)
+    from exchange_desk.services.audit import log_export
+
+    log_export(database, path, kind=None, rows=sum(counts.values()))
     return counts

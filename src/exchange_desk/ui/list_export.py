@@ -258,7 +258,8 @@ def export_view(
     sample = _("Sample")
     title = _("Export view")
 
-    def work(_database: Database) -> int:
+    def work(database: Database) -> int:
+        from exchange_desk.services.audit import log_export
         from exchange_desk.services.spreadsheets import view_table, write_csv, write_xlsx
 
         view = shown.view()
@@ -267,6 +268,7 @@ def export_view(
             write_csv(table, target)
         else:
             write_xlsx([table], target, right_to_left=view.right_to_left, language=view.language)
+        log_export(database, target, kind=view.kind, rows=len(view))
         return len(view)
 
     def done(count: int) -> None:
@@ -338,11 +340,13 @@ def save_list_pdf(
     office = office_name(tab.database)
     operation: QueryOp[int]
 
-    def work(_database: Database) -> int:
+    def work(database: Database) -> int:
+        from exchange_desk.services.audit import log_export
         from exchange_desk.services.list_output import save_list_pdf as save
 
         view = shown.view()
         save(view, target, office=office, progress=_pages(operation))
+        log_export(database, target, kind=view.kind, rows=len(view))
         return len(view)
 
     def done(count: int) -> None:

@@ -1,0 +1,396 @@
+"""No change lost, with two real desks: processes of their own on one database (issue 15).
+
+tests/programs/desk.py is the second desk (and the third). On SQLite (a file) and on
+PostgreSQL:
+
+- two desks make 500 read-modify-write edits each of the same 20 delegations at once: every
+  stale save is refused (ConflictError), every save that succeeded is in the record's
+  history, the versions of each record form a chain without a gap, and what is stored is
+  the last save;
+- a desk killed (SIGKILL) in the middle of its transaction leaves nothing of it behind: not
+  in the records, not in the audit log, and the database checks out; the other desk saves
+  the same record afterwards;
+- two desks printing certificates of overlapping awards at the same moment give each award
+  one certificate, numbered without a gap or a duplicate, and each printing is logged once,
+  under the desk that made it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import signal
+import sqlite3
+import subprocess
+import sys
+from collections import Counter, defaultdict
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.engine import make_url
+from test_cli import subprocess_env
+
+from exchange_desk.domain.dates import PartialDate
+from exchange_desk.domain.enums import Direction, RecipientKind
+from exchange_desk.domain.records import Award, City, Delegation
+from exchange_desk.services import audit, certificate_register, records
+from exchange_desk.services.database import check_database
+from exchange_desk.services.demo import fill_demo
+from exchange_desk.services.editing import save_record
+from exchange_desk.storage import schema as s
+from exchange_desk.storage.database import Database, open_database
+
+pytestmark = pytest.mark.slow
+
+DESK = Path(__file__).with_name("programs") / "desk.py"
+FIELD = "outcome"  # the field desk.py's edits change
+CYCLES = 500
+# A guard, not a measure: a desk that never finishes fails the test instead of hanging it.
+GUARD_SECONDS = 300
+
+
+@contextmanager
+def _opened(url: str) -> Iterator[Database]:
+    database = open_database(url)
+    try:
+        yield database
+    finally:
+        database.dispose()
+
+
+def _start(*argv: str) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, str(DESK), *argv],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        encoding="utf-8",
+        env=subprocess_env(),
+    )
+
+
+def _said(desk: subprocess.Popen[str]) -> str:
+    """The desk's next line on stdout; a desk that ended instead fails with what it wrote."""
+    assert desk.stdout is not None
+    line = desk.stdout.readline()
+    if not line:
+        _out, err = desk.communicate(timeout=GUARD_SECONDS)
+        pytest.fail(f"the desk ended (status {desk.returncode}) without a word:\n{err}")
+    return line.strip()
+
+
+def _run_together(tmp_path: Path, commands: Sequence[Sequence[str]]) -> list[dict[str, Any]]:
+    """Start a desk per command, let them all go at once (the barrier file appears when
+    every desk waits for it), and return what each wrote to its --out file."""
+    barrier = tmp_path / "go"
+    outs = [tmp_path / f"desk-{number}.json" for number in range(len(commands))]
+    desks = [
+        _start(*command, "--barrier", str(barrier), "--out", str(out))
+        for command, out in zip(commands, outs, strict=True)
+    ]
+    try:
+        for desk in desks:
+            assert _said(desk) == "waiting"
+        barrier.touch()
+        for desk in desks:
+            _out, err = desk.communicate(timeout=GUARD_SECONDS)
+            assert desk.returncode == 0, err
+    finally:
+        for desk in desks:
+            if desk.poll() is None:
+                desk.kill()
+                desk.communicate()
+    return [json.loads(out.read_text(encoding="utf-8")) for out in outs]
+
+
+def _failures(results: Sequence[dict[str, Any]]) -> str:
+    return "\n\n".join(
+        f"{error['type']}: {error['message']}\n{error['traceback']}"
+        for result in results
+        for error in result["errors"]
+    )
+
+
+# --- 1. two desks editing the same records ------------------------------------------------
+
+
+def test_two_desks_editing_the_same_records_lose_no_change(
+    database_url: str, tmp_path: Path
+) -> None:
+    with _opened(database_url) as database:
+        fill_demo(database)
+        delegations = records.list_records(database, "delegations").rows[:20]
+        initial = {d.record.id: (d.record.version, getattr(d.record, FIELD)) for d in delegations}
+        assert len(initial) == 20
+        start = audit.latest_id(database)
+    ids = ",".join(str(record_id) for record_id in initial)
+    results = _run_together(
+        tmp_path,
+        [
+            # The desks pause up to 2 ms between reading and saving, as a user would: the
+            # other desk's saves land in between, and the test really races.
+            ["edit", database_url, "--name", name, "--seed", str(seed), "--ids", ids]
+            + ["--cycles", str(CYCLES), "--think-ms", "2"]
+            for name, seed in (("A", 1), ("B", 2))
+        ],
+    )
+    a, b = results
+
+    # No failure but the expected conflicts ("database is locked" included), no edit given up.
+    assert _failures(results) == ""
+    assert a["given_up"] == b["given_up"] == 0
+    assert len(a["saves"]) == len(b["saves"]) == CYCLES
+    conflicts = a["conflicts"] + b["conflicts"]
+    assert conflicts, "the desks never raced: make the workload denser"
+    for conflict in conflicts:
+        # A stale save names the record and the versions: the one read, and a newer one.
+        assert conflict["kind"] == "delegations"
+        assert conflict["record_id"] == conflict["id"]
+        assert conflict["expected_version"] == conflict["read_version"]
+        if conflict["stored_version"] is not None:
+            assert conflict["stored_version"] > conflict["read_version"]
+            assert conflict["fields"] == [FIELD]
+
+    saves = [{**save, "desk": a["desk"]} for save in a["saves"]]
+    saves += [{**save, "desk": b["desk"]} for save in b["saves"]]
+    by_record: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for save in saves:
+        assert save["version"] == save["read_version"] + 1  # saved over the version read
+        by_record[save["id"]].append(save)
+
+    with _opened(database_url) as database:
+        lines = audit.entries_since(database, start, include_own=True, limit=100_000)
+        stored = {record_id: records.get_record(database, "delegations", record_id) for record_id in initial}
+        report = check_database(database)
+    assert report.ok, report.problems
+
+    # Each record's saves, by the version they stored, form a chain: versions 2..N each
+    # once across both desks, each save over the value the one before it stored.
+    for record_id, (first_version, first_value) in initial.items():
+        chain = sorted(by_record[record_id], key=lambda save: save["version"])
+        versions = [save["version"] for save in chain]
+        assert versions == list(range(first_version + 1, first_version + 1 + len(chain)))
+        olds = [save["old"] for save in chain]
+        assert olds == [first_value] + [save["value"] for save in chain[:-1]]
+        last = chain[-1] if chain else {"value": first_value, "version": first_version}
+        assert getattr(stored[record_id], FIELD) == last["value"]
+        assert stored[record_id].version == last["version"]
+
+    # The audit log: one update line per successful save, old → new, by the desk that made
+    # it, in the order of the versions; no other line about these records.
+    assert {(line.action, line.kind) for line in lines} == {("update", "delegations")}
+    assert len(lines) == len(saves)
+    logged = Counter(
+        (line.record_id, line.desk, json.dumps(dict(line.fields), sort_keys=True)) for line in lines
+    )
+    expected = Counter(
+        (save["id"], save["desk"], json.dumps({FIELD: [save["old"], save["value"]]}))
+        for save in saves
+    )
+    assert logged == expected
+    for record_id, chain in by_record.items():
+        in_log = [line.fields[FIELD][1] for line in lines if line.record_id == record_id]
+        assert in_log == [save["value"] for save in sorted(chain, key=lambda s: s["version"])]
+
+
+# --- 2. a desk killed in the middle of its transaction ------------------------------------
+
+
+def _lock_guarded(url: str) -> str:
+    """On PostgreSQL, `url` with a lock timeout: a lock the killed desk's backend kept for
+    ever would fail the save (as "locked") instead of hanging the test."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "postgresql":
+        return url
+    options = str(parsed.query.get("options", ""))
+    guarded = parsed.update_query_dict({"options": f"{options} -clock_timeout=60s".strip()})
+    return guarded.render_as_string(hide_password=False)
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL is POSIX only")
+def test_a_desk_killed_mid_transaction_leaves_nothing_behind(
+    database_url: str, tmp_path: Path
+) -> None:
+    with _opened(_lock_guarded(database_url)) as database:
+        city = records.create(database, City(name_en="Kfar Saba", country="IL"))
+        delegation = records.create(
+            database,
+            Delegation(direction=Direction.INCOMING, city_id=city.id, outcome="As it was"),
+        )
+        start = audit.latest_id(database)
+
+        desk = _start("hold", database_url, "--id", str(delegation.id), "--cities", "300")
+        try:
+            said = _said(desk)
+            assert said.startswith("ready "), said
+            killed = json.loads(said.removeprefix("ready "))
+            if database.path is not None:
+                # The killed transaction reached the write-ahead log: what is checked below
+                # is a file with uncommitted frames in its -wal.
+                wal = database.path.with_name(database.path.name + "-wal")
+                assert wal.stat().st_size > 0
+            # Not visible while it is open ...
+            assert getattr(records.get_record(database, "delegations", delegation.id), FIELD) == (
+                "As it was"
+            )
+            os.kill(desk.pid, signal.SIGKILL)
+            desk.communicate(timeout=GUARD_SECONDS)
+        finally:
+            if desk.poll() is None:
+                desk.kill()
+                desk.communicate()
+        assert desk.returncode == -signal.SIGKILL
+
+        if database.path is not None:
+            # The file as SQLite alone sees it, the -wal's uncommitted frames left in place.
+            raw = sqlite3.connect(database.path)
+            try:
+                assert raw.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+                assert raw.execute("SELECT outcome FROM delegations").fetchall() == [("As it was",)]
+            finally:
+                raw.close()
+
+        # ... nor after: the other desk saves the record it read before, without a conflict.
+        saved = save_record(database, replace(delegation, outcome="After the crash")).record
+        assert saved.version == delegation.version + 1
+        assert getattr(records.get_record(database, "delegations", delegation.id), FIELD) == (
+            "After the crash"
+        )
+        assert [c.name_en for c in records.all_records(database, "cities")] == ["Kfar Saba"]
+        report = check_database(database)
+        assert report.ok, report.problems
+        lines = audit.entries_since(database, start, include_own=True)
+    # The audit log holds no line of the killed transaction: only the save made after it.
+    assert [line.desk for line in lines] == [audit.DESK]
+    assert lines[0].action == "update"
+    assert dict(lines[0].fields) == {FIELD: ["As it was", "After the crash"]}
+    assert killed["desk"] != audit.DESK
+
+
+# --- 3. two desks printing certificates at the same moment --------------------------------
+
+_NUMBER = re.compile(r"^(?P<year>\d{4})-(?P<seq>\d{4})$")  # the default pattern's numbers
+
+
+def _awards(database: Database) -> list[int]:
+    """The demo's six awards of 2018, 24 more of 2018 and 10 of 2019: their ids."""
+    city_id = records.all_records(database, "cities")[0].id
+    for number in range(34):
+        year, month = (2018, 1 + number % 12) if number < 24 else (2019, 1 + number % 12)
+        records.create(
+            database,
+            Award(
+                title_en=f"Friendship award {number}",
+                awarded_on=PartialDate(year, month),
+                recipient_kind=RecipientKind.CITY,
+                recipient_city_id=city_id,
+            ),
+        )
+    return [award.id for award in records.all_records(database, "awards")]
+
+
+def _batches(award_ids: Sequence[int], size: int = 4) -> str:
+    return ";".join(
+        ",".join(str(award_id) for award_id in award_ids[start : start + size])
+        for start in range(0, len(award_ids), size)
+    )
+
+
+def test_two_desks_printing_certificates_at_once_number_them_once(
+    database_url: str, tmp_path: Path
+) -> None:
+    with _opened(database_url) as database:
+        fill_demo(database)
+        award_ids = _awards(database)
+        years = {
+            award.id: award.awarded_on.year for award in records.all_records(database, "awards")
+        }
+        start = audit.latest_id(database)
+    assert len(award_ids) == 40
+    # Desk A prints the first 28 in order, desk B the last 28 from the end: 16 awards both
+    # print, met from opposite sides.
+    a_awards, b_awards = award_ids[:28], award_ids[12:][::-1]
+    results = _run_together(
+        tmp_path,
+        [
+            ["certify", database_url, "--name", "desk-a", "--batches", _batches(a_awards)],
+            ["certify", database_url, "--name", "desk-b", "--batches", _batches(b_awards)],
+        ],
+    )
+    assert _failures(results) == ""
+    a, b = results
+    names = {a["desk"]: "desk-a", b["desk"]: "desk-b"}
+    printed = [{**entry, "by": "desk-a", "desk": a["desk"]} for entry in a["printed"]]
+    printed += [{**entry, "by": "desk-b", "desk": b["desk"]} for entry in b["printed"]]
+    assert len(printed) == len(a_awards) + len(b_awards)
+
+    with _opened(database_url) as database:
+        register = certificate_register.register(database)
+        with database.reading() as session:
+            printed_by = dict(
+                session.execute(
+                    select(s.certificate_printings.c.id, s.certificate_printings.c.printed_by)
+                )
+            )
+            assert session.scalar(select(func.count()).select_from(s.certificates)) == 40
+        lines = audit.entries_since(database, start, include_own=True)
+        report = check_database(database)
+    assert report.ok, report.problems
+
+    # Every award has one certificate; the numbers of each year are 1..n, once each.
+    assert sorted(entry.certificate.award_id for entry in register) == sorted(award_ids)
+    sequences: dict[int, list[int]] = defaultdict(list)
+    for entry in register:
+        found = _NUMBER.match(entry.certificate.number)
+        assert found is not None, entry.certificate.number
+        assert int(found["year"]) == years[entry.certificate.award_id]
+        sequences[int(found["year"])].append(int(found["seq"]))
+    assert {year: sorted(seqs) for year, seqs in sequences.items()} == {
+        2018: list(range(1, 31)),
+        2019: list(range(1, 11)),
+    }
+
+    # Each certificate was issued by exactly one desk, which its register entry names, and
+    # printed first by it; every later printing, by either desk, is a reprint.
+    issuers = {entry["award_id"]: entry["by"] for entry in printed if entry["new"]}
+    assert Counter(entry["award_id"] for entry in printed if entry["new"]) == Counter(award_ids)
+    certificate_of = {entry.certificate.award_id: entry.certificate for entry in register}
+    for entry in printed:
+        assert entry["certificate_id"] == certificate_of[entry["award_id"]].id
+        assert entry["reprint"] == (not entry["new"])
+    for award_id, certificate in certificate_of.items():
+        assert certificate.issued_by == issuers[award_id]
+    # The printings: as many as the desks made, each under the desk that made it.
+    assert sum(len(entry.printings) for entry in register) == len(printed)
+    assert len(printed_by) == len(printed)
+    for entry in printed:
+        assert printed_by[entry["printing_id"]] == entry["by"]
+    for entry in register:
+        award_id = entry.certificate.award_id
+        times = sum(1 for p in printed if p["award_id"] == award_id)
+        assert len(entry.printings) == times
+        assert entry.certificate.reprints == times - 1
+        assert [p.printed_by for p in entry.printings if not p.is_reprint] == [issuers[award_id]]
+
+    # The audit log: a certificate-issued line per certificate and a certificate-printed line
+    # per printing, each by the desk that did it, and nothing else.
+    assert Counter(line.action for line in lines) == {
+        "certificate-issued": 40,
+        "certificate-printed": len(printed),
+    }
+    issued_lines = Counter(
+        (line.record_id, names[line.desk]) for line in lines if line.action == "certificate-issued"
+    )
+    assert issued_lines == Counter(
+        (certificate_of[award_id].id, desk) for award_id, desk in issuers.items()
+    )
+    printed_lines = Counter(
+        (line.record_id, names[line.desk]) for line in lines if line.action == "certificate-printed"
+    )
+    assert printed_lines == Counter((entry["certificate_id"], entry["by"]) for entry in printed)
