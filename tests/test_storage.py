@@ -396,3 +396,21 @@ def test_service_calls_inside_one_unit_of_work_are_atomic(db: Database) -> None:
         create(db, City(name_en="Augsburg", country="DE"))
         create(db, City(name_en="Regina", country="CA"))
     assert list_records(db, "cities").total == 2
+
+
+def test_a_file_name_with_url_characters_is_the_file_named(tmp_path: Path) -> None:
+    """A "?" or "%20" in a file's name is part of the name, not a URL's query or escape."""
+    from exchange_desk.storage.database import open_database as open_file
+
+    path = tmp_path / "office? 100%20.sqlite"
+    database = open_file(path)
+    try:
+        assert database.path == path
+    finally:
+        database.dispose()
+    reading = open_file(path, read_only=True)
+    try:
+        assert reading.path == path
+    finally:
+        reading.dispose()
+    assert sorted(p.name for p in tmp_path.iterdir()) == [path.name]

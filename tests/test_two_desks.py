@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import signal
 import sqlite3
 import subprocess
@@ -36,6 +35,7 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
 from test_cli import subprocess_env
 
+from exchange_desk.domain.certificate_numbers import number_reader
 from exchange_desk.domain.dates import PartialDate
 from exchange_desk.domain.enums import Direction, RecipientKind
 from exchange_desk.domain.records import Award, City, Delegation
@@ -43,6 +43,7 @@ from exchange_desk.services import audit, certificate_register, records
 from exchange_desk.services.database import check_database
 from exchange_desk.services.demo import fill_demo
 from exchange_desk.services.editing import save_record
+from exchange_desk.services.office import office_profile
 from exchange_desk.storage import schema as s
 from exchange_desk.storage.database import Database, open_database
 
@@ -275,9 +276,6 @@ def test_a_desk_killed_mid_transaction_leaves_nothing_behind(
 
 # --- 3. two desks printing certificates at the same moment --------------------------------
 
-_NUMBER = re.compile(r"^(?P<year>\d{4})-(?P<seq>\d{4})$")  # the default pattern's numbers
-
-
 def _awards(database: Database) -> list[int]:
     """The demo's six awards of 2018, 24 more of 2018 and 10 of 2019: their ids."""
     city_id = records.all_records(database, "cities")[0].id
@@ -311,6 +309,7 @@ def test_two_desks_printing_certificates_at_once_number_them_once(
         years = {
             award.id: award.awarded_on.year for award in records.all_records(database, "awards")
         }
+        pattern = office_profile(database).certificate_number_pattern
         start = audit.latest_id(database)
     assert len(award_ids) == 40
     # Desk A prints the first 28 in order, desk B the last 28 from the end: 16 awards both
@@ -333,11 +332,12 @@ def test_two_desks_printing_certificates_at_once_number_them_once(
     with _opened(database_url) as database:
         register = certificate_register.register(database)
         with database.reading() as session:
-            printed_by = dict(
-                session.execute(
+            printed_by: dict[int, str] = {
+                row.id: row.printed_by
+                for row in session.execute(
                     select(s.certificate_printings.c.id, s.certificate_printings.c.printed_by)
                 )
-            )
+            }
             assert session.scalar(select(func.count()).select_from(s.certificates)) == 40
         lines = audit.entries_since(database, start, include_own=True)
         report = check_database(database)
@@ -347,10 +347,10 @@ def test_two_desks_printing_certificates_at_once_number_them_once(
     assert sorted(entry.certificate.award_id for entry in register) == sorted(award_ids)
     sequences: dict[int, list[int]] = defaultdict(list)
     for entry in register:
-        found = _NUMBER.match(entry.certificate.number)
-        assert found is not None, entry.certificate.number
-        assert int(found["year"]) == years[entry.certificate.award_id]
-        sequences[int(found["year"])].append(int(found["seq"]))
+        year = years[entry.certificate.award_id]  # numbered in the award's year
+        found = number_reader(pattern, year).fullmatch(entry.certificate.number)
+        assert found is not None, (entry.certificate.number, pattern)
+        sequences[year].append(int(found["seq"]))
     assert {year: sorted(seqs) for year, seqs in sequences.items()} == {
         2018: list(range(1, 31)),
         2019: list(range(1, 11)),

@@ -19,7 +19,10 @@ def _merged(
 ) -> Mapping[str, frozenset[int]]:
     out = dict(first)
     for kind, ids in second.items():
-        out[kind] = out.get(kind, frozenset()) | ids
+        if kind in out and (not out[kind] or not ids):
+            out[kind] = frozenset()  # "every record of the kind" (`everything`) stays so
+        else:
+            out[kind] = out.get(kind, frozenset()) | ids
     return MappingProxyType(out)
 
 
@@ -41,6 +44,9 @@ class Changes:
     updated: Mapping[str, frozenset[int]] = field(default_factory=lambda: _EMPTY)
     deleted: Mapping[str, frozenset[int]] = field(default_factory=lambda: _EMPTY)
     profile: bool = False
+    # Another desk's change, seen in the audit log: screens read it again, but do not move
+    # the user's selection to it as they do to a record the user just saved.
+    remote: bool = False
 
     @classmethod
     def of(
@@ -83,13 +89,18 @@ class Changes:
             updated=_merged(self.updated, other.updated),
             deleted=_merged(self.deleted, other.deleted),
             profile=self.profile or other.profile,
+            remote=self.remote and other.remote,
         )
 
     def undone(self) -> Changes:
         """What undoing these changes changes: what was created is deleted and what was
         deleted comes back (is created again); what was updated is updated again."""
         return Changes(
-            created=self.deleted, updated=self.updated, deleted=self.created, profile=self.profile
+            created=self.deleted,
+            updated=self.updated,
+            deleted=self.created,
+            profile=self.profile,
+            remote=self.remote,
         )
 
     def __bool__(self) -> bool:

@@ -68,10 +68,12 @@ def default_database_path() -> Path:
 def resolve_url(location: str | os.PathLike[str] | None = None) -> URL:
     """The database URL for `--db` (a path or URL), else `EXCHANGE_DESK_DB`, else the default."""
     chosen = os.fspath(location) if location is not None else os.environ.get(ENV_VARIABLE)
+    # A path is put in the URL as it is: parsed from text, a "?" or "%20" in a file name
+    # would be taken for the URL's query or an escape.
     if not chosen:
-        return make_url(f"sqlite:///{default_database_path()}")
+        return URL.create("sqlite", database=str(default_database_path()))
     if "://" not in chosen:
-        return make_url(f"sqlite:///{Path(chosen).expanduser().resolve()}")
+        return URL.create("sqlite", database=str(Path(chosen).expanduser().resolve()))
     try:
         url = make_url(chosen)
         url.port  # noqa: B018 - a non-numeric port only fails when read

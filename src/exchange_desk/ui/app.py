@@ -129,4 +129,8 @@ def replace_window(old: MainWindow, database: Database) -> MainWindow:
     if database.path is not None and remember:
         remember_file(database.path)
     _keep(window)
+    # The daily backup of the file switched to, as at a start on it.
+    from exchange_desk.ui.backup_dialogs import start_backup_duties
+
+    QTimer.singleShot(0, lambda: start_backup_duties(window))
     return window

@@ -18,6 +18,7 @@ the application quits are stopped then (`stop_all`), so no thread outlives the p
 from __future__ import annotations
 
 import atexit
+import dataclasses
 import logging
 import threading
 import time
@@ -214,7 +215,7 @@ class LiveView(QObject):
             return  # stopped meanwhile: the news is of a database this window has left
         try:
             hub = change_hub()
-            hub.changed.emit(remote.changes)
+            hub.changed.emit(dataclasses.replace(remote.changes, remote=True))
             hub.remote.emit(tuple(remote.entries))
             bar = self._status_bar
             if bar is not None and shiboken6.isValid(bar) and remote.entries:

@@ -179,7 +179,7 @@ class RecordTab(QWidget):
         if not self.shows(changes):
             return
         ids = changes.ids(self.model.table.kind)
-        select = next(iter(ids)) if len(ids) == 1 else None
+        select = next(iter(ids)) if len(ids) == 1 and not changes.remote else None
         page = self.parentWidget()
         if page is None or not page.isHidden():
             self.reload(select)
