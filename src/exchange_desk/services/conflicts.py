@@ -22,7 +22,15 @@ from exchange_desk.services.kinds import Kind, kind_named
 if TYPE_CHECKING:
     from exchange_desk.storage.database import Database
 
-__all__ = ["ConflictField", "ConflictPlan", "Side", "merged_record", "plan_conflict"]
+__all__ = [
+    "ConflictField",
+    "ConflictPlan",
+    "Side",
+    "field_labels",
+    "merged_record",
+    "plan_conflict",
+    "plan_reload",
+]
 
 
 class Side(StrEnum):
@@ -155,6 +163,14 @@ def merged_record(plan: ConflictPlan, choices: Mapping[str, Side] | None = None)
         if keep_yours:
             values[item.name] = getattr(plan.yours, item.name)
     return replace(plan.theirs, **values)
+
+
+def field_labels(kind_name: str, names: list[str]) -> list[str]:
+    """The labels of a kind's fields, as the detail pane shows them."""
+    from exchange_desk.services import history_text
+
+    kind = kind_named(kind_name)
+    return [history_text._label(kind, name) for name in names]
 
 
 def plan_reload(database: Database, base: Any, yours: Any) -> ConflictPlan:

@@ -82,6 +82,11 @@ class ConflictDialog(QDialog):
             for column, text in ((_BASE, item.base), (_THEIRS, item.theirs), (_YOURS, item.yours)):
                 shown = in_own_direction(text, self.isRightToLeft())
                 self.table.setItem(row, column, QTableWidgetItem(shown))
+            if item.side is Side.BOTH:  # the rows that need the user: highlighted
+                for column in range(_RESULT):
+                    cell = self.table.item(row, column)
+                    cell.setBackground(self.palette().toolTipBase())
+                    cell.setForeground(self.palette().toolTipText())
             if item.side is Side.BOTH:
                 combo = QComboBox()
                 combo.addItem(_("Keep mine"), Side.YOURS.value)
@@ -104,6 +109,13 @@ class ConflictDialog(QDialog):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(_RESULT, QHeaderView.ResizeMode.ResizeToContents)
         self.table.resizeRowsToContents()
+        self.table.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        # As tall as its rows (a few fields differ, not a page of them), up to a limit.
+        rows = sum(self.table.rowHeight(row) for row in range(self.table.rowCount()))
+        frame = 2 * self.table.frameWidth()
+        height = min(header.sizeHint().height() + rows + frame + 2, 420)
+        self.table.setMinimumHeight(height)
+        self.table.setMaximumHeight(height)
 
         self.buttons = QDialogButtonBox()
         self.save_button = self.buttons.addButton(
@@ -124,11 +136,10 @@ class ConflictDialog(QDialog):
         layout.addWidget(self.explanation)
         layout.addWidget(self.table, 1)
         cancel_note = QLabel(_("Cancel goes back to your edit without saving."))
-        cancel_note.setForegroundRole(cancel_note.foregroundRole())
-        cancel_note.setEnabled(False)
+        cancel_note.setEnabled(False)  # a quieter line: a note, not an instruction
         layout.addWidget(cancel_note)
         layout.addWidget(self.buttons)
-        self.resize(860, min(560, 200 + 44 * max(len(plan.fields), 2)))
+        self.resize(max(860, self.sizeHint().width()), self.sizeHint().height())
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, False)
 
     def choices(self) -> dict[str, Side]:

@@ -48,6 +48,7 @@ from exchange_desk.services.changes import Changes
 from exchange_desk.services.conflicts import (
     ConflictPlan,
     Side,
+    field_labels,
     merged_record,
     plan_conflict,
     plan_reload,
@@ -580,10 +581,15 @@ class RecordDialog(QDialog):
         last = mine[-1]
         if last.details.get("did", last.action) == "delete":
             return  # `_data_changed` says so
+        changed = [field for entry in mine for field in entry.fields]
+        labels = field_labels(self.kind, list(dict.fromkeys(changed)))
+        when = last.local_time().strftime("%H:%M")
         self.remote_note.setText(
-            _("Changed by {user} at {time}.").format(
-                user=last.user_name, time=last.local_time().strftime("%H:%M")
+            _("Changed by {user} at {time}: {fields}.").format(
+                user=last.user_name, time=when, fields=", ".join(labels)
             )
+            if labels
+            else _("Changed by {user} at {time}.").format(user=last.user_name, time=when)
         )
         self.reload_button.show()
         self.remote_bar.show()
