@@ -47,9 +47,7 @@ def _dump(db: Database) -> dict[str, list[tuple[Any, ...]]]:
             table.name: sorted(
                 (
                     tuple(row)
-                    for row in session.execute(
-                        select(*(c for c in table.c if c.name != "version"))
-                    )
+                    for row in session.execute(select(*(c for c in table.c if c.name != "version")))
                 ),
                 key=repr,
             )

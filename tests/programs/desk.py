@@ -131,6 +131,7 @@ def hold(database: Database, args: argparse.Namespace) -> None:
             # log before it commits: the killed desk leaves uncommitted frames in the -wal.
             session.connection().exec_driver_sql("PRAGMA cache_size=4")
         record = records.record_in(session, "delegations", args.id)
+        assert record is not None, f"no delegation {args.id}"
         records.update_in(session, dataclasses.replace(record, **{FIELD: "HALF-DONE"}))
         records.create_many_in(
             session,

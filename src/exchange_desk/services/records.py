@@ -978,7 +978,7 @@ def update_in(
         raise InvalidInput([FieldProblem("id", _("The record to change has no id."))])
     # FOR UPDATE: on PostgreSQL a second desk saving the same record waits here until the
     # first commits, then reads its version (SQLite's unit of work holds the write lock).
-    row = session.get(kind.row, record_id, with_for_update=True, populate_existing=True)
+    row: Any = session.get(kind.row, record_id, with_for_update=True, populate_existing=True)
     if row is None:
         expected = getattr(record, "version", None)
         if expected is not None:
@@ -1269,16 +1269,13 @@ def delete_record_in(
     depend on it, unless `cascade`; with `ConflictError` when `version` (the one the user
     saw) is not the stored one. The `Deletion` carries a `Snapshot` for `restore_in`."""
     kind = kind_named(kind_name)
-    row = session.get(kind.row, record_id, with_for_update=True, populate_existing=True)
+    row: Any = session.get(kind.row, record_id, with_for_update=True, populate_existing=True)
     if row is None:
         raise NotFound(kind.label(), record_id)
     if version is not None and kind.versioned and row.version != version:
-        raise stale(
-            session,
-            kind,
-            replace(record_in(session, kind.name, record_id), version=version),
-            deleting=True,
-        )
+        current = record_in(session, kind.name, record_id)
+        assert current is not None  # its row was just read
+        raise stale(session, kind, replace(current, version=version), deleting=True)
     found = dependents(session, kind, record_id)
     if found and not cascade:
         raise Conflict(

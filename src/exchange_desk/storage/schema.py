@@ -614,7 +614,8 @@ AUDIT_TRIGGERS: dict[str, tuple[str, ...]] = {
 }
 for _dialect, _statements in AUDIT_TRIGGERS.items():
     for _statement in _statements:
-        event.listen(audit_log, "after_create", DDL(_statement).execute_if(dialect=_dialect))
+        ddl = DDL(_statement).execute_if(dialect=_dialect)  # type: ignore[no-untyped-call]
+        event.listen(audit_log, "after_create", ddl)
 
 for _table in metadata.tables.values():
     _value_checks(_table)

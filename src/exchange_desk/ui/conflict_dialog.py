@@ -85,8 +85,9 @@ class ConflictDialog(QDialog):
             if item.side is Side.BOTH:  # the rows that need the user: highlighted
                 for column in range(_RESULT):
                     cell = self.table.item(row, column)
-                    cell.setBackground(self.palette().toolTipBase())
-                    cell.setForeground(self.palette().toolTipText())
+                    if cell is not None:
+                        cell.setBackground(self.palette().toolTipBase())
+                        cell.setForeground(self.palette().toolTipText())
             if item.side is Side.BOTH:
                 combo = QComboBox()
                 combo.addItem(_("Keep mine"), Side.YOURS.value)
