@@ -99,6 +99,14 @@ def smoke(bundle: Path, gui: bool) -> None:
         if not zipfile.is_zipfile(sheet):
             raise SystemExit("smoke: the exported sheet is not a workbook")
         print("smoke: a list exported to .xlsx and a GB18030 sheet checked for import")
+        # A shared office: the audit log, and a backup that restores.
+        lines = json.loads(run([console, "--db", database, "audit", "--json"]))
+        if not any(line["action"] == "export" for line in lines):
+            raise SystemExit("smoke: the export is not in the audit log")
+        copy = work / "backup.sqlite"
+        run([console, "--db", database, "db", "backup", "-o", copy])
+        run([console, "--db", database, "db", "restore", copy, "--force"])
+        print("smoke: the audit log read, a backup made and restored")
         if gui:
             picture = work / "window-he.png"
             env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}

@@ -654,13 +654,13 @@ def test_the_file_menu_has_the_backup_actions(window: Any) -> None:
     from exchange_desk.ui.language import apply_language
 
     texts = [action.text() for action in window.menu_file.actions() if action.text()]
-    assert texts[-4:] == ["&Back up…", "Res&tore…", "Bac&kups…", "&Quit"]
+    assert texts[-4:] == ["&Back up…", "Re&store…", "Bac&kups…", "&Quit"]
     assert window.act_restore is window.backup_actions.act_restore
     assert window.act_restore.isEnabled()  # SQLite: the one user administers it
     window.act_backup.setText("stale")
     apply_language("he")
     try:
-        assert window.act_backup.text() == "&Back up…"  # set again on the language's change
+        assert window.act_backup.text() == "&גיבוי…"  # set again, in Hebrew
     finally:
         apply_language("en")
 

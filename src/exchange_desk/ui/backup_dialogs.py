@@ -156,7 +156,7 @@ class BackupActions(QObject):
     def retranslate(self) -> None:
         for action, text in (
             (self.act_backup, _("&Back up…")),
-            (self.act_restore, _("Res&tore…")),
+            (self.act_restore, _("Re&store…")),
             (self.act_backups, _("Bac&kups…")),
         ):
             action.setText(text)

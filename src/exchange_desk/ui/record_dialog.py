@@ -214,6 +214,7 @@ class RecordDialog(QDialog):
         self.reload_button.setToolTip(
             _("Bring in their changes; the fields you changed keep your values.")
         )
+        self.reload_button.setAutoDefault(False)  # Enter in a field is OK's, never Reload's
         self.reload_button.clicked.connect(self._reload)
         bar = QHBoxLayout(self.remote_bar)
         bar.setContentsMargins(8, 4, 8, 4)
