@@ -70,6 +70,8 @@ class ConflictDialog(QDialog):
             ]
         )
         self.table.verticalHeader().hide()
+        # Rows as tall as the choice's drop-down, in every script (CJK text runs shorter).
+        self.table.verticalHeader().setMinimumSectionSize(QComboBox().sizeHint().height() + 6)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         self.table.setWordWrap(True)
