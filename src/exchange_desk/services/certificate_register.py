@@ -310,19 +310,27 @@ def _taken_conflict() -> Conflict:
     )
 
 
-def _lock_for_numbering(session: Session) -> None:
-    """On SQLite, take the database's single write lock before reading the highest number.
+# The key of the PostgreSQL advisory lock that numbers certificates one desk at a time.
+NUMBERING_LOCK = 0x45584445534B  # "EXDESK"
 
-    SQLite's driver opens its transaction at the first write, and a savepoint that opened it
-    would commit it when released. A write that changes nothing opens the transaction and
-    takes the write lock, so no other desk can store a number between our read and our
-    insert. PostgreSQL needs no lock: the unique constraint refuses a number stored meanwhile,
-    and the numbering is retried.
+
+def _lock_for_numbering(session: Session) -> None:
+    """Number certificates one desk at a time: no other desk can store a number between our
+    read of the highest one and our insert.
+
+    SQLite: take the database's single write lock (a unit of work begins with it; a write that
+    changes nothing takes it where a caller's transaction has not yet). PostgreSQL: an
+    advisory lock held until the transaction ends. Without it, the unique indexes alone
+    refused a number stored meanwhile and the numbering was retried: a desk printing while
+    another printed batch after batch ran out of retries, and two desks numbering awards of
+    two years in other orders deadlocked on each other's rows.
     """
     if session.get_bind().dialect.name == "sqlite":
         session.execute(
             update(s.certificates).where(false()).values(reprints=s.certificates.c.reprints)
         )
+    else:
+        session.execute(select(func.pg_advisory_xact_lock(NUMBERING_LOCK)))
 
 
 def _chunks(ids: Sequence[int]) -> Iterator[Sequence[int]]:
