@@ -13,6 +13,10 @@ PostgreSQL:
 - two desks printing certificates of overlapping awards at the same moment give each award
   one certificate, numbered without a gap or a duplicate, and each printing is logged once,
   under the desk that made it.
+
+Two tests, PostgreSQL only, replay deterministically what desks printing certificates ran
+into by chance before the numbering took a lock there too: a desk giving up after five
+numbers taken from under it, and two desks deadlocking over the numbers of two years.
 """
 
 from __future__ import annotations
@@ -328,12 +332,12 @@ def test_two_desks_printing_certificates_at_once_number_them_once(
         start = audit.latest_id(database)
     award_ids = list(years)
     assert [years[award_id] for award_id in award_ids] == [2018] * 30 + [2019] * 10
-    # One batch each, at the same moment, 19 awards in both: desk A prints the first 25 of
-    # 2018 and the first four of 2019 in order, desk B the last 20 of 2018 and all of 2019,
-    # each year from its end. (Met in other orders, on PostgreSQL the desks can deadlock:
-    # see test_desks_printing_awards_of_two_years_in_other_orders_do_not_deadlock.)
-    a_awards = award_ids[:25] + award_ids[30:34]
-    b_awards = award_ids[10:30][::-1] + award_ids[30:][::-1]
+    # One batch each, at the same moment, 24 awards in both, met from opposite ends: desk A
+    # prints the awards of 2018 and the first four of 2019 in order, desk B the last 30 from
+    # the end, 2019's first. (Without the numbering lock, on PostgreSQL this deadlocked one
+    # run in three: see the deadlock test below.)
+    a_awards = award_ids[:34]
+    b_awards = award_ids[10:][::-1]
     results = _run_together(
         tmp_path,
         [
@@ -417,16 +421,6 @@ def test_two_desks_printing_certificates_at_once_number_them_once(
 
 
 @pytest.mark.postgres
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "bug in services/certificate_register.py: on PostgreSQL nothing serializes the "
-        "numbering (_lock_for_numbering locks only on SQLite), so a desk whose chosen number "
-        "another desk takes meanwhile retries, and gives up with Conflict ('Other desks took "
-        "the next certificate numbers…') after ATTEMPTS (5) collisions in a row: a desk that "
-        "prints while another prints batch after batch fails, one run in two"
-    ),
-)
 def test_a_desk_printing_while_another_keeps_printing_gets_its_number(pg_url: str) -> None:
     """Deterministic: each time this desk is about to store the number it chose, the other
     desk stores a certificate first (what two desks printing batch after batch do by chance).
@@ -436,8 +430,8 @@ def test_a_desk_printing_while_another_keeps_printing_gets_its_number(pg_url: st
         award_ids = list(years)
         pattern = office_profile(database).certificate_number_pattern
         ours, theirs = award_ids[0], iter(award_ids[1:])
-        # The other desk waits for a lock at most a moment: were the numbering serialized, it
-        # would wait for this desk instead of overtaking it, which is what should happen.
+        # The other desk waits for a lock at most a moment: with the numbering serialized, it
+        # waits for this desk instead of overtaking it (and gives up here, as "locked").
         with _opened(_lock_guarded(pg_url, "2s")) as other:
             overtaken: list[str] = []
 
@@ -497,17 +491,6 @@ def _until(database: Database, condition: str) -> None:
 
 
 @pytest.mark.postgres
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "bug in services/certificate_register.py: on PostgreSQL two desks numbering at once "
-        "each insert rows the other then waits for (the unique indexes on the number and on "
-        "the award); a batch with awards of two years, met by the desks in other orders, "
-        "deadlocks, and one desk's whole print fails as 'The database is locked by another "
-        "program or desk' (DeadlockDetected, 40P01, is not an IntegrityError, so it is not "
-        "retried). Seen in about one run in three of two desks printing one batch each"
-    ),
-)
 def test_desks_printing_awards_of_two_years_in_other_orders_do_not_deadlock(pg_url: str) -> None:
     """Deterministic: desk A stores its 2018 number, desk B its 2019 number, then each wants
     the number the other holds (a trigger of this test holds A between its two rows until B

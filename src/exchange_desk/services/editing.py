@@ -225,15 +225,24 @@ def save_record(
                 stored = _attached(database, kind.name, stored, attachments)
                 stored = records.update_in(session, stored, record_tier_change=False)
             return Saved(stored, Changes.of_created(kind.name, stored.id), CreateStep(stored))
-        before = records.get_record(database, kind.name, record_id)  # joins this transaction
+        # Read once, in this transaction: the undo step's "before" and the audit's old values.
+        before = records.record_in(session, kind.name, record_id, for_update=True)
+        expected = getattr(record, "version", None)
+        if before is None:
+            if expected is not None:
+                raise records.stale(session, kind, record)
+            raise NotFound(kind.label(), record_id)
         partnership = isinstance(record, Partnership)
         history_before = records.tier_rows_in(session, record_id) if partnership else None
-        expected = getattr(record, "version", None)
         if expected is not None and before.version != expected:
             raise records.stale(session, kind, record)  # before any file is stored for it
         stored = _attached(database, kind.name, record, attachments or {})
         stored = records.update_in(
-            session, stored, tier_changed_on=tier_changed_on, tier_note=tier_note
+            session,
+            stored,
+            tier_changed_on=tier_changed_on,
+            tier_note=tier_note,
+            before=before,
         )
         history = None
         if history_before is not None:

@@ -624,7 +624,7 @@ def create_in(session: Session, record: T) -> T:
         audit.Action.CREATE,
         kind=kind.name,
         record_id=row.id,
-        summary=_summary_in(session, kind, row.id),
+        summary=_summary_in(session, kind, row.id, stored),
         details={"fields": _values_of(kind, stored)},
     )
     return stored
@@ -640,9 +640,15 @@ def _values_of(kind: Kind, record: Any) -> dict[str, Any]:
     return values
 
 
-def _summary_in(session: Session, kind: Kind, record_id: int) -> str:
+def _summary_in(session: Session, kind: Kind, record_id: int, record: Any = None) -> str:
     """What the audit log calls a record: its name (a partnership its partner city's, a
-    delegation its purpose), in English where it has one."""
+    delegation its purpose), in English where it has one; from `record` when it says."""
+    if record is not None:
+        summary = kind.declaration.summary_field
+        for name in (*kind.name_columns, *((summary,) if summary else ())):
+            value = getattr(record, name, "")
+            if isinstance(value, str) and value:
+                return value[:200]
     if kind.name_columns:
         names = names_of_in(session, kind.name, record_id)
         return names.en or names.zh or names.he or f"{kind.name} {record_id}"
@@ -652,10 +658,16 @@ def _summary_in(session: Session, kind: Kind, record_id: int) -> str:
     return found.get((kind.name, record_id)) or f"{kind.name} {record_id}"
 
 
-def record_in(session: Session, kind_name: str, record_id: int) -> Any | None:
-    """The record as stored now, read in an open session (its lists too); None if gone."""
+def record_in(
+    session: Session, kind_name: str, record_id: int, *, for_update: bool = False
+) -> Any | None:
+    """The record as stored now, read in an open session (its lists too); None if gone.
+    `for_update`: its row locked until the transaction ends (PostgreSQL; SQLite's unit of
+    work holds the whole file's write lock already)."""
     kind = kind_named(kind_name)
     statement, _sort = _filtered(kind, ListQuery(filters={"id": record_id}))
+    if for_update:
+        statement = statement.with_for_update(of=_table(kind))
     row = session.execute(statement).first()
     if row is None:
         return None
@@ -968,17 +980,23 @@ def update_in(
     tier_changed_on: PartialDate | None = None,
     tier_note: str = "",
     record_tier_change: bool = True,
+    before: Any | None = None,
 ) -> T:
     """Store the changed fields of an existing record in the caller's transaction; a
     partnership's new tier is recorded in its history (dated `tier_changed_on`, else today)
-    unless `record_tier_change` is False (undo and redo put the history back themselves)."""
+    unless `record_tier_change` is False (undo and redo put the history back themselves).
+    `before`: the record as stored, read in this transaction already (not read again)."""
     kind = kind_of(record)
     record_id = getattr(record, "id", None)
     if record_id is None:
         raise InvalidInput([FieldProblem("id", _("The record to change has no id."))])
     # FOR UPDATE: on PostgreSQL a second desk saving the same record waits here until the
     # first commits, then reads its version (SQLite's unit of work holds the write lock).
-    row: Any = session.get(kind.row, record_id, with_for_update=True, populate_existing=True)
+    # A caller that read `before` with the row locked has done it already.
+    if before is None:
+        row: Any = session.get(kind.row, record_id, with_for_update=True, populate_existing=True)
+    else:
+        row = session.get(kind.row, record_id, populate_existing=True)
     if row is None:
         expected = getattr(record, "version", None)
         if expected is not None:
@@ -989,7 +1007,8 @@ def update_in(
         raise stale(session, kind, record)
     _prepare(session, kind, record)
     previous_tier = getattr(row, "tier", None)
-    before = record_in(session, kind.name, record_id)
+    if before is None:
+        before = record_in(session, kind.name, record_id)
     for name in kind.scalar_fields:
         setattr(row, name, getattr(record, name))
     if kind.versioned and before is not None and _differing(kind, before, record):
@@ -1027,7 +1046,7 @@ def update_in(
             audit.Action.UPDATE,
             kind=kind.name,
             record_id=record_id,
-            summary=_summary_in(session, kind, record_id),
+            summary=_summary_in(session, kind, record_id, record),
             details={"fields": changed},
         )
     if kind.versioned:
