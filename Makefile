@@ -17,8 +17,10 @@ run: $(VENV)/.installed
 		$(BIN)/exchange-desk --db $(DEMO_DB).new demo && mv $(DEMO_DB).new $(DEMO_DB); }
 	$(BIN)/exchange-desk --db $(DEMO_DB)
 
+# On every core (pytest-xdist): each test has its own database (a temporary file, or a
+# PostgreSQL schema of its own), so they run side by side.
 test: $(VENV)/.installed
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .
