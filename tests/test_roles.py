@@ -262,13 +262,17 @@ def test_an_administrator_changes_the_profile_and_grants_roles(office: Office) -
             "SELECT rolcreaterole FROM pg_roles WHERE rolname = current_user"
         ).fetchall() == [(False,)]
 
-    lines = [entry for entry in audit.audit(office.database) if entry.action == "grant"]
-    mine = [(e.user_name, e.summary, e.details["role"]) for e in lines if e.summary == newcomer]
+    lines = [e for e in audit.audit(office.database) if e.action in ("grant", "revoke")]
+    mine = [
+        (e.user_name, e.action, e.summary, e.details["role"])
+        for e in lines
+        if e.summary == newcomer
+    ]
     assert mine == [
-        (administrator, newcomer, "viewer"),
-        (administrator, newcomer, "editor"),
-        (administrator, newcomer, "administrator"),
-        (administrator, newcomer, None),
+        (administrator, "grant", newcomer, "viewer"),
+        (administrator, "grant", newcomer, "editor"),
+        (administrator, "grant", newcomer, "administrator"),
+        (administrator, "revoke", newcomer, None),
     ]
 
 

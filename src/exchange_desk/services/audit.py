@@ -67,6 +67,7 @@ class Action(StrEnum):
     BACKUP = "backup"
     RESTORE = "restore"
     GRANT = "grant"
+    REVOKE = "revoke"
 
     def label(self) -> str:
         """The action in the user's language (History, the audit list)."""
@@ -84,6 +85,7 @@ class Action(StrEnum):
             Action.BACKUP: _("backed up"),
             Action.RESTORE: _("restored"),
             Action.GRANT: _("role granted"),
+            Action.REVOKE: _("role revoked"),
         }
         return labels[self]
 

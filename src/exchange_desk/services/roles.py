@@ -628,7 +628,7 @@ def revoke(database: Database, login: str) -> Granted:
                     _ddl(connection, "ALTER ROLE {} NOCREATEROLE", who)
                 audit.log_in(
                     session,
-                    audit.Action.GRANT,
+                    audit.Action.REVOKE,
                     summary=name,
                     details={"role": None, "previous": previous.key if previous else None},
                 )
