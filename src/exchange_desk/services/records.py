@@ -692,7 +692,7 @@ def stale(session: Session, kind: Kind, record: Any, *, deleting: bool = False) 
         .limit(1)
     ).first()
     who, when = (last[0], last[1]) if last is not None else ("", None)
-    name = _summary_in(session, kind, record_id)
+    name = _summary_in(session, kind, record_id, record)
     if stored is None:
         message = _("The {kind} “{name}” was deleted by someone else meanwhile.").format(
             kind=kind.label(), name=name

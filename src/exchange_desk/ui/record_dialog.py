@@ -491,6 +491,9 @@ class RecordDialog(QDialog):
         self.saving = None
         self.buttons.setEnabled(True)
         if isinstance(error, ConflictError) and self._base is not None:
+            if error.stored is None:  # deleted meanwhile: nothing left to combine with
+                QMessageBox.warning(self, _("Not saved"), error.user_message())
+                return
             self._resolve(error)
             return
         if isinstance(error, (InvalidInput, Conflict)):
