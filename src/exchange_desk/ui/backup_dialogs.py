@@ -384,7 +384,10 @@ class RestoreConfirmation(Retranslating, QDialog):
         self.date_value = QLabel()
         self.schema_value = QLabel()
         self.database_value = QLabel()
-        self.database_value.setWordWrap(True)
+        # On one line: a path wrapped at its slashes was cut off in Hebrew (the label's height
+        # was set before it wrapped); the dialog widens for a long one instead.
+        self.database_value.setWordWrap(False)
+        self.database_value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.form = QFormLayout()
         self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
         for value in (self.file_value, self.date_value, self.schema_value, self.database_value):
