@@ -23,11 +23,10 @@ import statistics
 import sys
 import tempfile
 import time
-import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+
+from _postgres import pg_schema
 
 OUT = Path(__file__).resolve().parent / "out"
 TARGET_MS = 1000.0
@@ -143,25 +142,6 @@ def measure(url: str, changes: int, pause: tuple[float, float]) -> dict[str, Any
     }
 
 
-@contextmanager
-def _pg_schema(url: str) -> Iterator[str]:
-    """`url` with a new, empty schema as its search path; dropped afterwards."""
-    from sqlalchemy import create_engine, text
-    from sqlalchemy.engine import make_url
-
-    schema = f"bench_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(url)
-    with admin.begin() as connection:
-        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    try:
-        scoped = make_url(url).update_query_dict({"options": f"-csearch_path={schema}"})
-        yield scoped.render_as_string(hide_password=False)
-    finally:
-        with admin.begin() as connection:
-            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--changes", type=int, default=30)
@@ -174,7 +154,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as folder:
         results["sqlite"] = measure(str(Path(folder) / "office.sqlite"), changes, pause)
     if args.pg:
-        with _pg_schema(args.pg) as url:
+        with pg_schema(args.pg) as url:
             results["postgresql"] = measure(url, changes, pause)
     results["target_median_ms"] = TARGET_MS
     print(f"{'backend':<12}{'seen':>6}{'median ms':>11}{'p90 ms':>9}{'save ms':>9}")

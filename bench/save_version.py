@@ -33,6 +33,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from _postgres import pg_schema
+
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 OUT = HERE / "out"
@@ -121,32 +123,13 @@ def _measure_once(src: Path, url: str, saves: int, scratch: Path) -> list[float]
 
 
 @contextmanager
-def _pg_schema(url: str) -> Iterator[str]:
-    """`url` with a new, empty schema as its search path; dropped afterwards."""
-    from sqlalchemy import create_engine, text
-    from sqlalchemy.engine import make_url
-
-    schema = f"bench_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(url)
-    with admin.begin() as connection:
-        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    try:
-        scoped = make_url(url).update_query_dict({"options": f"-csearch_path={schema}"})
-        yield scoped.render_as_string(hide_password=False)
-    finally:
-        with admin.begin() as connection:
-            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
-
-
-@contextmanager
 def _database(backend: str, pg: str | None, scratch: Path) -> Iterator[str]:
     """A new, empty database for one run."""
     if backend == "sqlite":
         yield str(scratch / f"office-{uuid.uuid4().hex[:8]}.sqlite")
     else:
         assert pg is not None
-        with _pg_schema(pg) as url:
+        with pg_schema(pg) as url:
             yield url
 
 

@@ -267,3 +267,28 @@ def test_a_list_still_loading_is_not_written(
     tab._loading = False
     tab.reload()
     qtbot.waitUntil(lambda: tab.complete, timeout=20_000)
+
+
+def test_a_name_typed_without_its_suffix_gets_the_chosen_filters(
+    qtbot: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from PySide6.QtWidgets import QFileDialog, QWidget
+
+    from exchange_desk.ui.list_export import ask_target
+
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    filters = [("Excel workbook (*.xlsx)", ".xlsx"), ("CSV file (*.csv)", ".csv")]
+    answers = iter(
+        [
+            (str(tmp_path / "partners"), "CSV file (*.csv)"),
+            (str(tmp_path / "partners.XLSX"), "CSV file (*.csv)"),
+            (str(tmp_path / "partners"), ""),
+            ("", ""),
+        ]
+    )
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *_args: next(answers))
+    assert ask_target(parent, "Export", "stem", filters) == tmp_path / "partners.csv"
+    assert ask_target(parent, "Export", "stem", filters) == tmp_path / "partners.XLSX"
+    assert ask_target(parent, "Export", "stem", filters) == tmp_path / "partners.xlsx"
+    assert ask_target(parent, "Export", "stem", filters) is None

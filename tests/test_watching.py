@@ -364,8 +364,8 @@ def test_changes_of_lines() -> None:
 
 
 def test_merged_news_keeps_everything() -> None:
-    """Everything merged with a few ids is still everything (Changes' own `|` would narrow
-    "every city" to the ids)."""
+    """Everything merged with a few ids is still everything: "every city" is not narrowed
+    to the ids."""
     few = Remote(Changes.of_updated("cities", 1), (line("update", "cities", 1),))
     everything = Remote(Changes.everything(DECLARED), ())
     for merged in (few | everything, everything | few):

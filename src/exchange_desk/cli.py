@@ -13,13 +13,11 @@ import datetime as dt
 import json
 import sys
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, fields
-from enum import Enum
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
 from exchange_desk import __version__
-from exchange_desk.domain.dates import PartialDate
 from exchange_desk.i18n import argparse_texts
 from exchange_desk.i18n.catalog import _, active_language, ngettext, set_language
 from exchange_desk.i18n.languages import find_language, language_codes
@@ -276,20 +274,6 @@ def build_parser() -> argparse.ArgumentParser:
     _role_parsers(db_commands)
     _common_options(db, top=False)
     return parser
-
-
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, (PartialDate, dt.date)):
-        return value.isoformat()
-    if isinstance(value, Enum):
-        return value.value
-    if isinstance(value, tuple):
-        return [_jsonable(item) for item in value]
-    if hasattr(value, "__dataclass_fields__"):
-        return {f.name: _jsonable(getattr(value, f.name)) for f in fields(value)}
-    if value is None or isinstance(value, (bool, int, float, str)):
-        return value
-    return str(value)
 
 
 def _print_json(data: Any, out: TextIO) -> None:

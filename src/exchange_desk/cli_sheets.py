@@ -182,7 +182,8 @@ def run_import(args: argparse.Namespace, database: Any, out: TextIO) -> int:
 
 
 def run_export(args: argparse.Namespace, database: Any, out: TextIO) -> int:
-    from exchange_desk.services.spreadsheets import ExportError, view_table, write_csv, write_xlsx
+    from exchange_desk.services.exporting import export_all, export_view
+    from exchange_desk.services.spreadsheets import ExportError
 
     output = Path(args.output)
     chosen = args.format or output.suffix.lower().lstrip(".")
@@ -202,8 +203,6 @@ def run_export(args: argparse.Namespace, database: Any, out: TextIO) -> int:
                     file=sys.stderr,
                 )
                 return EXIT_IMPORT_REFUSED
-            from exchange_desk.services.exporting import export_all
-
             counts = export_all(database, output, language=language)
             total = sum(counts.values())
             out.write(
@@ -222,19 +221,7 @@ def run_export(args: argparse.Namespace, database: Any, out: TextIO) -> int:
         except KeyError:
             print("exchange-desk: " + _("This list has no year to choose by."), file=sys.stderr)
             return EXIT_IMPORT_REFUSED
-        if chosen == "pdf":
-            from exchange_desk.services.list_output import save_list_pdf
-
-            save_list_pdf(view, output)
-        else:
-            table = view_table(view, sample_header=_("Sample"))
-            if chosen == "csv":
-                write_csv(table, output)
-            else:
-                write_xlsx([table], output, right_to_left=view.right_to_left, language=language)
-        from exchange_desk.services.audit import log_export
-
-        log_export(database, output, kind=view.kind, rows=len(view))
+        export_view(database, view, output, format=chosen, sample_header=_("Sample"))
     except ExportError as exc:
         print(f"exchange-desk: {exc.message}", file=sys.stderr)
         return 1

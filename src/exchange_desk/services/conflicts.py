@@ -119,7 +119,7 @@ def plan_conflict(database: Database, base: Any, yours: Any, error: ConflictErro
                 if isinstance(one, int) and not isinstance(one, bool):
                     wanted.setdefault(item.kind, set()).add(one)
     with database.reading() as session:
-        names = history_text._names_in(session, wanted)
+        names = history_text.names_in(session, wanted)
     found = []
     for name in stored:
         theirs_changed = stored[name] != before[name]
@@ -136,10 +136,10 @@ def plan_conflict(database: Database, base: Any, yours: Any, error: ConflictErro
         found.append(
             ConflictField(
                 name=name,
-                label=history_text._label(kind, name),
-                base=history_text._value(item, before[name], names),
-                theirs=history_text._value(item, stored[name], names),
-                yours=history_text._value(item, typed[name], names),
+                label=history_text.field_label(kind, name),
+                base=history_text.value_text(item, before[name], names),
+                theirs=history_text.value_text(item, stored[name], names),
+                yours=history_text.value_text(item, typed[name], names),
                 side=side,
             )
         )
@@ -170,7 +170,7 @@ def field_labels(kind_name: str, names: list[str]) -> list[str]:
     from exchange_desk.services import history_text
 
     kind = kind_named(kind_name)
-    return [history_text._label(kind, name) for name in names]
+    return [history_text.field_label(kind, name) for name in names]
 
 
 def plan_reload(database: Database, base: Any, yours: Any) -> ConflictPlan:

@@ -1,5 +1,9 @@
-"""The whole database as one workbook: a sheet per kind, every field a sheet can hold, names
-of the records referred to instead of their ids, in one language (File ▸ Export all…,
+"""What goes out to a file, on record in the audit log: a tab's list as .xlsx, .csv or PDF
+(`export_view`: File ▸ Export view… and Save list as PDF…, `exchange-desk export KIND`), and
+the whole database as one workbook (`export_all`).
+
+The whole database: a sheet per kind, every field a sheet can hold, names of the records
+referred to instead of their ids, in one language (File ▸ Export all…,
 `exchange-desk export all`).
 
 It is the import's own layout (`record_sheets.sheet_targets`): the workbook imports back
@@ -17,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 from exchange_desk.i18n.catalog import translator
 from exchange_desk.i18n.languages import find_language
 from exchange_desk.services import records
+from exchange_desk.services.audit import log_export
 from exchange_desk.services.kinds import KINDS
 from exchange_desk.services.names import Names
 from exchange_desk.services.record_sheets import (
@@ -29,10 +34,45 @@ from exchange_desk.services.record_sheets import (
     shows_of,
 )
 from exchange_desk.services.registry import DECLARED
-from exchange_desk.services.spreadsheets import SheetColumn, SheetTable, write_xlsx
+from exchange_desk.services.spreadsheets import (
+    SheetColumn,
+    SheetTable,
+    view_table,
+    write_csv,
+    write_xlsx,
+)
 
 if TYPE_CHECKING:
+    from exchange_desk.services.views import ListedView
     from exchange_desk.storage.database import Database
+
+
+def export_view(
+    database: Database,
+    view: ListedView,
+    path: str | Path,
+    *,
+    format: str,
+    sample_header: str,
+    office: str = "",
+    progress: Callable[[int, int], None] | None = None,
+) -> int:
+    """Write a tab's list to `path` as `format` ("xlsx", "csv" or "pdf"), and put the export
+    on record; returns the number of rows. A PDF is headed with `office` and tells
+    `progress` how far its drawing is (which may raise to cancel it)."""
+    if format == "pdf":
+        from exchange_desk.services.list_output import save_list_pdf
+
+        written = save_list_pdf(view, path, office=office, progress=progress)
+    else:
+        written = Path(path)
+        table = view_table(view, sample_header=sample_header)
+        if format == "csv":
+            write_csv(table, written)
+        else:
+            write_xlsx([table], written, right_to_left=view.right_to_left, language=view.language)
+    log_export(database, written, kind=view.kind, rows=len(view))
+    return len(view)
 
 
 def _names(kind: str, items: list[Any]) -> tuple[dict[int, Names], dict[int, int | None]]:
@@ -106,7 +146,5 @@ def export_all(
     for kind, table in zip(importable_kinds(), tables, strict=True):
         rows: Any = table.rows
         counts[kind] = len(rows)
-    from exchange_desk.services.audit import log_export
-
     log_export(database, path, kind=None, rows=sum(counts.values()))
     return counts

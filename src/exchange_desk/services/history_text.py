@@ -46,10 +46,13 @@ __all__ = [
     "FieldChange",
     "HistoryLine",
     "describe",
+    "field_label",
     "format_moment",
+    "names_in",
     "office_log",
     "record_exists",
     "record_history",
+    "value_text",
 ]
 
 # How much of a long text a line shows: enough to recognise it, short enough for a line.
@@ -135,7 +138,7 @@ def _shortened(text: str) -> str:
     return one_line[: SHORT_TEXT - 1].rstrip() + "…"
 
 
-def _label(kind: Kind | None, name: str) -> str:
+def field_label(kind: Kind | None, name: str) -> str:
     """A field's label as the detail pane shows it; a name column says its language."""
     if kind is None or not kind.declaration.has_field(name):
         return name
@@ -170,7 +173,7 @@ def _reference(kind_name: str | None, record_id: Any, names: NameTable) -> str:
     return f"{kind.label()} {record_id}" if kind is not None else f"#{record_id}"
 
 
-def _value(item: Field | None, value: Any, names: NameTable) -> str:
+def value_text(item: Field | None, value: Any, names: NameTable) -> str:
     """A value as the log keeps it (JSON) shown as the detail pane shows the field."""
     if value is None or value == "" or value == []:
         return EMPTY
@@ -235,7 +238,10 @@ def _changes(entry: AuditEntry, names: NameTable) -> tuple[FieldChange, ...]:
         )
         found.append(
             FieldChange(
-                name, _label(kind, name), _value(item, old, names), _value(item, new, names)
+                name,
+                field_label(kind, name),
+                value_text(item, old, names),
+                value_text(item, new, names),
             )
         )
     return tuple(found)
@@ -399,7 +405,7 @@ def _wanted(entries: Iterable[AuditEntry]) -> dict[str, set[int]]:
     return wanted
 
 
-def _names_in(session: Session, wanted: Mapping[str, set[int]]) -> dict[tuple[str, int], str]:
+def names_in(session: Session, wanted: Mapping[str, set[int]]) -> dict[tuple[str, int], str]:
     """The records' names in the active language, as the detail pane titles them (a
     partnership by its partner city, a delegation by its purpose), a query per 500 records
     of a kind; a record that is gone has none."""
@@ -439,7 +445,7 @@ def _lines(
     right_to_left: bool,
 ) -> list[HistoryLine]:
     with database.reading() as session:
-        names = _names_in(session, _wanted(entries))
+        names = names_in(session, _wanted(entries))
     return [
         describe(entry, names, own_direction=own_direction, right_to_left=right_to_left)
         for entry in entries

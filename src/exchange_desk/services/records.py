@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
+from functools import partial
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from sqlalchemy import Select, String, delete, func, insert, or_, select, type_coerce
@@ -40,7 +41,7 @@ from exchange_desk.services.changes import Changes
 from exchange_desk.services.kinds import KIND_OF_TABLE, KINDS, Kind, kind_named, kind_of
 from exchange_desk.services.names import Names
 from exchange_desk.storage import models as m
-from exchange_desk.storage.schema import audit_log, utcnow
+from exchange_desk.storage.schema import NAME, audit_log, utcnow
 
 if TYPE_CHECKING:
     from sqlalchemy import Table
@@ -640,21 +641,30 @@ def _values_of(kind: Kind, record: Any) -> dict[str, Any]:
     return values
 
 
+def _own_name(kind: Kind, value_of: Callable[[str], Any]) -> str:
+    """A record's name from its own fields (a delegation: its purpose); "" if it has none
+    there (a partnership is called by its partner city)."""
+    summary = kind.declaration.summary_field
+    for name in (*kind.name_columns, *((summary,) if summary else ())):
+        value = value_of(name)
+        if isinstance(value, str) and value:
+            return value[:NAME]
+    return ""
+
+
 def _summary_in(session: Session, kind: Kind, record_id: int, record: Any = None) -> str:
     """What the audit log calls a record: its name (a partnership its partner city's, a
     delegation its purpose), in English where it has one; from `record` when it says."""
     if record is not None:
-        summary = kind.declaration.summary_field
-        for name in (*kind.name_columns, *((summary,) if summary else ())):
-            value = getattr(record, name, "")
-            if isinstance(value, str) and value:
-                return value[:200]
+        own = _own_name(kind, lambda name: getattr(record, name, ""))
+        if own:
+            return own
     if kind.name_columns:
         names = names_of_in(session, kind.name, record_id)
         return names.en or names.zh or names.he or f"{kind.name} {record_id}"
-    from exchange_desk.services.history_text import _names_in
+    from exchange_desk.services.history_text import names_in
 
-    found = _names_in(session, {kind.name: {record_id}})
+    found = names_in(session, {kind.name: {record_id}})
     return found.get((kind.name, record_id)) or f"{kind.name} {record_id}"
 
 
@@ -718,12 +728,12 @@ def stale(session: Session, kind: Kind, record: Any, *, deleting: bool = False) 
         ).format(kind=kind.label(), name=name)
     fields = _differing(kind, stored, record) if stored is not None else ()
     if fields and not deleting:
-        from exchange_desk.services.history_text import _label
+        from exchange_desk.services.history_text import field_label
 
         message = "{message}\n{fields}".format(
             message=message,
             fields=_("Differs from what is stored: {fields}").format(
-                fields=", ".join(_label(kind, name) for name in fields)
+                fields=", ".join(field_label(kind, name) for name in fields)
             ),
         )
     return ConflictError(
@@ -904,18 +914,17 @@ def create_many_in(session: Session, batch: Sequence[Any], *, checked: bool = Fa
     audit.log_many_in(
         session,
         audit.Action.CREATE,
-        ((kind.name, record.id, _record_summary(kind, record), None) for record in stored),
+        (
+            (
+                kind.name,
+                record.id,
+                _own_name(kind, partial(getattr, record)) or f"{kind.name} {record.id}",
+                None,
+            )
+            for record in stored
+        ),
     )
     return stored
-
-
-def _record_summary(kind: Kind, record: Any) -> str:
-    """A record's name from its own fields, without reading (a partnership: its id)."""
-    for name in kind.name_columns:
-        value = getattr(record, name, "")
-        if isinstance(value, str) and value:
-            return value
-    return f"{kind.name} {record.id}"
 
 
 def delete_many_in(session: Session, kind_name: str, ids: Sequence[int]) -> Snapshot:
@@ -951,20 +960,17 @@ def delete_many_in(session: Session, kind_name: str, ids: Sequence[int]) -> Snap
         session,
         audit.Action.DELETE,
         (
-            (kind.name, values["id"], _row_summary(kind, values), None)
+            (
+                kind.name,
+                values["id"],
+                _own_name(kind, values.get) or f"{kind.name} {values['id']}",
+                None,
+            )
             for name, values in snapshot.rows
             if name == table.name
         ),
     )
     return snapshot
-
-
-def _row_summary(kind: Kind, values: Mapping[str, Any]) -> str:
-    for name in kind.name_columns:
-        value = values.get(name)
-        if isinstance(value, str) and value:
-            return value
-    return f"{kind.name} {values.get('id')}"
 
 
 def create(database: Database, record: T) -> T:
@@ -997,21 +1003,24 @@ def update_in(
         row: Any = session.get(kind.row, record_id, with_for_update=True, populate_existing=True)
     else:
         row = session.get(kind.row, record_id, populate_existing=True)
+    expected = getattr(record, "version", None)
     if row is None:
-        expected = getattr(record, "version", None)
         if expected is not None:
             raise stale(session, kind, record)
         raise NotFound(kind.label(), record_id)
-    expected = getattr(record, "version", None)
     if expected is not None and kind.versioned and row.version != expected:
         raise stale(session, kind, record)
     _prepare(session, kind, record)
     previous_tier = getattr(row, "tier", None)
     if before is None:
         before = record_in(session, kind.name, record_id)
+    # What changes, field by field: for the audit log, and for the version below.
+    changed = audit.field_changes(
+        _values_of(kind, before) if before is not None else {}, _values_of(kind, record)
+    )
     for name in kind.scalar_fields:
         setattr(row, name, getattr(record, name))
-    if kind.versioned and before is not None and _differing(kind, before, record):
+    if kind.versioned and changed:
         # Lists live in tables of their own: a change to them alone is a change of the
         # record too (a new version). Set before any statement makes the session flush.
         row.updated_at = utcnow()
@@ -1037,9 +1046,6 @@ def update_in(
             expected_version=expected,
             stored=None,
         ) from exc
-    changed = audit.field_changes(
-        _values_of(kind, before) if before is not None else {}, _values_of(kind, record)
-    )
     if changed:
         audit.log_in(
             session,
@@ -1359,7 +1365,12 @@ def restore_in(session: Session, snapshot: Snapshot) -> None:
         session,
         audit.Action.CREATE,
         (
-            (kind.name, values["id"], _row_summary(kind, values), None)
+            (
+                kind.name,
+                values["id"],
+                _own_name(kind, values.get) or f"{kind.name} {values['id']}",
+                None,
+            )
             for name, values in rows
             if (kind := KIND_OF_TABLE.get(name)) is not None
         ),

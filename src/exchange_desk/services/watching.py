@@ -86,7 +86,7 @@ class Remote:
 
     def __or__(self, other: Remote) -> Remote:
         """Both, as one (changes arriving in a burst are told once)."""
-        return Remote(_merged(self.changes, other.changes), (self.entries + other.entries)[-KEPT:])
+        return Remote(self.changes | other.changes, (self.entries + other.entries)[-KEPT:])
 
     @property
     def everything(self) -> bool:
@@ -112,26 +112,6 @@ def _everything() -> Changes:
 def _is_everything(changes: Changes) -> bool:
     # Only `Changes.everything` puts a kind with no ids in `updated` (`Changes.of` drops them).
     return any(not ids for ids in changes.updated.values())
-
-
-def _merged(first: Changes, second: Changes) -> Changes:
-    """`first | second`, except that a kind read again whole stays so (`Changes.__or__`
-    would narrow "every delegation" to the ids of the other)."""
-    merged = first | second
-    whole = {
-        kind for changes in (first, second) for kind, ids in changes.updated.items() if not ids
-    }
-    if not whole:
-        return merged
-    updated = {
-        kind: (frozenset() if kind in whole else ids) for kind, ids in merged.updated.items()
-    }
-    return Changes(
-        created=merged.created,
-        updated=MappingProxyType(updated),
-        deleted=merged.deleted,
-        profile=merged.profile,
-    )
 
 
 def _key(entry: AuditEntry) -> tuple[int, dt.datetime, str]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -224,6 +224,29 @@ def _ready(parent: QWidget, tab: RecordTab) -> bool:
     return False
 
 
+def ask_target(
+    parent: QWidget, title: str, stem: str, filters: Sequence[tuple[str, str]]
+) -> Path | None:
+    """Ask where to save (in the folder used last): `filters` are (label, suffix) pairs, the
+    first offered first. A name typed without one of the suffixes gets the chosen filter's.
+    None if the user cancels."""
+    chosen, chosen_filter = QFileDialog.getSaveFileName(
+        parent,
+        title,
+        str(remembered_folder() / file_name(stem, filters[0][1])),
+        ";;".join(label for label, _suffix in filters),
+        filters[0][0],
+    )
+    if not chosen:
+        return None
+    target = Path(chosen)
+    suffixes = [suffix for _label, suffix in filters]
+    if target.suffix.lower() not in suffixes:
+        suffix = next((sx for label, sx in filters if label == chosen_filter), suffixes[0])
+        target = target.with_name(target.name + suffix)
+    return target
+
+
 # --- export view ----------------------------------------------------------------------------------
 
 
@@ -234,42 +257,28 @@ def export_view(
     if not _ready(parent, tab):
         return None
     shown = shown_list(tab)
-    xlsx_filter = _("Excel workbook (*.xlsx)")
-    csv_filter = _("CSV file, comma-separated (*.csv)")
-    if path is None:
-        stem = f"{shown.title} {dt.date.today().isoformat()}"
-        chosen, chosen_filter = QFileDialog.getSaveFileName(
-            parent,
-            _("Export view"),
-            str(remembered_folder() / file_name(stem, ".xlsx")),
-            f"{xlsx_filter};;{csv_filter}",
-            xlsx_filter,
-        )
-        if not chosen:
-            return None
-        target = Path(chosen)
-        if target.suffix.lower() not in (".xlsx", ".csv"):
-            target = target.with_name(
-                target.name + (".csv" if chosen_filter == csv_filter else ".xlsx")
-            )
-    else:
-        target = Path(path)
+    filters = [
+        (_("Excel workbook (*.xlsx)"), ".xlsx"),
+        (_("CSV file, comma-separated (*.csv)"), ".csv"),
+    ]
+    stem = f"{shown.title} {dt.date.today().isoformat()}"
+    target = Path(path) if path is not None else ask_target(parent, _("Export view"), stem, filters)
+    if target is None:
+        return None
     as_csv = target.suffix.lower() == ".csv"
     sample = _("Sample")
     title = _("Export view")
 
     def work(database: Database) -> int:
-        from exchange_desk.services.audit import log_export
-        from exchange_desk.services.spreadsheets import view_table, write_csv, write_xlsx
+        from exchange_desk.services.exporting import export_view as write
 
-        view = shown.view()
-        table = view_table(view, sample_header=sample)
-        if as_csv:
-            write_csv(table, target)
-        else:
-            write_xlsx([table], target, right_to_left=view.right_to_left, language=view.language)
-        log_export(database, target, kind=view.kind, rows=len(view))
-        return len(view)
+        return write(
+            database,
+            shown.view(),
+            target,
+            format="csv" if as_csv else "xlsx",
+            sample_header=sample,
+        )
 
     def done(count: int) -> None:
         remember_folder(target)
@@ -322,32 +331,29 @@ def save_list_pdf(
     if not _ready(parent, tab):
         return None
     shown = shown_list(tab)
-    if path is None:
-        stem = f"{shown.title} {dt.date.today().isoformat()}"
-        chosen, _chosen_filter = QFileDialog.getSaveFileName(
-            parent,
-            _("Save list as PDF"),
-            str(remembered_folder() / file_name(stem, ".pdf")),
-            _("PDF files (*.pdf)"),
-        )
-        if not chosen:
-            return None
-        target = Path(chosen)
-        if target.suffix.lower() != ".pdf":
-            target = target.with_name(target.name + ".pdf")
-    else:
-        target = Path(path)
+    stem = f"{shown.title} {dt.date.today().isoformat()}"
+    target = (
+        Path(path)
+        if path is not None
+        else ask_target(parent, _("Save list as PDF"), stem, [(_("PDF files (*.pdf)"), ".pdf")])
+    )
+    if target is None:
+        return None
     office = office_name(tab.database)
     operation: QueryOp[int]
 
     def work(database: Database) -> int:
-        from exchange_desk.services.audit import log_export
-        from exchange_desk.services.list_output import save_list_pdf as save
+        from exchange_desk.services.exporting import export_view as write
 
-        view = shown.view()
-        save(view, target, office=office, progress=_pages(operation))
-        log_export(database, target, kind=view.kind, rows=len(view))
-        return len(view)
+        return write(
+            database,
+            shown.view(),
+            target,
+            format="pdf",
+            sample_header="",
+            office=office,
+            progress=_pages(operation),
+        )
 
     def done(count: int) -> None:
         remember_folder(target)
@@ -423,21 +429,14 @@ def export_all(
     parent: QWidget, database: Database, path: str | Path | None = None
 ) -> QueryOp[Any] | None:
     """Every record, a sheet per kind, in one workbook (asked for unless given)."""
-    if path is None:
-        stem = _("Exchange Desk {date}").format(date=dt.date.today().isoformat())
-        chosen, _chosen_filter = QFileDialog.getSaveFileName(
-            parent,
-            _("Export all"),
-            str(remembered_folder() / file_name(stem, ".xlsx")),
-            _("Excel workbook (*.xlsx)"),
-        )
-        if not chosen:
-            return None
-        target = Path(chosen)
-        if target.suffix.lower() != ".xlsx":
-            target = target.with_name(target.name + ".xlsx")
-    else:
-        target = Path(path)
+    stem = _("Exchange Desk {date}").format(date=dt.date.today().isoformat())
+    target = (
+        Path(path)
+        if path is not None
+        else ask_target(parent, _("Export all"), stem, [(_("Excel workbook (*.xlsx)"), ".xlsx")])
+    )
+    if target is None:
+        return None
     language = active_language()
 
     def work(database: Database) -> dict[str, int]:
@@ -535,23 +534,15 @@ class TemplateDialog(Retranslating, QDialog):
 
     def save(self, path: str | Path | None = None) -> QueryOp[Any] | None:
         kind, language = self.kind(), self.language()
-        if path is None:
-            stem = _("Import template {kind} ({language})").format(
-                kind=self.kind_box.currentText(), language=language
-            )
-            chosen, _chosen_filter = QFileDialog.getSaveFileName(
-                self,
-                _("Import template"),
-                str(remembered_folder() / file_name(stem, ".xlsx")),
-                _("Excel workbook (*.xlsx)"),
-            )
-            if not chosen:
-                return None
-            target = Path(chosen)
-            if target.suffix.lower() != ".xlsx":
-                target = target.with_name(target.name + ".xlsx")
-        else:
-            target = Path(path)
+        stem = _("Import template {kind} ({language})").format(
+            kind=self.kind_box.currentText(), language=language
+        )
+        xlsx = [(_("Excel workbook (*.xlsx)"), ".xlsx")]
+        target = (
+            Path(path) if path is not None else ask_target(self, _("Import template"), stem, xlsx)
+        )
+        if target is None:
+            return None
         self.save_button.setEnabled(False)
 
         def work(_database: Database) -> Path:

@@ -512,29 +512,24 @@ class RecordDialog(QDialog):
 
     def _resolve(self, error: ConflictError) -> None:
         """A save refused because another desk stored a newer version: show both sides."""
-        base = self._base
-        yours, _problems = self.build_record()
-        if yours is None:
-            yours = base
-
-        def read(database: Database) -> ConflictPlan:
-            return plan_conflict(database, base, yours, error)
-
-        QueryOp(self, read, database=self.database).success(self._decide).run_in_background()
+        self._compare(lambda database, base, yours: plan_conflict(database, base, yours, error))
 
     def _reload(self) -> None:
         """The bar's Reload: bring in what the other desk stored, keeping the user's own
         changes (asking about a field both changed)."""
+        self._compare(plan_reload, save=False)
+
+    def _compare(
+        self, plan: Callable[[Database, Any, Any], ConflictPlan], *, save: bool = True
+    ) -> None:
+        """Read what is stored against what the user started from and has typed (off the
+        GUI thread), then let `_decide` combine them."""
         base = self._base
         yours, _problems = self.build_record()
         if yours is None:
             yours = base
-
-        def read(database: Database) -> ConflictPlan:
-            return plan_reload(database, base, yours)
-
-        QueryOp(self, read, database=self.database).success(
-            lambda plan: self._decide(plan, save=False)
+        QueryOp(self, lambda database: plan(database, base, yours), database=self.database).success(
+            lambda found: self._decide(found, save=save)
         ).run_in_background()
 
     def _decide(self, plan: ConflictPlan, *, save: bool = True) -> None:
