@@ -61,3 +61,11 @@ def test_countries_have_their_continents_by_un_m49() -> None:
     assert all(continent_of(code) for code in country_codes())
     assert continent_name(ASIA, "zh_CN") == "亚洲"
     assert continent_name(EUROPE, "he") == "אירופה"
+
+
+def test_a_list_is_written_as_its_language_writes_one() -> None:
+    from exchange_desk.i18n.formatting import format_list
+
+    assert format_list(["农业", "政府"], "zh_CN") == "农业、政府"
+    assert format_list(["agriculture", "government"], "en") == "agriculture, government"
+    assert format_list(["חקלאות", "ממשל"], "he") == "חקלאות, ממשל"

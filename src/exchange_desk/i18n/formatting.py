@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+from collections.abc import Iterable
 
 from babel.dates import format_date, format_skeleton, get_date_format
 from babel.numbers import format_decimal
@@ -24,6 +25,14 @@ _DIRECTION_MARKS = dict.fromkeys(map(ord, "\u200e\u200f\u061c"), None)
 def _locale(language: str | None) -> str:
     found = find_language(language or active_language())
     return found.babel_locale if found else "en"
+
+
+def format_list(items: Iterable[str], language: str | None = None) -> str:
+    """Items one after another as the language writes a list: 农业、政府 in Chinese,
+    "agriculture, government" otherwise."""
+    found = find_language(language or active_language())
+    separator = "、" if found is not None and found.short_code == "zh" else ", "
+    return separator.join(items)
 
 
 def format_partial_date(

@@ -29,7 +29,12 @@ from exchange_desk.domain.dates import PartialDate
 from exchange_desk.domain.declaration import Field, FieldType
 from exchange_desk.domain.errors import NotFound
 from exchange_desk.i18n.catalog import N_, _, active_language
-from exchange_desk.i18n.formatting import format_day, format_number, format_partial_date
+from exchange_desk.i18n.formatting import (
+    format_day,
+    format_list,
+    format_number,
+    format_partial_date,
+)
 from exchange_desk.i18n.languages import find_language
 from exchange_desk.services import audit
 from exchange_desk.services.audit import Action, AuditEntry
@@ -178,7 +183,9 @@ def value_text(item: Field | None, value: Any, names: NameTable) -> str:
     if value is None or value == "" or value == []:
         return EMPTY
     if item is None:
-        return _shortened(str(value)) if not isinstance(value, list) else ", ".join(map(str, value))
+        return (
+            _shortened(str(value)) if not isinstance(value, list) else format_list(map(str, value))
+        )
     try:
         match item.type:
             case FieldType.PARTIAL_DATE:
@@ -198,11 +205,11 @@ def value_text(item: Field | None, value: Any, names: NameTable) -> str:
             case FieldType.IMAGE:
                 return f"#{value}"
             case FieldType.REFERENCES:
-                return ", ".join(_reference(item.kind, one, names) for one in value)
+                return format_list(_reference(item.kind, one, names) for one in value)
             case FieldType.AREAS:
-                return ", ".join(_enum_label(item.enum, one) for one in value)
+                return format_list(_enum_label(item.enum, one) for one in value)
             case FieldType.PARTICIPANTS:
-                return ", ".join(_participant(one, names) for one in value)
+                return format_list(_participant(one, names) for one in value)
     except (ValueError, TypeError):  # a value the log kept from an older form of the field
         return _shortened(str(value))
     return _shortened(str(value))

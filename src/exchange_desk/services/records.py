@@ -728,12 +728,13 @@ def stale(session: Session, kind: Kind, record: Any, *, deleting: bool = False) 
         ).format(kind=kind.label(), name=name)
     fields = _differing(kind, stored, record) if stored is not None else ()
     if fields and not deleting:
+        from exchange_desk.i18n.formatting import format_list
         from exchange_desk.services.history_text import field_label
 
         message = "{message}\n{fields}".format(
             message=message,
             fields=_("Differs from what is stored: {fields}").format(
-                fields=", ".join(field_label(kind, name) for name in fields)
+                fields=format_list(field_label(kind, name) for name in fields)
             ),
         )
     return ConflictError(

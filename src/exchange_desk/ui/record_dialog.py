@@ -42,7 +42,7 @@ from exchange_desk.domain.errors import (
 )
 from exchange_desk.domain.validation import problems as rule_problems
 from exchange_desk.i18n.catalog import _
-from exchange_desk.i18n.formatting import format_partial_date
+from exchange_desk.i18n.formatting import format_list, format_partial_date
 from exchange_desk.services.audit import AuditEntry
 from exchange_desk.services.changes import Changes
 from exchange_desk.services.conflicts import (
@@ -585,7 +585,7 @@ class RecordDialog(QDialog):
         when = last.local_time().strftime("%H:%M")
         self.remote_note.setText(
             _("Changed by {user} at {time}: {fields}.").format(
-                user=last.user_name, time=when, fields=", ".join(labels)
+                user=last.user_name, time=when, fields=format_list(labels)
             )
             if labels
             else _("Changed by {user} at {time}.").format(user=last.user_name, time=when)
