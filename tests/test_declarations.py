@@ -44,6 +44,7 @@ _COLUMN_TYPES = {
     FieldType.DECIMAL: Float,
     FieldType.PARTIAL_DATE: PartialDateType,
     FieldType.DAY: Date,
+    FieldType.TIME: String,
     FieldType.ENUM: String,
     FieldType.FLAG: Boolean,
     FieldType.COUNTRY: String,

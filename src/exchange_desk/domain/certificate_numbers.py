@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from exchange_desk.domain.messages import Message, _
 
 DEFAULT_PATTERN = "{year}-{seq:04}"
+# Letters have a register of their own: L for letter, so the two never look alike.
+DEFAULT_LETTER_PATTERN = "L{year}-{seq:03}"
 PATTERN_MAX = 80  # the column's width
 NUMBER_MAX = 40  # certificates.number's width
 NUMBER_RULE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9\-/.]*$")

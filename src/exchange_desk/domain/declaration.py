@@ -54,6 +54,7 @@ class FieldType(StrEnum):
     DECIMAL = "decimal"  # an optional decimal number (coordinates)
     PARTIAL_DATE = "partial_date"  # YYYY, YYYY-MM or YYYY-MM-DD (`domain.dates.PartialDate`)
     DAY = "day"  # a full calendar date (`datetime.date`)
+    TIME = "time"  # a time of day, "HH:MM" (a programme item's start and end)
     ENUM = "enum"  # one member of a `Labelled` enum
     FLAG = "flag"  # true or false
     COUNTRY = "country"  # an ISO 3166 alpha-2 code
@@ -105,6 +106,9 @@ class Field:
     in_detail: bool = True
     # Deleting the record referred to deletes this one (an award goes with its recipient).
     owned_by_reference: bool = False
+    # Personal data a consulate asks for (passport number, date of birth): masked in the
+    # window until revealed (each reveal on record), exported only when asked for.
+    sensitive: bool = False
 
     @property
     def is_list(self) -> bool:
@@ -123,6 +127,8 @@ class Field:
             FieldType.INTEGER,
             FieldType.DECIMAL,
             FieldType.PARTIAL_DATE,
+            FieldType.DAY,
+            FieldType.TIME,
             FieldType.REFERENCE,
             FieldType.IMAGE,
             FieldType.ENUM,
@@ -200,6 +206,8 @@ class Tab:
     filters: tuple[Filter, ...] = ()
     cli_name: str = ""  # what `exchange-desk --tab` calls it, if not the kind's name
     position: int = 1000  # tabs are shown in the order of their positions
+    # Text fields the search box also looks in, though no column shows them (pinyin).
+    search_also: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -236,6 +244,16 @@ class KindDeclaration:
     computed: Mapping[str, Computed] = field(default_factory=dict)
     detail_computed: tuple[tuple[str, str], ...] = ()  # (label, computed key) first in facts
     listable: bool = True  # offered by `exchange-desk list`
+    # Values the program keeps from the record's own (a name's pinyin, for search): called
+    # with the record before every write, it returns the fields to set.
+    derive: Callable[[Any], Mapping[str, Any]] | None = None
+    # The kind's records belong to one record of another kind (a delegation's members): the
+    # reference field naming it. Edited within their owner's window rather than in a tab.
+    owner_field: str | None = None
+
+    @property
+    def sensitive_fields(self) -> tuple[str, ...]:
+        return tuple(f.name for f in self.fields if f.sensitive)
 
     def field(self, name: str) -> Field:
         for candidate in self.fields:
@@ -270,8 +288,17 @@ class KindDeclaration:
         return tuple(f for f in self.fields if f.type is FieldType.REFERENCE)
 
 
-def text(name: str, label: str, *, required: bool = False, limit: int = NAME_MAX) -> Field:
-    return Field(name, FieldType.TEXT, label, required=required, max_length=limit)
+def text(
+    name: str,
+    label: str,
+    *,
+    required: bool = False,
+    limit: int = NAME_MAX,
+    sensitive: bool = False,
+) -> Field:
+    return Field(
+        name, FieldType.TEXT, label, required=required, max_length=limit, sensitive=sensitive
+    )
 
 
 def multiline(name: str, label: str, *, limit: int = TEXT_MAX) -> Field:
@@ -333,20 +360,42 @@ def partial_date(name: str, label: str, *, required: bool = False) -> Field:
     return Field(name, FieldType.PARTIAL_DATE, label, required=required)
 
 
-def day(name: str, label: str) -> Field:
-    return Field(name, FieldType.DAY, label, required=True)
+def day(name: str, label: str, *, required: bool = True, sensitive: bool = False) -> Field:
+    return Field(name, FieldType.DAY, label, required=required, sensitive=sensitive)
 
 
-def choice(name: str, label: str, enum: type[Enum], *, required: bool = True) -> Field:
-    return Field(name, FieldType.ENUM, label, required=required, enum=enum)
+def time_of_day(name: str, label: str) -> Field:
+    return Field(name, FieldType.TIME, label, max_length=5)
+
+
+def choice(
+    name: str,
+    label: str,
+    enum: type[Enum],
+    *,
+    required: bool = True,
+    sensitive: bool = False,
+    detail_label: str | None = None,
+) -> Field:
+    return Field(
+        name,
+        FieldType.ENUM,
+        label,
+        required=required,
+        enum=enum,
+        sensitive=sensitive,
+        detail_label=detail_label,
+    )
 
 
 def flag(name: str, label: str) -> Field:
     return Field(name, FieldType.FLAG, label)
 
 
-def country(name: str, label: str) -> Field:
-    return Field(name, FieldType.COUNTRY, label, required=True, max_length=2)
+def country(name: str, label: str, *, required: bool = True, sensitive: bool = False) -> Field:
+    return Field(
+        name, FieldType.COUNTRY, label, required=required, max_length=2, sensitive=sensitive
+    )
 
 
 def reference(

@@ -162,6 +162,77 @@ class Orientation(Labelled):
     PORTRAIT = "portrait"
 
 
+class NameOrder(Labelled):
+    """How a name in Latin letters is written: given name first (Zhe Wang) unless the
+    person's own usage puts the family name first (WANG Zhe on official lists)."""
+
+    GIVEN_FIRST = "given_first"
+    FAMILY_FIRST = "family_first"
+
+
+class Sex(Labelled):
+    """As in the passport: F, M or X."""
+
+    FEMALE = "female"
+    MALE = "male"
+    UNSPECIFIED = "unspecified"
+
+
+class ProtocolCategory(Labelled):
+    """The kind of standing a person's protocol rank is counted in."""
+
+    ELECTED = "elected"
+    GOVERNMENT = "government"
+    DIPLOMAT = "diplomat"
+    BUSINESS = "business"
+    ACADEMIC = "academic"
+    CULTURE = "culture"
+    CIVIL_SOCIETY = "civil_society"
+    OTHER = "other"
+
+
+class MemberRole(Labelled):
+    """A member's part in a delegation, in the order of precedence of the roles."""
+
+    HEAD = "head"
+    DEPUTY_HEAD = "deputy_head"
+    MEMBER = "member"
+    INTERPRETER = "interpreter"
+    STAFF = "staff"
+    SECURITY = "security"
+
+
+class DressCode(Labelled):
+    BUSINESS = "business"
+    FORMAL = "formal"
+    SMART_CASUAL = "smart_casual"
+    CASUAL = "casual"
+    NATIONAL = "national"
+
+
+class GuestSide(Labelled):
+    """Which side of a reception a guest sits on: the hosts, or the guests they receive."""
+
+    HOST = "host"
+    GUEST = "guest"
+
+
+class LetterKind(Labelled):
+    """The letters the office writes from its templates."""
+
+    INVITATION = "invitation"
+    VISA = "visa"
+    CONGRATULATION = "congratulation"
+
+
+class LetterLanguage(Labelled):
+    """The language of one letter template (a letter is printed in one or more)."""
+
+    ZH = "zh"
+    EN = "en"
+    HE = "he"
+
+
 _LABELS: dict[tuple[str, str], str] = {
     ("Design", "formal"): N_("Formal"),
     ("Design", "modern"): N_("Modern"),
@@ -225,4 +296,36 @@ _LABELS: dict[tuple[str, str], str] = {
     ("LanguageMode", "he+en"): N_("Hebrew and English"),
     ("LanguageMode", "zh+he"): N_("Chinese and Hebrew"),
     ("LanguageMode", "zh+en+he"): N_("Chinese, English and Hebrew"),
+    ("NameOrder", "given_first"): N_("given name first"),
+    ("NameOrder", "family_first"): N_("family name first"),
+    ("Sex", "female"): N_("female"),
+    ("Sex", "male"): N_("male"),
+    ("Sex", "unspecified"): N_("unspecified (X)"),
+    ("ProtocolCategory", "elected"): N_("elected official"),
+    ("ProtocolCategory", "government"): N_("government official"),
+    ("ProtocolCategory", "diplomat"): N_("diplomat"),
+    ("ProtocolCategory", "business"): N_("business"),
+    ("ProtocolCategory", "academic"): N_("academic"),
+    ("ProtocolCategory", "culture"): N_("culture and arts"),
+    ("ProtocolCategory", "civil_society"): N_("civil society"),
+    ("ProtocolCategory", "other"): N_("other standing"),
+    ("MemberRole", "head"): N_("head of delegation"),
+    ("MemberRole", "deputy_head"): N_("deputy head"),
+    ("MemberRole", "member"): N_("member"),
+    ("MemberRole", "interpreter"): N_("interpreter"),
+    ("MemberRole", "staff"): N_("staff"),
+    ("MemberRole", "security"): N_("security"),
+    ("DressCode", "business"): N_("business attire"),
+    ("DressCode", "formal"): N_("formal attire"),
+    ("DressCode", "smart_casual"): N_("smart casual"),
+    ("DressCode", "casual"): N_("casual"),
+    ("DressCode", "national"): N_("national dress"),
+    ("GuestSide", "host"): N_("host side"),
+    ("GuestSide", "guest"): N_("guest side"),
+    ("LetterKind", "invitation"): N_("invitation letter"),
+    ("LetterKind", "visa"): N_("visa invitation letter"),
+    ("LetterKind", "congratulation"): N_("letter of congratulation"),
+    ("LetterLanguage", "zh"): N_("Chinese"),
+    ("LetterLanguage", "en"): N_("English"),
+    ("LetterLanguage", "he"): N_("Hebrew"),
 }

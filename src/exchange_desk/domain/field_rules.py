@@ -83,6 +83,31 @@ def _day_problem(value: Any) -> Message | None:
     return _("Not a day of the calendar: {value}").format(value=value)
 
 
+def _time_problem(value: Any) -> Message | None:
+    if isinstance(value, str) and parse_time(value) == value:
+        return None
+    return _("Not a time of day: {value}. Write HH:MM, e.g. 09:30.").format(value=value)
+
+
+def parse_time(text: str) -> str | None:
+    """A time of day typed as 9:30, 09.30, 0930 or 9 as the stored "09:30"; None if it is
+    none."""
+    cleaned = text.strip().replace(".", ":").replace("：", ":")
+    if ":" in cleaned:
+        hours, _sep, minutes = cleaned.partition(":")
+    elif cleaned.isdigit() and len(cleaned) in (3, 4):
+        hours, minutes = cleaned[:-2], cleaned[-2:]
+    else:
+        hours, minutes = cleaned, "00"
+    if not (hours.isascii() and hours.isdigit() and minutes.isascii() and minutes.isdigit()):
+        return None
+    if len(minutes) != 2 or not 1 <= len(hours) <= 2:
+        return None
+    if int(hours) > 23 or int(minutes) > 59:
+        return None
+    return f"{int(hours):02d}:{minutes}"
+
+
 def _enum_problem(item: Field, value: Any) -> Message | None:
     enum = item.enum
     assert enum is not None
@@ -130,6 +155,8 @@ def value_problem(item: Field, value: Any) -> Message | None:
         return _date_problem(value)
     if kind is FieldType.DAY:
         return _day_problem(value)
+    if kind is FieldType.TIME:
+        return _time_problem(value)
     if kind is FieldType.ENUM:
         return _enum_problem(item, value)
     if kind is FieldType.FLAG:

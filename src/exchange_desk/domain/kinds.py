@@ -1,7 +1,7 @@
 """The office's kinds of record, each declared once (see `domain.declaration`).
 
 The order of `DECLARATIONS` is the order of the main window's tabs and of `exchange-desk
-list`'s choices. The smallest declaration, `PERSONS`, is the README's example.
+list`'s choices. The smallest declaration, `LETTER_TEMPLATES`, is the README's example.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from exchange_desk.domain.declaration import (
     N_,
     NAME_MAX,
     SAMPLE,
+    TEXT_MAX,
     Column,
     Computed,
     Context,
@@ -40,19 +41,29 @@ from exchange_desk.domain.declaration import (
     reference,
     references,
     text,
+    time_of_day,
 )
 from exchange_desk.domain.enums import (
     AwardRole,
     CooperationArea,
     DelegationStatus,
     Direction,
+    DressCode,
     EventKind,
+    GuestSide,
     LanguageMode,
+    LetterKind,
+    LetterLanguage,
+    MemberRole,
+    NameOrder,
     OrganizationKind,
     PartnershipStatus,
     PartnershipTier,
+    ProtocolCategory,
     RecipientKind,
+    Sex,
 )
+from exchange_desk.domain.protocol import person_derived
 
 _YEAR = Filter("year", N_("Year"), "year")
 
@@ -555,7 +566,6 @@ CONFERENCES = KindDeclaration(
     list_filters=("host_city_id", "is_sample"),
 )
 
-# The smallest kind: the README shows it as the example of a declaration.
 PERSONS = KindDeclaration(
     name="persons",
     table="persons",
@@ -565,18 +575,245 @@ PERSONS = KindDeclaration(
     record=r.Person,
     fields=(
         *names("name", N_("Name"), english="name"),
-        text("title", N_("Position")),
+        *names(
+            "honorific",
+            N_("Honorific"),
+            required=False,
+            limit=40,
+            detail_labels=(
+                N_("Honorific (English)"),
+                N_("Honorific (Chinese)"),
+                N_("Honorific (Hebrew)"),
+            ),
+        ),
+        *names(
+            "title",
+            N_("Position"),
+            english="title",
+            required=False,
+            detail_labels=(
+                N_("Position (English)"),
+                N_("Position (Chinese)"),
+                N_("Position (Hebrew)"),
+            ),
+        ),
+        text("family_name", N_("Family name as in the passport")),
+        text("given_name", N_("Given names as in the passport")),
+        choice("name_order", N_("Name order in Latin letters"), NameOrder),
         reference("organization_id", N_("Organization"), "organizations"),
+        reference("city_id", N_("City"), "cities"),
         text("email", N_("E-mail")),
         text("phone", N_("Phone")),
+        integer("rank", N_("Protocol rank (1 goes first)"), minimum=1, maximum=9999),
+        choice("category", N_("Protocol category"), ProtocolCategory, required=False),
+        image("photo_attachment_id", N_("Photo")),
+        multiline("notes", N_("Notes")),
+        text("passport_number", N_("Passport number"), limit=40, sensitive=True),
+        country("nationality", N_("Nationality"), required=False, sensitive=True),
+        day("date_of_birth", N_("Date of birth"), required=False, sensitive=True),
+        choice("sex", N_("Sex (as in the passport)"), Sex, required=False, sensitive=True),
+        Field(
+            "name_pinyin",
+            FieldType.TEXT,
+            N_("Name in pinyin"),
+            max_length=NAME_MAX * 3,
+            in_form=False,
+            in_detail=False,
+        ),
         SAMPLE,
     ),
     name_group="name",
     order=("name", "id"),
-    search=("name", "name_zh", "name_he", "title"),
-    list_columns=("@name", "title", "organization_id->"),
-    list_filters=("organization_id", "is_sample"),
+    search=("name", "name_zh", "name_he", "name_pinyin", "family_name", "given_name", "title"),
+    tab=Tab(
+        "people",
+        N_("People"),
+        (
+            Column("name", N_("Name"), "names", "@name"),
+            Column("title", N_("Position"), "names", "@title"),
+            Column("organization", N_("Organization"), "names", "organization_id->"),
+            Column("city", N_("City"), "names", "city_id->"),
+            Column("rank", N_("Rank"), "number", "rank"),
+            Column("category", N_("Category"), "enum", "category"),
+        ),
+        (Filter("category", N_("Category"), "category"), _country("city_id")),
+        cli_name="people",
+        position=65,
+        search_also=("name_pinyin", "family_name", "given_name"),
+    ),
+    list_columns=("@name", "title", "organization_id->", "rank"),
+    list_filters=("organization_id", "city_id", "category", "is_sample"),
+    derive=person_derived,
+)
+
+DELEGATION_MEMBERS = KindDeclaration(
+    name="delegation_members",
+    table="delegation_members",
+    noun=ngettext("delegation member", "delegation members"),
+    new_title=N_("New delegation member"),
+    edit_title=N_("Edit delegation member: {name}"),
+    record=r.DelegationMember,
+    fields=(
+        reference("delegation_id", N_("Delegation"), "delegations", required=True),
+        reference("person_id", N_("Person"), "persons", required=True),
+        choice("role", N_("Role"), MemberRole),
+        day("arrival", N_("Arrival"), required=False),
+        day("departure", N_("Departure"), required=False),
+        text("notes", N_("Notes")),
+        SAMPLE,
+    ),
+    order=("delegation_id", "id"),
+    list_columns=("delegation_id", "person_id->", "role", "arrival", "departure"),
+    list_filters=("delegation_id", "person_id", "role", "is_sample"),
+    unique=(
+        Unique(
+            ("delegation_id", "person_id"),
+            "person_id",
+            N_("This person is already a member of the delegation (member {other_id})."),
+        ),
+    ),
+    owner_field="delegation_id",
+)
+
+PROGRAMME_ITEMS = KindDeclaration(
+    name="programme_items",
+    table="programme_items",
+    noun=ngettext("programme item", "programme items"),
+    new_title=N_("New programme item"),
+    edit_title=N_("Edit programme item: {name}"),
+    record=r.ProgrammeItem,
+    fields=(
+        reference("delegation_id", N_("Delegation"), "delegations", required=True),
+        day("day", N_("Day")),
+        time_of_day("starts_at", N_("Starts")),
+        time_of_day("ends_at", N_("Ends")),
+        *names(
+            "activity",
+            N_("Activity"),
+            detail_labels=(
+                N_("Activity (English)"),
+                N_("Activity (Chinese)"),
+                N_("Activity (Hebrew)"),
+            ),
+        ),
+        *names(
+            "place",
+            N_("Place"),
+            required=False,
+            detail_labels=(N_("Place (English)"), N_("Place (Chinese)"), N_("Place (Hebrew)")),
+        ),
+        reference("host_person_id", N_("Our host"), "persons"),
+        reference("interpreter_person_id", N_("Interpreter"), "persons"),
+        choice("dress_code", N_("Dress code"), DressCode, required=False),
+        Field("is_reception", FieldType.FLAG, N_("A reception or banquet (has a guest list)")),
+        *names(
+            "notes",
+            N_("Notes"),
+            required=False,
+            limit=2000,
+            multiline=True,
+            detail_labels=(N_("Notes (English)"), N_("Notes (Chinese)"), N_("Notes (Hebrew)")),
+        ),
+        SAMPLE,
+    ),
+    name_group="activity",
+    order=("delegation_id", "day", "starts_at", "id"),
+    search=("activity_en", "activity_zh", "activity_he", "place_en", "place_zh", "place_he"),
+    list_columns=("delegation_id", "day", "starts_at", "ends_at", "@activity", "@place"),
+    list_filters=("delegation_id", "host_person_id", "is_reception", "is_sample"),
+    owner_field="delegation_id",
+)
+
+GUESTS = KindDeclaration(
+    name="guests",
+    table="guests",
+    noun=ngettext("guest", "guests"),
+    new_title=N_("New guest"),
+    edit_title=N_("Edit guest: {name}"),
+    record=r.Guest,
+    fields=(
+        reference("event_id", N_("Cultural event"), "events", owned=True),
+        reference("programme_item_id", N_("Reception"), "programme_items", owned=True),
+        reference("person_id", N_("Person"), "persons", required=True),
+        choice("side", N_("Side"), GuestSide),
+        text("notes", N_("Notes")),
+        SAMPLE,
+    ),
+    order=("id",),
+    list_columns=("event_id", "programme_item_id", "person_id->", "side"),
+    list_filters=("event_id", "programme_item_id", "person_id", "side", "is_sample"),
+    unique=(
+        Unique(
+            ("event_id", "person_id"),
+            "person_id",
+            N_("This person is already on the guest list (guest {other_id})."),
+        ),
+        Unique(
+            ("programme_item_id", "person_id"),
+            "person_id",
+            N_("This person is already on the guest list (guest {other_id})."),
+        ),
+    ),
+)
+
+LETTER_TEMPLATES = KindDeclaration(
+    name="letter_templates",
+    table="letter_templates",
+    noun=ngettext("letter template", "letter templates"),
+    new_title=N_("New letter template"),
+    edit_title=N_("Edit letter template: {name}"),
+    record=r.LetterTemplate,
+    fields=(
+        choice("letter", N_("Letter"), LetterKind),
+        choice("language", N_("Language"), LetterLanguage),
+        text("subject", N_("Subject"), limit=400),
+        Field("body", FieldType.MULTILINE, N_("Text"), required=True, max_length=TEXT_MAX),
+        SAMPLE,
+    ),
+    title_field="subject",
+    order=("letter", "language"),
+    list_columns=("letter", "language", "subject"),
+    list_filters=("letter", "language"),
+    unique=(
+        Unique(
+            ("letter", "language"),
+            "language",
+            N_("This letter has its template in this language already (template {other_id})."),
+        ),
+    ),
     listable=False,
+)
+
+LETTERS = KindDeclaration(
+    name="letters",
+    table="letters",
+    noun=ngettext("letter", "letters"),
+    new_title=N_("New letter"),
+    edit_title=N_("Edit letter: {name}"),
+    record=r.Letter,
+    fields=(
+        text("number", N_("Reference number"), required=True, limit=40),
+        choice("letter", N_("Letter"), LetterKind),
+        text("languages", N_("Languages"), required=True, limit=20),
+        reference("delegation_id", N_("Delegation"), "delegations"),
+        reference("partnership_id", N_("Partnership"), "partnerships"),
+        day("issued_on", N_("Date")),
+        text("issued_by", N_("Written by")),
+        text("subject", N_("Subject"), limit=400),
+        SAMPLE,
+    ),
+    title_field="number",
+    order=("issued_on", "id"),
+    search=("number", "subject"),
+    list_columns=("number", "letter", "issued_on", "subject"),
+    list_filters=("letter", "delegation_id", "partnership_id", "is_sample"),
+    unique=(
+        Unique(
+            ("number",),
+            "number",
+            N_("Reference number {number} is already used (letter {other_id})."),
+        ),
+    ),
 )
 
 CERTIFICATES = KindDeclaration(
@@ -631,4 +868,9 @@ DECLARATIONS: tuple[KindDeclaration, ...] = (
     AWARDS,
     PERSONS,
     CERTIFICATES,
+    DELEGATION_MEMBERS,
+    PROGRAMME_ITEMS,
+    GUESTS,
+    LETTER_TEMPLATES,
+    LETTERS,
 )

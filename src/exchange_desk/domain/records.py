@@ -9,19 +9,27 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from exchange_desk.domain.certificate_numbers import DEFAULT_PATTERN
+from exchange_desk.domain.certificate_numbers import DEFAULT_LETTER_PATTERN, DEFAULT_PATTERN
 from exchange_desk.domain.dates import PartialDate
 from exchange_desk.domain.enums import (
     CooperationArea,
     DelegationStatus,
     Direction,
+    DressCode,
     EventKind,
+    GuestSide,
     LanguageMode,
+    LetterKind,
+    LetterLanguage,
+    MemberRole,
+    NameOrder,
     OrganizationKind,
     ParticipantRole,
     PartnershipStatus,
     PartnershipTier,
+    ProtocolCategory,
     RecipientKind,
+    Sex,
 )
 
 
@@ -97,18 +105,132 @@ class Organization:
 
 @dataclass(kw_only=True, slots=True)
 class Person:
-    """A contact: someone who leads a delegation, signs, or receives an award."""
+    """A contact: someone who comes with a delegation, receives one, signs, or is honoured.
+
+    Each script's name is kept as that script writes it (王喆 family name first, נתלי אפרה
+    given name first); the name as in the passport is kept in its parts, in Latin letters,
+    so that a visa letter can print WANG Zhe and a letter to a partner Zhe Wang.
+    """
 
     id: int | None = None
     # The stored version it was read at, counted up by each change; None until stored.
     version: int | None = None
-    name: str
+    name: str  # in English (Latin letters), as the person writes it
     name_zh: str = ""
     name_he: str = ""
-    title: str = ""
+    family_name: str = ""  # as in the passport, Latin letters
+    given_name: str = ""
+    name_order: NameOrder = NameOrder.GIVEN_FIRST
+    honorific_en: str = ""  # Mr, Ms, Dr, H.E.
+    honorific_zh: str = ""  # 先生, 女士, 博士 (printed after the name)
+    honorific_he: str = ""  # מר, גב׳, ד״ר (printed before it)
+    title: str = ""  # position, in English
+    title_zh: str = ""
+    title_he: str = ""
     organization_id: int | None = None
+    city_id: int | None = None
     email: str = ""
     phone: str = ""
+    rank: int | None = None  # protocol rank on the office's scale: 1 goes first
+    category: ProtocolCategory | None = None
+    photo_attachment_id: int | None = None
+    notes: str = ""
+    # What a consulate asks for: masked in the window, exported only when asked for.
+    passport_number: str = ""
+    nationality: str = ""  # ISO 3166 alpha-2
+    date_of_birth: dt.date | None = None
+    sex: Sex | None = None
+    # Kept by the program: the Chinese name in pinyin, for search (wang zhe, wangzhe).
+    name_pinyin: str = ""
+    is_sample: bool = False
+
+
+@dataclass(kw_only=True, slots=True)
+class DelegationMember:
+    """A person in a delegation, with their part in it and their own arrival and departure
+    (where they differ from the delegation's dates)."""
+
+    id: int | None = None
+    version: int | None = None
+    delegation_id: int
+    person_id: int
+    role: MemberRole = MemberRole.MEMBER
+    arrival: dt.date | None = None
+    departure: dt.date | None = None
+    notes: str = ""
+    is_sample: bool = False
+
+
+@dataclass(kw_only=True, slots=True)
+class ProgrammeItem:
+    """One item of a visit's programme: a meeting, a visit, a banquet. Texts in the three
+    languages, printed in those the delegation's programme is made in."""
+
+    id: int | None = None
+    version: int | None = None
+    delegation_id: int
+    day: dt.date
+    starts_at: str | None = None  # "09:30"
+    ends_at: str | None = None
+    activity_en: str
+    activity_zh: str = ""
+    activity_he: str = ""
+    place_en: str = ""
+    place_zh: str = ""
+    place_he: str = ""
+    host_person_id: int | None = None  # our host
+    interpreter_person_id: int | None = None
+    dress_code: DressCode | None = None
+    # A reception or banquet has a guest list and a seating plan.
+    is_reception: bool = False
+    notes_en: str = ""
+    notes_zh: str = ""
+    notes_he: str = ""
+    is_sample: bool = False
+
+
+@dataclass(kw_only=True, slots=True)
+class Guest:
+    """A person on the guest list of a cultural event or of a reception in a programme."""
+
+    id: int | None = None
+    version: int | None = None
+    event_id: int | None = None
+    programme_item_id: int | None = None
+    person_id: int
+    side: GuestSide = GuestSide.GUEST
+    notes: str = ""
+    is_sample: bool = False
+
+
+@dataclass(kw_only=True, slots=True)
+class LetterTemplate:
+    """The office's own wording of one letter in one language: text with named
+    placeholders ({partner_city}, {members}); where none is stored the program's is used."""
+
+    id: int | None = None
+    version: int | None = None
+    letter: LetterKind
+    language: LetterLanguage
+    subject: str = ""
+    body: str
+    is_sample: bool = False
+
+
+@dataclass(kw_only=True, slots=True)
+class Letter:
+    """A letter the office wrote, on its register: the reference number it was given."""
+
+    id: int | None = None
+    version: int | None = None
+    number: str
+    letter: LetterKind
+    languages: str  # "zh+en"
+    delegation_id: int | None = None
+    partnership_id: int | None = None
+    issued_on: dt.date
+    issued_by: str = ""
+    subject: str = ""
     is_sample: bool = False
 
 
@@ -261,6 +383,14 @@ class OfficeProfile:
     foreword_he: str = ""
     # Chinese certificates dated in Chinese numerals: 二〇一八年十一月十六日.
     chinese_numeral_dates: bool = False
+    # The letterhead: the office's address per language, its telephone and e-mail.
+    address_en: str = ""
+    address_zh: str = ""
+    address_he: str = ""
+    phone: str = ""
+    email: str = ""
+    # How letters are numbered, as certificates are (domain.certificate_numbers).
+    letter_number_pattern: str = DEFAULT_LETTER_PATTERN
 
 
 @dataclass(kw_only=True, slots=True)

@@ -10,6 +10,7 @@ these rules still cannot break them.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import unicodedata
 from collections.abc import Callable
@@ -30,10 +31,14 @@ from exchange_desk.domain.records import (
     Conference,
     CulturalEvent,
     Delegation,
+    DelegationMember,
+    Guest,
+    LetterTemplate,
     OfficeProfile,
     Organization,
     Partnership,
     Person,
+    ProgrammeItem,
     Record,
 )
 
@@ -135,6 +140,71 @@ def _person(record: Person, p: _Problems) -> None:
     p.text("email", record.email)
     if record.email and not _EMAIL.match(record.email):
         p.add("email", _("Not an e-mail address."))
+    if record.nationality and not is_country_code(record.nationality):
+        p.add(
+            "nationality",
+            _(
+                "Unknown country code {code!r}: use the two letters of ISO 3166 (e.g. IL, CN)."
+            ).format(code=record.nationality[:20]),
+        )
+    if record.date_of_birth is not None and record.date_of_birth > dt.date.today():
+        p.add("date_of_birth", _("The date of birth is in the future."))
+    for name in ("family_name", "given_name"):
+        if not _all_latin(getattr(record, name)):
+            p.add(name, _("Write the name as in the passport, in Latin letters."))
+
+
+def _all_latin(text: str) -> bool:
+    """Whether every letter of `text` is a Latin one (É and Ü are; 王 and א are not)."""
+    return all(
+        unicodedata.category(ch)[0] != "L" or "LATIN" in unicodedata.name(ch, "") for ch in text
+    )
+
+
+def _member(record: DelegationMember, p: _Problems) -> None:
+    p.text("notes", record.notes)
+    if (
+        record.arrival is not None
+        and record.departure is not None
+        and record.departure < record.arrival
+    ):
+        p.add(
+            "departure",
+            _("The departure ({end}) is before the arrival ({start}).").format(
+                end=record.departure.isoformat(), start=record.arrival.isoformat()
+            ),
+        )
+
+
+def _programme_item(record: ProgrammeItem, p: _Problems) -> None:
+    _names(p, record, "activity")
+    _names(p, record, "place", required_en=False)
+    if record.starts_at and record.ends_at and record.ends_at < record.starts_at:
+        p.add(
+            "ends_at",
+            _("The item ends ({end}) before it starts ({start}).").format(
+                end=record.ends_at, start=record.starts_at
+            ),
+        )
+
+
+def _guest(record: Guest, p: _Problems) -> None:
+    if (record.event_id is None) == (record.programme_item_id is None):
+        p.add(
+            "event_id" if record.event_id is None else "programme_item_id",
+            _("A guest is on the list of one event or one reception."),
+        )
+
+
+def _letter_template(record: LetterTemplate, p: _Problems) -> None:
+    p.text("subject", record.subject, limit=400)
+    p.text("body", record.body, required=True, limit=TEXT_MAX)
+    try:
+        from exchange_desk.domain.letters import template_problems
+    except ImportError:  # pragma: no cover - the letters module is part of the program
+        return
+    for problem in template_problems(record):
+        p.found.append(problem)
 
 
 def _delegation(record: Delegation, p: _Problems) -> None:
@@ -209,6 +279,10 @@ def _office(record: OfficeProfile, p: _Problems) -> None:
         _names(p, record, name, required_en=False)
     for message in pattern_messages(record.certificate_number_pattern):
         p.add("certificate_number_pattern", message)
+    for message in pattern_messages(record.letter_number_pattern):
+        p.add("letter_number_pattern", message)
+    if record.email and not _EMAIL.match(record.email):
+        p.add("email", _("Not an e-mail address."))
 
 
 _RULES: dict[type[Any], Callable[[Any, _Problems], None]] = {
@@ -223,6 +297,10 @@ _RULES: dict[type[Any], Callable[[Any, _Problems], None]] = {
     Award: _award,
     Certificate: _certificate,
     OfficeProfile: _office,
+    DelegationMember: _member,
+    ProgrammeItem: _programme_item,
+    Guest: _guest,
+    LetterTemplate: _letter_template,
 }
 
 

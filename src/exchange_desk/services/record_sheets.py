@@ -82,7 +82,8 @@ def targets(kind: str) -> tuple[Target, ...]:
     found: list[Target] = []
     groups_seen: set[str] = set()
     for item in declaration.fields:
-        if item.type is FieldType.IMAGE:
+        # Nor what the program keeps from other fields (a name's pinyin).
+        if item.type is FieldType.IMAGE or not (item.in_form or item.in_detail):
             continue
         if item.group:
             if item.group not in groups_seen:

@@ -41,7 +41,13 @@ from exchange_desk.services.changes import Changes
 from exchange_desk.services.kinds import KIND_OF_TABLE, KINDS, Kind, kind_named, kind_of
 from exchange_desk.services.names import Names
 from exchange_desk.storage import models as m
-from exchange_desk.storage.schema import NAME, audit_log, utcnow
+from exchange_desk.storage.schema import (
+    NAME,
+    audit_log,
+    delegation_members,
+    delegations,
+    utcnow,
+)
 
 if TYPE_CHECKING:
     from sqlalchemy import Table
@@ -493,6 +499,8 @@ def _check_unique(session: Session, kind: Kind, record: Any) -> list[FieldProble
     problems = []
     table = _table(kind)
     for rule in kind.unique:
+        if any(getattr(record, column) is None for column in rule.columns):
+            continue  # as in the database: NULL equals nothing (a guest of an event)
         statement = select(table.c.id).where(
             *(table.c[column] == getattr(record, column) for column in rule.columns)
         )
@@ -539,6 +547,59 @@ def check_record(kind: Kind, record: Any) -> None:
             raise
     if problems:
         raise InvalidInput(problems)
+
+
+def recount_members(session: Session, delegation_ids: Iterable[int | None]) -> None:
+    """Keep the member count of each delegation that lists its members equal to their
+    number: derived, so the tab, the reports and the brief all count the same. A delegation
+    that lists none keeps the count typed in (older records, visits not itemised). Not a
+    change of the delegation's own (no new version): it follows from its members'."""
+    wanted = sorted({i for i in delegation_ids if i is not None})
+    if not wanted:
+        return
+    members = delegation_members
+    count = (
+        select(func.count())
+        .select_from(members)
+        .where(members.c.delegation_id == delegations.c.id)
+        .scalar_subquery()
+    )
+    for chunk in _chunks(wanted):
+        session.execute(
+            sql_update(delegations)
+            .where(
+                delegations.c.id.in_(chunk),
+                count > 0,
+                delegations.c.members.is_distinct_from(count),
+            )
+            .values(members=count)
+        )
+
+
+def _members_touched(kind: Kind, records: Iterable[Any]) -> set[int]:
+    """The delegations whose member count writing `records` of `kind` may change."""
+    if kind.name == "delegation_members":
+        return {r.delegation_id for r in records}
+    if kind.name == "delegations":
+        return {r.id for r in records}
+    return set()
+
+
+def _members_in(snapshot: Snapshot) -> set[int]:
+    return {
+        values["delegation_id"] for name, values in snapshot.rows if name == "delegation_members"
+    }
+
+
+def derived(kind: Kind, record: T) -> T:
+    """`record` with what the program keeps from its own fields (a name's pinyin) set."""
+    derive = kind.declaration.derive
+    if derive is None:
+        return record
+    values = derive(record)
+    if all(getattr(record, name) == value for name, value in values.items()):
+        return record
+    return replace(record, **values)  # type: ignore[type-var]
 
 
 def _prepare(session: Session, kind: Kind, record: Any) -> None:
@@ -609,6 +670,7 @@ def create_in(session: Session, record: T) -> T:
     kind = kind_of(record)
     if getattr(record, "id", None) is not None:
         raise InvalidInput([FieldProblem("id", _("A new record cannot have an id yet."))])
+    record = derived(kind, record)
     _prepare(session, kind, record)
     row: Any = kind.row(**{name: getattr(record, name) for name in kind.scalar_fields})
     session.add(row)
@@ -618,6 +680,7 @@ def create_in(session: Session, record: T) -> T:
         _add_tier_change(session, row.id, record.established or _today(), None, record.tier, "")
     session.flush()
     stored = replace(record, id=row.id)  # type: ignore[type-var]
+    recount_members(session, _members_touched(kind, [stored]))
     if kind.versioned:
         stored = replace(stored, version=row.version)  # type: ignore[type-var]
     audit.log_in(
@@ -850,6 +913,7 @@ def create_many_in(session: Session, batch: Sequence[Any], *, checked: bool = Fa
     if not batch:
         return []
     kind = kind_of(batch[0])
+    batch = [derived(kind, record) for record in batch]
     for index, record in enumerate(batch):
         if getattr(record, "id", None) is not None:
             raise InvalidInput([FieldProblem("id", _("A new record cannot have an id yet."))])
@@ -925,6 +989,7 @@ def create_many_in(session: Session, batch: Sequence[Any], *, checked: bool = Fa
             for record in stored
         ),
     )
+    recount_members(session, _members_touched(kind, stored))
     return stored
 
 
@@ -971,6 +1036,7 @@ def delete_many_in(session: Session, kind_name: str, ids: Sequence[int]) -> Snap
             if name == table.name
         ),
     )
+    recount_members(session, _members_in(snapshot))
     return snapshot
 
 
@@ -994,6 +1060,7 @@ def update_in(
     unless `record_tier_change` is False (undo and redo put the history back themselves).
     `before`: the record as stored, read in this transaction already (not read again)."""
     kind = kind_of(record)
+    record = derived(kind, record)
     record_id = getattr(record, "id", None)
     if record_id is None:
         raise InvalidInput([FieldProblem("id", _("The record to change has no id."))])
@@ -1056,6 +1123,7 @@ def update_in(
             summary=_summary_in(session, kind, record_id, record),
             details={"fields": changed},
         )
+    recount_members(session, _members_touched(kind, [x for x in (record, before) if x is not None]))
     if kind.versioned:
         return replace(record, version=row.version)  # type: ignore[type-var]
     return record
@@ -1312,6 +1380,7 @@ def delete_record_in(
         )
     snapshot = Snapshot()
     _delete_in(session, kind, record_id, set(), snapshot)
+    recount_members(session, _members_in(snapshot))
     return Deletion(kind.name, record_id, tuple(found), snapshot)
 
 
@@ -1376,6 +1445,7 @@ def restore_in(session: Session, snapshot: Snapshot) -> None:
             if (kind := KIND_OF_TABLE.get(name)) is not None
         ),
     )
+    recount_members(session, _members_in(snapshot))
 
 
 def restore(database: Database, snapshot: Snapshot) -> None:

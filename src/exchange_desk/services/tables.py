@@ -225,6 +225,7 @@ def _needed(declaration: KindDeclaration) -> list[str]:
     wanted: dict[str, None] = {}
     sources = [c.source for c in declaration.tab.columns]
     sources += [f.source for f in declaration.tab.filters]
+    sources += list(declaration.tab.search_also)
     for source in sources:
         if source == "year":
             if declaration.date_field:
@@ -302,6 +303,8 @@ def _search_parts(
             parts.append([_fold(value) for value in cache[source]])
         elif column.shows in ("text", "country"):
             parts.append([(value or "").casefold() for value in cache[source]])
+    for name in declaration.tab.search_also:
+        parts.append([(value or "").casefold() for value in raw[name]])
     return parts
 
 
@@ -375,6 +378,7 @@ def _reads(declaration: KindDeclaration) -> tuple[tuple[str, ...], bool]:
     profile = False
     sources = [c.source for c in declaration.tab.columns]
     sources += [f.source for f in declaration.tab.filters]
+    sources += list(declaration.tab.search_also)
     for source in sources:
         if source.endswith("->country"):
             kinds["cities"] = None

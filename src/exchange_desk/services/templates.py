@@ -107,7 +107,10 @@ _EXAMPLES: dict[str, dict[str, Any]] = {
         "recipient_kind": RecipientKind.CITY, "recipient_city_id": _KFAR_SABA,
     },
     "persons": {
-        "name": _PERSON, "title": "Director", "email": "li.ming@example.org",
+        "name": _PERSON, "title": "Director", "title_zh": "主任",
+        "honorific_en": "Mr", "honorific_zh": "先生",
+        "family_name": "Li", "given_name": "Ming", "name_order": "family_first",
+        "email": "li.ming@example.org", "rank": 4, "category": "government",
     },
 }  # fmt: skip
 

@@ -18,13 +18,21 @@ from exchange_desk.domain.enums import (
     CooperationArea,
     DelegationStatus,
     Direction,
+    DressCode,
     EventKind,
+    GuestSide,
     LanguageMode,
+    LetterKind,
+    LetterLanguage,
+    MemberRole,
+    NameOrder,
     OrganizationKind,
     ParticipantRole,
     PartnershipStatus,
     PartnershipTier,
+    ProtocolCategory,
     RecipientKind,
+    Sex,
 )
 from exchange_desk.storage import schema
 from exchange_desk.storage.schema import NAME, TEXT, utcnow
@@ -235,6 +243,12 @@ class OfficeProfileRow(Base):
     foreword_zh: Mapped[str]
     foreword_he: Mapped[str]
     chinese_numeral_dates: Mapped[bool]
+    address_en: Mapped[str]
+    address_zh: Mapped[str]
+    address_he: Mapped[str]
+    phone: Mapped[str]
+    email: Mapped[str]
+    letter_number_pattern: Mapped[str]
     version: Mapped[int]
 
 
@@ -256,6 +270,94 @@ class PersonRow(Stamped, Base):
     organization_id: Mapped[int | None]
     email: Mapped[str]
     phone: Mapped[str]
+    family_name: Mapped[str]
+    given_name: Mapped[str]
+    name_order: Mapped[NameOrder]
+    honorific_en: Mapped[str]
+    honorific_zh: Mapped[str]
+    honorific_he: Mapped[str]
+    title_zh: Mapped[str]
+    title_he: Mapped[str]
+    city_id: Mapped[int | None]
+    rank: Mapped[int | None]
+    category: Mapped[ProtocolCategory | None]
+    photo_attachment_id: Mapped[int | None]
+    notes: Mapped[str]
+    passport_number: Mapped[str]
+    nationality: Mapped[str]
+    date_of_birth: Mapped[dt.date | None]
+    sex: Mapped[Sex | None]
+    name_pinyin: Mapped[str]
+
+
+class DelegationMemberRow(Stamped, Base):
+    __table__ = schema.delegation_members
+
+    id: Mapped[int]
+    delegation_id: Mapped[int]
+    person_id: Mapped[int]
+    role: Mapped[MemberRole]
+    arrival: Mapped[dt.date | None]
+    departure: Mapped[dt.date | None]
+    notes: Mapped[str]
+
+
+class ProgrammeItemRow(Stamped, Base):
+    __table__ = schema.programme_items
+
+    id: Mapped[int]
+    delegation_id: Mapped[int]
+    day: Mapped[dt.date]
+    starts_at: Mapped[str | None]
+    ends_at: Mapped[str | None]
+    activity_en: Mapped[str]
+    activity_zh: Mapped[str]
+    activity_he: Mapped[str]
+    place_en: Mapped[str]
+    place_zh: Mapped[str]
+    place_he: Mapped[str]
+    host_person_id: Mapped[int | None]
+    interpreter_person_id: Mapped[int | None]
+    dress_code: Mapped[DressCode | None]
+    is_reception: Mapped[bool]
+    notes_en: Mapped[str]
+    notes_zh: Mapped[str]
+    notes_he: Mapped[str]
+
+
+class GuestRow(Stamped, Base):
+    __table__ = schema.guests
+
+    id: Mapped[int]
+    event_id: Mapped[int | None]
+    programme_item_id: Mapped[int | None]
+    person_id: Mapped[int]
+    side: Mapped[GuestSide]
+    notes: Mapped[str]
+
+
+class LetterTemplateRow(Stamped, Base):
+    __table__ = schema.letter_templates
+
+    id: Mapped[int]
+    letter: Mapped[LetterKind]
+    language: Mapped[LetterLanguage]
+    subject: Mapped[str]
+    body: Mapped[str]
+
+
+class LetterRow(Stamped, Base):
+    __table__ = schema.letters
+
+    id: Mapped[int]
+    number: Mapped[str]
+    letter: Mapped[LetterKind]
+    languages: Mapped[str]
+    delegation_id: Mapped[int | None]
+    partnership_id: Mapped[int | None]
+    issued_on: Mapped[dt.date]
+    issued_by: Mapped[str]
+    subject: Mapped[str]
 
 
 class TierChangeRow(Base):

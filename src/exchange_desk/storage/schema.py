@@ -36,18 +36,30 @@ from sqlalchemy import (
     false,
 )
 
-from exchange_desk.domain.certificate_numbers import DEFAULT_PATTERN, PATTERN_MAX
+from exchange_desk.domain.certificate_numbers import (
+    DEFAULT_LETTER_PATTERN,
+    DEFAULT_PATTERN,
+    PATTERN_MAX,
+)
 from exchange_desk.domain.enums import (
     CooperationArea,
     DelegationStatus,
     Direction,
+    DressCode,
     EventKind,
+    GuestSide,
     LanguageMode,
+    LetterKind,
+    LetterLanguage,
+    MemberRole,
+    NameOrder,
     OrganizationKind,
     ParticipantRole,
     PartnershipStatus,
     PartnershipTier,
+    ProtocolCategory,
     RecipientKind,
+    Sex,
 )
 from exchange_desk.storage.types import PartialDateType, text_enum
 
@@ -164,6 +176,14 @@ def _names(prefix: str, *, index: bool = False) -> list[Column[Any]]:
         Column(f"{prefix}_en", String(NAME), nullable=False, index=index),
         Column(f"{prefix}_zh", String(NAME), nullable=False, default=""),
         Column(f"{prefix}_he", String(NAME), nullable=False, default=""),
+    ]
+
+
+def _text_columns(*names: str, length: int = NAME) -> list[Column[Any]]:
+    """Optional one-line texts, '' when empty (with a server default for older rows)."""
+    return [
+        Column(name, String(length), nullable=False, default="", server_default="")
+        for name in names
     ]
 
 
@@ -434,6 +454,17 @@ office_profile = Table(
         default=False,
         server_default=false(),
     ),
+    # The letterhead (migration 0006): address per language, telephone, e-mail, and how
+    # letters are numbered.
+    *_text_columns("address_en", "address_zh", "address_he", length=400),
+    *_text_columns("phone", "email"),
+    Column(
+        "letter_number_pattern",
+        String(PATTERN_MAX),
+        nullable=False,
+        default=DEFAULT_LETTER_PATTERN,
+        server_default=DEFAULT_LETTER_PATTERN,
+    ),
     version_column(),
     CheckConstraint("id = 1", name="single_row"),
 )
@@ -457,7 +488,121 @@ persons = Table(
     Column("email", String(NAME), nullable=False, default=""),
     Column("phone", String(NAME), nullable=False, default=""),
     *_stamps(),
+    # Added by migration 0006 (people and protocol): the server defaults fill older rows.
+    *_text_columns(
+        "family_name",
+        "given_name",
+        "title_zh",
+        "title_he",
+    ),
+    *_text_columns("passport_number", length=40),
+    *_text_columns("nationality", length=2),
+    *_text_columns("honorific_en", "honorific_zh", "honorific_he", length=40),
+    Column(
+        "name_order",
+        text_enum(NameOrder, "name_order"),
+        nullable=False,
+        default=NameOrder.GIVEN_FIRST,
+        server_default=NameOrder.GIVEN_FIRST.value,
+    ),
+    _reference("city_id", "cities"),
+    Column("rank", Integer(), nullable=True),
+    Column("category", text_enum(ProtocolCategory, "category"), nullable=True),
+    _reference("photo_attachment_id", "attachments", ondelete="SET NULL", index=False),
+    Column("notes", Text(), nullable=False, default="", server_default=""),
+    Column("date_of_birth", Date(), nullable=True),
+    Column("sex", text_enum(Sex, "sex"), nullable=True),
+    Column("name_pinyin", String(3 * NAME), nullable=False, default="", server_default=""),
     CheckConstraint("length(name) > 0", name="name"),
+    CheckConstraint("rank IS NULL OR rank >= 1", name="rank_positive"),
+)
+
+# A delegation's members: who came (or went), in what part. Deleting the delegation takes
+# its members with it; a person who is a member cannot be deleted before leaving it.
+delegation_members = Table(
+    "delegation_members",
+    metadata,
+    Column("id", Integer(), primary_key=True),
+    _reference("delegation_id", "delegations", ondelete="CASCADE", required=True),
+    _reference("person_id", "persons", required=True),
+    Column("role", text_enum(MemberRole, "role"), nullable=False),
+    Column("arrival", Date(), nullable=True),
+    Column("departure", Date(), nullable=True),
+    Column("notes", String(NAME), nullable=False, default=""),
+    *_stamps(),
+    UniqueConstraint("delegation_id", "person_id"),
+    CheckConstraint("departure IS NULL OR arrival IS NULL OR departure >= arrival", name="stay"),
+)
+
+# A visit's programme: one row an item, texts in the three languages.
+programme_items = Table(
+    "programme_items",
+    metadata,
+    Column("id", Integer(), primary_key=True),
+    _reference("delegation_id", "delegations", ondelete="CASCADE", required=True),
+    Column("day", Date(), nullable=False),
+    Column("starts_at", String(5), nullable=True),
+    Column("ends_at", String(5), nullable=True),
+    *_names("activity"),
+    *_text_columns("place_en", "place_zh", "place_he"),
+    _reference("host_person_id", "persons"),
+    _reference("interpreter_person_id", "persons"),
+    Column("dress_code", text_enum(DressCode, "dress_code"), nullable=True),
+    Column("is_reception", Boolean(), nullable=False, default=False),
+    *_text_columns("notes_en", "notes_zh", "notes_he", length=2000),
+    *_stamps(),
+    Index("ix_programme_items_day", "delegation_id", "day"),
+    CheckConstraint("length(activity_en) > 0", name="activity_en"),
+    # Times are "HH:MM", so text order is time order.
+    CheckConstraint("ends_at IS NULL OR starts_at IS NULL OR ends_at >= starts_at", name="period"),
+)
+
+# Guest lists: of a cultural event, or of a reception in a visit's programme (one of them).
+guests = Table(
+    "guests",
+    metadata,
+    Column("id", Integer(), primary_key=True),
+    _reference("event_id", "cultural_events", ondelete="CASCADE"),
+    _reference("programme_item_id", "programme_items", ondelete="CASCADE"),
+    _reference("person_id", "persons", required=True),
+    Column("side", text_enum(GuestSide, "side"), nullable=False),
+    Column("notes", String(NAME), nullable=False, default=""),
+    *_stamps(),
+    UniqueConstraint("event_id", "person_id"),
+    UniqueConstraint("programme_item_id", "person_id"),
+    CheckConstraint("(event_id IS NULL) <> (programme_item_id IS NULL)", name="one_occasion"),
+)
+
+# The office's own wording of its letters, one row per letter and language.
+letter_templates = Table(
+    "letter_templates",
+    metadata,
+    Column("id", Integer(), primary_key=True),
+    Column("letter", text_enum(LetterKind, "letter"), nullable=False),
+    Column("language", text_enum(LetterLanguage, "language"), nullable=False),
+    Column("subject", String(400), nullable=False, default=""),
+    Column("body", Text(), nullable=False),
+    *_stamps(),
+    UniqueConstraint("letter", "language"),
+    CheckConstraint("length(body) > 0", name="body"),
+)
+
+# The register of letters written, by reference number (numbered from the office's pattern).
+letters = Table(
+    "letters",
+    metadata,
+    Column("id", Integer(), primary_key=True),
+    Column("number", String(40), nullable=False),
+    Column("letter", text_enum(LetterKind, "letter"), nullable=False),
+    Column("languages", String(20), nullable=False),
+    _reference("delegation_id", "delegations", ondelete="SET NULL"),
+    _reference("partnership_id", "partnerships", ondelete="SET NULL"),
+    Column("issued_on", Date(), nullable=False),
+    Column("issued_by", String(NAME), nullable=False, default=""),
+    Column("subject", String(400), nullable=False, default=""),
+    *_stamps(),
+    UniqueConstraint("number"),
+    CheckConstraint("length(number) > 0", name="number"),
 )
 
 tier_changes = Table(

@@ -36,7 +36,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[2]
 sys.path.insert(0, str(ROOT / "src"))
 
-REVISIONS = ("0001", "0002", "0003", "0004")
+REVISIONS = ("0001", "0002", "0003", "0004", "0005")
 
 
 @dataclass(frozen=True)
@@ -83,7 +83,7 @@ def formal(en: str = "", zh: str = "", he: str = "") -> dict[str, Any]:
 
 # (table, row) in an order that satisfies every reference. A table's first row at a
 # revision before the table existed is left out with the whole table (see TABLE_SINCE).
-TABLE_SINCE = {"certificate_printings": "0002", "repairs": "0004"}
+TABLE_SINCE = {"certificate_printings": "0002", "repairs": "0004", "audit_log": "0005"}
 
 ROWS: list[tuple[str, dict[str, Any]]] = [
     ("attachment_blobs", {"sha256": SCAN_SHA, "content": SCAN}),
@@ -641,6 +641,22 @@ ROWS: list[tuple[str, dict[str, Any]]] = [
             "design": "formal",
             "is_reprint": 0,
             "failed": Since("0003", 1),
+        },
+    ),
+    (
+        "audit_log",
+        {
+            "id": 1,
+            "at": "2021-03-02 09:15:00.000000",
+            "user_name": "li.wei",
+            "os_user": "li.wei",
+            "host": "DESK-07",
+            "desk": "d41d8cd98f00",
+            "action": "update",
+            "kind": "persons",
+            "record_id": 1,
+            "summary": "王喆",
+            "details": '{"fields": {"title": ["Mayor", "Mayor of Jinan"]}}',
         },
     ),
 ]
