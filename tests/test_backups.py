@@ -242,6 +242,11 @@ def test_the_export_of_a_server_opens_as_a_sqlite_database(
         copy.dispose()
 
 
+def _held(counts: dict[str, int]) -> dict[str, int]:
+    """The kinds of which there are records."""
+    return {kind: count for kind, count in counts.items() if count}
+
+
 @pytest.mark.postgres
 def test_a_sqlite_backup_of_an_older_schema_restores_into_a_server(
     pg_url: str, tmp_path: Path
@@ -252,7 +257,7 @@ def test_a_sqlite_backup_of_an_older_schema_restores_into_a_server(
     database = open_database(pg_url)
     try:
         restored = restore(database, old)
-        assert backups.current_counts(database) == expected
+        assert _held(backups.current_counts(database)) == _held(expected)
         assert database.stored_revision() == SCHEMA_HEAD
         assert audit_lines(database)[-1][1] == "restore"
         assert restored.before.exists()
@@ -271,7 +276,8 @@ def test_a_backup_of_an_older_schema_is_migrated_after_restoring(
     restored = restore(office, old)
     assert restored.migrated
     assert office.stored_revision() == SCHEMA_HEAD
-    assert backups.current_counts(office) == contents.counts
+    # The kinds a newer schema added are empty: the old file could not hold them.
+    assert _held(backups.current_counts(office)) == _held(contents.counts)
     assert audit_lines(office)[-1][1:] == ("restore", "0003.sqlite")
 
 

@@ -524,3 +524,176 @@ def test_the_office_confers_its_own_2018_honours(demo_db: Database) -> None:
         "the City of Kfar Saba",
         "עיריית כפר סבא",
     )
+
+
+# --- people, members and programmes (issue 16) -------------------------------------------
+
+
+def _told(db: Database) -> dict[Direction, Any]:
+    """The two sample Kfar Saba visits told in full, by direction."""
+    from exchange_desk.services.visits import visit
+
+    ids = {row.record.delegation_id for row in list_records(db, "delegation_members").rows}
+    found = {}
+    for delegation_id in ids:
+        told = visit(db, delegation_id)
+        found[told.delegation.direction] = told
+    return found
+
+
+def test_sample_people_in_three_scripts(demo_db: Database) -> None:
+    people = _records(demo_db, "persons")
+    assert len(people) == 19
+    assert all(person.is_sample for person in people)
+    by_name = {person.name: person for person in people}
+    wang = by_name["Wang Zhe"]
+    assert (wang.name_zh, wang.family_name, wang.given_name) == ("王喆", "Wang", "Zhe")
+    assert wang.name_pinyin == "wang zhe wangzhe"
+    assert names_of(demo_db, "organizations", wang.organization_id).en == (
+        "Jinan Municipal Foreign Affairs Office"
+    )
+    assert (by_name["Ronen Dagan"].name_he, by_name["Ronen Dagan"].title_zh) == (
+        "רונן דגן",
+        "克法尔萨巴市市长",
+    )
+    conductor = by_name["Noa Peretz"]
+    assert names_of(demo_db, "organizations", conductor.organization_id).en == "Kfar Saba choir"
+    for person in people:
+        if person.name == "Yael Levi":
+            continue  # the honorary ambassador of the 2018 awards, as she was
+        assert person.name_zh, person.name
+        assert person.name_he, person.name
+        assert person.family_name, person.name
+        assert person.given_name, person.name
+        assert person.honorific_en in ("Mr", "Ms"), person.name
+        assert person.honorific_zh in ("先生", "女士"), person.name
+        assert all((person.title, person.title_zh, person.title_he)), person.name
+        assert person.rank is not None, person.name
+        assert person.category is not None, person.name
+        assert person.city_id is not None, person.name
+        assert all("\u0590" <= c <= "\u05ff" or c in " '" for c in person.name_he), person.name
+
+
+def test_an_incoming_and_an_outgoing_visit_told_in_full(demo_db: Database) -> None:
+    from exchange_desk.domain.enums import MemberRole
+
+    told = _told(demo_db)
+    assert set(told) == {Direction.INCOMING, Direction.OUTGOING}
+    for direction, visit in told.items():
+        delegation = visit.delegation
+        assert names_of(demo_db, "cities", delegation.city_id).en == "Kfar Saba"
+        assert delegation.is_sample
+        # The count is the listed members'; the leader is the head.
+        assert delegation.members == len(visit.members) >= 5
+        assert visit.head is not None
+        assert delegation.leader == visit.head.person.name
+        roles = [m.member.role for m in visit.members]
+        assert roles[:2] == [MemberRole.HEAD, MemberRole.DEPUTY_HEAD]
+        assert MemberRole.INTERPRETER in roles
+        assert MemberRole.STAFF in roles
+        assert all(m.member.is_sample and m.person.is_sample for m in visit.members)
+        # Jinan sends its own people and receives Kfar Saba's.
+        home = "Jinan" if direction is Direction.OUTGOING else "Kfar Saba"
+        assert {names_of(demo_db, "cities", m.person.city_id).en for m in visit.members} == {home}
+        # A programme of two days within the visit, in three languages.
+        assert len(visit.days) == 2
+        assert delegation.start_date.earliest() <= visit.days[0]
+        assert visit.days[-1] <= delegation.end_date.earliest()
+        for entry in visit.programme:
+            item = entry.item
+            assert item.is_sample
+            assert item.activity_en
+            assert item.activity_zh
+            assert item.activity_he
+            assert item.place_en
+            assert item.place_zh
+            assert item.place_he
+            assert item.starts_at
+            assert item.ends_at
+            assert item.starts_at < item.ends_at
+            assert entry.host is not None
+            assert item.dress_code is not None
+        # The welcome banquet: a reception with a guest list of both sides.
+        (banquet,) = [entry for entry in visit.programme if entry.item.is_reception]
+        sides = {guest.guest.side.value for guest in banquet.guests}
+        assert sides == {"host", "guest"}
+        guests = {guest.person.id for guest in banquet.guests if guest.guest.side.value == "guest"}
+        assert visit.head.person.id in guests
+        assert banquet.host is not None
+        assert banquet.host.id in {
+            g.person.id for g in banquet.guests if g.guest.side.value == "host"
+        }
+
+
+def test_every_member_of_the_told_visits_has_what_a_visa_letter_needs(demo_db: Database) -> None:
+    numbers = []
+    for visit in _told(demo_db).values():
+        for member in visit.members:
+            person = member.person
+            assert person.passport_number.startswith("S000"), person.name
+            assert person.nationality in ("CN", "IL"), person.name
+            assert person.date_of_birth is not None, person.name
+            assert person.sex is not None, person.name
+            assert all((person.family_name, person.given_name, person.title)), person.name
+            numbers.append(person.passport_number)
+    assert len(numbers) == len(set(numbers)) == 13
+
+
+def test_the_choral_festival_has_a_guest_list(demo_db: Database) -> None:
+    from exchange_desk.services.visits import event_guest_list
+
+    [festival] = _records(demo_db, "events", filters={"kind": "choral_festival"})
+    guests = event_guest_list(demo_db, festival.id)
+    assert "Noa Peretz" in [entry.person.name for entry in guests.received]
+    assert guests.hosts
+    assert guests.received
+
+
+def test_the_people_are_the_same_every_time(sqlite_db: Database, demo_file: Path) -> None:
+    fill_demo(sqlite_db)
+    tables = ("persons", "delegation_members", "programme_items", "guests")
+
+    def rows(connection: sqlite3.Connection, table: str) -> list[tuple[Any, ...]]:
+        columns = [
+            row[1]
+            for row in connection.execute(f'PRAGMA table_info("{table}")')
+            if row[1] not in ("created_at", "updated_at")
+        ]
+        listed = ", ".join(f'"{c}"' for c in columns)
+        return connection.execute(f'SELECT {listed} FROM "{table}" ORDER BY id').fetchall()
+
+    first = sqlite3.connect(demo_file)
+    assert sqlite_db.path is not None
+    second = sqlite3.connect(sqlite_db.path)
+    try:
+        for table in tables:
+            assert rows(first, table) == rows(second, table), table
+    finally:
+        first.close()
+        second.close()
+
+
+def test_scale_load_adds_people_members_and_programmes(sqlite_db: Database) -> None:
+    add_scale_load(sqlite_db, 1000)
+    counts = _counts(sqlite_db)
+    assert counts["persons"] == 250
+    assert counts["delegation_members"] == 50 * 5
+    assert counts["programme_items"] == 50 * 4
+    everyone = _records(sqlite_db, "persons")
+    assert all(person.is_sample for person in everyone)
+    assert len([p for p in everyone if p.passport_number]) == 125
+    # Found by pinyin, as the People tab finds them.
+    chinese = next(person for person in everyone if person.name_zh and "·" not in person.name_zh)
+    key = chinese.name_pinyin.split()[-1]  # "wangwei"
+    found = list_records(sqlite_db, "persons", ListQuery(search=key)).rows
+    assert chinese.id in {row.record.id for row in found}
+    # The delegations told in full count their listed members.
+    with sqlite_db.reading() as session:
+        wrong = session.scalar(
+            text(
+                "SELECT count(*) FROM delegations d WHERE EXISTS (SELECT 1 FROM "
+                "delegation_members m WHERE m.delegation_id = d.id) AND d.members != "
+                "(SELECT count(*) FROM delegation_members m WHERE m.delegation_id = d.id)"
+            )
+        )
+    assert wrong == 0

@@ -55,6 +55,7 @@ TITLES = [
     "Awards",
     "Agreements",
     "Organizations",
+    "People",
     "Conferences",
 ]
 # Records in the demo database, by tab.
@@ -65,6 +66,7 @@ DEMO_COUNTS = {
     "awards": 6,  # the seed's two and the office's own four sample honours
     "agreements": 2,
     "organizations": 13,
+    "people": 19,
     "conferences": 2,
 }
 # The offscreen platform plugin says this whenever a window is shown; it is not ours.

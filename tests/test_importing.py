@@ -15,7 +15,7 @@ import pytest
 from exchange_desk.domain.dates import PartialDate
 from exchange_desk.domain.declaration import FieldType
 from exchange_desk.domain.enums import Direction, PartnershipTier
-from exchange_desk.services import records
+from exchange_desk.services import audit, records
 from exchange_desk.services.exporting import export_all
 from exchange_desk.services.importing import (
     ImportOptions,
@@ -258,7 +258,8 @@ def test_the_whole_database_survives_a_round_trip(
     demo_db: Database, tmp_path: Path, language: str
 ) -> None:
     path = tmp_path / f"office-{language}.xlsx"
-    counts = export_all(demo_db, path, language=language)
+    # People's passport data too: the export that asks for it is the whole database.
+    counts = export_all(demo_db, path, language=language, sensitive=True)
     assert counts["delegations"] == _count(demo_db, "delegations")
     target = open_database(tmp_path / "empty.sqlite")
     try:
@@ -272,6 +273,32 @@ def test_the_whole_database_survives_a_round_trip(
         assert home.name_en == "Jinan"
     finally:
         target.dispose()
+
+
+def test_an_export_leaves_passport_data_out_unless_asked(demo_db: Database, tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    plain, full = tmp_path / "plain.xlsx", tmp_path / "full.xlsx"
+    export_all(demo_db, plain, language="en")
+    export_all(demo_db, full, language="en", sensitive=True)
+
+    def people_sheet(path: Path) -> list[list[object]]:
+        book = load_workbook(path, read_only=True)
+        rows = [list(row) for row in book["people"].iter_rows(values_only=True)]
+        book.close()
+        return rows
+
+    plain_rows, full_rows = people_sheet(plain), people_sheet(full)
+    assert "Passport number" not in plain_rows[0]
+    assert not any("S0000001" in map(str, row) for row in plain_rows)
+    assert "Passport number" in full_rows[0]
+    assert any("S0000001" in map(str, row) for row in full_rows)
+    exports = [
+        e
+        for e in audit.entries_since(demo_db, 0, include_own=True)
+        if e.action == audit.Action.EXPORT
+    ]
+    assert [e.details.get("sensitive", False) for e in exports[-2:]] == [False, True]
 
 
 def test_a_second_import_of_the_same_file_finds_only_duplicates(

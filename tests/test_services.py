@@ -17,13 +17,19 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select, text
 
+from exchange_desk.domain import records as r
 from exchange_desk.domain.dates import DatePrecision, PartialDate
 from exchange_desk.domain.enums import (
     CooperationArea,
     DelegationStatus,
     Direction,
+    DressCode,
     EventKind,
+    GuestSide,
     LanguageMode,
+    LetterKind,
+    LetterLanguage,
+    MemberRole,
     OrganizationKind,
     ParticipantRole,
     PartnershipStatus,
@@ -58,7 +64,7 @@ from exchange_desk.services.attachments import (
     read_attachment,
 )
 from exchange_desk.services.demo import fill_demo
-from exchange_desk.services.export import json_records
+from exchange_desk.services.export import COMPUTED, json_records, listed_fields
 from exchange_desk.services.kinds import KINDS, LISTABLE
 from exchange_desk.services.office import office_profile, save_office_profile
 from exchange_desk.services.records import (
@@ -347,6 +353,61 @@ def test_create_and_read_back_every_kind(db: Database) -> None:
             reprints=2,
         ),
     )
+
+    keep(
+        "delegation_members",
+        r.DelegationMember(
+            delegation_id=delegation.id,
+            person_id=w.person,
+            role=MemberRole.HEAD,
+            arrival=dt.date(2019, 5, 20),
+            departure=dt.date(2019, 5, 21),
+            notes="Leads the delegation",
+        ),
+    )
+    banquet = keep(
+        "programme_items",
+        r.ProgrammeItem(
+            delegation_id=delegation.id,
+            day=dt.date(2019, 5, 20),
+            starts_at="18:30",
+            ends_at="20:30",
+            activity_en="Welcome banquet",
+            activity_zh="欢迎宴会",
+            activity_he="ארוחת ערב חגיגית",
+            place_zh="山东大厦",
+            host_person_id=w.person,
+            dress_code=DressCode.FORMAL,
+            is_reception=True,
+            notes_he="כשר",
+        ),
+    )
+    keep("guests", r.Guest(programme_item_id=banquet.id, person_id=w.person, side=GuestSide.HOST))
+    keep(
+        "letter_templates",
+        r.LetterTemplate(
+            letter=LetterKind.INVITATION,
+            language=LetterLanguage.ZH,
+            subject="邀请函",
+            body="我办诚挚邀请贵团来访。",
+        ),
+    )
+    keep(
+        "letters",
+        r.Letter(
+            number="L2019-001",
+            letter=LetterKind.INVITATION,
+            languages="zh+en",
+            delegation_id=delegation.id,
+            issued_on=dt.date(2019, 4, 1),
+            subject="Invitation",
+        ),
+    )
+    # The delegation lists its one member now: its count follows the list, not what was typed.
+    stored = [
+        (kind, replace(created, members=1) if kind == "delegations" else created)
+        for kind, created in stored
+    ]
 
     assert {kind for kind, _ in stored} == set(KINDS)
     for kind, created in stored:
@@ -959,8 +1020,11 @@ def _expected_json(
     kind = KINDS[kind_name]
     record = listed.record
     expected: dict[str, Any] = {"id": record.id}
-    for name in kind.scalar_fields:
+    # Personal data (passport) and search keys stay out of a list unless asked for.
+    for name in listed_fields(kind_name):
         expected[name] = _plain(getattr(record, name))
+    for computed in COMPUTED.get(kind_name, ()):
+        expected[computed.key] = computed.value(*(getattr(record, c) for c in computed.columns))
     for collection in kind.collections:
         expected[collection.field] = _plain(getattr(record, collection.field))
     for reference in kind.references:

@@ -167,10 +167,24 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="FILE.png",
         help=_("open the window, save a picture of it once the data is shown, and exit"),
     )
+    from exchange_desk.services.registry import DECLARED as _DECLARED
+
+    # A tab by its kind (persons), its command-line name (people) or its own key.
+    tab_names = sorted(
+        {
+            name
+            for d in _DECLARED.values()
+            if d.tab is not None
+            for name in (d.name, d.tab.cli_name or d.name, d.tab.key)
+        }
+    )
     parser.add_argument(
         "--tab",
-        choices=LISTABLE,
-        help=_("the tab to show (with --screenshot, or to start on)"),
+        choices=tab_names,
+        metavar="TAB",
+        help=_("the tab to show (with --screenshot, or to start on): {tabs}").format(
+            tabs=", ".join(tab_names)
+        ),
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
@@ -189,13 +203,24 @@ def build_parser() -> argparse.ArgumentParser:
         help=_("also add N synthetic delegations, with cities, events and awards in proportion"),
     )
 
+    from exchange_desk.services.export import list_aliases
+
     listing = commands.add_parser("list", help=_("list records of one kind"))
     _common_options(listing, top=False)
-    listing.add_argument("kind", choices=LISTABLE)
+    # A tab's command-line name too: `list people` is `list persons`.
+    listing.add_argument("kind", choices=(*LISTABLE, *list_aliases()))
     listing.add_argument("--year", type=int, help=_("only records of this year"))
     listing.add_argument("--search", default="", help=_("only records whose names contain this"))
     listing.add_argument("--limit", type=_not_negative, help=_("at most this many records"))
     listing.add_argument("--json", action="store_true", help=_("print JSON"))
+    listing.add_argument(
+        "--sensitive",
+        action="store_true",
+        help=_(
+            "include passport data (passport number, nationality, date of birth, sex); "
+            "the listing is logged in the audit log"
+        ),
+    )
 
     stats = commands.add_parser("stats", help=_("counts per tier, country, direction and year"))
     _common_options(stats, top=False)
@@ -263,6 +288,10 @@ def build_parser() -> argparse.ArgumentParser:
     from exchange_desk import cli_history
 
     cli_history.add_parsers(commands, _common_options, LISTABLE)
+
+    from exchange_desk import cli_protocol
+
+    cli_protocol.add_parsers(commands, _common_options)
 
     db = commands.add_parser("db", help=_("database upkeep"))
     db_commands = db.add_subparsers(dest="db_command", metavar="ACTION", required=True)
@@ -341,23 +370,58 @@ def _text_columns(kind: str) -> list[tuple[str, Callable[[Any], str]]]:
 
 
 def _list(args: argparse.Namespace, out: TextIO) -> int:
-    from exchange_desk.services.export import json_records
+    from exchange_desk.services import export
     from exchange_desk.services.records import ListQuery, list_records
+    from exchange_desk.services.registry import declared
 
-    database = _open(args, read_only=True)
+    kind = export.listed_kind(args.kind)
+    personal = args.sensitive and bool(declared(kind).sensitive_fields)
+    if personal:
+        # Not read-only: passport data goes out only on record in the audit log.
+        from exchange_desk.domain.errors import StorageUnavailable
+        from exchange_desk.services.database import open_office_database
+
+        try:
+            database = open_office_database(args.db, create=False)
+        except StorageUnavailable:
+            database = open_office_database(args.db, read_only=True)
+        _opened.append(database)
+        _say_network_share(database)
+    else:
+        database = _open(args, read_only=True)
     query = ListQuery(search=args.search, year=args.year, limit=args.limit)
     if args.json:
-        lines = json_records(database, args.kind, query, args.lang)
+        lines = export.json_records(database, kind, query, args.lang, sensitive=personal)
         out.write("[\n" + ",\n".join(lines) + ("\n]\n" if lines else "]\n"))
         return 0
-    page = list_records(database, args.kind, query)
-    columns = _text_columns(args.kind)
+    if personal:
+        export.check_may_list_personal_data(database)
+    page = list_records(database, kind, query)
+    columns = _text_columns(kind)
+    if personal:
+        columns[-1:-1] = [
+            (_(declared(kind).field(name).label), _cell_of(name))
+            for name in declared(kind).sensitive_fields
+        ]
+        export.log_personal_data_listed(database, kind, len(page.rows))
     _table(
         [h for h, _get in columns],
         [[get(listed) for _h, get in columns] for listed in page.rows],
         out,
     )
     return 0
+
+
+def _cell_of(attribute: str) -> Callable[[Any], str]:
+    """A listed record's field as a cell: a kind's label, a date in ISO, else as text."""
+
+    def get(listed: Any) -> str:
+        value = getattr(listed.record, attribute)
+        if value is None:
+            return ""
+        return value.label if hasattr(value, "label") else str(value)
+
+    return get
 
 
 def _stats(args: argparse.Namespace, out: TextIO) -> int:
@@ -931,6 +995,19 @@ def _audit(args: argparse.Namespace, out: TextIO) -> int:
     return run_audit(args, database, out)
 
 
+def _protocol_document(args: argparse.Namespace, out: TextIO) -> int:
+    from exchange_desk import cli_protocol
+
+    run = {
+        "letter": cli_protocol.run_letter,
+        "programme": cli_protocol.run_programme,
+        "badges": cli_protocol.run_badges,
+        "placecards": cli_protocol.run_placecards,
+    }[args.command]
+    # Letters are registered (a reference number): the database is written to.
+    return run(args, _open(args, read_only=args.command != "letter"), out)
+
+
 # What a command opened, closed when it ends: run in-process (the tests, a script), the
 # command leaves no connection to a server behind.
 _opened: list[Any] = []
@@ -1022,6 +1099,10 @@ def main(
         "template": _template,
         "history": _history,
         "audit": _audit,
+        "letter": _protocol_document,
+        "programme": _protocol_document,
+        "badges": _protocol_document,
+        "placecards": _protocol_document,
     }
     from exchange_desk.domain.errors import ExchangeDeskError, StorageUnavailable
 

@@ -74,6 +74,11 @@ def add_parsers(commands: Any, common: Any, tabs: tuple[str, ...], kinds: tuple[
     exporting.add_argument("--format", choices=_FORMATS, help=_("default: the file's extension"))
     exporting.add_argument("--year", type=int, help=_("only records of this year"))
     exporting.add_argument("--search", default="", help=_("only records containing this text"))
+    exporting.add_argument(
+        "--sensitive",
+        action="store_true",
+        help=_("with `all`: include people's passport data (editors; put on record)"),
+    )
     exporting.add_argument("-o", "--output", required=True, metavar="FILE")
 
     template = commands.add_parser(
@@ -203,7 +208,7 @@ def run_export(args: argparse.Namespace, database: Any, out: TextIO) -> int:
                     file=sys.stderr,
                 )
                 return EXIT_IMPORT_REFUSED
-            counts = export_all(database, output, language=language)
+            counts = export_all(database, output, language=language, sensitive=args.sensitive)
             total = sum(counts.values())
             out.write(
                 ngettext(

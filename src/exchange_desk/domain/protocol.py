@@ -136,8 +136,12 @@ def _is_han(character: str) -> bool:
 
 
 def person_derived(person: Any) -> Mapping[str, Any]:
-    """What the program keeps from a person's own fields (`KindDeclaration.derive`)."""
-    return {"name_pinyin": pinyin_keys(getattr(person, "name_zh", "") or "")}
+    """What the program keeps from a person's own fields (`KindDeclaration.derive`); nothing
+    from a name that is no text (the field's own rule refuses it)."""
+    name = getattr(person, "name_zh", "")
+    if not isinstance(name, str) or any(0xD800 <= ord(ch) <= 0xDFFF for ch in name):
+        return {}
+    return {"name_pinyin": pinyin_keys(name)[:600]}
 
 
 def sort_key_of_name(person: Named) -> str:

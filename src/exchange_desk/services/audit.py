@@ -68,6 +68,8 @@ class Action(StrEnum):
     RESTORE = "restore"
     GRANT = "grant"
     REVOKE = "revoke"
+    # Personal data (a passport number) shown to someone: which fields, never their values.
+    REVEAL = "reveal"
 
     def label(self) -> str:
         """The action in the user's language (History, the audit list)."""
@@ -86,6 +88,7 @@ class Action(StrEnum):
             Action.RESTORE: _("restored"),
             Action.GRANT: _("role granted"),
             Action.REVOKE: _("role revoked"),
+            Action.REVEAL: _("personal data revealed"),
         }
         return labels[self]
 
@@ -229,11 +232,17 @@ def log(
 
 
 def log_export(
-    database: Database, path: str | os.PathLike[str], *, kind: str | None, rows: int
+    database: Database,
+    path: str | os.PathLike[str],
+    *,
+    kind: str | None,
+    rows: int,
+    sensitive: bool = False,
 ) -> bool:
     """Record that records went out to a file (an export, a printed list): the file's name,
-    what and how many. Said if it can be: a database opened only for reading (a backup on a
-    CD) keeps no log, and the file is written all the same. Returns whether it was."""
+    what and how many, and whether people's passport data went with them. Said if it can
+    be: a database opened only for reading (a backup on a CD) keeps no log, and the file is
+    written all the same. Returns whether it was."""
     from exchange_desk.domain.errors import NotAllowed, StorageUnavailable
 
     name = os.path.basename(os.fspath(path))
@@ -243,7 +252,12 @@ def log_export(
             Action.EXPORT,
             kind=kind,
             summary=name,
-            details={"file": name, "rows": rows, **({"kind": kind} if kind else {})},
+            details={
+                "file": name,
+                "rows": rows,
+                **({"kind": kind} if kind else {}),
+                **({"sensitive": True} if sensitive else {}),
+            },
         )
     except (StorageUnavailable, NotAllowed):
         return False

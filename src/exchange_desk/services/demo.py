@@ -8,31 +8,39 @@ signed) stays empty rather than invented. To reach the 25 sister cities and 45 f
 cooperative cities the seed counts, and the "more than 20 delegations", sample records are
 added with `is_sample=True`: they are never passed off as fact.
 
-`add_scale_load` adds a synthetic load for benchmarks, inserted in bulk.
+`add_scale_load` adds a synthetic load for benchmarks, inserted in bulk. The people, the
+delegation members, programmes and guest lists are in `demo_people`.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import random
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from dataclasses import dataclass, replace
+from functools import cache
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, func, insert, select
 
 from exchange_desk.domain.dates import PartialDate
 from exchange_desk.domain.enums import (
     CooperationArea,
     DelegationStatus,
     Direction,
+    DressCode,
     EventKind,
+    MemberRole,
+    NameOrder,
     OrganizationKind,
     ParticipantRole,
     PartnershipStatus,
     PartnershipTier,
     RecipientKind,
+    Sex,
 )
 from exchange_desk.domain.errors import Conflict
+from exchange_desk.domain.protocol import pinyin_keys
 from exchange_desk.domain.records import (
     Agreement,
     Award,
@@ -46,7 +54,7 @@ from exchange_desk.domain.records import (
     Partnership,
     Person,
 )
-from exchange_desk.i18n.catalog import N_, _
+from exchange_desk.i18n.catalog import N_, _, active_language
 from exchange_desk.paths import resources_dir
 from exchange_desk.services.attachments import attach
 from exchange_desk.services.database import is_empty
@@ -55,12 +63,15 @@ from exchange_desk.services.demo_cities import (
     SAMPLE_SISTER_CITIES,
     SampleCity,
 )
+from exchange_desk.services.demo_people import VISIT_OF_INDEX, add_people
 from exchange_desk.services.office import save_office_profile
 from exchange_desk.services.records import create
 from exchange_desk.storage import models as m
 
 if TYPE_CHECKING:
     from pathlib import Path
+
+    from sqlalchemy.orm import Session
 
     from exchange_desk.storage.database import Database
 
@@ -228,6 +239,13 @@ def _add_facts(database: Database) -> int:
             signatory_title_he="מנהל המחלקה",
             # Jinan's certificates: JN-2018-0001, JN-2018-0002, ...
             certificate_number_pattern="JN-{year}-{seq:04}",
+            # The letterhead: an invented telephone and e-mail, as sample data must be.
+            address_en="Longao Building, Jinan, Shandong, China",
+            address_zh="中国山东省济南市龙奥大厦",
+            address_he="בניין לונגאאו, ג'ינאן, שאנדונג, סין",
+            phone="+86 531 0000 0000",
+            email="waiban@jinan.example",
+            letter_number_pattern="JNWB-{year}-{seq:03}",
         ),
     )
     create(
@@ -405,7 +423,7 @@ def _add_facts(database: Database) -> int:
             "University took part.",
         ),
     )
-    create(
+    choral_festival = create(
         database,
         CulturalEvent(
             name_en="International choral festival in Jinan",
@@ -509,6 +527,8 @@ def _add_facts(database: Database) -> int:
         N_("Science and innovation"),
     )
     count = 22
+    told: dict[int, int] = {}  # the visits told in full (`demo_people`): index -> id
+    language = active_language()
     for index in range(count):
         year = 2009 + index * 10 // count
         month = rng.randint(1, 12)
@@ -519,31 +539,63 @@ def _add_facts(database: Database) -> int:
             organizations = (org["hightech"], org["sinotruk"])
         elif purpose == "Education exchange":
             organizations = (org["yuying"],) if index % 2 else (org["sdu_high"],)
-        create(
-            database,
-            Delegation(
-                direction=Direction.OUTGOING if index % 2 == 0 else Direction.INCOMING,
-                city_id=city["kfar_saba"],
-                start_date=PartialDate(year, month, day),
-                end_date=PartialDate(year, month, day + rng.randint(2, 7)),
-                leader=_("Sample leader"),
-                leader_title=_("Sample title"),
-                members=rng.randint(4, 18),
-                purpose=_(purpose),
-                outcome="",
-                status=DelegationStatus.DONE,
-                organization_ids=organizations,
-                is_sample=True,
-            ),
+        delegation = Delegation(
+            direction=Direction.OUTGOING if index % 2 == 0 else Direction.INCOMING,
+            city_id=city["kfar_saba"],
+            start_date=PartialDate(year, month, day),
+            end_date=PartialDate(year, month, day + rng.randint(2, 7)),
+            leader=_("Sample leader"),
+            leader_title=_("Sample title"),
+            members=rng.randint(4, 18),
+            purpose=_(purpose),
+            outcome="",
+            status=DelegationStatus.DONE,
+            organization_ids=organizations,
+            is_sample=True,
         )
-    _add_office_awards(database, city, org)
+        visit = VISIT_OF_INDEX.get(index)
+        if visit is not None:
+            # Told in full: led by its head, counting its listed members, ending with its
+            # programme. (The generator's numbers are drawn all the same, so the other
+            # delegations stay as they were.)
+            delegation = replace(
+                delegation,
+                end_date=PartialDate.from_date(visit.end),
+                leader=_in_language(visit.head.names, language),
+                leader_title=_in_language(visit.head.title, language),
+                members=len(visit.members),
+            )
+        made = create(database, delegation)
+        if visit is not None and made.id is not None:
+            told[index] = made.id
+    ambassador = _add_office_awards(database, city, org)
+    assert choral_festival.id is not None
+    add_people(
+        database,
+        city=city,
+        org=org,
+        delegations=told,
+        choral_festival=choral_festival.id,
+        ambassador=ambassador,
+    )
     return count
 
 
-def _add_office_awards(database: Database, city: dict[str, int], org: dict[str, int]) -> None:
+def _in_language(texts: tuple[str, str, str], language: str) -> str:
+    """Of an (English, Chinese, Hebrew) text, the one in `language`, else the English: the
+    demo's free texts are written in the language it is made in."""
+    english, chinese, hebrew = texts
+    if language.startswith("zh"):
+        return chinese or english
+    if language.startswith("he"):
+        return hebrew or english
+    return english
+
+
+def _add_office_awards(database: Database, city: dict[str, int], org: dict[str, int]) -> int:
     """Honours the office confers itself, the bulk of its certificates: thanks to the
     choir and the schools of the year's festivals, and an honorary title. The source names
-    none of them, so they are sample records."""
+    none of them, so they are sample records. Returns the id of the person honoured."""
     festival = (
         "Jinan International Choral Festival",
         "济南国际合唱节",
@@ -617,6 +669,8 @@ def _add_office_awards(database: Database, city: dict[str, int], org: dict[str, 
             is_sample=True,
         ),
     )
+    assert ambassador.id is not None
+    return ambassador.id
 
 
 def _add_sample_partner(
@@ -689,7 +743,9 @@ _BATCH = 5_000
 
 def add_scale_load(database: Database, delegations: int) -> int:
     """Add `delegations` synthetic delegations, with cities (1 per 100), organizations
-    (1 per 50), events (1 per 10) and awards (1 per 50), all flagged as sample.
+    (1 per 50), events (1 per 10), awards (1 per 50) and people (1 per 4, half of them
+    with passport data), and for one delegation in twenty its members and a two-day
+    programme; all flagged as sample.
 
     Rows go in by bulk insert: the generator's values are valid by construction, and going
     through validation one record at a time would take minutes at 100,000.
@@ -776,30 +832,58 @@ def add_scale_load(database: Database, delegations: int) -> int:
                 for i in range(org_count)
             ],
         )
+        last_delegation = session.scalar(select(func.max(m.DelegationRow.id))) or 0
+        told: list[tuple[int, dt.date, dt.date]] = []  # (position, first day, last day)
         for start in range(0, delegations, _BATCH):
             rows = []
-            for _i in range(start, min(start + _BATCH, delegations)):
+            for position in range(start, min(start + _BATCH, delegations)):
                 year = rng.randint(2000, 2026)
                 month = rng.randint(1, 12)
                 day = rng.randint(1, 28)
-                rows.append(
-                    {
-                        "direction": Direction.OUTGOING
-                        if rng.random() < 0.5
-                        else Direction.INCOMING,
-                        "city_id": city_ids[rng.randrange(len(city_ids))],
-                        "start_date": PartialDate(year, month, day),
-                        "end_date": PartialDate(year, month, min(28, day + rng.randint(1, 9))),
-                        "leader": f"Leader {rng.randint(1, 9999):04d}",
-                        "leader_title": "Deputy Mayor",
-                        "members": rng.randint(2, 40),
-                        "purpose": "Synthetic visit",
-                        "outcome": "",
-                        "status": DelegationStatus.DONE,
-                        **stamp,
-                    }
-                )
+                end = min(28, day + rng.randint(1, 9))
+                row = {
+                    "direction": Direction.OUTGOING if rng.random() < 0.5 else Direction.INCOMING,
+                    "city_id": city_ids[rng.randrange(len(city_ids))],
+                    "start_date": PartialDate(year, month, day),
+                    "end_date": PartialDate(year, month, end),
+                    "leader": f"Leader {rng.randint(1, 9999):04d}",
+                    "leader_title": "Deputy Mayor",
+                    "members": rng.randint(2, 40),
+                    "purpose": "Synthetic visit",
+                    "outcome": "",
+                    "status": DelegationStatus.DONE,
+                    **stamp,
+                }
+                if position % _TOLD_EVERY == 0:
+                    # Listed members: the count is theirs (as the write path keeps it).
+                    row["members"] = len(_SCALE_ROLES)
+                    told.append((position, dt.date(year, month, day), dt.date(year, month, end)))
+                rows.append(row)
             session.execute(insert(m.DelegationRow), rows)
+        delegation_ids = list(
+            session.scalars(
+                select(m.DelegationRow.id)
+                .where(m.DelegationRow.id > last_delegation)
+                .order_by(m.DelegationRow.id)
+            )
+        )
+        org_ids = list(
+            session.scalars(
+                select(m.OrganizationRow.id)
+                .where(m.OrganizationRow.name_en.like("Synthetic Organization %"))
+                .order_by(m.OrganizationRow.id.desc())
+                .limit(org_count)
+            )
+        )
+        _add_scale_people(
+            session,
+            rng,
+            count=max(len(_SCALE_ROLES) * 2, delegations // 4),
+            stamp=stamp,
+            city_ids=city_ids,
+            org_ids=org_ids,
+            told=[(delegation_ids[p], first, last) for p, first, last in told],
+        )
         session.execute(
             insert(m.CulturalEventRow),
             [
@@ -837,3 +921,176 @@ def add_scale_load(database: Database, delegations: int) -> int:
             ],
         )
     return delegations
+
+
+# One synthetic delegation in twenty is told in full: members, and a programme of two days.
+_TOLD_EVERY = 20
+_SCALE_ROLES = (
+    MemberRole.HEAD,
+    MemberRole.DEPUTY_HEAD,
+    MemberRole.MEMBER,
+    MemberRole.INTERPRETER,
+    MemberRole.STAFF,
+)
+# Synthetic names: Chinese ones (family name first) and Israeli ones, in three scripts.
+_CHINESE_FAMILY = (
+    ("王", "Wang", "ואנג"),
+    ("李", "Li", "לי"),
+    ("张", "Zhang", "ג'אנג"),
+    ("刘", "Liu", "ליו"),
+    ("陈", "Chen", "צ'ן"),
+    ("杨", "Yang", "יאנג"),
+    ("黄", "Huang", "הואנג"),
+    ("赵", "Zhao", "ג'או"),
+    ("周", "Zhou", "ג'ואו"),
+    ("吴", "Wu", "וו"),
+)
+_CHINESE_GIVEN = (
+    ("伟", "Wei", "ויי"),
+    ("芳", "Fang", "פאנג"),
+    ("敏", "Min", "מין"),
+    ("静", "Jing", "ג'ינג"),
+    ("磊", "Lei", "ליי"),
+    ("勇", "Yong", "יונג"),
+    ("杰", "Jie", "ג'יה"),
+    ("涛", "Tao", "טאו"),
+    ("明", "Ming", "מינג"),
+    ("超", "Chao", "צ'או"),
+)
+_ISRAELI_FAMILY = (
+    ("Cohen", "כהן", "科恩"),
+    ("Levi", "לוי", "列维"),
+    ("Mizrahi", "מזרחי", "米兹拉希"),
+    ("Peretz", "פרץ", "佩雷茨"),
+    ("Biton", "ביטון", "比顿"),
+    ("Friedman", "פרידמן", "弗里德曼"),
+    ("Katz", "כץ", "卡茨"),
+    ("Avraham", "אברהם", "亚伯拉罕"),
+)
+_ISRAELI_GIVEN = (
+    ("Noa", "נועה", "诺阿"),
+    ("Yosef", "יוסף", "约瑟夫"),
+    ("Tamar", "תמר", "塔玛"),
+    ("Ariel", "אריאל", "阿里尔"),
+    ("Maya", "מאיה", "玛雅"),
+    ("Eitan", "איתן", "埃坦"),
+    ("Shira", "שירה", "希拉"),
+    ("Omer", "עומר", "奥默"),
+)
+
+
+def _scale_person(index: int, rng: random.Random) -> dict[str, Any]:
+    """A synthetic person's names: every other one Chinese, the others Israeli."""
+    if index % 2 == 0:
+        zh_family, family, he_family = rng.choice(_CHINESE_FAMILY)
+        zh_given, given, he_given = rng.choice(_CHINESE_GIVEN)
+        return {
+            "name": f"{family} {given}",
+            "name_zh": zh_family + zh_given,
+            "name_he": f"{he_family} {he_given}",
+            "family_name": family,
+            "given_name": given,
+            "name_order": NameOrder.FAMILY_FIRST,
+            "nationality": "CN",
+        }
+    family, he_family, zh_family = rng.choice(_ISRAELI_FAMILY)
+    given, he_given, zh_given = rng.choice(_ISRAELI_GIVEN)
+    return {
+        "name": f"{given} {family}",
+        "name_zh": f"{zh_given}·{zh_family}",
+        "name_he": f"{he_given} {he_family}",
+        "family_name": family,
+        "given_name": given,
+        "name_order": NameOrder.GIVEN_FIRST,
+        "nationality": "IL",
+    }
+
+
+def _add_scale_people(
+    session: Session,
+    rng: random.Random,
+    *,
+    count: int,
+    stamp: dict[str, Any],
+    city_ids: list[int],
+    org_ids: list[int],
+    told: list[tuple[int, dt.date, dt.date]],
+) -> None:
+    """`count` synthetic people (half with passport data), and for each of the `told`
+    delegations (id, first and last day) five members and a programme of four items over
+    its first two days, the last a reception."""
+    pinyin = cache(pinyin_keys)  # a few hundred distinct names among many people
+    last_person = session.scalar(select(func.max(m.PersonRow.id))) or 0
+    people = []
+    for index in range(count):
+        person = _scale_person(index, rng)
+        passport = index % 2 == 0
+        people.append(
+            {
+                **person,
+                "name_pinyin": pinyin(person["name_zh"]),
+                "title": "Synthetic Official",
+                "organization_id": org_ids[index % len(org_ids)] if org_ids else None,
+                "city_id": city_ids[index % len(city_ids)],
+                "rank": 1 + index % 20,
+                "passport_number": f"S{index + 1:07d}" if passport else "",
+                "nationality": person["nationality"] if passport else "",
+                "date_of_birth": dt.date(1950 + index % 50, 1 + index % 12, 1 + index % 28)
+                if passport
+                else None,
+                "sex": (Sex.FEMALE if index % 4 == 0 else Sex.MALE) if passport else None,
+                **stamp,
+            }
+        )
+    # Into the table, not through the ORM: its bulk insert would split the rows at every
+    # change of which values are None (passport data or not), a statement a row.
+    for start in range(0, len(people), _BATCH):
+        session.execute(insert(m.PersonRow.__table__), people[start : start + _BATCH])
+    person_ids = list(
+        session.scalars(
+            select(m.PersonRow.id).where(m.PersonRow.id > last_person).order_by(m.PersonRow.id)
+        )
+    )
+    members = []
+    items = []
+    for number, (delegation_id, first, last) in enumerate(told):
+        # Five people in a row: distinct within the delegation.
+        chosen = [person_ids[(number * 7 + k) % len(person_ids)] for k in range(len(_SCALE_ROLES))]
+        host = person_ids[(number * 7 + len(_SCALE_ROLES)) % len(person_ids)]
+        members += [
+            {
+                "delegation_id": delegation_id,
+                "person_id": person_id,
+                "role": role,
+                "notes": "",
+                **stamp,
+            }
+            for person_id, role in zip(chosen, _SCALE_ROLES, strict=True)
+        ]
+        second = min(first + dt.timedelta(days=1), last)
+        for day, starts, ends, reception in (
+            (first, "09:30", "11:00", False),
+            (first, "14:00", "16:00", False),
+            (second, "10:00", "12:00", False),
+            (second, "18:30", "20:30", True),
+        ):
+            items.append(
+                {
+                    "delegation_id": delegation_id,
+                    "day": day,
+                    "starts_at": starts,
+                    "ends_at": ends,
+                    "activity_en": "Synthetic banquet" if reception else "Synthetic meeting",
+                    "activity_zh": "样例宴会" if reception else "样例会见",
+                    "activity_he": "ארוחה לדוגמה" if reception else "פגישה לדוגמה",
+                    "host_person_id": host,
+                    "interpreter_person_id": chosen[3],
+                    "dress_code": DressCode.FORMAL if reception else DressCode.BUSINESS,
+                    "is_reception": reception,
+                    **stamp,
+                }
+            )
+    for start in range(0, len(members), _BATCH):
+        session.execute(insert(m.DelegationMemberRow.__table__), members[start : start + _BATCH])
+    for start in range(0, len(items), _BATCH):
+        session.execute(insert(m.ProgrammeItemRow.__table__), items[start : start + _BATCH])

@@ -1,6 +1,11 @@
 """What the main window's detail pane shows for one record: its facts, and the records that
 hang on it (for a partner city, the timeline of its delegations, events, agreements and
-awards), each of which the window can go to."""
+awards; for a person, the delegations they came with, the programmes and the guest lists
+they are on), each of which the window can go to.
+
+A person's passport data (the declaration's sensitive fields) is not in the detail unless
+it is asked for with `reveal`, which puts the reveal on record (`services.people`): the
+pane shows `Hidden` in its place, so a masked value never reaches the window."""
 
 from __future__ import annotations
 
@@ -14,9 +19,9 @@ from exchange_desk.domain.anniversaries import next_round_anniversary
 from exchange_desk.domain.dates import PartialDate
 from exchange_desk.domain.declaration import Context, FieldType
 from exchange_desk.domain.enums import PartnershipStatus
-from exchange_desk.domain.errors import NotFound
 from exchange_desk.i18n.catalog import N_
 from exchange_desk.services.kinds import kind_named
+from exchange_desk.services.people import reveal_record
 from exchange_desk.services.records import Names, get_listed, names_of_in, tier_history
 from exchange_desk.storage import models as m
 
@@ -42,11 +47,20 @@ class Related:
     is_sample: bool = False
 
 
+@dataclass(frozen=True, slots=True)
+class Hidden:
+    """The place of a sensitive fact that holds a value, masked: its field, not its value."""
+
+    field: str
+
+
 @dataclass(slots=True)
 class Detail:
     """The facts of one record as (label, value) pairs, and its related records in groups.
 
-    Values are raw (enums, partial dates, `Names`, numbers, text): the window formats them.
+    Values are raw (enums, partial dates, `Names`, numbers, text, `("country", code)`): the
+    window formats them. `hidden` names the sensitive fields shown as `Hidden`; `revealed`
+    says the detail was read with them shown (and the reveal put on record).
     """
 
     kind: str
@@ -55,6 +69,8 @@ class Detail:
     is_sample: bool
     facts: list[tuple[str, Any]] = field(default_factory=list)
     groups: list[tuple[str, list[Related]]] = field(default_factory=list)
+    hidden: list[str] = field(default_factory=list)
+    revealed: bool = False
 
 
 def _related(
@@ -205,13 +221,17 @@ class _DetailContext(Context):
         return dt.date.today().year
 
 
-def _generic(database: Database, kind: str, record_id: int) -> Detail:
+def _generic(database: Database, kind: str, record_id: int, *, reveal: bool = False) -> Detail:
     """The detail of any declared kind: its facts in the order and with the labels of its
-    declaration, the records it names as groups to go to, and what hangs on it."""
-    listed = get_listed(database, kind, record_id)
-    record = listed.record
+    declaration, the records it names as groups to go to, and what hangs on it. Sensitive
+    fields are `Hidden` unless `reveal` (which is put on record first)."""
     spec = kind_named(kind)
     declaration = spec.declaration
+    shown: dict[str, Any] = {}
+    if reveal and declaration.sensitive_fields:
+        shown = reveal_record(database, kind, record_id)
+    listed = get_listed(database, kind, record_id)
+    record = listed.record
     title_group = declaration.group(declaration.name_group) if declaration.name_group else ()
     if len(title_group) == 3:
         title = Names(*(getattr(record, name) for name in title_group))
@@ -219,18 +239,26 @@ def _generic(database: Database, kind: str, record_id: int) -> Detail:
         title = Names(getattr(record, declaration.summary_field))
     else:
         title = Names(f"{spec.label()} {record_id}")
-    detail = Detail(kind, record_id, title, bool(record.is_sample))
+    detail = Detail(kind, record_id, title, bool(record.is_sample), revealed=bool(shown))
     for item in declaration.columns:
         if not item.in_detail or item.name in title_group:
             continue
         value = getattr(record, item.name)
+        if item.sensitive and shown:
+            value = shown.get(item.name)
         if value in (None, "", ()):
             continue
         label = item.detail_label or item.label
+        if item.sensitive and not shown:
+            detail.facts.append((label, Hidden(item.name)))
+            detail.hidden.append(item.name)
+            continue
         if item.type is FieldType.REFERENCE:
             target = listed.labels.get(item.name)
             detail.groups.append((label, [Related(item.kind or "", value, None, _names(target))]))
             continue
+        if item.type is FieldType.COUNTRY:
+            value = ("country", value)  # shown by its name in the user's language
         detail.facts.append((label, value))
     with database.reading() as session:
         context = _DetailContext(session)
@@ -373,14 +401,77 @@ def _add_lists(session: Session, detail: Detail, kind: str, record: Any) -> None
                 ),
             )
         )
+    elif kind == "persons":
+        detail.groups += _person_groups(session, record_id)
     detail.groups = [(label, items) for label, items in detail.groups if items]
 
 
-def record_detail(database: Database, kind: str, record_id: int) -> Detail:
-    """The detail of a record; a partnership is shown as its partner city."""
-    try:
-        if kind == "partnerships":
-            return _partner_city(database, record_id)
-        return _generic(database, kind, record_id)
-    except NotFound:
-        raise
+def _person_groups(session: Session, person_id: int) -> list[tuple[str, list[Related]]]:
+    """What a person is part of: the delegations they came or went with (their role beside),
+    the visit programmes they host or interpret at (each item leads to its delegation), and
+    the guest lists of cultural events."""
+    d, dm = m.DelegationRow, m.DelegationMemberRow
+    delegations = [
+        Related("delegations", row.id, row.start_date, Names(row.purpose), row.role, row.is_sample)
+        for row in session.execute(
+            select(d.id, d.start_date, d.purpose, d.is_sample, dm.role)
+            .join(dm, dm.delegation_id == d.id)
+            .where(dm.person_id == person_id)
+            .order_by(d.start_date, d.id)
+            .limit(500)
+        )
+    ]
+    p, g = m.ProgrammeItemRow, m.GuestRow
+    programme = [
+        Related(
+            "delegations",
+            row.delegation_id,
+            PartialDate.from_date(row.day),
+            Names(row.activity_en, row.activity_zh, row.activity_he),
+            row.starts_at,
+            bool(row.is_sample),
+        )
+        for row in session.execute(
+            select(
+                p.delegation_id,
+                p.day,
+                p.starts_at,
+                p.activity_en,
+                p.activity_zh,
+                p.activity_he,
+                p.is_sample,
+            )
+            .where(
+                or_(
+                    p.host_person_id == person_id,
+                    p.interpreter_person_id == person_id,
+                    p.id.in_(select(g.programme_item_id).where(g.person_id == person_id)),
+                )
+            )
+            .order_by(p.day, p.starts_at, p.id)
+            .limit(500)
+        )
+    ]
+    events = _related(
+        session,
+        m.CulturalEventRow,
+        "events",
+        m.CulturalEventRow.id.in_(select(g.event_id).where(g.person_id == person_id)),
+        date="start_date",
+        names=_NAMES,
+        note="kind",
+    )
+    return [
+        (N_("Delegations"), delegations),
+        (N_("Visit programmes"), programme),
+        (N_("Guest lists"), events),
+    ]
+
+
+def record_detail(database: Database, kind: str, record_id: int, *, reveal: bool = False) -> Detail:
+    """The detail of a record; a partnership is shown as its partner city. A person's
+    passport data is `Hidden` unless `reveal`, which needs an editor and writes the reveal
+    to the audit log (`people.reveal_record`; NotAllowed for a viewer)."""
+    if kind == "partnerships":
+        return _partner_city(database, record_id)
+    return _generic(database, kind, record_id, reveal=reveal)

@@ -88,8 +88,11 @@ def _names(kind: str, items: list[Any]) -> tuple[dict[int, Names], dict[int, int
     return names, years
 
 
-def export_tables(database: Database, language: str) -> list[SheetTable]:
-    """The database's records as one `SheetTable` per kind, in `language`."""
+def export_tables(
+    database: Database, language: str, *, sensitive: bool = False
+) -> list[SheetTable]:
+    """The database's records as one `SheetTable` per kind, in `language`; people's
+    passport data only if `sensitive`."""
     found = find_language(language)
     if found is None:
         raise ValueError(language)
@@ -110,13 +113,14 @@ def export_tables(database: Database, language: str) -> list[SheetTable]:
     for kind in kinds:
         items = stored[kind]
         columns = tuple(
-            SheetColumn(target.header(gettext), shows_of(target)) for target in sheet_targets(kind)
+            SheetColumn(target.header(gettext), shows_of(target))
+            for target in sheet_targets(kind, sensitive=sensitive)
         )
         tables.append(
             SheetTable(
                 name=sheet_name(kind, found.code),
                 columns=columns,
-                rows=list(record_cells(kind, items, book, found.code)),
+                rows=list(record_cells(kind, items, book, found.code, sensitive=sensitive)),
                 sample=[bool(getattr(item, "is_sample", False)) for item in items],
                 title=sheet_name(kind, found.code),
             )
@@ -130,9 +134,15 @@ def export_all(
     *,
     language: str,
     progress: Callable[[int, int], None] | None = None,
+    sensitive: bool = False,
 ) -> dict[str, int]:
-    """Write the whole database to the workbook `path`; returns the count of each kind."""
-    tables = export_tables(database, language)
+    """Write the whole database to the workbook `path`; returns the count of each kind.
+    People's passport data goes in only if `sensitive` (an editor's choice, on record)."""
+    if sensitive:
+        from exchange_desk.services.export import check_may_list_personal_data
+
+        check_may_list_personal_data(database)
+    tables = export_tables(database, language, sensitive=sensitive)
     found = find_language(language)
     write_xlsx(
         tables,
@@ -146,5 +156,5 @@ def export_all(
     for kind, table in zip(importable_kinds(), tables, strict=True):
         rows: Any = table.rows
         counts[kind] = len(rows)
-    log_export(database, path, kind=None, rows=sum(counts.values()))
+    log_export(database, path, kind=None, rows=sum(counts.values()), sensitive=sensitive)
     return counts

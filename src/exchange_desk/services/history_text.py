@@ -329,6 +329,14 @@ def _what(entry: AuditEntry, listed: str, user: str, keep: Callable[[str], str])
     action = entry.action
     if action == Action.CREATE:
         return "", _("created by {user}").format(user=user)
+    if action == Action.REVEAL:
+        kind = KINDS.get(entry.kind or "")
+        shown = format_list(
+            [field_label(kind, str(name)) for name in details.get("revealed") or ()]
+        )
+        return shown, _("{user} revealed {fields}").format(
+            user=user, fields=shown or _("personal data")
+        )
     if action == Action.UPDATE:
         return listed, _("{user} changed {changes}").format(user=user, changes=listed)
     if action == Action.DELETE:

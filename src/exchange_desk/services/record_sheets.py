@@ -109,10 +109,17 @@ def target(kind: str, key: str) -> Target:
 
 
 @cache
-def sheet_targets(kind: str) -> tuple[Target, ...]:
+def sheet_targets(kind: str, *, sensitive: bool = True) -> tuple[Target, ...]:
     """The columns of a kind's full sheet (export of the whole database, templates): every
-    field a sheet can hold, each name in its own column, the sample mark last."""
-    chosen = [t for t in targets(kind) if not t.key.startswith((ANY_NAME, CITY_PREFIX))]
+    field a sheet can hold, each name in its own column, the sample mark last; personal
+    data (passport) only if `sensitive` (a template asks for it, an export only when the
+    user does)."""
+    left_out = () if sensitive else DECLARED[kind].sensitive_fields
+    chosen = [
+        t
+        for t in targets(kind)
+        if not t.key.startswith((ANY_NAME, CITY_PREFIX)) and t.key not in left_out
+    ]
     chosen.sort(key=lambda t: t.key == "is_sample")
     return tuple(chosen)
 
@@ -611,7 +618,7 @@ class NameBook:
 
 
 def record_cells(
-    kind: str, records: Iterable[Any], book: NameBook, language: str
+    kind: str, records: Iterable[Any], book: NameBook, language: str, *, sensitive: bool = True
 ) -> Iterable[tuple[Any, ...]]:
     """Each record as the cells of its kind's full sheet (`sheet_targets`), in `language`:
     names of records referred to, labels of choices, names of countries; dates as
@@ -621,7 +628,7 @@ def record_cells(
         raise ValueError(language)
     gettext = translator(found.code).gettext
     locale = found.babel_locale
-    columns = sheet_targets(kind)
+    columns = sheet_targets(kind, sensitive=sensitive)
 
     def cell(item: Field, value: Any) -> Any:
         kind_of_field = item.type

@@ -689,9 +689,34 @@ def create_in(session: Session, record: T) -> T:
         kind=kind.name,
         record_id=row.id,
         summary=_summary_in(session, kind, row.id, stored),
-        details={"fields": _values_of(kind, stored)},
+        details={"fields": _on_record(kind, _values_of(kind, stored))},
     )
     return stored
+
+
+HIDDEN = "••••••"
+
+
+def _on_record(kind: Kind, values: dict[str, Any]) -> dict[str, Any]:
+    """Fields as the audit log keeps them: personal data (passport) never in clear, only
+    that it was there or changed."""
+    hidden = kind.declaration.sensitive_fields
+    if not hidden:
+        return values
+    return {
+        name: (
+            [_hidden(v) for v in value]
+            if name in hidden and isinstance(value, list) and len(value) == 2
+            else _hidden(value)
+            if name in hidden
+            else value
+        )
+        for name, value in values.items()
+    }
+
+
+def _hidden(value: Any) -> Any:
+    return HIDDEN if value not in (None, "") else value
 
 
 def _values_of(kind: Kind, record: Any) -> dict[str, Any]:
@@ -1121,7 +1146,7 @@ def update_in(
             kind=kind.name,
             record_id=record_id,
             summary=_summary_in(session, kind, record_id, record),
-            details={"fields": changed},
+            details={"fields": _on_record(kind, changed)},
         )
     recount_members(session, _members_touched(kind, [x for x in (record, before) if x is not None]))
     if kind.versioned:
@@ -1289,16 +1314,20 @@ class Snapshot:
 
 
 def _cascade_children(session: Session, table: Table, where: Any, snapshot: Snapshot) -> None:
-    """Keep the rows that the database deletes with `table`'s rows (ON DELETE CASCADE)."""
+    """Keep the rows that the database deletes with `table`'s rows (ON DELETE CASCADE), and
+    theirs in turn (a delegation's programme items take their guest lists with them)."""
     ids = (
         [row[0] for row in session.execute(select(table.c.id).where(where))]
         if "id" in table.c
         else []
     )
+    if not ids:
+        return
     for child in m.Base.metadata.sorted_tables:
         for fk in child.foreign_keys:
-            if fk.column.table is table and fk.ondelete == "CASCADE" and ids:
+            if fk.column.table is table and fk.ondelete == "CASCADE":
                 snapshot.keep(session, child, fk.parent.in_(ids))
+                _cascade_children(session, child, fk.parent.in_(ids), snapshot)
 
 
 def _delete_in(
@@ -1338,11 +1367,14 @@ def _delete_in(
         record_id=record_id,
         summary=summary,
         details={
-            "fields": {
-                name: audit.jsonable(value)
-                for name, value in snapshot.rows[kept][1].items()
-                if name in kind.scalar_fields
-            }
+            "fields": _on_record(
+                kind,
+                {
+                    name: audit.jsonable(value)
+                    for name, value in snapshot.rows[kept][1].items()
+                    if name in kind.scalar_fields
+                },
+            )
         }
         if len(snapshot.rows) > kept
         else None,

@@ -141,8 +141,8 @@ def changes_of(entries: Iterable[AuditEntry]) -> Changes:
         if entry.action == Action.PROFILE or entry.kind == "office":
             profile = True
             continue
-        if entry.kind is None or entry.record_id is None:
-            continue
+        if entry.kind is None or entry.record_id is None or entry.action == Action.REVEAL:
+            continue  # a reveal reads a record: nothing changed on screen
         done = _DONE.get(entry.action)
         if done is None:
             did = entry.details.get("did")

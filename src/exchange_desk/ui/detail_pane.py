@@ -5,7 +5,11 @@ read again (`stale`); when its record is deleted, it empties.
 
 At the bottom, the record's History (`ui.history_view`): the newest lines of the audit log,
 read off the GUI thread each time the record is shown, so a change made here or at another
-desk shows up with the rest of the record."""
+desk shows up with the rest of the record.
+
+A person's passport data comes masked (`details.Hidden`: no value in it); Reveal reads the
+record again with it shown, which the services put on record, and Hide goes back to the
+masked detail. Showing another record, or this one changed, masks it again."""
 
 from __future__ import annotations
 
@@ -14,23 +18,27 @@ import logging
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
-    QFormLayout,
     QFrame,
+    QGridLayout,
+    QHBoxLayout,
     QLabel,
+    QMessageBox,
     QPushButton,
     QScrollArea,
     QVBoxLayout,
     QWidget,
 )
 
+from exchange_desk.domain.errors import NotAllowed, NotFound, StorageUnavailable
 from exchange_desk.i18n.catalog import _
 from exchange_desk.ui.bidi import in_own_direction
 from exchange_desk.ui.formatting import show
+from exchange_desk.ui.forms import MASK
 from exchange_desk.ui.history_view import SHOWN, HistoryView
-from exchange_desk.ui.operations import QueryOp, change_hub
+from exchange_desk.ui.operations import CollectionOp, QueryOp, change_hub
 
 if TYPE_CHECKING:
     from exchange_desk.services.changes import Changes
@@ -69,13 +77,23 @@ class DetailPane(QScrollArea):
 
     go_to = Signal(str, int)
     edit_requested = Signal()
+
     stale = Signal()  # what is shown changed: read it again
+
+    def sizeHint(self) -> QSize:
+        # Wide enough for a person's facts (labels like "Given names as in the passport"
+        # beside an e-mail address) when the window first opens.
+        return QSize(360, super().sizeHint().height())
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWidgetResizable(True)
         self.setFrameShape(QFrame.Shape.NoFrame)
         self.setMinimumWidth(260)
+        # Everything wraps to the pane's width: a sideways scroll would hide a right-to-left
+        # value at the far side. (A word longer than the pane, a long e-mail address, is cut
+        # rather than broken: copied, it must stay the address.)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.detail: Detail | None = None
         self.history: HistoryView | None = None
         # The last history read: (kind, id), its lines, whether older ones exist. Shown at
@@ -83,6 +101,10 @@ class DetailPane(QScrollArea):
         self._history: tuple[tuple[str, int], list[HistoryLine], bool] | None = None
         self._history_all: tuple[str, int] | None = None  # the record "Show all…" was asked of
         self._history_reads = 0  # a read's number: only the newest one's lines are shown
+        # While passport data is shown: the masked detail it came from, which Hide shows.
+        self._masked: Detail | None = None
+        self.revealing: CollectionOp[Any] | None = None
+        self.reveal_button: QPushButton | None = None
         self._layout = QVBoxLayout()
         self.show_nothing()
         change_hub().changed.connect(self._data_changed)
@@ -129,6 +151,8 @@ class DetailPane(QScrollArea):
 
     def show_nothing(self, text: str | None = None) -> None:
         self.detail = None
+        self._masked = None
+        self.reveal_button = None
         self.history = None
         self._hint_is_default = text is None
         self._clear()
@@ -141,7 +165,10 @@ class DetailPane(QScrollArea):
         self._layout.addStretch(2)
 
     def show_detail(self, detail: Detail) -> None:
+        if not detail.revealed:
+            self._masked = None  # a record read as usual (another one, or this one again)
         self.detail = detail
+        self.reveal_button = None
         self._clear()
         title = QLabel(detail.title.best())
         title.setTextFormat(Qt.TextFormat.PlainText)  # names are shown as typed, never as markup
@@ -160,18 +187,39 @@ class DetailPane(QScrollArea):
                 " border-radius: 3px; padding: 3px 6px;"
             )
             self._layout.addWidget(badge)
-        facts = QFormLayout()
-        facts.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        facts.setLabelAlignment(Qt.AlignmentFlag.AlignLeading | Qt.AlignmentFlag.AlignTop)
-        for label, value in detail.facts:
-            text = QLabel(show(value))
+        # A grid rather than a form: a long label ("Given names as in the passport") wraps
+        # in a narrow pane instead of pushing its value out of sight, and each row is as
+        # tall as its wrapped label or value.
+        facts = QGridLayout()
+        facts.setHorizontalSpacing(10)
+        facts.setVerticalSpacing(4)
+        facts.setColumnStretch(1, 1)
+        for row, (label, value) in enumerate(detail.facts):
+            hidden = _is_hidden(value)
+            text = QLabel(MASK if hidden else show(value))
             text.setTextFormat(Qt.TextFormat.PlainText)
             text.setWordWrap(True)
-            text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            if hidden:
+                text.setStyleSheet("color: palette(mid);")
+                text.setToolTip(_("Hidden: press Reveal to see it."))
+                # Dots have no direction of their own: they stand where a value would.
+                side = (
+                    Qt.AlignmentFlag.AlignRight
+                    if self.isRightToLeft()
+                    else Qt.AlignmentFlag.AlignLeft
+                )
+                text.setAlignment(Qt.AlignmentFlag.AlignAbsolute | side)
+            else:
+                text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             name = QLabel(_("{label}:").format(label=_(label)))
             name.setStyleSheet("color: palette(dark);")
-            facts.addRow(name, text)
+            name.setWordWrap(True)
+            # The value fills its cell: a Hebrew one then stands at the right, as typed.
+            facts.addWidget(name, row, 0, Qt.AlignmentFlag.AlignLeading | Qt.AlignmentFlag.AlignTop)
+            facts.addWidget(text, row, 1, Qt.AlignmentFlag.AlignTop)
         self._layout.addLayout(facts)
+        if detail.hidden or detail.revealed:
+            self._add_reveal(detail)
         for label, items in detail.groups:
             header = QLabel(f"<b>{html.escape(_(label))}</b>")
             header.setContentsMargins(0, 10, 0, 2)
@@ -194,6 +242,74 @@ class DetailPane(QScrollArea):
         self._layout.addWidget(self.history)
         self._layout.addStretch(1)
         self._read_history()
+
+    def _add_reveal(self, detail: Detail) -> None:
+        """Reveal under masked passport data, or Hide once it is shown."""
+        row = QHBoxLayout()
+        row.setContentsMargins(0, 4, 0, 0)
+        if detail.revealed:
+            button = QPushButton(_("Hide passport data"))
+            button.clicked.connect(self.hide_revealed)
+            note = QLabel(_("Revealed to you; the log records it."))
+        else:
+            button = QPushButton(_("Reveal passport data"))
+            button.setToolTip(
+                _(
+                    "Show the passport number, nationality, date of birth and sex; the log "
+                    "records who revealed them."
+                )
+            )
+            button.clicked.connect(self.reveal)
+            button.setEnabled(self.revealing is None)
+            self.reveal_button = button
+            note = QLabel()
+        note.setWordWrap(True)
+        note.setStyleSheet("color: palette(dark);")
+        row.addWidget(button, 0, Qt.AlignmentFlag.AlignTop)
+        row.addWidget(note, 1)
+        self._layout.addLayout(row)
+
+    def reveal(self) -> CollectionOp[Any] | None:
+        """Read the shown record again with its passport data (off the GUI thread; the
+        services put the reveal on record) and show it; a viewer is told why not."""
+        detail = self.detail
+        if detail is None or not detail.hidden or self.revealing is not None:
+            return None
+        kind, record_id = detail.kind, detail.id
+
+        def read(database: Any) -> Detail:
+            from exchange_desk.services.details import record_detail
+
+            return record_detail(database, kind, record_id, reveal=True)
+
+        def shown(revealed: Detail) -> None:
+            self.revealing = None
+            if self.detail is detail:  # still the record it was asked for
+                self.show_detail(revealed)
+                self._masked = detail
+
+        def refused(error: BaseException) -> None:
+            self.revealing = None
+            if self.reveal_button is not None:
+                self.reveal_button.setEnabled(True)
+            if isinstance(error, NotAllowed):
+                QMessageBox.information(self, _("Reveal"), error.user_message())
+            elif isinstance(error, (StorageUnavailable, NotFound)):
+                QMessageBox.warning(self, _("Reveal"), error.user_message())
+            else:
+                from exchange_desk.ui.errors import report_failure
+
+                report_failure(error, self)
+
+        if self.reveal_button is not None:
+            self.reveal_button.setEnabled(False)
+        self.revealing = CollectionOp(self, read).success(shown).failure(refused)
+        return self.revealing.run_in_background()
+
+    def hide_revealed(self) -> None:
+        """Hide: the masked detail again (no database read)."""
+        if self._masked is not None:
+            self.show_detail(self._masked)
 
     @staticmethod
     def _links(items: list[Related]) -> str:
@@ -279,3 +395,9 @@ class DetailPane(QScrollArea):
     def _follow(self, link: str) -> None:
         kind, _separator, record_id = link.partition(":")
         self.go_to.emit(kind, int(record_id))
+
+
+def _is_hidden(value: Any) -> bool:
+    from exchange_desk.services.details import Hidden
+
+    return isinstance(value, Hidden)

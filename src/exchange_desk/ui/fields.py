@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from PySide6.QtCore import QDate, QLocale, QObject, QSize, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCalendarWidget,
     QCheckBox,
     QComboBox,
     QCompleter,
@@ -27,20 +28,25 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QMenu,
     QPlainTextEdit,
     QPushButton,
     QSizePolicy,
     QSpinBox,
+    QStackedWidget,
     QTableWidget,
     QTableWidgetItem,
+    QToolButton,
     QVBoxLayout,
     QWidget,
+    QWidgetAction,
 )
 
 from exchange_desk.domain.countries import country_codes, country_name
 from exchange_desk.domain.dates import PartialDate, read_typed
 from exchange_desk.domain.enums import Labelled, ParticipantRole
 from exchange_desk.domain.errors import FieldProblem, NotFound
+from exchange_desk.domain.field_rules import parse_time
 from exchange_desk.domain.records import EventParticipant
 from exchange_desk.i18n.catalog import _, active_language
 from exchange_desk.i18n.formatting import day_comes_first, typed_date_example
@@ -49,7 +55,7 @@ from exchange_desk.services.database import Database
 from exchange_desk.services.kinds import kind_named
 from exchange_desk.services.records import list_records, names_of
 from exchange_desk.ui.collation import sorted_by_text
-from exchange_desk.ui.forms import record_label
+from exchange_desk.ui.forms import MASK, record_label
 from exchange_desk.ui.operations import QueryOp, change_hub
 
 if TYPE_CHECKING:
@@ -314,6 +320,179 @@ class DayEdit(QDateEdit):
     def set_value(self, value: Any) -> None:
         day = value if isinstance(value, dt.date) else dt.date.today()
         self.setDate(QDate(day.year, day.month, day.day))
+
+
+class OptionalDayEdit(QWidget):
+    """A full calendar date that may be left empty (a date of birth, an arrival): typed as
+    ISO or as the user's language writes it (30.1.1968 in Hebrew), or picked from a
+    calendar; shown again in ISO form, like the partial dates."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.edit = QLineEdit()
+        self.edit.setPlaceholderText(_("YYYY-MM-DD"))
+        self.edit.setToolTip(
+            _(
+                "Type a whole date, 1968-01-30 or as you write it ({example}); leave it "
+                "empty if it is not known."
+            ).format(example=typed_date_example())
+        )
+        # Digits and dashes: the same order in a Hebrew window.
+        self.edit.setLayoutDirection(Qt.LayoutDirection.LeftToRight)
+        self.edit.editingFinished.connect(self._tidy)
+        self.edit.setMaximumWidth(
+            self.edit.fontMetrics().horizontalAdvance("0000-00-00" + "0" * 6) + 16
+        )
+        self.calendar_button = QToolButton()
+        self.calendar_button.setArrowType(Qt.ArrowType.DownArrow)
+        self.calendar_button.setToolTip(_("Choose from a calendar"))
+        self.calendar_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        # The button is the arrow: no second arrow for its menu.
+        self.calendar_button.setStyleSheet("QToolButton::menu-indicator { image: none; }")
+        self.calendar = QCalendarWidget()
+        self.calendar.setGridVisible(True)
+        self.calendar.clicked.connect(self._picked)
+        menu = QMenu(self.calendar_button)
+        holder = QWidgetAction(menu)
+        holder.setDefaultWidget(self.calendar)
+        menu.addAction(holder)
+        menu.aboutToShow.connect(self._show_chosen)
+        self.calendar_button.setMenu(menu)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        layout.addWidget(self.edit)
+        layout.addWidget(self.calendar_button)
+        layout.addStretch(1)
+        self.setFocusProxy(self.edit)
+
+    def value(self) -> dt.date | None:
+        text = self.edit.text().strip()
+        if not text:
+            return None
+        try:
+            typed = read_typed(text, day_first=day_comes_first())
+        except ValueError:
+            typed = None
+        if typed is None or typed.day is None or typed.month is None:
+            raise Unparseable(
+                _(
+                    "Not a whole date: {text}. Type YYYY-MM-DD (e.g. 1968-01-30) or a whole "
+                    "date as you write it ({example}), or leave it empty."
+                ).format(text=text, example=typed_date_example())
+            )
+        return dt.date(typed.year, typed.month, typed.day)
+
+    def set_value(self, value: Any) -> None:
+        self.edit.setText(value.isoformat() if isinstance(value, dt.date) else "")
+
+    def _tidy(self) -> None:
+        try:
+            value = self.value()
+        except Unparseable:
+            return  # left as typed, to be corrected
+        if value is not None and value.isoformat() != self.edit.text():
+            self.edit.setText(value.isoformat())
+
+    def _show_chosen(self) -> None:
+        try:
+            value = self.value()
+        except Unparseable:
+            value = None
+        if value is not None:
+            self.calendar.setSelectedDate(QDate(value.year, value.month, value.day))
+
+    def _picked(self, day: QDate) -> None:
+        self.set_value(dt.date(day.year(), day.month(), day.day()))
+        menu = self.calendar_button.menu()
+        if menu is not None:
+            menu.hide()
+        self.edit.setFocus(Qt.FocusReason.OtherFocusReason)
+
+
+class TimeEdit(QLineEdit):
+    """A time of day, HH:MM, or empty: 9:30, 0930, 9.30 and 9 are taken and shown as 09:30
+    and 09:00 (`domain.field_rules.parse_time`)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setPlaceholderText(_("HH:MM"))
+        self.setToolTip(_("A time of day on the 24-hour clock: 9:30, 09.30 or 0930."))
+        # Digits and a colon: the same order in a Hebrew window.
+        self.setLayoutDirection(Qt.LayoutDirection.LeftToRight)
+        self.setMaximumWidth(
+            max(
+                self.fontMetrics().horizontalAdvance(self.placeholderText()),
+                self.fontMetrics().horizontalAdvance("00:00"),
+            )
+            + 40
+        )
+        self.editingFinished.connect(self._tidy)
+
+    def value(self) -> str | None:
+        text = self.text().strip()
+        if not text:
+            return None
+        found = parse_time(text)
+        if found is None:
+            raise Unparseable(
+                _("Not a time of day: {text}. Type HH:MM on the 24-hour clock, e.g. 09:30.").format(
+                    text=text
+                )
+            )
+        return found
+
+    def set_value(self, value: Any) -> None:
+        self.setText("" if value is None else str(value))
+
+    def _tidy(self) -> None:
+        found = parse_time(self.text()) if self.text().strip() else None
+        if found is not None and found != self.text():
+            self.setText(found)
+
+
+class MaskedField(QStackedWidget):
+    """A field of personal data (a passport number) that holds a stored value: shown as
+    hidden, with nothing of the value in any widget, until the dialog reveals it and puts
+    it into `editor`."""
+
+    def __init__(self, editor: QWidget, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.editor = editor
+        self.cover = QLineEdit()
+        self.cover.setReadOnly(True)
+        self.cover.setEnabled(False)
+        self.cover.setPlaceholderText(_("{mask} hidden").format(mask=MASK))
+        # Narrow while it hides (the layout puts it at the leading edge, in Hebrew too).
+        self._covered_width = (
+            self.cover.fontMetrics().horizontalAdvance(self.cover.placeholderText()) + 40
+        )
+        self.cover.setToolTip(_("Personal data: press Reveal to see or change it."))
+        self.addWidget(self.cover)
+        self.addWidget(editor)
+        self.setCurrentWidget(editor)
+        self.setFocusProxy(editor)
+
+    @property
+    def masked(self) -> bool:
+        return self.currentWidget() is self.cover
+
+    def hide_value(self) -> None:
+        self.setCurrentWidget(self.cover)
+        self.setMaximumWidth(self._covered_width)
+
+    def show_value(self) -> None:
+        self.setCurrentWidget(self.editor)
+        self.setMaximumWidth(self.editor.maximumWidth())
+
+    def sizeHint(self) -> QSize:
+        # The size of what is shown, not the largest page (a stack's default).
+        shown = self.currentWidget()
+        return shown.sizeHint() if shown is not None else super().sizeHint()
+
+    def minimumSizeHint(self) -> QSize:
+        shown = self.currentWidget()
+        return shown.minimumSizeHint() if shown is not None else super().minimumSizeHint()
 
 
 class CheckEdit(QCheckBox):

@@ -18,6 +18,9 @@ from exchange_desk.i18n.catalog import _, ngettext
 from exchange_desk.services.names import Names
 from exchange_desk.services.registry import DECLARED
 
+# What stands for a value that is hidden (passport data not revealed), in a field or a fact.
+MASK = "••••••"
+
 
 class Widget(StrEnum):
     """How a field is edited."""
@@ -28,6 +31,8 @@ class Widget(StrEnum):
     MULTILINE_NAMES = "multiline_names"  # a few lines per language (citations)
     DATE = "date"  # a partial date: YYYY, YYYY-MM or YYYY-MM-DD
     DAY = "day"  # a full calendar date (a certificate is issued on a day)
+    OPTIONAL_DAY = "optional_day"  # a full calendar date that may be left empty (birth)
+    TIME = "time"  # a time of day, HH:MM (a programme item's start)
     NUMBER = "number"  # an optional whole number
     COUNT = "count"  # a whole number that is always there (reprints)
     DECIMAL = "decimal"  # an optional decimal number (coordinates)
@@ -52,6 +57,8 @@ class FieldSpec:
     kind: str | None = None  # the kind referred to (references and lists of them)
     required: bool = False  # the dialog refuses an empty value before asking the services
     enabled_when: tuple[str, str] | None = None  # (enum field, value) that switches it on
+    # Personal data (a passport number): masked in an existing record until revealed.
+    sensitive: bool = False
 
     @property
     def name(self) -> str:
@@ -66,6 +73,7 @@ _WIDGETS = {
     FieldType.DECIMAL: Widget.DECIMAL,
     FieldType.PARTIAL_DATE: Widget.DATE,
     FieldType.DAY: Widget.DAY,
+    FieldType.TIME: Widget.TIME,
     FieldType.ENUM: Widget.ENUM,
     FieldType.FLAG: Widget.FLAG,
     FieldType.COUNTRY: Widget.COUNTRY,
@@ -100,17 +108,21 @@ def form_from(declaration: KindDeclaration) -> tuple[FieldSpec, ...]:
             widget = Widget.MULTILINE_NAMES if item.multiline else Widget.NAMES
             specs.append(FieldSpec(declaration.group(item.group), item.label, widget))
             continue
+        widget = _WIDGETS[item.type]
+        if widget is Widget.DAY and not item.required:
+            widget = Widget.OPTIONAL_DAY
         specs.append(
             FieldSpec(
                 (item.name,),
                 item.label,
-                _WIDGETS[item.type],
+                widget,
                 enum=item.enum
                 if isinstance(item.enum, type) and issubclass(item.enum, Labelled)
                 else None,
                 kind=item.kind if item.type is not FieldType.IMAGE else None,
                 required=item.required and item.type in _CHECKED_BY_THE_DIALOG,
                 enabled_when=item.enabled_when,
+                sensitive=item.sensitive,
             )
         )
     return tuple(specs)
@@ -140,6 +152,9 @@ def record_label(kind: str, record: Any) -> str:
     declaration = DECLARED[kind]
     values = tuple(getattr(record, column) for column in declaration.name_columns)
     text = Names.of(values).best() if values else ""
+    if not text and declaration.summary_field:
+        # A kind without names is told by its summary (a delegation by its purpose).
+        text = str(getattr(record, declaration.summary_field, "") or "")
     # Kinds without names (a delegation) are still told apart by their number.
     noun = declaration.noun
     return text or f"{ngettext(noun.singular, noun.plural, 1)} {record.id}"

@@ -176,6 +176,9 @@ class MainWindow(Retranslating, QMainWindow):
         self.act_annual_report = self._action(self.annual_report)
         self.act_city_dossier = self._action(self.city_dossier_of_current)
         self.act_delegation_brief = self._action(self.delegation_brief_of_current)
+        # A delegation's members, programme and documents; an event's guest list.
+        self.act_visit = self._action(self.visit_of_current, "Ctrl+M")
+        self.act_guest_list = self._action(self.guest_list_of_current)
         self.act_about = self._action(self.show_about)
         self.act_quit = self._action(self.close, QKeySequence.StandardKey.Quit)
         self.tab_actions = []
@@ -223,6 +226,10 @@ class MainWindow(Retranslating, QMainWindow):
         from exchange_desk.ui.backup_dialogs import install_backup_actions
 
         install_backup_actions(self)
+        # File ▸ Letter templates…, after Office profile… (translates itself).
+        from exchange_desk.ui.letter_templates_dialog import install_letter_templates_action
+
+        install_letter_templates_action(self)
         # Connect to office database… and Recent connections, at the top (they translate
         # themselves when the language changes).
         self.connections_menu = install_connection_menu(self, self.menu_file)
@@ -238,6 +245,8 @@ class MainWindow(Retranslating, QMainWindow):
         self.menu_records.addActions(
             [self.act_new, self.act_edit, self.act_duplicate, self.act_delete]
         )
+        self.menu_records.addSeparator()
+        self.menu_records.addActions([self.act_visit, self.act_guest_list])
         self.menu_records.addSeparator()
         self.menu_records.addAction(self.act_demo)
         self.menu_documents = bar.addMenu("")
@@ -322,6 +331,8 @@ class MainWindow(Retranslating, QMainWindow):
             self.act_annual_report: _("A&nnual report…"),
             self.act_city_dossier: _("Partner city &dossier…"),
             self.act_delegation_brief: _("Dele&gation brief…"),
+            self.act_visit: _("Members and &programme…"),
+            self.act_guest_list: _("&Guest list…"),
             self.act_about: _("&About Exchange Desk"),
             self.act_quit: _("&Quit"),
         }
@@ -414,7 +425,9 @@ class MainWindow(Retranslating, QMainWindow):
         elif kind in ("partnerships", "cities"):
             actions += [None, self.act_city_dossier]
         elif kind == "delegations":
-            actions += [None, self.act_delegation_brief]
+            actions += [None, self.act_visit, self.act_delegation_brief]
+        elif kind == "events":
+            actions += [None, self.act_guest_list]
         actions += [
             None,
             self.act_copy_rows,
@@ -934,6 +947,40 @@ class MainWindow(Retranslating, QMainWindow):
             )
             return None
         return self._open_report("delegation", record_id=delegation_id)
+
+    def visit_of_current(self) -> Any:
+        """Records ▸ Members and programme…: the visit window of the chosen delegation."""
+        delegation_id = self._current_delegation()
+        if delegation_id is None:
+            self.tabs.setCurrentWidget(self._pages["delegations"])
+            QMessageBox.information(
+                self,
+                _("Members and programme"),
+                _(
+                    "Select a delegation in the Delegations tab, then choose "
+                    "Members and programme… again."
+                ),
+            )
+            return None
+        from exchange_desk.ui.visit_dialog import open_visit
+
+        return open_visit(self, self.database, delegation_id)
+
+    def guest_list_of_current(self) -> Any:
+        """Records ▸ Guest list…: the guest list of the chosen cultural event."""
+        tab = self.current_tab()
+        event_id = tab.current_id() if tab.model.table.kind == "events" else None
+        if event_id is None:
+            self.tabs.setCurrentWidget(self._pages["events"])
+            QMessageBox.information(
+                self,
+                _("Guest list"),
+                _("Select a cultural event in its tab, then choose Guest list… again."),
+            )
+            return None
+        from exchange_desk.ui.guest_list_dialog import open_guest_list
+
+        return open_guest_list(self, self.database, event_id=event_id)
 
     def _open_report(
         self, kind: str, *, record_id: int | None = None, year: int | None = None

@@ -1,7 +1,9 @@
-"""The Office profile dialog: home city, the office's names, signatory, seal and logo.
+"""The Office profile dialog: home city, the office's names, signatory, seal and logo, and
+the letterhead of its letters (address in each language, telephone, e-mail, how letters
+are numbered).
 
-What is entered here is printed on every certificate and report. The seal and logo images are
-stored as attachments of the office only when OK is pressed, with the profile in one
+What is entered here is printed on every certificate, report and letter. The seal and logo
+images are stored as attachments of the office only when OK is pressed, with the profile in one
 transaction (`services.editing.save_profile`, run off the GUI thread), so that Cancel leaves
 no stray files in the database.
 """
@@ -224,19 +226,31 @@ class ImageEdit(ImageField):
 
 
 class NumberPatternField(QWidget):
-    """The pattern certificates are numbered by, with the number it makes shown as it is
-    typed (or what is wrong with it)."""
+    """The pattern certificates (or letters) are numbered by, with the number it makes
+    shown as it is typed (or what is wrong with it)."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, *, letters: bool = False) -> None:
         super().__init__(parent)
         self.edit = TextEdit()
         # A pattern is code, like the numbers it makes: left to right in a Hebrew window too.
         self.edit.setLayoutDirection(Qt.LayoutDirection.LeftToRight)
-        self.edit.setToolTip(
+        tip = (
             _(
+                "{year_code} stands for the letter's year, {seq_code} for the running number "
+                "of the year; {padded_code} pads it with zeros to three digits."
+            )
+            if letters
+            else _(
                 "{year_code} stands for the award's year, {seq_code} for the running number "
                 "of the year; {padded_code} pads it with zeros to four digits."
-            ).format(year_code="{year}", seq_code="{seq}", padded_code="{seq:04}")
+            )
+        )
+        self.edit.setToolTip(
+            tip.format(
+                year_code="{year}",
+                seq_code="{seq}",
+                padded_code="{seq:03}" if letters else "{seq:04}",
+            )
         )
         self.example = QLabel()
         # The example quotes what was typed: never read as markup.
@@ -250,6 +264,10 @@ class NumberPatternField(QWidget):
         self.setFocusProxy(self.edit)
         self.edit.textChanged.connect(self._show_example)
         self._show_example()
+
+    def problems(self) -> list[str]:
+        """What is wrong with the pattern typed (empty: it is good)."""
+        return pattern_problems(self.edit.value())
 
     def _show_example(self) -> None:
         pattern = self.edit.value()
@@ -321,6 +339,7 @@ class OfficeProfileDialog(QDialog):
         self.logo = ImageField(database)
         self._add_row(form, "logo_attachment_id", _("Logo"), self.logo)
         self.logo.set_attachment(self.profile.logo_attachment_id)
+        self._add_letterhead(form)
 
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
@@ -331,7 +350,7 @@ class OfficeProfileDialog(QDialog):
         # rather than pushing OK and Cancel below its edge.
         content = QWidget()
         content.setLayout(form)
-        scroll = QScrollArea()
+        self.scroll_area = scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
@@ -344,6 +363,44 @@ class OfficeProfileDialog(QDialog):
         screen = self.screen().availableGeometry() if self.screen() else None
         height = min(wanted.height(), int(screen.height() * 0.9)) if screen else wanted.height()
         self.resize(max(620, wanted.width()), height)
+
+    def _add_letterhead(self, form: QFormLayout) -> None:
+        """What the office's letters print at the top and bottom besides its name, logo and
+        seal: the address in each language, telephone and e-mail; and their numbering."""
+        heading = QLabel(_("Letterhead"))
+        font = heading.font()
+        font.setBold(True)
+        heading.setFont(font)
+        heading.setContentsMargins(0, 12, 0, 2)
+        # At the start of the line in the window's direction, whatever script the word is
+        # in (a label aligns by its own text's direction otherwise).
+        side = Qt.AlignmentFlag.AlignRight if self.isRightToLeft() else Qt.AlignmentFlag.AlignLeft
+        heading.setAlignment(Qt.AlignmentFlag.AlignAbsolute | side)
+        form.addRow(heading)
+        names = ("address_en", "address_zh", "address_he")
+        group = NamesGroup(names)
+        for name in names:
+            group.editors[name].set_value(getattr(self.profile, name))
+            self.editors[name] = group.editors[name]
+            self.problems.register(name, group.problem_labels[name])
+        label = QLabel(_("Address"))
+        label.setBuddy(group.editors[names[0]])
+        self.row_labels["address"] = label
+        form.addRow(label, group)
+        for field, text in (("phone", _("Telephone")), ("email", _("E-mail"))):
+            editor = TextEdit()
+            # A number or an address reads left to right in a Hebrew window too.
+            editor.setLayoutDirection(Qt.LayoutDirection.LeftToRight)
+            editor.set_value(getattr(self.profile, field))
+            self.editors[field] = editor
+            self._add_row(form, field, text, editor)
+        self.letter_pattern = NumberPatternField(letters=True)
+        self.letter_pattern.edit.set_value(self.profile.letter_number_pattern)
+        self.editors["letter_number_pattern"] = self.letter_pattern.edit
+        self._add_row(form, "letter_number_pattern", _("Letter numbers"), self.letter_pattern)
+        self.letter_pattern.edit.textChanged.connect(
+            lambda _text: self.problems.labels["letter_number_pattern"].hide()
+        )
 
     def _add_row(self, form: QFormLayout, field: str, text: str, widget: QWidget) -> None:
         problem = problem_label()
@@ -375,6 +432,14 @@ class OfficeProfileDialog(QDialog):
             home_city_id = self.home_city.value()
         except Unparseable as exc:
             self.problems.show([FieldProblem("home_city_id", exc.message)])
+            return False
+        # The letters' numbering is checked here as the certificates' is by the services:
+        # a pattern that cannot make a valid number is refused before anything is sent.
+        refused = self.letter_pattern.problems()
+        if refused:
+            self.problems.show(
+                [FieldProblem("letter_number_pattern", message) for message in refused]
+            )
             return False
         values: dict[str, Any] = {name: editor.value() for name, editor in self.editors.items()}
         values["seal_attachment_id"] = self.seal.attachment_id

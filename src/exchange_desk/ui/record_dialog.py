@@ -7,6 +7,11 @@ record stored is announced by `saved`, for the window's undo history, and its ch
 operations' change hub. What the user typed is never lost to an error: a field that cannot be
 read, a rule the services refuse, a duplicate or a locked database all leave the dialog open
 with every field as it was, the message next to the field it concerns.
+
+A person's passport data (the declaration's sensitive fields) that is stored is shown as
+hidden: no widget holds it until Reveal asks `services.people.reveal_record`, which puts
+the reveal on record. A field never revealed keeps its stored value when the record is
+saved.
 """
 
 from __future__ import annotations
@@ -37,13 +42,14 @@ from exchange_desk.domain.errors import (
     ConflictError,
     FieldProblem,
     InvalidInput,
+    NotAllowed,
     NotFound,
     StorageUnavailable,
 )
 from exchange_desk.domain.validation import problems as rule_problems
 from exchange_desk.i18n.catalog import _
 from exchange_desk.i18n.formatting import format_list, format_partial_date
-from exchange_desk.services.audit import AuditEntry
+from exchange_desk.services.audit import Action, AuditEntry
 from exchange_desk.services.changes import Changes
 from exchange_desk.services.conflicts import (
     ConflictPlan,
@@ -67,19 +73,24 @@ from exchange_desk.ui.fields import (
     DecimalEdit,
     EnumCombo,
     FieldEditor,
+    MaskedField,
     MultilineEdit,
     NamesGroup,
     NumberEdit,
+    OptionalDayEdit,
     PartialDateEdit,
     ParticipantsEdit,
     ProblemBoard,
     ReferenceListEdit,
     ReferencePicker,
     TextEdit,
+    TimeEdit,
     Unparseable,
+    plain_button,
     problem_label,
 )
 from exchange_desk.ui.forms import (
+    MASK,
     FieldSpec,
     Widget,
     edit_title,
@@ -121,6 +132,10 @@ def duplicate_of(kind: str, record: Any) -> Any:
         changes["scan_attachment_id"] = None
     if kind == "certificates":
         changes["reprints"] = 0  # the copy has not been printed yet
+    # Passport data belongs to the one person: a copy starts without it.
+    defaults = _defaults(type(record))
+    for name in kind_named(kind).declaration.sensitive_fields:
+        changes[name] = defaults.get(name)
     return replace(record, **changes)
 
 
@@ -179,6 +194,11 @@ class RecordDialog(QDialog):
         self.editors: dict[str, FieldEditor] = {}
         self.field_widgets: dict[str, QWidget] = {}
         self.row_labels: dict[str, QLabel] = {}
+        # Passport data: each sensitive field's cover, and the row with the Reveal button.
+        self.masks: dict[str, MaskedField] = {}
+        self.revealed = False
+        self.revealing: CollectionOp[Any] | None = None
+        self.reveal_row: QWidget | None = None
 
         self.general = problem_label()
         self.problems = ProblemBoard(self.general)
@@ -253,6 +273,11 @@ class RecordDialog(QDialog):
         widget = self._editor(spec)
         self.editors[spec.name] = widget  # type: ignore[assignment]
         self.field_widgets[spec.name] = widget
+        shown: QWidget = widget
+        if spec.sensitive:
+            if self.reveal_row is None:
+                self._add_reveal_row()
+            shown = self.masks[spec.name] = MaskedField(widget)
         problem = problem_label()
         self.problems.register(spec.name, problem)
         if isinstance(widget, (ReferenceListEdit, ParticipantsEdit)):
@@ -263,11 +288,34 @@ class RecordDialog(QDialog):
         box = QVBoxLayout(row)
         box.setContentsMargins(0, 0, 0, 0)
         box.setSpacing(2)
-        box.addWidget(widget)
+        box.addWidget(shown)
         box.addWidget(problem)
-        row.setFocusProxy(widget)
-        label.setBuddy(widget)
+        row.setFocusProxy(shown)
+        label.setBuddy(shown)
         self.form.addRow(label, row)
+
+    def _add_reveal_row(self) -> None:
+        """The row above the passport data: what is hidden, and Reveal."""
+        self.reveal_note = QLabel(
+            _(
+                "Passport data is hidden. Reveal it to see or change it; the log records "
+                "who revealed it."
+            )
+        )
+        self.reveal_note.setWordWrap(True)
+        self.reveal_note.setStyleSheet("color: palette(dark);")
+        self.reveal_button = plain_button(_("Reveal"))
+        self.reveal_button.setToolTip(
+            _("Show this person's passport number, nationality, date of birth and sex")
+        )
+        self.reveal_button.clicked.connect(self.reveal)
+        self.reveal_row = QWidget()
+        line = QHBoxLayout(self.reveal_row)
+        line.setContentsMargins(0, 6, 0, 2)
+        line.addWidget(self.reveal_note, 1)
+        line.addWidget(self.reveal_button, 0, Qt.AlignmentFlag.AlignTop)
+        self.reveal_label = QLabel(_("Passport data"))
+        self.form.addRow(self.reveal_label, self.reveal_row)
 
     def _editor(self, spec: FieldSpec) -> QWidget:
         widget = spec.widget
@@ -279,6 +327,10 @@ class RecordDialog(QDialog):
             return PartialDateEdit()
         if widget is Widget.DAY:
             return DayEdit()
+        if widget is Widget.OPTIONAL_DAY:
+            return OptionalDayEdit()
+        if widget is Widget.TIME:
+            return TimeEdit()
         if widget is Widget.NUMBER:
             return NumberEdit()
         if widget is Widget.COUNT:
@@ -316,7 +368,77 @@ class RecordDialog(QDialog):
             defaults = _defaults(self._record_type)
             values = {name: defaults.get(name) for name in self.editors}
         for name, value in values.items():
+            mask = self.masks.get(name)
+            if mask is not None and self._hides(record, value):
+                # The stored value stays in the record the dialog started from, never in a
+                # widget: a save keeps it as it is.
+                self.editors[name].set_value(None)
+                mask.hide_value()
+                continue
+            if mask is not None:
+                mask.show_value()
             self.editors[name].set_value(value)
+        self._show_reveal_row()
+
+    def _hides(self, record: Any | None, value: Any) -> bool:
+        """Whether a sensitive value of `record` is hidden: a stored one, not revealed."""
+        if self.revealed or record is None or getattr(record, "id", None) is None:
+            return False
+        return value not in (None, "")
+
+    @property
+    def masked(self) -> set[str]:
+        """The sensitive fields shown as hidden now."""
+        return {name for name, mask in self.masks.items() if mask.masked}
+
+    def _show_reveal_row(self) -> None:
+        if self.reveal_row is None:
+            return
+        hidden = bool(self.masked)
+        # Nothing stored, or revealed already: the fields speak for themselves.
+        self.form.setRowVisible(self.reveal_row, hidden)
+        self.reveal_button.setEnabled(hidden and self.revealing is None)
+
+    def reveal(self) -> CollectionOp[Any] | None:
+        """Reveal: read the passport data (off the GUI thread, put on record by the
+        services) and show it in the fields; a viewer is told why not."""
+        record_id = getattr(self._base, "id", None)
+        if record_id is None or not self.masked or self.revealing is not None:
+            return None
+        kind = self.kind
+
+        def read(database: Database) -> dict[str, Any]:
+            from exchange_desk.services.people import reveal_record
+
+            return reveal_record(database, kind, record_id)
+
+        self.reveal_button.setEnabled(False)
+        self.revealing = CollectionOp(self, read, database=self.database)
+        self.revealing.success(self._revealed).failure(self._reveal_refused)
+        return self.revealing.run_in_background()
+
+    def _revealed(self, values: dict[str, Any]) -> None:
+        self.revealing = None
+        self.revealed = True
+        for name in self.masked:
+            self.editors[name].set_value(values.get(name))
+            self.masks[name].show_value()
+        self._show_reveal_row()
+        first = next((n for spec in self.specs for n in spec.fields if n in self.masks), None)
+        if first is not None:
+            self.field_widgets[first].setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _reveal_refused(self, error: BaseException) -> None:
+        self.revealing = None
+        self._show_reveal_row()
+        if isinstance(error, NotAllowed):
+            QMessageBox.information(self, _("Reveal"), error.user_message())
+        elif isinstance(error, (StorageUnavailable, NotFound)):
+            QMessageBox.warning(self, _("Reveal"), error.user_message())
+        else:
+            from exchange_desk.ui.errors import report_failure
+
+            report_failure(error, self)
 
     def _connect_switches(self) -> None:
         # Fields that only mean something for one value of an enum (an award's recipient).
@@ -385,9 +507,12 @@ class RecordDialog(QDialog):
         """The record the fields describe, or the fields that cannot be read."""
         values: dict[str, Any] = {}
         problems: list[FieldProblem] = []
+        masked = self.masked
         for spec in self.specs:
             off = self._switched_off(spec)
             for name in spec.fields:
+                if name in masked:
+                    continue  # never revealed: the record keeps what is stored
                 if off:
                     values[name] = None
                     continue
@@ -544,7 +669,7 @@ class RecordDialog(QDialog):
             return
         choices: dict[str, Side] = {}
         if save or plan.choices_needed:
-            dialog = ConflictDialog(plan, self)
+            dialog = ConflictDialog(self._masked_plan(plan), self)
             self.conflict_dialog = dialog
             try:
                 if dialog.exec() != QDialog.DialogCode.Accepted:
@@ -569,12 +694,34 @@ class RecordDialog(QDialog):
             self.reload_button.hide()
             self.remote_bar.show()
 
+    def _masked_plan(self, plan: ConflictPlan) -> ConflictPlan:
+        """The plan as the conflict dialog may show it: a hidden field's values hidden (the
+        other desk may have changed a passport number that was never revealed here)."""
+        masked = self.masked
+        if not masked:
+            return plan
+        hidden = _("{mask} hidden").format(mask=MASK)
+        return replace(
+            plan,
+            fields=tuple(
+                replace(item, base=hidden, theirs=hidden, yours=hidden)
+                if item.name in masked
+                else item
+                for item in plan.fields
+            ),
+        )
+
     def _remote(self, entries: Sequence[AuditEntry]) -> None:
         """Another desk changed something: if it is this record, say who and when."""
         if self._base is None or self.saving is not None:
             return
         record_id = getattr(self._base, "id", None)
-        mine = [e for e in entries if e.kind == self.kind and e.record_id == record_id]
+        mine = [
+            e
+            for e in entries
+            # Someone seeing the passport data changes nothing.
+            if e.kind == self.kind and e.record_id == record_id and e.action != Action.REVEAL
+        ]
         if not mine:
             return
         last = mine[-1]
