@@ -56,6 +56,8 @@ FUZZED = (
     "conferences",
     "awards",
     "persons",
+    "delegation_members",
+    "programme_items",
 )
 
 _AWKWARD_TEXT = st.sampled_from(
@@ -119,6 +121,12 @@ def _value(item: Field, ids: dict[str, list[int]]) -> st.SearchStrategy[Any]:
         return _partial_dates()
     if kind is FieldType.DAY:
         return st.one_of(st.dates(), st.datetimes(), st.just("2018-11-16"))
+    if kind is FieldType.TIME:
+        return st.one_of(
+            st.none(),
+            st.sampled_from(["09:30", "9:30", "24:00", "12:60", "", ":", "0930"]),
+            st.text(max_size=6),
+        )
     if kind is FieldType.ENUM:
         assert item.enum is not None
         return st.one_of(st.sampled_from(list(item.enum)), st.sampled_from(["", "nonsense"]))
@@ -160,6 +168,14 @@ def _good(item: Field, ids: dict[str, list[int]]) -> st.SearchStrategy[Any]:
     kind = item.type
     if item.name == "email":
         return st.sampled_from(["", "yael@kfar-saba.muni.il", "office@jinan.gov.cn"])
+    if item.name in ("family_name", "given_name"):  # as in a passport: Latin letters
+        return st.sampled_from(["", "WANG", "Zhe", "Ben-Hamo", "Müller", "O'Neill"])
+    if item.name == "date_of_birth":  # not in the future
+        return st.one_of(
+            st.none(), st.dates(min_value=dt.date(1900, 1, 1), max_value=dt.date(2010, 12, 31))
+        )
+    if kind is FieldType.TIME:
+        return st.one_of(st.none(), st.sampled_from(["00:00", "09:30", "23:59"]))
     if kind in {FieldType.TEXT, FieldType.MULTILINE}:
         limit = min(item.max_length or 200, 40)
         text = st.text(_PRINTABLE, min_size=1 if item.required else 0, max_size=limit)
@@ -254,6 +270,8 @@ def _seed(db: Database) -> dict[str, list[int]]:
         db, Organization(name_en="Choir", kind=OrganizationKind.CHOIR, city_id=partner.id)
     )
     person = records.create(db, Person(name="Yael Levi", organization_id=organization.id))
+    # People enough for a delegation's members (each person a member once).
+    others = [records.create(db, Person(name=f"Member {n}")).id for n in range(12)]
     conference = records.create(db, Conference(name_en="Friendship conference"))
     records.create(
         db,
@@ -286,7 +304,7 @@ def _seed(db: Database) -> dict[str, list[int]]:
     return {
         "cities": [home.id, partner.id, *more],
         "organizations": [organization.id],
-        "persons": [person.id],
+        "persons": [person.id, *others],
         "conferences": [conference.id],
         "delegations": [delegation.id],
         "awards": [award.id],

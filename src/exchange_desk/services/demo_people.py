@@ -139,7 +139,8 @@ PEOPLE: tuple[SamplePerson, ...] = (
         ("Mayor of Jinan", "济南市市长", "ראש העיר ג'ינאן"),
         None,
         1,
-        Category.GOVERNMENT,
+        # Elected by the municipal people's congress: the mayor who signs the city's letters.
+        Category.ELECTED,
     ),
     _chinese(
         "zhang_huimin",
