@@ -3,7 +3,8 @@
     python packaging/smoke.py dist/ExchangeDesk [--gui]
 
 Runs the console program: `--version`, `demo` into a temporary database, a certificate in
-Chinese, English and Hebrew, and the Hebrew annual report; each must succeed and write what
+Chinese, English and Hebrew, the Hebrew annual report, and a visit's visa letter, programme
+calendar and badges; each must succeed and write what
 it says (a PDF with its fonts embedded, a report of several pages). With `--gui`, the
 windowed program also opens the Hebrew window on the demo and saves a picture of it
 (offscreen). Needs only the standard library, so it runs with any Python beside the bundle
@@ -107,6 +108,20 @@ def smoke(bundle: Path, gui: bool) -> None:
         run([console, "--db", database, "db", "backup", "-o", copy])
         run([console, "--db", database, "db", "restore", copy, "--force"])
         print("smoke: the audit log read, a backup made and restored")
+        # People and protocol: python-docx's template, icalendar and the zone database in
+        # the frozen folder (the demo's incoming visit is delegation 22).
+        letter = work / "visa.docx"
+        run([console, "--db", database, "letter", "visa", "22", "--lang", "zh+he", "-o", letter])
+        if not zipfile.is_zipfile(letter):
+            raise SystemExit("smoke: the visa letter is not a Word document")
+        calendar = work / "programme.ics"
+        run([console, "--db", database, "programme", "22", "--lang", "en", "-o", calendar])
+        if "TZID:Asia/Shanghai" not in calendar.read_text(encoding="utf-8"):
+            raise SystemExit("smoke: the programme's calendar has no time zone")
+        badges = work / "badges.pdf"
+        run([console, "--db", database, "badges", "22", "-o", badges])
+        check_pdf(badges, pages_at_least=1)
+        print("smoke: a visa letter (.docx), a programme (.ics) and badges written")
         if gui:
             picture = work / "window-he.png"
             env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
