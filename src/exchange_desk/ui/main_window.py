@@ -179,6 +179,7 @@ class MainWindow(Retranslating, QMainWindow):
         # A delegation's members, programme and documents; an event's guest list.
         self.act_visit = self._action(self.visit_of_current, "Ctrl+M")
         self.act_guest_list = self._action(self.guest_list_of_current)
+        self.act_congratulation = self._action(self.congratulation_of_current)
         self.act_about = self._action(self.show_about)
         self.act_quit = self._action(self.close, QKeySequence.StandardKey.Quit)
         self.tab_actions = []
@@ -246,7 +247,7 @@ class MainWindow(Retranslating, QMainWindow):
             [self.act_new, self.act_edit, self.act_duplicate, self.act_delete]
         )
         self.menu_records.addSeparator()
-        self.menu_records.addActions([self.act_visit, self.act_guest_list])
+        self.menu_records.addActions([self.act_visit, self.act_guest_list, self.act_congratulation])
         self.menu_records.addSeparator()
         self.menu_records.addAction(self.act_demo)
         self.menu_documents = bar.addMenu("")
@@ -333,6 +334,7 @@ class MainWindow(Retranslating, QMainWindow):
             self.act_delegation_brief: _("Dele&gation brief…"),
             self.act_visit: _("Members and &programme…"),
             self.act_guest_list: _("&Guest list…"),
+            self.act_congratulation: _("Letter of &congratulation…"),
             self.act_about: _("&About Exchange Desk"),
             self.act_quit: _("&Quit"),
         }
@@ -422,7 +424,9 @@ class MainWindow(Retranslating, QMainWindow):
             actions += [None, self.act_certificate, self.act_register]
         elif kind == "conferences":
             actions += [None, self.act_batch]
-        elif kind in ("partnerships", "cities"):
+        elif kind == "partnerships":
+            actions += [None, self.act_city_dossier, self.act_congratulation]
+        elif kind == "cities":
             actions += [None, self.act_city_dossier]
         elif kind == "delegations":
             actions += [None, self.act_visit, self.act_delegation_brief]
@@ -965,6 +969,25 @@ class MainWindow(Retranslating, QMainWindow):
         from exchange_desk.ui.visit_dialog import open_visit
 
         return open_visit(self, self.database, delegation_id)
+
+    def congratulation_of_current(self) -> Any:
+        """Records ▸ Letter of congratulation…: the chosen partnership's anniversary letter."""
+        tab = self.current_tab()
+        partnership_id = tab.current_id() if tab.model.table.kind == "partnerships" else None
+        if partnership_id is None:
+            self.tabs.setCurrentWidget(self._pages["partner_cities"])
+            QMessageBox.information(
+                self,
+                _("Letter of congratulation"),
+                _(
+                    "Select a partner city in the Partner cities tab, then choose "
+                    "Letter of congratulation… again."
+                ),
+            )
+            return None
+        from exchange_desk.ui.congratulation_dialog import open_congratulation
+
+        return open_congratulation(self, self.database, partnership_id)
 
     def guest_list_of_current(self) -> Any:
         """Records ▸ Guest list…: the guest list of the chosen cultural event."""
