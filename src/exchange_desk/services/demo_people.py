@@ -737,6 +737,9 @@ def add_people(
                 delegation_id=delegations[visit.index],
                 person_id=people[key],
                 role=role,
+                # All arrive the day before the programme starts and leave on its last day.
+                arrival=visit.first_day - dt.timedelta(days=1),
+                departure=visit.end,
                 is_sample=True,
             )
             for visit in VISITS
