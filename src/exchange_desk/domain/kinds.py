@@ -641,7 +641,7 @@ PERSONS = KindDeclaration(
         position=65,
         search_also=("name_pinyin", "family_name", "given_name"),
     ),
-    list_columns=("@name", "title", "organization_id->", "rank"),
+    list_columns=("@name", "@title", "organization_id->", "rank"),
     list_filters=("organization_id", "city_id", "category", "is_sample"),
     derive=person_derived,
 )

@@ -7,8 +7,10 @@ own language (Chinese, English or Hebrew), whatever the window's language is.
   agreements, conferences with the awards given there, and awards.
 - `city_dossier`: one partner city: the relationship, every exchange both ways, contacts,
   agreements, awards and the next round anniversary.
-- `delegation_brief`: one delegation: the visit, its organizations, the partner city and
-  the exchanges with it before this visit; a compact report (no cover, no contents).
+- `delegation_brief`: one delegation: the visit, its organizations, its members in the
+  order of precedence, its programme day by day, the partner city and the exchanges with
+  it before this visit; a compact report (no cover, no contents, two pages at most, never
+  passport data).
 
 Every report prints the office's foreword in its own language (none when that language has
 none), except the brief. Sample records are marked `*` in tables and headings with a note
