@@ -290,3 +290,25 @@ def test_overlapping_items_of_a_day_are_found() -> None:
     items = [item(20, "09:00", "10:00"), item(20, "09:30", "11:00"), item(21, "09:45", "10:30")]
     found = overlapping(items)
     assert [(a.activity_en, b.activity_en) for a, b in found] == [("20 09:00", "20 09:30")]
+
+
+@pytest.mark.parametrize(
+    ("typed", "found"),
+    [
+        ("ben hamo", "head"),  # Ben-Hamo: a hyphen is a space to the search box
+        ("BEN-HAMO", "head"),
+        ("耶胡达本哈莫", "head"),  # 耶胡达·本-哈莫 without its middle dot and hyphen
+        ("wangzhe", "interpreter"),
+        ("wang zhe", "interpreter"),
+        ("נתלי", "deputy"),
+    ],
+)
+def test_the_people_tab_finds_a_name_however_it_is_typed(
+    sqlite_db: Database, typed: str, found: str
+) -> None:
+    from exchange_desk.services.tables import load_table
+
+    ids = make_visit(sqlite_db)
+    table = load_table(sqlite_db, "people")
+    rows = table.matching(range(len(table)), typed)
+    assert [table.ids[row] for row in rows] == [getattr(ids, found)]

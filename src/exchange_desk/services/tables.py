@@ -90,10 +90,12 @@ class RecordTable:
             values = self.facet_values.get(key)
             if wanted is not None and values is not None:
                 found = [i for i in found if values[i] == wanted]
-        needle = search.strip().casefold()
+        needle = search_key(search.strip())
         if needle:
             texts = self.search_text
-            found = [i for i in found if needle in texts[i]]
+            # "ben hamo" finds Ben-Hamo (kept as "benhamo"), as "kfar saba" finds Kfar Saba.
+            joined = needle.replace(" ", "")
+            found = [i for i in found if needle in texts[i] or joined in texts[i]]
         return found
 
 
@@ -146,6 +148,27 @@ def _cities(session: Session) -> _Cities:
 
 
 _NO_NAMES = Names()
+
+
+# What a search does not tell apart: the hyphen or middle dot inside a name from nothing
+# (Ben-Hamo, benhamo; the Hebrew maqaf too; 罗南·达甘, 罗南达甘).
+_SEARCH_FOLD = str.maketrans(
+    {
+        "-": "",
+        "\u2010": "",
+        "\u2011": "",
+        "\u05be": "",
+        "\u00b7": "",
+        "\u30fb": "",
+        "\u2027": "",
+        "\u2022": "",
+    }
+)
+
+
+def search_key(text: str) -> str:
+    """`text` as the search box compares it: any case, no hyphens or middle dots."""
+    return text.casefold().translate(_SEARCH_FOLD)
 
 
 def _fold(*parts: Any) -> str:
@@ -339,7 +362,9 @@ def _load_declared(
     table.sample = [bool(value) for value in sample]
     parts = _search_parts(declaration, raw, lookups, cache)
     table.search_text = (
-        ["\x1f".join(texts) for texts in zip(*parts, strict=True)] if parts else [""] * len(ids)
+        ["\x1f".join(texts).translate(_SEARCH_FOLD) for texts in zip(*parts, strict=True)]
+        if parts
+        else [""] * len(ids)
     )
     for facet in declaration.tab.filters:
         table.facet_values[facet.key] = _values(declaration, facet.source, raw, lookups, cache)
