@@ -230,6 +230,43 @@ def test_save_list_as_pdf_and_print_list(qtbot: Any, window: MainWindow, tmp_pat
     assert "sent to the printer" in window.statusBar().currentMessage()
 
 
+def workbook_rows(path: Path, sheet: str) -> Any:
+    workbook = openpyxl.load_workbook(path, read_only=True)
+    rows = list(workbook[sheet].iter_rows())
+    workbook.close()
+    return iter(rows)
+
+
+@pytest.mark.parametrize(("answer", "included"), [("Yes", True), ("No", False)])
+def test_export_all_asks_an_editor_about_passport_data(
+    qtbot: Any,
+    window: MainWindow,
+    demo_db: Database,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    answer: str,
+    included: bool,
+) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    from exchange_desk.ui import list_export
+
+    path = tmp_path / "everything.xlsx"
+    asked: list[str] = []
+
+    def question(*args: Any, **_kwargs: Any) -> Any:
+        asked.append(str(args[2]))
+        return getattr(QMessageBox.StandardButton, answer)
+
+    monkeypatch.setattr(QMessageBox, "question", question)
+    monkeypatch.setattr(list_export, "ask_target", lambda *_args: path)
+    assert export_all(window, demo_db) is not None
+    finished(qtbot)
+    assert "passport" in asked[0]
+    header = [c.value for c in next(workbook_rows(path, "people"))]
+    assert ("Passport number" in header) is included
+
+
 def test_export_all_and_an_import_template(
     qtbot: Any, window: MainWindow, demo_db: Database, tmp_path: Path
 ) -> None:
@@ -239,6 +276,9 @@ def test_export_all_and_an_import_template(
     workbook = openpyxl.load_workbook(path, read_only=True)
     assert len(workbook.sheetnames) >= 8
     workbook.close()
+
+    header = [c.value for c in next(workbook_rows(path, "people"))]
+    assert "Passport number" not in header  # not asked for
 
     dialog = TemplateDialog(demo_db, window)
     qtbot.addWidget(dialog)

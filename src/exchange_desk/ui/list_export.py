@@ -425,10 +425,44 @@ def print_list(
 # --- the whole database ---------------------------------------------------------------------------
 
 
+def _ask_personal_data(parent: QWidget, database: Database) -> bool | None:
+    """Whether the workbook should hold people's passport data: asked of an editor, with
+    No the default; None if cancelled. A viewer may not export it and is not asked."""
+    from exchange_desk.services.roles import Role, role_of
+
+    if role_of(database) < Role.EDITOR:
+        return False
+    answer = QMessageBox.question(
+        parent,
+        _("Export all"),
+        _(
+            "Include people's passport data (passport number, nationality, date of birth, "
+            "sex)? The export is put on record either way."
+        ),
+        QMessageBox.StandardButton.Yes
+        | QMessageBox.StandardButton.No
+        | QMessageBox.StandardButton.Cancel,
+        QMessageBox.StandardButton.No,
+    )
+    if answer == QMessageBox.StandardButton.Cancel:
+        return None
+    return answer == QMessageBox.StandardButton.Yes
+
+
 def export_all(
-    parent: QWidget, database: Database, path: str | Path | None = None
+    parent: QWidget,
+    database: Database,
+    path: str | Path | None = None,
+    *,
+    sensitive: bool | None = None,
 ) -> QueryOp[Any] | None:
-    """Every record, a sheet per kind, in one workbook (asked for unless given)."""
+    """Every record, a sheet per kind, in one workbook (asked for unless given). People's
+    passport data goes in only if `sensitive`; None: an editor choosing the file is asked
+    (a viewer never exports it)."""
+    if sensitive is None:
+        sensitive = _ask_personal_data(parent, database) if path is None else False
+        if sensitive is None:
+            return None
     stem = _("Exchange Desk {date}").format(date=dt.date.today().isoformat())
     target = (
         Path(path)
@@ -442,7 +476,7 @@ def export_all(
     def work(database: Database) -> dict[str, int]:
         from exchange_desk.services.exporting import export_all as write_all
 
-        return write_all(database, target, language=language)
+        return write_all(database, target, language=language, sensitive=sensitive)
 
     def done(counts: dict[str, int]) -> None:
         from exchange_desk.services.kinds import kind_named
