@@ -312,3 +312,20 @@ def test_the_people_tab_finds_a_name_however_it_is_typed(
     table = load_table(sqlite_db, "people")
     rows = table.matching(range(len(table)), typed)
     assert [table.ids[row] for row in rows] == [getattr(ids, found)]
+
+
+def test_deleting_a_delegation_names_its_members_and_programme_first(
+    sqlite_db: Database,
+) -> None:
+    from exchange_desk.services.editing import delete_record, deletion_preview
+
+    ids = make_visit(sqlite_db)
+    preview = deletion_preview(sqlite_db, "delegations", ids.delegation)
+    said = [d.describe() for d in preview.dependents]
+    assert "5 delegation members would be deleted with it" in said
+    assert "3 programme items would be deleted with it" in said
+    deleted = delete_record(sqlite_db, "delegations", ids.delegation, cascade=True)
+    assert records.list_records(sqlite_db, "guests", ListQuery()).total == 2  # the event's
+    records.restore(sqlite_db, deleted.deletion.snapshot)
+    assert len(members_of(sqlite_db, ids.delegation)) == 5
+    assert records.list_records(sqlite_db, "guests", ListQuery()).total == 8

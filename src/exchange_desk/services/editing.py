@@ -288,6 +288,8 @@ def deletion_preview(database: Database, kind_name: str, record_id: int) -> Dele
     version = records.version_of(database, kind.name, record_id)  # first: what was asked about
     name = records.names_of(database, kind.name, record_id)
     found = records.dependents_of(database, kind.name, record_id)
+    # What is part of it (a delegation's members and programme) is named too.
+    found += records.parts_of(database, kind.name, record_id)
     return DeletionPreview(kind.name, record_id, name, tuple(found), version)
 
 

@@ -1518,6 +1518,25 @@ def dependents_of(database: Database, kind_name: str, record_id: int) -> list[De
         return dependents(session, kind, record_id)
 
 
+def parts_of(database: Database, kind_name: str, record_id: int) -> list[Dependent]:
+    """The records of other kinds that are part of this one and go with it when it is
+    deleted (ON DELETE CASCADE: a delegation's members and programme items), to say so
+    before deleting; undo brings them back with it."""
+    target = _table(kind_named(kind_name))
+    found: list[Dependent] = []
+    with database.reading() as session:
+        for table in m.Base.metadata.sorted_tables:
+            referrer = KIND_OF_TABLE.get(table.name)
+            if referrer is None:
+                continue
+            for fk in table.foreign_keys:
+                if fk.column.table is target and fk.ondelete == "CASCADE":
+                    ids = tuple(session.scalars(select(table.c.id).where(fk.parent == record_id)))
+                    if ids:
+                        found.append(Dependent(referrer.name, ids, "delete"))
+    return found
+
+
 def get_listed_many(
     database: Database, kind_name: str, record_ids: Iterable[int]
 ) -> dict[int, Listed[Any]]:
