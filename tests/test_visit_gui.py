@@ -558,3 +558,26 @@ def test_the_main_window_opens_the_visit_and_the_guest_list(
     assert len(guests.guests.model.rows) == 2
     guests.close()
     QTest.qWait(10)
+
+
+@pytest.mark.parametrize("document", ["badges", "place_cards"])
+def test_badges_and_place_cards_go_straight_to_the_printer(
+    qtbot: Any, sqlite_db: Database, visit: VisitIds, tmp_path: Path, document: str
+) -> None:
+    from pypdf import PdfReader
+    from PySide6.QtPrintSupport import QPrinter
+
+    dialog = visit_dialog(qtbot, sqlite_db, visit)
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    printed = tmp_path / f"{document}.pdf"
+    printer.setOutputFileName(str(printed))
+    started = getattr(dialog, f"print_{document}")(printer)
+    assert started is not None
+    qtbot.waitUntil(lambda: pending() == 0, timeout=30_000)
+    QApplication.processEvents()
+    note = dialog.documents.note.text()
+    assert "sent to the printer" in note
+    pages = len(PdfReader(str(printed)).pages)
+    # Five members: one A4 sheet of 8 badges; place cards two to a sheet, hosts too.
+    assert pages == 1 if document == "badges" else pages >= 3

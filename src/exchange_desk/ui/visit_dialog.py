@@ -30,6 +30,7 @@ from typing import Any
 import shiboken6
 from babel.dates import format_skeleton
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -353,6 +354,11 @@ class DocumentsPage(Retranslating, QWidget):
         self.visa_button.clicked.connect(lambda: self.dialog.make_letter(LetterKind.VISA))
         self.badges_button.clicked.connect(lambda: self.dialog.make_badges())
         self.place_cards_button.clicked.connect(lambda: self.dialog.make_place_cards())
+        # Badges and place cards go straight onto the label sheets and card stock.
+        self.print_badges_button = QPushButton()
+        self.print_cards_button = QPushButton()
+        self.print_badges_button.clicked.connect(lambda: self.dialog.print_badges())
+        self.print_cards_button.clicked.connect(lambda: self.dialog.print_place_cards())
         self.stock_label = QLabel()
         self.stock_box = QComboBox()
         self.stock_label.setBuddy(self.stock_box)
@@ -368,12 +374,20 @@ class DocumentsPage(Retranslating, QWidget):
         stock_row.setContentsMargins(0, 0, 0, 0)
         stock_row.addWidget(self.stock_label)
         stock_row.addWidget(self.stock_box)
+        stock_row.addWidget(self.print_badges_button)
         stock_row.addStretch(1)
         stock_widget = QWidget()
         stock_widget.setLayout(stock_row)
+        cards_row = QHBoxLayout()
+        cards_row.setContentsMargins(0, 0, 0, 0)
+        cards_row.addWidget(self.print_cards_button)
+        cards_row.addStretch(1)
+        cards_widget = QWidget()
+        cards_widget.setLayout(cards_row)
         below: dict[QPushButton, QWidget] = {
             self.visa_button: self.visa_missing,
             self.badges_button: stock_widget,
+            self.place_cards_button: cards_widget,
         }
 
         self.descriptions: dict[QPushButton, QLabel] = {}
@@ -478,6 +492,8 @@ class DocumentsPage(Retranslating, QWidget):
         self.badges_button.setText(_("Badges…"))
         self.place_cards_button.setText(_("Place cards…"))
         self.stock_label.setText(_("Label stock:"))
+        self.print_badges_button.setText(_("Print…"))
+        self.print_cards_button.setText(_("Print…"))
         self.descriptions[self.programme_button].setText(
             _("The day-by-day programme the delegation receives, as PDF or as a calendar (.ics).")
         )
@@ -547,6 +563,7 @@ class VisitDialog(Retranslating, QDialog):
 
         self.documents = DocumentsPage(self)
         self.runner = DocumentRunner(self, database, self.documents.note)
+        self.printing: QueryOp[Any] | None = None
 
         self.tabs = QTabWidget()
         self.tabs.addTab(self.members, "")
@@ -811,6 +828,76 @@ class VisitDialog(Retranslating, QDialog):
             return write_place_cards(database, target, delegation_id=delegation_id)
 
         return self.runner.run(title, target, work)
+
+    def print_badges(self, printer: QPrinter | None = None) -> Any:
+        """The badges straight onto the label sheets (at their true size, moved by the
+        printer's offset as certificates are)."""
+        delegation_id, stock = self.delegation_id, self.documents.stock()
+
+        def make(database: Database) -> Any:
+            from exchange_desk.services.badges import DEFAULT_STOCK, badges_pdf
+
+            return badges_pdf(database, delegation_id, stock=stock or DEFAULT_STOCK)
+
+        return self._print(_("Badges"), make, printer)
+
+    def print_place_cards(self, printer: QPrinter | None = None) -> Any:
+        delegation_id = self.delegation_id
+
+        def make(database: Database) -> Any:
+            from exchange_desk.services.badges import place_cards_pdf
+
+            return place_cards_pdf(database, delegation_id=delegation_id)
+
+        return self._print(_("Place cards"), make, printer)
+
+    def _print(self, title: str, make: Callable[[Database], Any], printer: QPrinter | None) -> Any:
+        """Ask for the printer (unless given), make the document off the GUI thread, then
+        put it on paper and say how many pages went, with the document's warnings."""
+        if printer is None:
+            printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+            asked = QPrintDialog(printer, self)
+            asked.setWindowTitle(_("Print {document}").format(document=title))
+            if asked.exec() != QDialog.DialogCode.Accepted:
+                return None
+        chosen = printer
+        note = self.documents.note
+
+        def put_on_paper(made: Any) -> None:
+            from exchange_desk.ui.printing import print_pdf
+
+            try:
+                pages = print_pdf(chosen, made.content)
+            except OSError as exc:
+                self.runner.refused(title, str(exc))
+                return
+            text = html.escape(
+                _("{document}: {count} pages sent to the printer.").format(
+                    document=title, count=pages
+                )
+            )
+            warnings = _warnings_of(made)
+            if warnings:
+                lines = "".join(f"<li>{html.escape(w)}</li>" for w in warnings)
+                text += f"<br>{html.escape(_('Please check:'))}<ul>{lines}</ul>"
+            note.setText(text)
+
+        def failed(error: BaseException) -> None:
+            if isinstance(error, ExchangeDeskError):
+                self.runner.refused(title, error.user_message())
+                return
+            from exchange_desk.ui.errors import report_failure
+
+            report_failure(error, self)
+
+        self.printing = (
+            QueryOp(self, make, database=self.database)
+            .with_progress(_("Making {document}…").format(document=title))
+            .success(put_on_paper)
+            .failure(failed)
+            .run_in_background()
+        )
+        return self.printing
 
     # --- looks ---------------------------------------------------------------------------
 
