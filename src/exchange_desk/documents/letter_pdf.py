@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from reportlab.lib.pagesizes import A4
@@ -39,6 +39,7 @@ from reportlab.platypus import (
 from exchange_desk import __version__
 from exchange_desk.documents.certificates import UnreadableImage
 from exchange_desk.documents.fonts import Family, FontLibrary, MissingGlyphs, font_library
+from exchange_desk.documents.report_pdf import _anchor  # start/end/center in a box
 from exchange_desk.documents.text import Color, Line, Style, TextEngine
 from exchange_desk.domain.letters import LetterContent, LetterSide, LetterTable
 
@@ -121,14 +122,6 @@ def _reader(data: bytes | None) -> ImageReader | None:
     except Exception as exc:  # Pillow raises many kinds for a broken file
         raise UnreadableImage(str(exc)) from exc
     return reader
-
-
-def _anchor(align: str, rtl: bool, left: float, width: float) -> tuple[float, str]:
-    """Where a line aligned to "start", "end" or "center" of a box is drawn, and how."""
-    if align == "center":
-        return left + width / 2, "center"
-    at_right = (align == "start") == rtl
-    return (left + width, "right") if at_right else (left, "left")
 
 
 def _baseline(top: float, line: Line) -> float:
@@ -389,8 +382,9 @@ class _Table(Flowable):  # type: ignore[misc]
             fit += 1
         if fit == 0 or fit == len(self.rows):
             return []
-        first = _Table(self.engine, _part(self.table, 0, fit), self.look, self.rtl)
-        rest = _Table(self.engine, _part(self.table, fit, len(self.rows)), self.look, self.rtl)
+        rows = self.table.rows
+        first = _Table(self.engine, replace(self.table, rows=rows[:fit]), self.look, self.rtl)
+        rest = _Table(self.engine, replace(self.table, rows=rows[fit:]), self.look, self.rtl)
         first.spaceAfter = 0
         return [first, rest]
 
@@ -425,18 +419,6 @@ class _Table(Flowable):  # type: ignore[misc]
             canvas.setLineWidth(1.0)
             canvas.line(0, self.height, self.width, self.height)
             canvas.line(0, 0, self.width, 0)
-
-
-def _part(table: LetterTable, first: int, end: int) -> LetterTable:
-    return LetterTable(
-        table.columns,
-        table.rows[first:end],
-        table.widths,
-        table.lines,
-        table.inline,
-        table.ruled,
-        table.narrow,
-    )
 
 
 class _Signature(Flowable):  # type: ignore[misc]
@@ -643,12 +625,12 @@ def render_letter(content: LetterContent, *, fonts: FontLibrary | None = None) -
             PageTemplate(
                 id=f"first-{index}",
                 frames=[Frame(SIDE_MARGIN, BOTTOM_MARGIN, TEXT_WIDTH, first_height, 0, 0, 0, 0)],
-                onPage=_first_page(head, content, pages, index),
+                onPage=_first_page(head, pages, index),
             ),
             PageTemplate(
                 id=f"next-{index}",
                 frames=[Frame(SIDE_MARGIN, BOTTOM_MARGIN, TEXT_WIDTH, later_height, 0, 0, 0, 0)],
-                onPage=_later_page(engine, side, content, pages),
+                onPage=_later_page(engine, side, pages),
             ),
         ]
         if index:
@@ -660,9 +642,7 @@ def render_letter(content: LetterContent, *, fonts: FontLibrary | None = None) -
     return buffer.getvalue()
 
 
-def _first_page(
-    head: _Letterhead, content: LetterContent, pages: dict[str, int], index: int
-) -> Any:
+def _first_page(head: _Letterhead, pages: dict[str, int], index: int) -> Any:
     def draw(canvas: Canvas, _document: Any) -> None:
         pages["side"], pages["page"] = index, 1
         canvas.saveState()
@@ -672,14 +652,13 @@ def _first_page(
     return draw
 
 
-def _later_page(
-    engine: TextEngine, side: LetterSide, content: LetterContent, pages: dict[str, int]
-) -> Any:
+def _later_page(engine: TextEngine, side: LetterSide, pages: dict[str, int]) -> Any:
+    details = _look(side.language).details
+
     def draw(canvas: Canvas, _document: Any) -> None:
         pages["page"] += 1
         text = side.continuation.format(number=side.number, page=pages["page"])
-        look = _look(side.language)
-        lines = engine.wrap(text, look.details, TEXT_WIDTH, side.rtl)
+        lines = engine.wrap(text, details, TEXT_WIDTH, side.rtl)
         canvas.saveState()
         top = PAGE_HEIGHT - TOP_MARGIN
         for line in lines[:1]:

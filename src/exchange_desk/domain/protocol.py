@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 import unicodedata
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar
 
@@ -173,10 +173,6 @@ def member_precedence(role: MemberRole, person: Named) -> tuple[int, int, str]:
     group = _ROLE_ORDER[MemberRole(role)]
     # Members of every standing share one group: rank decides among them.
     return (group, rank_of(person), sort_key_of_name(person))
-
-
-def in_precedence(items: Sequence[T], key: Callable[[T], tuple[Any, ...]]) -> list[T]:
-    return sorted(items, key=key)
 
 
 def guest_precedence(side: GuestSide, person: Named) -> tuple[int, int, str]:

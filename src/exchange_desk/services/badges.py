@@ -53,7 +53,12 @@ from exchange_desk.i18n.document_language import DocumentLanguage
 from exchange_desk.services import records
 from exchange_desk.services.database import Database
 from exchange_desk.services.names import Names
-from exchange_desk.services.output import DocumentProblem, checked_target, write_whole
+from exchange_desk.services.output import (
+    DocumentProblem,
+    checked_target,
+    no_font_message,
+    write_whole,
+)
 from exchange_desk.services.visits import (
     GuestEntry,
     GuestList,
@@ -306,13 +311,7 @@ def _shrunk_warnings(shrunk: Sequence[Shrunk], what: str) -> list[str]:
 
 
 def _missing_problem(error: MissingGlyphs) -> DocumentProblem:
-    return DocumentProblem(
-        _(
-            "{record}: no font on this computer has the characters {characters}. Nothing "
-            "was written. Install a font that has them (on Windows, SimSun-ExtB has most "
-            "rare Chinese characters) or change the text."
-        ).format(record=error.record, characters=error.listing())
-    )
+    return DocumentProblem(no_font_message(error.record, error.listing()))
 
 
 def _one_target(**targets: int | None) -> tuple[str, int]:

@@ -49,6 +49,7 @@ from exchange_desk.domain.enums import (
     Direction,
     LetterKind,
     LetterLanguage,
+    PartnershipTier,
     ProtocolCategory,
 )
 from exchange_desk.domain.errors import ExchangeDeskError, FieldProblem, InvalidInput
@@ -82,7 +83,7 @@ from exchange_desk.i18n.catalog import _, active_language
 from exchange_desk.i18n.document_language import DocumentLanguage, document_language
 from exchange_desk.i18n.formatting import chinese_numeral_date
 from exchange_desk.i18n.languages import find_language
-from exchange_desk.services import records
+from exchange_desk.services import records, visits
 from exchange_desk.services.attachments import read_attachment
 from exchange_desk.services.changes import Changes
 from exchange_desk.services.names import Names
@@ -282,18 +283,13 @@ class _Facts:
         return self.partner if self.incoming else self.home
 
 
-def _all(database: Database, kind: str, **filters: Any) -> list[Any]:
-    page = records.list_records(database, kind, ListQuery(filters=filters))
-    return [listed.record for listed in page.rows]
-
-
 def _mayor(database: Database, city_id: int | None) -> r.Person | None:
     """The city's mayor as the records know it: its elected official of the first rank."""
     if city_id is None:
         return None
     elected = [
         person
-        for person in _all(
+        for person in visits.records_where(
             database, "persons", city_id=city_id, category=ProtocolCategory.ELECTED.value
         )
         if person.rank is not None
@@ -715,17 +711,19 @@ def _milestone_sources(
     for step in records.tier_history(database, partnership.id or 0):
         kind = "established" if step.from_tier is None else "upgraded"
         found.append((step.changed_on, kind, {"tier": step.to_tier.value}, 0))
-    for agreement in _all(database, "agreements", city_id=city_id):
+    for agreement in visits.records_where(database, "agreements", city_id=city_id):
         if agreement.signed_on is not None:
             texts = {"en": agreement.title_en, "zh": agreement.title_zh, "he": agreement.title_he}
             found.append((agreement.signed_on, "agreement", texts, 0))
-    for delegation in _all(database, "delegations", city_id=city_id):
+    for delegation in visits.records_where(database, "delegations", city_id=city_id):
         if delegation.start_date is not None and delegation.status is DelegationStatus.DONE:
             found.append(
                 (delegation.start_date, "visit", {"direction": delegation.direction.value}, 1)
             )
-    events = {e.id: e for e in _all(database, "events", city_id=city_id)}
-    events.update({e.id: e for e in _all(database, "events", partner_city_id=city_id)})
+    events = {e.id: e for e in visits.records_where(database, "events", city_id=city_id)}
+    events.update(
+        {e.id: e for e in visits.records_where(database, "events", partner_city_id=city_id)}
+    )
     for event in events.values():
         if event.start_date is not None:
             texts = {"en": event.name_en, "zh": event.name_zh, "he": event.name_he}
@@ -748,8 +746,6 @@ def _milestone_date(value: PartialDate, w: DocumentLanguage) -> str:
 
 
 def _milestones_table(facts: _Facts, w: DocumentLanguage, words: Words) -> LetterTable:
-    from exchange_desk.domain.enums import PartnershipTier
-
     home, partner = _city_name(facts.home, w), _city_name(facts.partner, w)
     rows: list[tuple[str, ...]] = []
     for date, kind, texts in facts.milestones:

@@ -12,8 +12,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 from exchange_desk.documents.fonts import MissingGlyphs
-from exchange_desk.i18n.catalog import _
-from exchange_desk.services.output import DocumentProblem, checked_target, write_whole
+from exchange_desk.services.output import (
+    DocumentProblem,
+    checked_target,
+    no_font_message,
+    write_whole,
+)
 from exchange_desk.services.views import ListedView
 
 # A list's problems are the documents' problems: one kind of error for the callers.
@@ -37,13 +41,7 @@ def list_pdf_bytes(
             view, office=office, printed_on=printed_on, page_size=page_size, progress=progress
         )
     except MissingGlyphs as error:
-        raise ListProblem(
-            _(
-                "{record}: no font on this computer has the characters {characters}. Nothing "
-                "was written. Install a font that has them (on Windows, SimSun-ExtB has most "
-                "rare Chinese characters) or change the text."
-            ).format(record=view.title, characters=error.listing())
-        ) from None
+        raise ListProblem(no_font_message(view.title, error.listing())) from None
 
 
 def save_list_pdf(

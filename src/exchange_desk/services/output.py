@@ -213,3 +213,13 @@ def clean_partials(folder: Path) -> list[Path]:
                 continue
             removed.append(entry)
     return removed
+
+
+def no_font_message(record: str, characters: str) -> str:
+    """What a document says when no font has some of its characters (`characters`, listed
+    by `MissingGlyphs.listing`), in the user's language: nothing was written, and what to do."""
+    return _(
+        "{record}: no font on this computer has the characters {characters}. Nothing "
+        "was written. Install a font that has them (on Windows, SimSun-ExtB has most "
+        "rare Chinese characters) or change the text."
+    ).format(record=record, characters=characters)

@@ -47,7 +47,12 @@ from exchange_desk.services import visits
 from exchange_desk.services.database import Database
 from exchange_desk.services.names import Names
 from exchange_desk.services.office import office_profile
-from exchange_desk.services.output import DocumentProblem, writable_problem, write_whole
+from exchange_desk.services.output import (
+    DocumentProblem,
+    no_font_message,
+    writable_problem,
+    write_whole,
+)
 from exchange_desk.services.report_choices import REPORT_LANGUAGES
 
 SUFFIXES = (".pdf", ".ics")
@@ -389,13 +394,7 @@ def programme_pdf(
     try:
         return render_programme(sheet)
     except MissingGlyphs as error:
-        raise DocumentProblem(
-            _(
-                "{record}: no font on this computer has the characters {characters}. Nothing "
-                "was written. Install a font that has them (on Windows, SimSun-ExtB has most "
-                "rare Chinese characters) or change the text."
-            ).format(record=sheet.record_label, characters=error.listing())
-        ) from None
+        raise DocumentProblem(no_font_message(sheet.record_label, error.listing())) from None
 
 
 # --- the calendar ----------------------------------------------------------------------------

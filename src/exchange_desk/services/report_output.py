@@ -11,8 +11,12 @@ from pathlib import Path
 
 from exchange_desk.documents.fonts import MissingGlyphs
 from exchange_desk.domain.reports import Report
-from exchange_desk.i18n.catalog import _
-from exchange_desk.services.output import DocumentProblem, checked_target, write_whole
+from exchange_desk.services.output import (
+    DocumentProblem,
+    checked_target,
+    no_font_message,
+    write_whole,
+)
 
 # Reports' problems are the documents' problems: one kind of error for the callers.
 ReportProblem = DocumentProblem
@@ -27,11 +31,7 @@ def report_pdf(report: Report, *, progress: Callable[[int, int], None] | None = 
         return render_report(report, progress=progress)
     except MissingGlyphs as error:
         raise ReportProblem(
-            _(
-                "{record}: no font on this computer has the characters {characters}. Nothing "
-                "was written. Install a font that has them (on Windows, SimSun-ExtB has most "
-                "rare Chinese characters) or change the text."
-            ).format(record=report.record_label or report.title, characters=error.listing())
+            no_font_message(report.record_label or report.title, error.listing())
         ) from None
 
 

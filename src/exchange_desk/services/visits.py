@@ -100,7 +100,8 @@ class GuestList:
         return tuple(g for g in self.guests if g.guest.side is GuestSide.GUEST)
 
 
-def _all(database: Database, kind: str, **filters: Any) -> list[Any]:
+def records_where(database: Database, kind: str, **filters: Any) -> list[Any]:
+    """Every record of `kind` whose fields equal `filters` (a delegation's members)."""
     page = records.list_records(database, kind, ListQuery(filters=filters))
     return [listed.record for listed in page.rows]
 
@@ -146,7 +147,7 @@ def members_of(database: Database, delegation_id: int) -> tuple[Member, ...]:
 
 
 def _members(people: _People, delegation_id: int) -> tuple[Member, ...]:
-    rows: list[r.DelegationMember] = _all(
+    rows: list[r.DelegationMember] = records_where(
         people.database, "delegation_members", delegation_id=delegation_id
     )
     found = [
@@ -171,12 +172,14 @@ def visit(database: Database, delegation_id: int) -> Visit:
     )
     people = _People(database)
     members = _members(people, delegation_id)
-    items: list[r.ProgrammeItem] = _all(database, "programme_items", delegation_id=delegation_id)
+    items: list[r.ProgrammeItem] = records_where(
+        database, "programme_items", delegation_id=delegation_id
+    )
     items.sort(key=lambda i: (i.day, i.starts_at or "", i.ends_at or "", i.id or 0))
     programme = []
     for item in items:
         guests = (
-            _guests(people, _all(database, "guests", programme_item_id=item.id))
+            _guests(people, records_where(database, "guests", programme_item_id=item.id))
             if item.is_reception
             else ()
         )
@@ -198,7 +201,7 @@ def event_guest_list(database: Database, event_id: int) -> GuestList:
     """A cultural event's guest list in precedence order."""
     event: r.CulturalEvent = records.get_record(database, "events", event_id)
     people = _People(database)
-    guests = _guests(people, _all(database, "guests", event_id=event_id))
+    guests = _guests(people, records_where(database, "guests", event_id=event_id))
     return GuestList(Names(event.name_en, event.name_zh, event.name_he), event.start_date, guests)
 
 
@@ -206,7 +209,7 @@ def reception_guest_list(database: Database, programme_item_id: int) -> GuestLis
     """A reception's guest list in precedence order."""
     item: r.ProgrammeItem = records.get_record(database, "programme_items", programme_item_id)
     people = _People(database)
-    guests = _guests(people, _all(database, "guests", programme_item_id=programme_item_id))
+    guests = _guests(people, records_where(database, "guests", programme_item_id=programme_item_id))
     return GuestList(Names(item.activity_en, item.activity_zh, item.activity_he), item.day, guests)
 
 

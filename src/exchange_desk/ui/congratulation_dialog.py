@@ -8,7 +8,6 @@ its reference number (`services.letters`).
 
 from __future__ import annotations
 
-import argparse
 from pathlib import Path
 from typing import Any
 
@@ -31,12 +30,36 @@ from exchange_desk.i18n.languages import LANGUAGES
 from exchange_desk.services.database import Database
 from exchange_desk.services.names import Names
 from exchange_desk.services.roles import Role, refusal, role_of
-from exchange_desk.ui.bidi import isolated
-from exchange_desk.ui.list_export import ask_target
 from exchange_desk.ui.operations import QueryOp
-from exchange_desk.ui.visit_dialog import DocumentRunner
+from exchange_desk.ui.visit_dialog import DocumentRunner, letter_filters, show_alone
 
 DOCUMENT_LANGUAGES = ("zh", "en", "he")
+
+
+def _preferred(database: Database, partnership_id: int) -> tuple[list[str], str]:
+    """The home city's language and the partner's (the letters of both cities are printed
+    one after the other), and the dialog's heading."""
+    from exchange_desk.services import records
+    from exchange_desk.services.badges import city_language
+    from exchange_desk.services.office import office_profile
+
+    partnership = records.get_record(database, "partnerships", partnership_id)
+    partner = records.get_record(database, "cities", partnership.city_id)
+    profile = office_profile(database)
+    home = (
+        records.get_record(database, "cities", profile.home_city_id)
+        if profile.home_city_id is not None
+        else None
+    )
+    wanted = [city_language(home) if home is not None else "en", city_language(partner)]
+    since = partnership.established.year if partnership.established else None
+    name = Names(partner.name_en, partner.name_zh, partner.name_he).best()
+    heading = (
+        _("The partnership with {city}, since {year}").format(city=name, year=since or "—")
+        if since
+        else name
+    )
+    return wanted, heading
 
 
 class CongratulationDialog(QDialog):
@@ -83,37 +106,21 @@ class CongratulationDialog(QDialog):
         layout.addWidget(self.preview, 1)
         layout.addWidget(self.note)
         layout.addWidget(buttons)
-        self._preferred()
         self.reading: QueryOp[Any] | None = None
-        self._preview()
+        partnership_id = self.partnership_id
+        # The partnership is read off the GUI thread; the preview follows it.
+        QueryOp(self, lambda db: _preferred(db, partnership_id), database=database).success(
+            self._preferred_arrived
+        ).run_in_background()
 
-    def _preferred(self) -> None:
-        """The home city's language and the partner's, as the letters of both cities are
-        printed one after the other."""
-        from exchange_desk.services import records
-        from exchange_desk.services.badges import city_language
-        from exchange_desk.services.office import office_profile
-
-        partnership = records.get_record(self.database, "partnerships", self.partnership_id)
-        partner = records.get_record(self.database, "cities", partnership.city_id)
-        profile = office_profile(self.database)
-        home = (
-            records.get_record(self.database, "cities", profile.home_city_id)
-            if profile.home_city_id is not None
-            else None
-        )
-        wanted = [city_language(home) if home is not None else "en", city_language(partner)]
+    def _preferred_arrived(self, found: tuple[list[str], str]) -> None:
+        wanted, heading = found
         for code, box in self.language_boxes.items():
             box.blockSignals(True)
             box.setChecked(code in wanted)
             box.blockSignals(False)
-        since = partnership.established.year if partnership.established else None
-        name = Names(partner.name_en, partner.name_zh, partner.name_he).best()
-        self.heading.setText(
-            _("The partnership with {city}, since {year}").format(city=name, year=since or "—")
-            if since
-            else name
-        )
+        self.heading.setText(heading)
+        self._preview()
 
     def languages(self) -> list[str]:
         return [code for code, box in self.language_boxes.items() if box.isChecked()]
@@ -156,39 +163,12 @@ class CongratulationDialog(QDialog):
         if not languages:
             self.runner.refused(title, _("Tick at least one language."))
             return None
-        target = (
-            Path(path)
-            if path is not None
-            else ask_target(
-                self,
-                title,
-                title,
-                [(_("PDF document (*.pdf)"), ".pdf"), (_("Word document (*.docx)"), ".docx")],
-            )
-        )
+        target = self.runner.target(path, title, title, letter_filters())
         if target is None:
             return None
-        partnership_id = self.partnership_id
-
-        def work(database: Database) -> Any:
-            from exchange_desk.services.certificate_register import default_issuer
-            from exchange_desk.services.letters import write_letter
-
-            return write_letter(
-                database,
-                LetterKind.CONGRATULATION,
-                partnership_id,
-                languages,
-                target,
-                issued_by=default_issuer(database),
-            )
-
-        def said(made: Any) -> str:
-            return _("{document} {number} saved to {path}").format(
-                document=title, number=getattr(made, "number", ""), path=isolated(target)
-            )
-
-        return self.runner.run(title, target, work, writes=True, done_text=said)
+        return self.runner.run_letter(
+            title, LetterKind.CONGRATULATION, self.partnership_id, languages, target
+        )
 
 
 def open_congratulation(parent: QWidget, database: Database, partnership_id: int) -> Any:
@@ -201,38 +181,13 @@ def open_congratulation(parent: QWidget, database: Database, partnership_id: int
 def main(argv: list[str] | None = None) -> int:
     """Show the dialog on its own; `--screenshot FILE` saves a picture once the preview is
     read, and quits."""
-    from PySide6.QtCore import QThreadPool, QTimer
-
-    from exchange_desk.services.database import open_office_database
-    from exchange_desk.ui.app import make_application
-    from exchange_desk.ui.operations import pending
+    import argparse
 
     parser = argparse.ArgumentParser(prog="python -m exchange_desk.ui.congratulation_dialog")
-    parser.add_argument("--db", required=True, help="the database (a SQLite file or a URL)")
     parser.add_argument("--partnership", type=int, required=True, help="the partnership's id")
-    parser.add_argument("--lang", help="en, zh_CN or he")
-    parser.add_argument("--screenshot", metavar="FILE", help="save a picture, then quit")
-    options = parser.parse_args(argv)
-    app = make_application(options.lang)
-    database = open_office_database(options.db)
-    dialog = CongratulationDialog(database, options.partnership)
-    dialog.show()
-
-    def shoot() -> None:
-        QThreadPool.globalInstance().waitForDone()
-        app.processEvents()
-        if pending():
-            QTimer.singleShot(100, shoot)
-            return
-        if options.screenshot:
-            dialog.grab().save(options.screenshot)
-            app.quit()
-
-    if options.screenshot:
-        QTimer.singleShot(200, shoot)
-    code = app.exec()
-    database.dispose()
-    return int(code)
+    return show_alone(
+        parser, argv, lambda database, options: CongratulationDialog(database, options.partnership)
+    )
 
 
 if __name__ == "__main__":

@@ -83,7 +83,7 @@ class DetailPane(QScrollArea):
     def sizeHint(self) -> QSize:
         # Wide enough for a person's facts (labels like "Given names as in the passport"
         # beside an e-mail address) when the window first opens.
-        return QSize(360, super().sizeHint().height())
+        return QSize(320, super().sizeHint().height())
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)

@@ -23,7 +23,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import shiboken6
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import (
     QColor,
@@ -55,9 +54,14 @@ from exchange_desk.i18n.catalog import _, ngettext
 from exchange_desk.i18n.formatting import format_day, format_list, format_partial_date
 from exchange_desk.services.database import Database
 from exchange_desk.ui.child_records import ChildList, ChildRecords, ChildRow
-from exchange_desk.ui.list_export import ask_target
 from exchange_desk.ui.translated import Retranslating
-from exchange_desk.ui.visit_dialog import DocumentRunner, window_script
+from exchange_desk.ui.visit_dialog import (
+    DocumentRunner,
+    one_window,
+    pdf_filter,
+    show_alone,
+    window_script,
+)
 
 __all__ = ["GuestListDialog", "Seat", "SeatingView", "guest_rows", "open_guest_list"]
 
@@ -477,13 +481,7 @@ class GuestListDialog(Retranslating, QDialog):
 
     def make_place_cards(self, path: Path | str | None = None) -> Any:
         title = _("Place cards")
-        target = (
-            Path(path)
-            if path is not None
-            else ask_target(
-                self, title, f"{title} {self._title()}", [(_("PDF document (*.pdf)"), ".pdf")]
-            )
-        )
+        target = self.runner.target(path, title, f"{title} {self._title()}", [pdf_filter()])
         if target is None:
             return None
         event_id, item_id = self.event_id, self.programme_item_id
@@ -497,13 +495,7 @@ class GuestListDialog(Retranslating, QDialog):
 
     def make_seating_plan(self, path: Path | str | None = None) -> Any:
         title = _("Seating plan")
-        target = (
-            Path(path)
-            if path is not None
-            else ask_target(
-                self, title, f"{title} {self._title()}", [(_("PDF document (*.pdf)"), ".pdf")]
-            )
-        )
+        target = self.runner.target(path, title, f"{title} {self._title()}", [pdf_filter()])
         if target is None:
             return None
         event_id, item_id = self.event_id, self.programme_item_id
@@ -555,64 +547,36 @@ def open_guest_list(
         "event" if event_id is not None else "reception",
         int(event_id if event_id is not None else programme_item_id or 0),
     )
-    dialog = _open.get(key)
-    if dialog is None or not shiboken6.isValid(dialog):
-        dialog = GuestListDialog(
+    return one_window(
+        _open,
+        key,
+        lambda: GuestListDialog(
             database, event_id=event_id, programme_item_id=programme_item_id, parent=parent
-        )
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        _open[key] = dialog
-        dialog.destroyed.connect(lambda _object=None, key=key: _open.pop(key, None))
-    dialog.show()
-    dialog.raise_()
-    dialog.activateWindow()
-    return dialog
+        ),
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
     """Show one guest list without the main window; `--screenshot FILE` saves a picture."""
     import argparse
 
-    from PySide6.QtCore import QThreadPool, QTimer
-
-    from exchange_desk.services.database import open_office_database
-    from exchange_desk.ui.app import make_application
-    from exchange_desk.ui.operations import pending
-
     parser = argparse.ArgumentParser(
         prog="python -m exchange_desk.ui.guest_list_dialog",
         description="Show the guest list of an event or a reception on its own.",
     )
-    parser.add_argument("--db", required=True, help="the database (a SQLite file or a URL)")
     which = parser.add_mutually_exclusive_group(required=True)
     which.add_argument("--event", type=int, help="a cultural event's id")
     which.add_argument("--reception", type=int, help="a programme item's id")
-    parser.add_argument("--lang", help="en, zh_CN or he")
     parser.add_argument("--seats", type=int, default=DEFAULT_SEATS)
-    parser.add_argument("--screenshot", metavar="FILE", help="save a picture, then quit")
-    options = parser.parse_args(argv)
 
-    app = make_application(options.lang)
-    database = open_office_database(options.db)
-    dialog = GuestListDialog(database, event_id=options.event, programme_item_id=options.reception)
-    dialog.seats_box.setValue(options.seats)
-    dialog.show()
+    def make(database: Database, options: argparse.Namespace) -> GuestListDialog:
+        dialog = GuestListDialog(
+            database, event_id=options.event, programme_item_id=options.reception
+        )
+        dialog.seats_box.setValue(options.seats)
+        return dialog
 
-    def shoot() -> None:
-        QThreadPool.globalInstance().waitForDone()
-        app.processEvents()
-        if pending() or dialog.guest_list is None:
-            QTimer.singleShot(100, shoot)
-            return
-        if options.screenshot:
-            dialog.grab().save(options.screenshot)
-            app.quit()
-
-    if options.screenshot:
-        QTimer.singleShot(800, shoot)
-    code = app.exec()
-    database.dispose()
-    return code
+    return show_alone(parser, argv, make, ready=lambda dialog: dialog.guest_list is not None)
 
 
 if __name__ == "__main__":

@@ -20,12 +20,13 @@ programme] [--screenshot OUT.png]` shows the window alone (pictures for the READ
 
 from __future__ import annotations
 
+import argparse
 import datetime as dt
 import html
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import shiboken6
 from babel.dates import format_skeleton
@@ -70,11 +71,18 @@ __all__ = [
     "DocumentRunner",
     "VisitDialog",
     "language_of_country",
+    "letter_filters",
     "member_rows",
+    "one_window",
     "open_visit",
     "passport_gaps",
+    "pdf_filter",
     "programme_rows",
+    "show_alone",
 ]
+
+W = TypeVar("W", bound=QWidget)
+K = TypeVar("K")
 
 # The countries whose language Exchange Desk writes: a partner city in one of them gets its
 # documents in that language by default.
@@ -250,6 +258,16 @@ def _warnings_of(result: Any) -> list[str]:
     return [str(w) for w in getattr(result, "warnings", None) or ()]
 
 
+def _with_warnings(said: str, result: Any) -> str:
+    """`said` (rich text for a note), followed by the document's warnings, if any."""
+    text = html.escape(said)
+    warnings = _warnings_of(result)
+    if warnings:
+        lines = "".join(f"<li>{html.escape(w)}</li>" for w in warnings)
+        text += f"<br>{html.escape(_('Please check:'))}<ul>{lines}</ul>"
+    return text
+
+
 class DocumentRunner:
     """Makes one document off the GUI thread and says how it went, in `note` (a label under
     the buttons) and, for a refusal, in a message box that does not block."""
@@ -260,6 +278,14 @@ class DocumentRunner:
         self.note = note
         self.message: QMessageBox | None = None  # the last refusal shown
         self.running: QueryOp[Any] | CollectionOp[Any] | None = None
+
+    def target(
+        self, path: Path | str | None, title: str, stem: str, filters: Sequence[tuple[str, str]]
+    ) -> Path | None:
+        """`path` if given, else the file the user chooses (`list_export.ask_target`)."""
+        if path is not None:
+            return Path(path)
+        return ask_target(self.parent, title, stem, filters)
 
     def run(
         self,
@@ -283,22 +309,12 @@ class DocumentRunner:
                 if done_text is not None
                 else _("{document} saved to {path}").format(document=title, path=isolated(target))
             )
-            warnings = _warnings_of(result)
-            text = html.escape(said)
-            if warnings:
-                lines = "".join(f"<li>{html.escape(w)}</li>" for w in warnings)
-                text += f"<br>{html.escape(_('Please check:'))}<ul>{lines}</ul>"
-            self.note.setText(text)
+            self.note.setText(_with_warnings(said, result))
 
         def failed(error: BaseException) -> None:
             self.running = None
             self.note.setText("")
-            if isinstance(error, ExchangeDeskError):
-                self.refused(title, error.user_message())
-                return
-            from exchange_desk.ui.errors import report_failure
-
-            report_failure(error, self.parent)
+            self.failed(title, error)
 
         self.running = (
             op_type(self.parent, work, database=self.database)
@@ -309,6 +325,35 @@ class DocumentRunner:
         )
         return self.running
 
+    def run_letter(
+        self, title: str, letter: LetterKind, record_id: int, languages: list[str], target: Path
+    ) -> QueryOp[Any] | CollectionOp[Any]:
+        """Number, register and write a letter (`services.letters`), saying its number."""
+
+        def work(database: Database) -> Any:
+            from exchange_desk.services.certificate_register import default_issuer
+            from exchange_desk.services.letters import write_letter
+
+            return write_letter(
+                database, letter, record_id, languages, target, issued_by=default_issuer(database)
+            )
+
+        def said(made: Any) -> str:
+            return _("{document} {number} saved to {path}").format(
+                document=title, number=getattr(made, "number", ""), path=isolated(target)
+            )
+
+        return self.run(title, target, work, writes=True, done_text=said)
+
+    def failed(self, title: str, error: BaseException) -> None:
+        """Say why `title` was not made: the program's refusal plainly, else a report."""
+        if isinstance(error, ExchangeDeskError):
+            self.refused(title, error.user_message())
+            return
+        from exchange_desk.ui.errors import report_failure
+
+        report_failure(error, self.parent)
+
     def refused(self, title: str, text: str) -> None:
         box = QMessageBox(
             QMessageBox.Icon.Warning, title, text, QMessageBox.StandardButton.Ok, self.parent
@@ -318,8 +363,13 @@ class DocumentRunner:
         box.open()
 
 
-def _pdf_filter() -> tuple[str, str]:
+def pdf_filter() -> tuple[str, str]:
     return (_("PDF document (*.pdf)"), ".pdf")
+
+
+def letter_filters() -> list[tuple[str, str]]:
+    """A letter is saved as PDF or Word."""
+    return [pdf_filter(), (_("Word document (*.docx)"), ".docx")]
 
 
 class DocumentsPage(Retranslating, QWidget):
@@ -724,24 +774,15 @@ class VisitDialog(Retranslating, QDialog):
         languages = self._chosen_languages(title)
         if languages is None:
             return None
-        target = (
-            Path(path)
-            if path is not None
-            else ask_target(
-                self,
-                title,
-                self._stem(title),
-                [_pdf_filter(), (_("Calendar (*.ics)"), ".ics")],
-            )
+        target = self.runner.target(
+            path, title, self._stem(title), [pdf_filter(), (_("Calendar (*.ics)"), ".ics")]
         )
         if target is None:
             return None
         delegation_id = self.delegation_id
 
         def work(database: Database) -> Any:
-            from exchange_desk.services.programme import (
-                write_programme,
-            )
+            from exchange_desk.services.programme import write_programme
 
             return write_programme(database, delegation_id, languages, target)
 
@@ -757,49 +798,14 @@ class VisitDialog(Retranslating, QDialog):
         languages = self._chosen_languages(title)
         if languages is None:
             return None
-        target = (
-            Path(path)
-            if path is not None
-            else ask_target(
-                self,
-                title,
-                self._stem(title),
-                [_pdf_filter(), (_("Word document (*.docx)"), ".docx")],
-            )
-        )
+        target = self.runner.target(path, title, self._stem(title), letter_filters())
         if target is None:
             return None
-        delegation_id = self.delegation_id
-
-        def work(database: Database) -> Any:
-            from exchange_desk.services.certificate_register import default_issuer
-            from exchange_desk.services.letters import (
-                write_letter,
-            )
-
-            return write_letter(
-                database,
-                letter,
-                delegation_id,
-                languages,
-                target,
-                issued_by=default_issuer(database),
-            )
-
-        def said(made: Any) -> str:
-            return _("{document} {number} saved to {path}").format(
-                document=title, number=getattr(made, "number", ""), path=isolated(target)
-            )
-
-        return self.runner.run(title, target, work, writes=True, done_text=said)
+        return self.runner.run_letter(title, letter, self.delegation_id, languages, target)
 
     def make_badges(self, path: Path | str | None = None) -> Any:
         title = _("Badges")
-        target = (
-            Path(path)
-            if path is not None
-            else ask_target(self, title, self._stem(title), [_pdf_filter()])
-        )
+        target = self.runner.target(path, title, self._stem(title), [pdf_filter()])
         if target is None:
             return None
         delegation_id, stock = self.delegation_id, self.documents.stock()
@@ -813,11 +819,7 @@ class VisitDialog(Retranslating, QDialog):
 
     def make_place_cards(self, path: Path | str | None = None) -> Any:
         title = _("Place cards")
-        target = (
-            Path(path)
-            if path is not None
-            else ask_target(self, title, self._stem(title), [_pdf_filter()])
-        )
+        target = self.runner.target(path, title, self._stem(title), [pdf_filter()])
         if target is None:
             return None
         delegation_id = self.delegation_id
@@ -871,30 +873,16 @@ class VisitDialog(Retranslating, QDialog):
             except OSError as exc:
                 self.runner.refused(title, str(exc))
                 return
-            text = html.escape(
-                _("{document}: {count} pages sent to the printer.").format(
-                    document=title, count=pages
-                )
+            said = _("{document}: {count} pages sent to the printer.").format(
+                document=title, count=pages
             )
-            warnings = _warnings_of(made)
-            if warnings:
-                lines = "".join(f"<li>{html.escape(w)}</li>" for w in warnings)
-                text += f"<br>{html.escape(_('Please check:'))}<ul>{lines}</ul>"
-            note.setText(text)
-
-        def failed(error: BaseException) -> None:
-            if isinstance(error, ExchangeDeskError):
-                self.runner.refused(title, error.user_message())
-                return
-            from exchange_desk.ui.errors import report_failure
-
-            report_failure(error, self)
+            note.setText(_with_warnings(said, made))
 
         self.printing = (
             QueryOp(self, make, database=self.database)
             .with_progress(_("Making {document}…").format(document=title))
             .success(put_on_paper)
-            .failure(failed)
+            .failure(lambda error: self.runner.failed(title, error))
             .run_in_background()
         )
         return self.printing
@@ -922,72 +910,102 @@ def _names_of(record: Any) -> Any:
 _open: dict[tuple[int, int], VisitDialog] = {}
 
 
+def one_window(registry: dict[K, W], key: K, make: Callable[[], W]) -> W:
+    """Show the window `registry` holds under `key`, brought forward, else a new one from
+    `make` (deleted when closed, and then forgotten)."""
+    window = registry.get(key)
+    if window is None or not shiboken6.isValid(window):
+        window = make()
+        window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        registry[key] = window
+        window.destroyed.connect(lambda _object=None, key=key: registry.pop(key, None))
+    window.show()
+    window.raise_()
+    window.activateWindow()
+    return window
+
+
 def open_visit(parent: QWidget | None, database: Database, delegation_id: int) -> VisitDialog:
     """Show the visit window of `delegation_id` (the one open already, if any)."""
-    key = (id(database), delegation_id)
-    dialog = _open.get(key)
-    if dialog is None or not shiboken6.isValid(dialog):
-        dialog = VisitDialog(database, delegation_id, parent)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        _open[key] = dialog
-        dialog.destroyed.connect(lambda _object=None, key=key: _open.pop(key, None))
-    dialog.show()
-    dialog.raise_()
-    dialog.activateWindow()
-    return dialog
+    return one_window(
+        _open, (id(database), delegation_id), lambda: VisitDialog(database, delegation_id, parent)
+    )
 
 
 # --- on its own --------------------------------------------------------------------------------
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Show the visit window of one delegation without the main window; `--screenshot FILE`
-    saves a picture of it once its lists are read, and quits."""
-    import argparse
-
+def show_alone(
+    parser: argparse.ArgumentParser,
+    argv: list[str] | None,
+    make: Callable[[Database, argparse.Namespace], W],
+    *,
+    ready: Callable[[W], bool] = lambda _window: True,
+    before_picture: Callable[[W, argparse.Namespace], None] | None = None,
+) -> int:
+    """The `main()` of a window shown without the main window (pictures for the README):
+    `parser` gets --db, --lang and --screenshot, `make` makes the window on the database.
+    `--screenshot FILE` saves a picture once its reads are done and it is `ready`, and quits."""
     from PySide6.QtCore import QThreadPool, QTimer
 
     from exchange_desk.services.database import open_office_database
     from exchange_desk.ui.app import make_application
     from exchange_desk.ui.operations import pending
 
-    parser = argparse.ArgumentParser(
-        prog="python -m exchange_desk.ui.visit_dialog",
-        description="Show one delegation's visit window on its own.",
-    )
     parser.add_argument("--db", required=True, help="the database (a SQLite file or a URL)")
-    parser.add_argument("--delegation", type=int, required=True, help="the delegation's id")
     parser.add_argument("--lang", help="en, zh_CN or he")
-    parser.add_argument("--tab", choices=("members", "programme", "documents"), default="members")
-    parser.add_argument("--select", type=int, help="select this row (from 1) of the table")
     parser.add_argument("--screenshot", metavar="FILE", help="save a picture, then quit")
     options = parser.parse_args(argv)
 
     app = make_application(options.lang)
     database = open_office_database(options.db)
-    dialog = VisitDialog(database, options.delegation)
-    dialog.tabs.setCurrentIndex(("members", "programme", "documents").index(options.tab))
-    dialog.show()
+    window = make(database, options)
+    window.show()
 
     def shoot() -> None:
         QThreadPool.globalInstance().waitForDone()
         app.processEvents()
-        if pending():
+        if pending() or not ready(window):
             QTimer.singleShot(100, shoot)
             return
-        page = dialog.tabs.currentWidget()
-        if options.select and isinstance(page, ChildRecords) and page.model.rowCount():
-            page.select_row(min(options.select, page.model.rowCount()) - 1)
+        if before_picture is not None:
+            before_picture(window, options)
             app.processEvents()
-        if options.screenshot:
-            dialog.grab().save(options.screenshot)
-            app.quit()
+        window.grab().save(options.screenshot)
+        app.quit()
 
     if options.screenshot:
         QTimer.singleShot(800, shoot)
     code = app.exec()
     database.dispose()
-    return code
+    return int(code)
+
+
+_TABS = ("members", "programme", "documents")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Show the visit window of one delegation without the main window; `--screenshot FILE`
+    saves a picture of it once its lists are read, and quits."""
+    parser = argparse.ArgumentParser(
+        prog="python -m exchange_desk.ui.visit_dialog",
+        description="Show one delegation's visit window on its own.",
+    )
+    parser.add_argument("--delegation", type=int, required=True, help="the delegation's id")
+    parser.add_argument("--tab", choices=_TABS, default="members")
+    parser.add_argument("--select", type=int, help="select this row (from 1) of the table")
+
+    def make(database: Database, options: argparse.Namespace) -> VisitDialog:
+        dialog = VisitDialog(database, options.delegation)
+        dialog.tabs.setCurrentIndex(_TABS.index(options.tab))
+        return dialog
+
+    def select(dialog: VisitDialog, options: argparse.Namespace) -> None:
+        page = dialog.tabs.currentWidget()
+        if options.select and isinstance(page, ChildRecords) and page.model.rowCount():
+            page.select_row(min(options.select, page.model.rowCount()) - 1)
+
+    return show_alone(parser, argv, make, before_picture=select)
 
 
 if __name__ == "__main__":

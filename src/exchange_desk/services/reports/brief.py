@@ -72,20 +72,16 @@ MAX_PAGES = 2
 
 
 def _latest(
-    session: Session,
-    table: Any,
-    date: str,
-    where: list[ColumnElement[bool]],
-    columns: list[Any],
-    limit: int,
+    session: Session, table: Any, date: str, where: list[ColumnElement[bool]], columns: list[Any]
 ) -> tuple[list[Any], int]:
-    """The newest `limit` rows of `table` matching `where`, and how many match in all."""
+    """The newest `MAX_PREVIOUS_EXCHANGES` rows of `table` matching `where`, and how many
+    match in all."""
     total = session.scalar(select(func.count()).select_from(table).where(*where)) or 0
     rows = session.execute(
         select(table.c.id, table.c[date], table.c.is_sample, *columns)
         .where(*where)
         .order_by(table.c[date].desc(), table.c.id.desc())
-        .limit(limit)
+        .limit(MAX_PREVIOUS_EXCHANGES)
     ).all()
     return list(rows), total
 
@@ -96,10 +92,9 @@ def _previous_exchanges(
     city_id: int,
     delegation_id: int,
     before: PartialDate | None,
-    limit: int = MAX_PREVIOUS_EXCHANGES,
 ) -> tuple[list[Exchange], int]:
     """The latest exchanges with the city before `before` (all dated ones when None), newest
-    first, at most `limit`; and how many there are in all.
+    first, at most `MAX_PREVIOUS_EXCHANGES`; and how many there are in all.
 
     "Before" compares the ISO text, so "2015" counts as before "2015-03-12": a date known
     only to the year is placed at its start.
@@ -124,7 +119,6 @@ def _previous_exchanges(
             *earlier(delegation.c.start_date),
         ],
         [delegation.c.direction, delegation.c.purpose],
-        limit,
     )
     events, event_count = _latest(
         session,
@@ -135,7 +129,6 @@ def _previous_exchanges(
             *earlier(event.c.start_date),
         ],
         [event.c.name_en, event.c.name_zh, event.c.name_he, event.c.kind],
-        limit,
     )
     agreements, agreement_count = _latest(
         session,
@@ -143,14 +136,13 @@ def _previous_exchanges(
         "signed_on",
         [agreement.c.city_id == city_id, *earlier(agreement.c.signed_on)],
         [agreement.c.title_en, agreement.c.title_zh, agreement.c.title_he],
-        limit,
     )
     found = [delegation_exchange(w, row, city_id) for row in delegations]
     found += [event_exchange(w, row, city_id) for row in events]
     found += [agreement_exchange(w, row, city_id) for row in agreements]
     found.sort(key=by_date, reverse=True)
     total = delegation_count + event_count + agreement_count
-    return found[:limit], total
+    return found[:MAX_PREVIOUS_EXCHANGES], total
 
 
 def _name_with_passport(w: DocumentLanguage, person: r.Person) -> str:
@@ -332,10 +324,7 @@ def delegation_brief(
     delegation = s.delegations
     organization = s.organizations
     link = s.delegation_organizations
-    with database.reading() as session:
-        exists = session.scalar(select(delegation.c.id).where(delegation.c.id == delegation_id))
-    if exists is None:
-        raise NotFound(KINDS["delegations"].label(), delegation_id)
+    # NotFound for an unknown delegation, as the row's reading below would say.
     told = visits.visit(database, delegation_id)
     gifts = gift_blocks(database, w, delegation_id)
     with database.reading() as session:
