@@ -37,7 +37,7 @@ from exchange_desk.storage.database import (
 from test_storage import with_test_revision
 
 FIXTURES = Path(__file__).parent / "data" / "migrations"
-CHAIN = ("0001", "0002", "0003", "0004", "0005", "0006")
+CHAIN = ("0001", "0002", "0003", "0004", "0005", "0006", "0007")
 WRITE = re.compile(r"\s*(CREATE|ALTER|DROP|INSERT|UPDATE|DELETE)\b", re.IGNORECASE)
 VERSION = re.compile(r"version_num\s*=\s*'(\d{4})'")
 

@@ -53,6 +53,7 @@ TITLES = [
     "Delegations",
     "Cultural events",
     "Awards",
+    "Gifts",
     "Agreements",
     "Organizations",
     "People",
@@ -64,6 +65,7 @@ DEMO_COUNTS = {
     "delegations": 83,
     "events": 4,
     "awards": 6,  # the seed's two and the office's own four sample honours
+    "gifts": 10,  # samples, given and received around the seed's exchanges
     "agreements": 2,
     "organizations": 13,
     "people": 19,

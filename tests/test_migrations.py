@@ -5,7 +5,7 @@ made and raw SQL filled (see make_fixtures.py there). Each is upgraded as `db up
 upgrades a file, then every row of every table is compared with what the file held: columns
 added later hold their defaults (0005's versions: 1), the values migration 0004 repairs are
 spelled out, and the audit log 0005 adds starts empty (a migration writes no line). Each is
-also downgraded from the newest schema to 0004 and to 0003 and upgraded again.
+also downgraded from the newest schema to 0006, to 0004 and to 0003 and upgraded again.
 Also: the schema a new database gets equals what the migrations make of an old one (triggers
 included), and the checks 0004 adds hold on both backends.
 """
@@ -37,8 +37,8 @@ from exchange_desk.storage.database import (
 from exchange_desk.storage.types import PartialDateType
 
 FIXTURES = Path(__file__).parent / "data" / "migrations"
-RELEASED = ("0001", "0002", "0003", "0004", "0005")
-ORDER = (*RELEASED, "0006")
+RELEASED = ("0001", "0002", "0003", "0004", "0005", "0006")
+ORDER = (*RELEASED, "0007")
 
 # Tables and columns added after a revision, with the value an older row holds after the
 # upgrade. Keep in step with the migrations: a new migration that adds a column adds it here.
@@ -50,6 +50,7 @@ NEW_TABLES = {
         ("delegation_members", "programme_items", "guests", "letter_templates", "letters"),
         "0006",
     ),
+    **dict.fromkeys(("gifts", "attachment_previews"), "0007"),
 }
 # The tables 0005 gives a version (every record's and the office profile's).
 VERSIONED = (
@@ -104,13 +105,19 @@ NEW_COLUMNS: dict[tuple[str, str], tuple[str, Any]] = {
         ("persons", column): ("0006", None)
         for column in ("city_id", "rank", "category", "photo_attachment_id", "date_of_birth", "sex")
     },
-    # The upgrade fills the pinyin of the Chinese names there are (王喆: the fixtures' mayor).
+    # The upgrade fills the pinyin of the Chinese names there are (王芳 in the fixtures).
     ("persons", "name_pinyin"): ("0006", PINYIN),
     **{
         ("office_profile", column): ("0006", "")
         for column in ("address_en", "address_zh", "address_he", "phone", "email")
     },
     ("office_profile", "letter_number_pattern"): ("0006", "L{year}-{seq:03}"),
+    **{("attachments", f"caption_{language}"): ("0007", "") for language in ("zh", "he")},
+    **{("attachments", column): ("0007", None) for column in ("width", "height")},
+    ("cities", "photo_attachment_id"): ("0007", None),
+    ("office_profile", "gift_threshold"): ("0007", None),
+    ("office_profile", "gift_currency"): ("0007", ""),
+    ("office_profile", "attachment_limit_mb"): ("0007", 20),
 }
 # Integer columns the program alone writes, counting up: no range check (schema._COUNTED).
 COUNTED = frozenset({"version", "record_id"})
@@ -166,31 +173,39 @@ def revision_of(path: Path) -> str:
     return str(revision)
 
 
-def expected_after_upgrade(
-    before: dict[str, dict[tuple[Any, ...], dict[str, Any]]], revision: str
+def upgraded(
+    tables: dict[str, dict[tuple[Any, ...], dict[str, Any]]], revision: str
 ) -> dict[str, dict[tuple[Any, ...], dict[str, Any]]]:
-    """The fixture's rows as the newest schema holds them."""
+    """`tables` of a database at `revision` as the newest schema holds them, the values
+    0004 repairs aside: the columns added since hold their defaults, the tables added since
+    are empty."""
     expected: dict[str, dict[tuple[Any, ...], dict[str, Any]]] = {}
-    for table, rows in before.items():
+    for table, rows in tables.items():
         added = {
             column: value
             for (owner, column), (since, value) in NEW_COLUMNS.items()
             if owner == table and since > revision
         }
-        expected[table] = {}
-        for key, row in rows.items():
-            values = {
-                **row,
-                **{c: v(row) if callable(v) else v for c, v in added.items()},
-            }
-            for (owner, row_id, column), (old, new) in REPAIRED.items():
-                if revision < "0004" and owner == table and row.get("id") == row_id:
-                    assert values[column] == old, (table, row_id, column)
-                    values[column] = new
-            expected[table][key] = values
+        expected[table] = {
+            key: {**row, **{c: v(row) if callable(v) else v for c, v in added.items()}}
+            for key, row in rows.items()
+        }
     for table, since in NEW_TABLES.items():
-        if since > revision and table != "repairs":
+        if since > revision:
             expected[table] = {}
+    return expected
+
+
+def expected_after_upgrade(
+    before: dict[str, dict[tuple[Any, ...], dict[str, Any]]], revision: str
+) -> dict[str, dict[tuple[Any, ...], dict[str, Any]]]:
+    """The fixture's rows as the newest schema holds them."""
+    expected = upgraded(before, revision)
+    if revision < "0004":
+        for (table, row_id, column), (old, new) in REPAIRED.items():
+            values = expected[table][(row_id,)]
+            assert values[column] == old, (table, row_id, column)
+            values[column] = new
     expected.pop("repairs", None)  # what the upgrade repaired: compared on its own
     return expected
 
@@ -317,14 +332,15 @@ def test_an_upgraded_database_keeps_every_row(revision: str, tmp_path: Path) -> 
     assert dump(backup) == before
 
 
-@pytest.mark.parametrize("target", ["0004", "0003"])
+@pytest.mark.parametrize("target", ["0006", "0004", "0003"])
 @pytest.mark.parametrize("revision", RELEASED)
 def test_downgrading_the_newest_schema_keeps_every_row(
     revision: str, target: str, tmp_path: Path
 ) -> None:
-    """Down to `target`: the tables and columns added since are gone (the audit log with the
-    lines it held, the versions; before 0004 the record of repairs and the checks), every
-    other row is kept, the schema is the one `target`'s migrations make; and up again."""
+    """Down to `target`: the tables and columns added since are gone (before 0005 the audit
+    log with the lines it held and the versions, before 0004 the record of repairs and the
+    checks), every other row is kept, the schema is the one `target`'s migrations make; and
+    up again, where what went holds its defaults, as after upgrading a file at `target`."""
     path = fixture_copy(revision, tmp_path)
     database = open_database(path)
     try:
@@ -334,7 +350,7 @@ def test_downgrading_the_newest_schema_keeps_every_row(
         command.downgrade(alembic_config(database.engine), target)
         assert revision_of(path) == target
         assert dump(path) == without(at_head, target)
-        assert triggers(database.engine) == {}
+        assert set(triggers(database.engine)) == ({"audit_log"} if target >= "0005" else set())
         reference = migrated_to(target, tmp_path / f"new-{target}.sqlite")
         try:
             assert schema_snapshot(database.engine) == schema_snapshot(reference)
@@ -346,16 +362,16 @@ def test_downgrading_the_newest_schema_keeps_every_row(
         assert ("ck_cities_population_range" in names) == (target >= "0004")
         assert "ck_cities_population_not_negative" in names
 
-        # And up again: nothing is left to repair, and no line is written.
+        # And up again: nothing is left to repair (before 0004 the record of repairs starts
+        # empty), no line is written (before 0005 the log starts empty), and what went comes
+        # back at its defaults (the 0006 file's people, visits and letters).
         database.upgrade()
         assert revision_of(path) == SCHEMA_HEAD
         again = dump(path)
-        assert again.pop("audit_log") == {}
-        at_head.pop("audit_log")
-        if target < "0004":
-            assert again.pop("repairs") == {}
-            at_head.pop("repairs")
-        assert again == at_head
+        assert again == upgraded(without(at_head, target), target)
+        assert len(again["audit_log"]) == (len(at_head["audit_log"]) if target >= "0005" else 0)
+        if revision >= "0006":  # rows of its own in the tables 0006 adds: kept or gone
+            assert (again["guests"] == at_head["guests"]) == (target >= "0006")
         assert set(triggers(database.engine)) == {"audit_log"}
     finally:
         database.dispose()

@@ -1,5 +1,5 @@
 """Adding a kind is its declaration and its table: tests/programs/made_up_kind.py declares
-gifts, which the program has never heard of, and touches no other file; its tab, form,
+souvenirs, which the program has never heard of, and touches no other file; its tab, form,
 detail, list and JSON must all work."""
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ def shown(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
 
 
 def test_the_window_has_a_tab_for_it(shown: dict[str, object]) -> None:
-    assert shown["tab_title"] == "Gifts"
+    assert shown["tab_title"] == "Souvenirs"
     assert shown["tab_rows"] == 1
     assert shown["tab_cells"] == ["Nov 16, 2018", "Porcelain vase", "Kfar Saba", "1,200"]
     assert shown["tab_filters"] == ["country", "year"]

@@ -298,7 +298,15 @@ def test_the_month_charts_value_axis_stands_where_reading_starts(
     title = shown(month.title, language)
     page = next(i for i, lines in enumerate(pages) if title in lines)
     drawn = chars(pdf, [page])
-    title_y = min(c.y0 for c in drawn if c.get_text() == title[0] and c.size > 9)
+    # The title's own line: another chart's title on the page may start with its letter.
+    lines: dict[int, list[LTChar]] = {}
+    for char in drawn:
+        lines.setdefault(round(char.y0), []).append(char)
+    title_y = next(
+        min(c.y0 for c in line)
+        for line in lines.values()
+        if title in "".join(c.get_text() for c in sorted(line, key=lambda c: c.x0))
+    )
     # The plot under the title and its legend: the axis's numbers and the months.
     below = [c for c in drawn if title_y - 210 < c.y0 and c.y1 < title_y - 20]
     rows: dict[int, list[LTChar]] = {}

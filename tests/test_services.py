@@ -21,10 +21,14 @@ from exchange_desk.domain import records as r
 from exchange_desk.domain.dates import DatePrecision, PartialDate
 from exchange_desk.domain.enums import (
     CooperationArea,
+    DeclarationStatus,
     DelegationStatus,
     Direction,
     DressCode,
     EventKind,
+    GiftCategory,
+    GiftDirection,
+    GiftDisposition,
     GuestSide,
     LanguageMode,
     LetterKind,
@@ -401,6 +405,28 @@ def test_create_and_read_back_every_kind(db: Database) -> None:
             delegation_id=delegation.id,
             issued_on=dt.date(2019, 4, 1),
             subject="Invitation",
+        ),
+    )
+    keep(
+        "gifts",
+        r.Gift(
+            given_on=PartialDate(2019, 5, 20),
+            direction=GiftDirection.RECEIVED,
+            description_en="Dead Sea ceramics plate",
+            description_zh="死海陶瓷盘",
+            description_he="צלחת קרמיקה",
+            category=GiftCategory.PORCELAIN,
+            partner_city_id=w.partner,
+            partner_organization_id=w.org_partner,
+            official_person_id=w.person,
+            delegation_id=delegation.id,
+            estimated_value=350.5,
+            currency="CNY",
+            disposition=GiftDisposition.ARCHIVED,
+            declaration_status=DeclarationStatus.DECLARED,
+            declared_on=dt.date(2019, 6, 1),
+            declaration_reference="DEC-2019-7",
+            notes="Handed to the city archive",
         ),
     )
     # The delegation lists its one member now: its count follows the list, not what was typed.

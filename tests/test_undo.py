@@ -15,7 +15,7 @@ from exchange_desk.domain.enums import Direction, OrganizationKind, PartnershipT
 from exchange_desk.domain.errors import Conflict, InvalidInput, NotFound
 from exchange_desk.domain.records import City, Delegation, Organization, Partnership
 from exchange_desk.services import records
-from exchange_desk.services.attachments import MAX_SIZE, attach, read_attachment
+from exchange_desk.services.attachments import DEFAULT_LIMIT_MB, MEGABYTE, attach, read_attachment
 from exchange_desk.services.changes import Changes
 from exchange_desk.services.demo import fill_demo
 from exchange_desk.services.editing import (
@@ -35,6 +35,7 @@ from exchange_desk.services.records import (
     restore,
     tier_history,
 )
+from exchange_desk.services.registry import DECLARED
 from exchange_desk.storage import models as m
 from exchange_desk.storage.database import Database
 
@@ -72,8 +73,16 @@ def test_a_cascading_delete_is_undone_exactly(db: Database) -> None:
 
     after_delete = _dump(db)
     assert len(after_delete["delegations"]) < len(before["delegations"])
-    # The city's flag went with it; the office's own (the demo's seal) stays.
-    assert [row[1] for row in after_delete["attachments"]] == ["office"]
+    # The city's flag went with it, and every file of a record that went; the office's own
+    # (the demo's seal) and the files of records that stay, stay.
+    kept = {(row[1], row[2]) for row in after_delete["attachments"]}
+    assert ("cities", city_id) not in kept
+    assert "office" in {kind for kind, _owner in kept}
+    for kind, owner in kept - {("office", 1)}:
+        assert owner in {row[0] for row in after_delete[DECLARED[kind].table]}, (kind, owner)
+    gone = {(row[1], row[2]) for row in before["attachments"]} - kept
+    assert ("cities", city_id) in gone
+    assert any(kind != "cities" for kind, _owner in gone)  # the city's delegations' photos
     kinds = {dependent.kind for dependent in deletion.dependents}
     assert {"partnerships", "delegations", "awards", "events", "agreements"} <= kinds
     restore(db, deletion.snapshot)
@@ -166,7 +175,7 @@ def test_a_refused_image_leaves_the_record_unchanged(db: Database) -> None:
         db, Organization(name_en="Ashdod Port", kind=OrganizationKind.OTHER, city_id=city.id)
     )
     renamed = replace(organization, name_en="Ashdod Port Company")
-    too_big = NewAttachment("seal.png", b"\x89PNG" + b"0" * MAX_SIZE)
+    too_big = NewAttachment("seal.png", b"\x89PNG" + b"0" * DEFAULT_LIMIT_MB * MEGABYTE)
     with pytest.raises(InvalidInput) as refused:
         save_record(db, renamed, attachments={"seal_attachment_id": too_big})
     assert [problem.field for problem in refused.value.problems] == ["seal_attachment_id"]

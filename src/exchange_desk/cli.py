@@ -109,7 +109,7 @@ def _report_language(text: str) -> str:
     return language.short_code
 
 
-def _report_options(parser: argparse.ArgumentParser) -> None:
+def _report_options(parser: argparse.ArgumentParser, output: str = "FILE.pdf") -> None:
     _common_options(parser, top=False, language=False)
     parser.add_argument(
         "--lang",
@@ -119,7 +119,7 @@ def _report_options(parser: argparse.ArgumentParser) -> None:
         metavar="{zh,en,he}",
         help=_("the report's language (default: the language of the messages)"),
     )
-    parser.add_argument("-o", "--output", required=True, metavar="FILE.pdf", type=Path)
+    parser.add_argument("-o", "--output", required=True, metavar=output, type=Path)
 
 
 def _whole_number(text: str, minimum: int) -> int:
@@ -276,6 +276,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     delegation.add_argument("delegation_id", type=int, metavar="ID")
     _report_options(delegation)
+    gifts = documents.add_parser(
+        "gifts",
+        help=_("the declaration of gifts received in a year, as PDF or as a sheet (.xlsx)"),
+    )
+    gifts.add_argument("--year", type=int, required=True, help=_("the year to report on"))
+    _report_options(gifts, output="FILE.pdf|FILE.xlsx")
     _common_options(report, top=False, language=False)
 
     from exchange_desk.cli_sheets import add_parsers
@@ -292,6 +298,10 @@ def build_parser() -> argparse.ArgumentParser:
     from exchange_desk import cli_protocol
 
     cli_protocol.add_parsers(commands, _common_options)
+
+    from exchange_desk import cli_files
+
+    cli_files.add_parsers(commands, _common_options, (*LISTABLE, *list_aliases()))
 
     db = commands.add_parser("db", help=_("database upkeep"))
     db_commands = db.add_subparsers(dest="db_command", metavar="ACTION", required=True)
@@ -636,6 +646,11 @@ def _report(args: argparse.Namespace, out: TextIO) -> int:
     database = _open(args, read_only=True)
     # The report's language, resolved once: the report is written in it throughout.
     language = document_language(args.report_language or active_language())
+    if args.report_kind == "gifts" and args.output.suffix.lower() == ".xlsx":
+        # The declaration as a sheet: no pages to lay out.
+        path = reports.write_gift_declaration_sheet(database, args.year, language, args.output)
+        out.write(_("Report written to {path}.").format(path=path) + "\n")
+        return 0
     # Refused before the first progress line, so a wrong id or folder is one line on stderr.
     checked_target(args.output)
     if args.report_kind == "city":
@@ -650,6 +665,8 @@ def _report(args: argparse.Namespace, out: TextIO) -> int:
         report = reports.annual_report(database, args.year, language, progress=stage)
     elif args.report_kind == "city":
         report = reports.city_dossier(database, args.city_id, language, progress=stage)
+    elif args.report_kind == "gifts":
+        report = reports.gift_declaration(database, args.year, language, progress=stage)
     else:
         report = reports.delegation_brief(database, args.delegation_id, language, progress=stage)
     drawn = 0
@@ -1008,6 +1025,20 @@ def _protocol_document(args: argparse.Namespace, out: TextIO) -> int:
     return run(args, _open(args, read_only=args.command != "letter"), out)
 
 
+def _files(args: argparse.Namespace, out: TextIO) -> int:
+    from exchange_desk import cli_files
+
+    if not cli_files.writes(args):
+        return cli_files.run(args, _open(args, read_only=True), out)
+    from exchange_desk.services.database import open_office_database
+
+    # Written to, but never created: a mistyped --db is an error, not a new database.
+    database = open_office_database(args.db, create=False)
+    _opened.append(database)
+    _say_network_share(database)
+    return cli_files.run(args, database, out)
+
+
 # What a command opened, closed when it ends: run in-process (the tests, a script), the
 # command leaves no connection to a server behind.
 _opened: list[Any] = []
@@ -1103,6 +1134,9 @@ def main(
         "programme": _protocol_document,
         "badges": _protocol_document,
         "placecards": _protocol_document,
+        "attach": _files,
+        "attachments": _files,
+        "attachment": _files,
     }
     from exchange_desk.domain.errors import ExchangeDeskError, StorageUnavailable
 

@@ -32,8 +32,8 @@ from exchange_desk.storage import schema
 from exchange_desk.storage.types import PartialDateType
 
 # The table (a migration would make it) ...
-GIFTS = Table(
-    "gifts",
+SOUVENIRS = Table(
+    "souvenirs",
     schema.metadata,
     SqlColumn("id", Integer(), primary_key=True),
     SqlColumn("name_en", String(200), nullable=False),
@@ -55,11 +55,11 @@ GIFTS = Table(
 
 # ... and the declaration: everything else follows from these two.
 DECLARATION = KindDeclaration(
-    name="gifts",
-    table="gifts",
-    noun=ngettext("gift", "gifts"),
-    new_title=N_("New gift"),
-    edit_title=N_("Edit gift: {name}"),
+    name="souvenirs",
+    table="souvenirs",
+    noun=ngettext("souvenir", "souvenirs"),
+    new_title=N_("New souvenir"),
+    edit_title=N_("Edit souvenir: {name}"),
     fields=(
         *names("name", N_("Name")),
         partial_date("given_on", N_("Date")),
@@ -72,8 +72,8 @@ DECLARATION = KindDeclaration(
     order=("given_on", "id"),
     search=("name_en", "name_zh", "name_he"),
     tab=Tab(
-        "gifts",
-        N_("Gifts"),
+        "souvenirs",
+        N_("Souvenirs"),
         (
             Column("given_on", N_("Date"), "date", "given_on"),
             Column("name", N_("Name"), "names", "@name"),
@@ -107,12 +107,12 @@ def main(database_path: str, out_path: str) -> int:
     from exchange_desk.ui.record_dialog import RecordDialog
 
     database = open_office_database(database_path)
-    GIFTS.create(database.engine, checkfirst=True)
+    SOUVENIRS.create(database.engine, checkfirst=True)
     city = records.create(database, City(name_en="Kfar Saba", name_he="כפר סבא", country="IL"))
-    gift_class = KINDS["gifts"].record
+    souvenir_class = KINDS["souvenirs"].record
     vase = records.create(
         database,
-        gift_class(
+        souvenir_class(
             name_en="Porcelain vase",
             name_zh="瓷瓶",
             given_on="2018-11-16",
@@ -125,8 +125,8 @@ def main(database_path: str, out_path: str) -> int:
     app = QApplication.instance() or QApplication(sys.argv)
     window = MainWindow(database, remember=False)
     window.show()
-    tab = window.tab("gifts")
-    window.tabs.setCurrentIndex([key for key, _t, _n in window_tabs()].index("gifts"))
+    tab = window.tab("souvenirs")
+    window.tabs.setCurrentIndex([key for key, _t, _n in window_tabs()].index("souvenirs"))
     for _ in range(200):
         app.processEvents()
         if tab.complete:
@@ -137,7 +137,7 @@ def main(database_path: str, out_path: str) -> int:
     found["tab_cells"] = [model.index(0, column).data() for column in range(model.columnCount())]
     found["tab_filters"] = sorted(tab.filters)
 
-    dialog = RecordDialog(database, "gifts", None, lambda record: record, window)
+    dialog = RecordDialog(database, "souvenirs", None, lambda record: record, window)
     found["form_fields"] = sorted(dialog.editors)
     dialog.editors["name_en"].set_value("Silk scroll")
     dialog.editors["given_on"].set_value(None)
@@ -148,16 +148,16 @@ def main(database_path: str, out_path: str) -> int:
     found["form_saved"] = scroll.name_en
     dialog.reject()
 
-    detail = record_detail(database, "gifts", vase.id)
+    detail = record_detail(database, "souvenirs", vase.id)
     found["detail_title"] = detail.title.en
     found["detail_facts"] = [[label, str(value)] for label, value in detail.facts]
     found["detail_groups"] = [label for label, _items in detail.groups]
 
     out = io.StringIO()
-    code = cli_main(["--db", database_path, "list", "gifts"], out=out)
+    code = cli_main(["--db", database_path, "list", "souvenirs"], out=out)
     found["list_code"] = code
     found["list_text"] = out.getvalue()
-    found["json"] = [json.loads(line) for line in json_records(database, "gifts")]
+    found["json"] = [json.loads(line) for line in json_records(database, "souvenirs")]
     window.close()
     Path(out_path).write_text(json.dumps(found, ensure_ascii=False), encoding="utf-8")
     return 0

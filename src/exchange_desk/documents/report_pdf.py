@@ -1,5 +1,5 @@
 """Multi-page reports as PDF: a cover, contents, chapters of text, facts, key figures,
-charts and tables, with a running header and "page x of y" in the report's language.
+charts, tables and photos, with a running header and "page x of y" in the report's language.
 
 Everything is drawn with the text engine of `documents/text.py` (fonts by script, bidi
 lines, no markup). A Hebrew report is mirrored: text starts on the right, table columns run
@@ -44,6 +44,8 @@ from exchange_desk.domain.reports import (
     Figures,
     Note,
     Paragraph,
+    Photos,
+    Picture,
     Report,
     Subheading,
     Table,
@@ -60,6 +62,7 @@ MUTED: Color = (0.38, 0.42, 0.46)
 ACCENT: Color = (0.0, 0.36, 0.42)
 ACCENT_RULE = colors.Color(*ACCENT)
 RULE = colors.Color(0.80, 0.84, 0.86)
+INK_RULE = colors.Color(*INK)
 STRIPE = colors.Color(0.955, 0.965, 0.97)
 HEAD = colors.Color(0.90, 0.94, 0.95)
 SERIES = (
@@ -76,6 +79,15 @@ CELL_MUTED = Style(Family.SANS, 8.5, False, MUTED, 1.3)
 NOTE = Style(Family.SANS, 7.5, False, MUTED, 1.35)
 CHAPTER = Style(Family.SANS, 17, True, ACCENT, 1.25)
 SUBHEAD = Style(Family.SANS, 12, True, INK, 1.3)
+CAPTION = Style(Family.SANS, 8.5, False, INK, 1.3)
+CAPTION_MUTED = Style(Family.SANS, 8.5, False, MUTED, 1.3)
+CAPTION_DETAIL = Style(Family.SANS, 7.5, False, MUTED, 1.3)
+PHOTO_GAP = 6 * MM  # between the pictures of a row
+# A grid's pictures stand in boxes of this height to width: landscape photos (4:3 and 3:2)
+# fill theirs, a portrait one keeps its proportions at the row's height.
+PHOTO_BOX = 0.75
+FIGURE_HEIGHT = 85 * MM  # a lone picture (a dossier's photo) is a figure, not a poster
+FIGURE_WIDTH = 0.62  # of the frame
 
 
 @dataclass(slots=True)
@@ -261,6 +273,7 @@ class Grid(Flowable):  # type: ignore[misc]
         header: bool = True,
         first_column_style: Style | None = None,
         muted: Iterable[int] = (),
+        strong: Iterable[int] = (),
         fit: bool = True,
     ) -> None:
         super().__init__()
@@ -277,6 +290,7 @@ class Grid(Flowable):  # type: ignore[misc]
         self.header = header and bool(self.columns)
         self.first_column_style = first_column_style
         self.muted = set(muted)
+        self.strong = set(strong)
         self.fit = fit
         self.spaceBefore, self.spaceAfter = 2, 8
         self._cache: tuple[float, list[list[list[Line]]], list[float]] | None = None
@@ -288,6 +302,8 @@ class Grid(Flowable):  # type: ignore[misc]
             return CELL_HEAD
         if column == 0 and self.first_column_style:
             return self.first_column_style
+        if row_index - (1 if self.header else 0) in self.strong:
+            return CELL_HEAD
         if row_index - (1 if self.header else 0) in self.muted:
             return CELL_MUTED
         return CELL
@@ -412,6 +428,7 @@ class Grid(Flowable):  # type: ignore[misc]
             header=self.header,
             first_column_style=self.first_column_style,
             muted={row - first for row in self.muted if first <= row < end},
+            strong={row - first for row in self.strong if first <= row < end},
             fit=False,
         )
         cells, heights = self._cells(width)
@@ -436,9 +453,15 @@ class Grid(Flowable):  # type: ignore[misc]
             if self.header and row_index == 0:
                 canvas.setFillColor(HEAD)
                 canvas.rect(0, y, self.width, height, stroke=0, fill=1)
-            elif (row_index - (1 if self.header else 0)) % 2 == 1:
+            elif (row_index - (1 if self.header else 0)) % 2 == 1 and (
+                row_index - (1 if self.header else 0) not in self.strong
+            ):
                 canvas.setFillColor(STRIPE)
                 canvas.rect(0, y, self.width, height, stroke=0, fill=1)
+            if row_index - (1 if self.header else 0) in self.strong:
+                canvas.setStrokeColor(INK_RULE)
+                canvas.setLineWidth(0.8)
+                canvas.line(0, y + height, self.width, y + height)
             x = 0.0
             for column, lines in enumerate(row):
                 cell_width = self.width * self.shares[column]
@@ -458,6 +481,169 @@ class Grid(Flowable):  # type: ignore[misc]
         canvas.line(0, 0, self.width, 0)
         if self.header:
             canvas.line(0, self.height - heights[0], self.width, self.height - heights[0])
+
+
+def _image_size(image: bytes) -> tuple[int, int] | None:
+    """An image's size in pixels, read from its header; None for what cannot be read (a
+    damaged picture is left out of the grid rather than stopping the report)."""
+    from PIL import Image
+
+    try:
+        with Image.open(io.BytesIO(image)) as opened:
+            width, height = opened.size
+    except Exception:  # Pillow raises many kinds of error for a damaged file
+        return None
+    return (width, height) if width > 0 and height > 0 else None
+
+
+@dataclass(frozen=True, slots=True)
+class _Placed:
+    """A picture of a row as laid out: where in its cell, and its caption's lines."""
+
+    picture: Picture
+    x: float  # the image's left edge from the cell's left
+    width: float
+    height: float
+    caption_x: float
+    caption_width: float
+    lines: tuple[Line, ...]
+
+
+class PhotoRow(Flowable):  # type: ignore[misc]
+    """One row of a photo grid: up to `columns` pictures with their captions under them.
+    A row is never split across pages, so no picture is parted from its caption.
+
+    Each picture keeps its proportions inside its cell's box (a landscape photo fills it,
+    a portrait one is as high as the box) and stands on the box's floor, so every caption
+    of the row starts on one line; the box is the grid's, so every row has the same. In a
+    right-to-left report the first picture is on the right and the captions start on the
+    right. A single column is a figure: the picture at a readable size, aligned where the
+    reading starts, its caption under it."""
+
+    SPACE = 3.0  # between a picture and its caption
+
+    def __init__(
+        self,
+        layout: _Layout,
+        pictures: Sequence[tuple[Picture, tuple[int, int]]],
+        columns: int,
+        box: float = PHOTO_BOX,
+    ) -> None:
+        super().__init__()
+        self.layout, self.pictures, self.columns = layout, list(pictures), columns
+        self.box = box  # the pictures' box: its height as a share of a cell's width
+        self.spaceBefore, self.spaceAfter = 2, 12
+        self._placed: list[_Placed] = []
+        self._box = 0.0
+        self._captions = 0.0
+
+    def _cell_width(self, width: float) -> float:
+        return (width - PHOTO_GAP * (self.columns - 1)) / self.columns
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        self.width = available_width
+        engine = self.layout.engine
+        cell = self._cell_width(available_width)
+        single = self.columns == 1
+        most_wide = cell * FIGURE_WIDTH if single else cell
+        most_high = FIGURE_HEIGHT if single else cell * self.box
+        placed: list[_Placed] = []
+        for picture, (pixels_wide, pixels_high) in self.pictures:
+            ratio = pixels_wide / pixels_high
+            width = min(most_wide, most_high * ratio)
+            height = width / ratio
+            if single:
+                # The caption of a figure runs under the picture, a little wider when the
+                # picture is a narrow portrait one.
+                caption_width = max(width, min(cell, 70 * MM))
+                x = 0.0 if not self.layout.rtl else cell - width
+                caption_x = 0.0 if not self.layout.rtl else cell - caption_width
+            else:
+                caption_width = cell
+                x = (cell - width) / 2
+                caption_x = 0.0
+            lines = engine.wrap(
+                picture.caption, CAPTION_MUTED if picture.muted else CAPTION, caption_width
+            )
+            if picture.detail:
+                lines += engine.wrap(picture.detail, CAPTION_DETAIL, caption_width)
+            placed.append(
+                _Placed(picture, x, width, height, caption_x, caption_width, tuple(lines))
+            )
+        self._placed = placed
+        self._box = max((p.height for p in placed), default=0.0)
+        self._captions = max((sum(line.height for line in p.lines) for p in placed), default=0.0)
+        self.height = self._box + self.SPACE + self._captions
+        return self.width, self.height
+
+    def draw(self) -> None:
+        if self.layout.measuring:
+            return
+        canvas = self.canv
+        engine = self.layout.engine
+        rtl = self.layout.rtl
+        cell = self._cell_width(self.width)
+        floor = self._captions + self.SPACE
+        for index, placed in enumerate(self._placed):
+            left = index * (cell + PHOTO_GAP)
+            if rtl:
+                left = self.width - left - cell
+            x = left + placed.x
+            try:
+                reader = ImageReader(io.BytesIO(placed.picture.image))
+                canvas.drawImage(reader, x, floor, placed.width, placed.height, mask="auto")
+            except Exception:  # a picture that cannot be drawn leaves its frame empty
+                pass
+            # A hairline frame: a scan on white paper keeps its edge on the white page.
+            canvas.setStrokeColor(RULE)
+            canvas.setLineWidth(0.5)
+            canvas.rect(x, floor, placed.width, placed.height, stroke=1, fill=0)
+            y = self._captions
+            for line in placed.lines:
+                y -= line.height
+                baseline = y + (line.height - line.style.size) / 2 + line.style.size * 0.22
+                where, how = _anchor("start", rtl, left + placed.caption_x, placed.caption_width)
+                engine.draw_line(canvas, line, where, baseline, how)
+
+
+def _photo_rows(layout: _Layout, block: Photos) -> list[Flowable]:
+    """The grid's rows; pictures that cannot be read are left out."""
+    readable = [
+        (picture, size)
+        for picture in block.pictures
+        if (size := _image_size(picture.image)) is not None
+    ]
+    columns = max(1, min(3, block.columns))
+    # The box is as high as the grid's highest landscape picture at a cell's width (3:2
+    # photos alone make a 3:2 box), at most 4:3: the tops and the captions of a row then
+    # line up, and a portrait picture is as high as the landscape ones beside it.
+    landscape = [height / width for _p, (width, height) in readable if width > height]
+    box = min(PHOTO_BOX, max(landscape)) if landscape else PHOTO_BOX
+    return [
+        PhotoRow(layout, readable[start : start + columns], columns, box)
+        for start in range(0, len(readable), columns)
+    ]
+
+
+def _photos_height(blocks: Sequence[Block], width: float) -> float:
+    """About how high the photos of a chapter that opens with them are (its first
+    paragraphs and the grid): such a chapter starts a page unless it fits whole on this
+    one, so that a grid of a dozen is not cut after its first row."""
+    height = 0.0
+    for block in blocks:
+        if isinstance(block, Paragraph | Note):
+            height += 24
+            continue
+        if not isinstance(block, Photos) or not block.pictures:
+            break
+        columns = max(1, min(3, block.columns))
+        if columns == 1:
+            row = FIGURE_HEIGHT + 40.0
+        else:
+            row = (width - PHOTO_GAP * (columns - 1)) / columns * PHOTO_BOX + 40
+        rows = -(-len(block.pictures) // columns)
+        return height + rows * row
+    return 0.0
 
 
 class BarChart(Flowable):  # type: ignore[misc]
@@ -719,6 +905,8 @@ def _block_flowables(layout: _Layout, block: Block) -> list[Flowable]:
                 TextBlock(layout, block.empty_text, SMALL, space_after=8),
             ]
         return [CondPageBreak(160), BarChart(layout, block)]
+    if isinstance(block, Photos):
+        return _photo_rows(layout, block)
     if isinstance(block, Table):
         if not block.rows:
             return [TextBlock(layout, block.empty_text, SMALL, space_after=8)]
@@ -730,6 +918,7 @@ def _block_flowables(layout: _Layout, block: Block) -> list[Flowable]:
                 block.widths,
                 numeric=block.numeric,
                 muted=block.muted,
+                strong=block.strong,
             )
         ]
     raise TypeError(block)
@@ -759,6 +948,9 @@ def _texts(report: Report) -> Iterable[str]:
                 yield block.empty_text
                 for row in block.rows:
                     yield from row
+            elif isinstance(block, Photos):
+                for picture in block.pictures:
+                    yield from (picture.caption, picture.detail)
 
 
 def check_report(report: Report, engine: TextEngine | None = None) -> None:
@@ -850,7 +1042,12 @@ def _build(report: Report, layout: _Layout) -> bytes:
         if index == 0 and not report.compact:
             story.append(PageBreak())
         else:
-            story.append(CondPageBreak(frame_height * (0.12 if report.compact else 0.3)))
+            # A chapter that opens with photos keeps them with its heading (a page at most).
+            photos = _photos_height(chapter.blocks, width - 2 * MARGIN)
+            least = frame_height * (0.12 if report.compact else 0.3)
+            if photos:
+                least = max(least, min(photos + 60, frame_height * 0.95))
+            story.append(CondPageBreak(least))
         if index:
             story.append(Spacer(1, 10 if report.compact else 14))
         story.append(ChapterHeading(layout, index, chapter.title, compact=report.compact))

@@ -250,6 +250,9 @@ class KindDeclaration:
     # The kind's records belong to one record of another kind (a delegation's members): the
     # reference field naming it. Edited within their owner's window rather than in a tab.
     owner_field: str | None = None
+    # Fields that, left empty, take a value of the office profile when stored (by the
+    # profile's column): a gift valued without a currency is valued in the office's.
+    profile_defaults: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def sensitive_fields(self) -> tuple[str, ...]:

@@ -233,6 +233,44 @@ class LetterLanguage(Labelled):
     HE = "he"
 
 
+class GiftDirection(Labelled):
+    """Whether the office (or one of its officials) gave the gift or received it."""
+
+    GIVEN = "given"
+    RECEIVED = "received"
+
+
+class GiftCategory(Labelled):
+    """What kind of thing a gift is: what the repeat warning and the register group by."""
+
+    ART = "art"
+    PORCELAIN = "porcelain"
+    TEXTILE = "textile"
+    BOOK = "book"
+    PLAQUE = "plaque"
+    CRAFT = "craft"
+    FOOD = "food"
+    DEVICE = "device"
+    OTHER = "other"
+
+
+class GiftDisposition(Labelled):
+    """What became of a gift received: the rules of most offices ask that it be said."""
+
+    KEPT = "kept"
+    ARCHIVED = "archived"
+    DISPLAYED = "displayed"
+    HANDED_OVER = "handed_over"
+
+
+class DeclarationStatus(Labelled):
+    """Where a received gift stands with the official's declaration."""
+
+    NOT_REQUIRED = "not_required"
+    TO_DECLARE = "to_declare"
+    DECLARED = "declared"
+
+
 _LABELS: dict[tuple[str, str], str] = {
     ("Design", "formal"): N_("Formal"),
     ("Design", "modern"): N_("Modern"),
@@ -328,4 +366,22 @@ _LABELS: dict[tuple[str, str], str] = {
     ("LetterLanguage", "zh"): N_("Chinese"),
     ("LetterLanguage", "en"): N_("English"),
     ("LetterLanguage", "he"): N_("Hebrew"),
+    ("GiftDirection", "given"): N_("given"),
+    ("GiftDirection", "received"): N_("received"),
+    ("GiftCategory", "art"): N_("painting or calligraphy"),
+    ("GiftCategory", "porcelain"): N_("porcelain or ceramics"),
+    ("GiftCategory", "textile"): N_("silk or textile"),
+    ("GiftCategory", "book"): N_("book or album"),
+    ("GiftCategory", "plaque"): N_("plaque, medal or emblem"),
+    ("GiftCategory", "craft"): N_("handicraft"),
+    ("GiftCategory", "food"): N_("food or drink"),
+    ("GiftCategory", "device"): N_("device or instrument"),
+    ("GiftCategory", "other"): N_("other gift"),
+    ("GiftDisposition", "kept"): N_("kept by the office"),
+    ("GiftDisposition", "archived"): N_("handed to the archive"),
+    ("GiftDisposition", "displayed"): N_("on display"),
+    ("GiftDisposition", "handed_over"): N_("handed over under the rules"),
+    ("DeclarationStatus", "not_required"): N_("no declaration needed"),
+    ("DeclarationStatus", "to_declare"): N_("to be declared"),
+    ("DeclarationStatus", "declared"): N_("declared"),
 }

@@ -46,10 +46,14 @@ from exchange_desk.domain.declaration import (
 from exchange_desk.domain.enums import (
     AwardRole,
     CooperationArea,
+    DeclarationStatus,
     DelegationStatus,
     Direction,
     DressCode,
     EventKind,
+    GiftCategory,
+    GiftDirection,
+    GiftDisposition,
     GuestSide,
     LanguageMode,
     LetterKind,
@@ -108,6 +112,7 @@ CITIES = KindDeclaration(
         decimal("latitude", N_("Latitude"), minimum=-90, maximum=90),
         decimal("longitude", N_("Longitude"), minimum=-180, maximum=180),
         integer("population", N_("Population")),
+        image("photo_attachment_id", N_("Photo for the dossier")),
         SAMPLE,
     ),
     name_group="name",
@@ -816,6 +821,181 @@ LETTERS = KindDeclaration(
     ),
 )
 
+
+def _gift_partner(row: Mapping[str, Any], context: Context) -> Any:
+    # The most particular of the other side: the person, else the body, else the city.
+    if row["partner_person_id"] is not None:
+        return context.name_of("persons", row["partner_person_id"])
+    if row["partner_organization_id"] is not None:
+        return context.name_of("organizations", row["partner_organization_id"])
+    return context.name_of("cities", row["partner_city_id"])
+
+
+def _gift_ours(row: Mapping[str, Any], context: Context) -> Any:
+    # Our side: the official, else the home city itself.
+    if row["official_person_id"] is not None:
+        return context.name_of("persons", row["official_person_id"])
+    return context.name_of("cities", context.home_city_id)
+
+
+def _gift_from(row: Mapping[str, Any], context: Context) -> Any:
+    given = row["direction"] == GiftDirection.GIVEN
+    return _gift_ours(row, context) if given else _gift_partner(row, context)
+
+
+def _gift_to(row: Mapping[str, Any], context: Context) -> Any:
+    given = row["direction"] == GiftDirection.GIVEN
+    return _gift_partner(row, context) if given else _gift_ours(row, context)
+
+
+_GIFT_SIDES = (
+    "direction",
+    "partner_city_id",
+    "partner_organization_id",
+    "partner_person_id",
+    "official_person_id",
+)
+_RECEIVED = ("direction", GiftDirection.RECEIVED.value)
+
+GIFTS = KindDeclaration(
+    name="gifts",
+    table="gifts",
+    noun=ngettext("gift", "gifts"),
+    new_title=N_("New gift"),
+    edit_title=N_("Edit gift: {name}"),
+    record=r.Gift,
+    fields=(
+        partial_date("given_on", N_("Date"), required=True),
+        choice("direction", N_("Given / received"), GiftDirection),
+        # The gift itself in three languages ("Porcelain vase"): what the register lists.
+        *names(
+            "description",
+            N_("Gift"),
+            detail_labels=(N_("Gift (English)"), N_("Gift (Chinese)"), N_("Gift (Hebrew)")),
+        ),
+        choice("category", N_("Category"), GiftCategory),
+        reference("partner_city_id", N_("Partner city"), "cities"),
+        reference("partner_organization_id", N_("Partner organization"), "organizations"),
+        reference("partner_person_id", N_("Partner person"), "persons"),
+        reference(
+            "official_person_id",
+            N_("Our official who gave or received it"),
+            "persons",
+            detail_label=N_("Our official"),
+        ),
+        reference("delegation_id", N_("Occasion: delegation or visit"), "delegations"),
+        reference("event_id", N_("Occasion: cultural event"), "events"),
+        decimal("estimated_value", N_("Estimated value"), minimum=0, maximum=1e12),
+        text("currency", N_("Currency"), limit=3),
+        image("photo_attachment_id", N_("Photo")),
+        Field(
+            "disposition",
+            FieldType.ENUM,
+            N_("What became of it"),
+            enum=GiftDisposition,
+            enabled_when=_RECEIVED,
+        ),
+        # Not switched off for a gift given (a switched-off field is emptied): its rule says
+        # that a gift given needs no declaration.
+        choice("declaration_status", N_("Declaration"), DeclarationStatus),
+        Field(
+            "declared_on",
+            FieldType.DAY,
+            N_("Declared on"),
+            enabled_when=_RECEIVED,
+        ),
+        Field(
+            "declaration_reference",
+            FieldType.TEXT,
+            N_("Declaration reference"),
+            max_length=80,
+            enabled_when=_RECEIVED,
+        ),
+        multiline("notes", N_("Notes")),
+        SAMPLE,
+    ),
+    name_group="description",
+    date_field="given_on",
+    order=("given_on", "id"),
+    search=(
+        "description_en",
+        "description_zh",
+        "description_he",
+        "declaration_reference",
+        "notes",
+    ),
+    tab=Tab(
+        "gifts",
+        N_("Gifts"),
+        (
+            Column("given_on", N_("Date"), "date", "given_on"),
+            Column("direction", N_("Given / received"), "enum", "direction"),
+            Column("description", N_("Gift"), "names", "@description"),
+            Column("from", N_("Giver"), "names", "from"),
+            Column("to", N_("Receiver"), "names", "to"),
+            Column("value", N_("Estimated value"), "text", "value"),
+            Column("declaration", N_("Declaration"), "enum", "declaration"),
+        ),
+        (
+            _YEAR,
+            # Keyed as the awards' "role": the same question, "Given and received" for all.
+            Filter("role", N_("Given / received"), "direction"),
+            Filter("category", N_("Category"), "category"),
+            Filter("declaration", N_("Declaration"), "declaration_status"),
+            _country("partner_city_id"),
+        ),
+        position=45,
+    ),
+    computed={
+        "from": Computed(
+            _GIFT_SIDES,
+            _gift_from,
+            reads=("cities", "organizations", "persons"),
+            reads_profile=True,
+        ),
+        "to": Computed(
+            _GIFT_SIDES, _gift_to, reads=("cities", "organizations", "persons"), reads_profile=True
+        ),
+        "value": Computed(("estimated_value", "currency"), lambda row, _c: _value_text(row)),
+        "declaration": Computed(
+            ("direction", "declaration_status"),
+            lambda row, _c: (
+                DeclarationStatus(row["declaration_status"])
+                if row["direction"] == GiftDirection.RECEIVED
+                else None
+            ),
+        ),
+    },
+    list_columns=(
+        "given_on",
+        "direction",
+        "@description",
+        "partner_city_id->",
+        "estimated_value",
+        "currency",
+    ),
+    profile_defaults={"currency": "gift_currency"},
+    list_filters=(
+        "direction",
+        "category",
+        "partner_city_id",
+        "partner_person_id",
+        "official_person_id",
+        "declaration_status",
+        "is_sample",
+    ),
+)
+
+
+def _value_text(row: Mapping[str, Any]) -> str:
+    """An estimated value with its currency, as the register writes it: "1,200 CNY"."""
+    value = row["estimated_value"]
+    if value is None:
+        return ""
+    shown = f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}"
+    return f"{shown} {row['currency']}".strip()
+
+
 CERTIFICATES = KindDeclaration(
     name="certificates",
     table="certificates",
@@ -873,4 +1053,5 @@ DECLARATIONS: tuple[KindDeclaration, ...] = (
     GUESTS,
     LETTER_TEMPLATES,
     LETTERS,
+    GIFTS,
 )

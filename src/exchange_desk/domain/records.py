@@ -13,10 +13,14 @@ from exchange_desk.domain.certificate_numbers import DEFAULT_LETTER_PATTERN, DEF
 from exchange_desk.domain.dates import PartialDate
 from exchange_desk.domain.enums import (
     CooperationArea,
+    DeclarationStatus,
     DelegationStatus,
     Direction,
     DressCode,
     EventKind,
+    GiftCategory,
+    GiftDirection,
+    GiftDisposition,
     GuestSide,
     LanguageMode,
     LetterKind,
@@ -51,6 +55,8 @@ class City:
     formal_name_en: str = ""
     formal_name_zh: str = ""
     formal_name_he: str = ""
+    # The photo the partner's dossier opens with: one of the city's attachments.
+    photo_attachment_id: int | None = None
     is_sample: bool = False
 
 
@@ -235,6 +241,39 @@ class Letter:
 
 
 @dataclass(kw_only=True, slots=True)
+class Gift:
+    """A gift the office gave a partner or one of its officials received: the register that
+    keeps a partner from receiving the same gift twice and the declarations the rules ask."""
+
+    id: int | None = None
+    version: int | None = None
+    given_on: PartialDate
+    direction: GiftDirection
+    description_en: str
+    description_zh: str = ""
+    description_he: str = ""
+    category: GiftCategory = GiftCategory.OTHER
+    # The other side: the partner city, its organization and the person, as far as known.
+    partner_city_id: int | None = None
+    partner_organization_id: int | None = None
+    partner_person_id: int | None = None
+    # Our side: the official who gave it or received it (whose declaration it is).
+    official_person_id: int | None = None
+    # The occasion: a delegation (a visit, either way) or a cultural event.
+    delegation_id: int | None = None
+    event_id: int | None = None
+    estimated_value: float | None = None
+    currency: str = ""
+    photo_attachment_id: int | None = None
+    disposition: GiftDisposition | None = None
+    declaration_status: DeclarationStatus = DeclarationStatus.NOT_REQUIRED
+    declared_on: dt.date | None = None
+    declaration_reference: str = ""
+    notes: str = ""
+    is_sample: bool = False
+
+
+@dataclass(kw_only=True, slots=True)
 class Delegation:
     id: int | None = None
     # The stored version it was read at, counted up by each change; None until stored.
@@ -391,6 +430,12 @@ class OfficeProfile:
     email: str = ""
     # How letters are numbered, as certificates are (domain.certificate_numbers).
     letter_number_pattern: str = DEFAULT_LETTER_PATTERN
+    # Gifts received at or above this value (in `gift_currency`) are declared; None: every
+    # gift received is.
+    gift_threshold: float | None = None
+    gift_currency: str = ""
+    # The largest file that may be attached to a record, in megabytes.
+    attachment_limit_mb: int = 20
 
 
 @dataclass(kw_only=True, slots=True)
@@ -404,8 +449,28 @@ class Attachment:
     media_type: str = "application/octet-stream"
     size: int = 0
     sha256: str = ""
+    # The caption: `description` as typed (and in English), with Chinese and Hebrew.
     description: str = ""
+    caption_zh: str = ""
+    caption_he: str = ""
     created_at: dt.datetime | None = None
+    # An image's size in pixels, and whether a thumbnail was made of it.
+    width: int | None = None
+    height: int | None = None
+    has_preview: bool = False
+
+    @property
+    def is_image(self) -> bool:
+        return self.media_type.startswith("image/")
+
+    @property
+    def is_pdf(self) -> bool:
+        return self.media_type == "application/pdf"
+
+    def caption(self, language: str) -> str:
+        """The caption in `language` ("zh", "en", "he"), else the one typed."""
+        chosen = {"zh": self.caption_zh, "he": self.caption_he}.get(language, "")
+        return chosen or self.description
 
 
 Record = (
@@ -419,4 +484,5 @@ Record = (
     | Conference
     | Award
     | Certificate
+    | Gift
 )

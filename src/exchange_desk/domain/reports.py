@@ -1,5 +1,5 @@
-"""A report as data: a cover, then chapters of paragraphs, facts, key figures, charts and
-tables, every text already in the report's own language.
+"""A report as data: a cover, then chapters of paragraphs, facts, key figures, charts,
+tables and photos, every text already in the report's own language.
 
 The services build one (the annual report, a partner city's dossier, a delegation's brief)
 and `documents/` lays it out; the layout knows nothing of what the report is about, and the
@@ -81,9 +81,33 @@ class Table:
     empty_text: str = ""  # shown instead of an empty table
     numeric: tuple[int, ...] = ()  # columns holding numbers (aligned to the end)
     muted: frozenset[int] = frozenset()  # rows of sample records, printed in grey
+    strong: frozenset[int] = frozenset()  # rows printed bold under a rule (a total)
 
 
-Block = Paragraph | Subheading | Note | Facts | Figures | Chart | Table
+@dataclass(frozen=True, slots=True)
+class Picture:
+    """A photo or scan with its caption, already in the report's language. `image` is the
+    file's bytes (JPEG or PNG, made document-sized when attached); `detail` is a second,
+    quieter line under the caption (the record and its date, a credit); `muted` prints
+    the caption in grey, as the rows of sample records are."""
+
+    image: bytes
+    caption: str
+    detail: str = ""
+    muted: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Photos:
+    """Pictures in a grid of `columns` (1 to 3) with their captions under them; the layout
+    keeps each picture's proportions and never splits one from its caption across pages.
+    A single column is a figure: one picture at a readable size, not the page's width."""
+
+    pictures: tuple[Picture, ...]
+    columns: int = 3
+
+
+Block = Paragraph | Subheading | Note | Facts | Figures | Chart | Table | Photos
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,7 +20,7 @@ from typing import Any
 from exchange_desk.domain.certificate_numbers import NUMBER_MAX, NUMBER_RULE, pattern_messages
 from exchange_desk.domain.countries import is_country_code
 from exchange_desk.domain.dates import PartialDate
-from exchange_desk.domain.enums import RecipientKind
+from exchange_desk.domain.enums import DeclarationStatus, GiftDirection, RecipientKind
 from exchange_desk.domain.errors import FieldProblem, InvalidInput
 from exchange_desk.domain.messages import Message, _
 from exchange_desk.domain.records import (
@@ -32,6 +32,7 @@ from exchange_desk.domain.records import (
     CulturalEvent,
     Delegation,
     DelegationMember,
+    Gift,
     Guest,
     LetterTemplate,
     OfficeProfile,
@@ -47,6 +48,9 @@ TEXT_MAX = 20_000
 CERTIFICATE_NUMBER_MAX = NUMBER_MAX
 _CERTIFICATE_NUMBER = NUMBER_RULE
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_CURRENCY = re.compile(r"^[A-Z]{3}$")
+# The largest file an office may allow to be attached, in megabytes (services.attachments).
+ATTACHMENT_LIMIT_MAX = 500
 
 
 @dataclass
@@ -274,6 +278,34 @@ def _certificate(record: Certificate, p: _Problems) -> None:
     p.count("reprints", record.reprints)
 
 
+def _currency(p: _Problems, field_name: str, value: str) -> None:
+    # A longer code is refused as too long by its field's limit: one message is enough.
+    if value and len(value) <= 3 and not _CURRENCY.match(value):
+        p.add(
+            field_name, _("Use the three capital letters of the currency's code (CNY, ILS, EUR).")
+        )
+
+
+def _gift(record: Gift, p: _Problems) -> None:
+    _names(p, record, "description")
+    _currency(p, "currency", record.currency)
+    # Only what our officials received is declared and handed over.
+    if record.direction is GiftDirection.GIVEN and record.disposition is not None:
+        p.add("disposition", _("Only a gift received is kept, archived or handed over."))
+    if (
+        record.direction is GiftDirection.GIVEN
+        and record.declaration_status is not DeclarationStatus.NOT_REQUIRED
+    ):
+        p.add("declaration_status", _("Only a gift received is declared."))
+    if (
+        record.partner_person_id is not None
+        and record.partner_person_id == record.official_person_id
+    ):
+        p.add("official_person_id", _("Our official and the partner person are the same person."))
+    p.text("declaration_reference", record.declaration_reference, limit=80)
+    p.text("notes", record.notes, limit=TEXT_MAX)
+
+
 def _office(record: OfficeProfile, p: _Problems) -> None:
     for name in ("office_name", "signatory", "signatory_title"):
         _names(p, record, name, required_en=False)
@@ -283,6 +315,16 @@ def _office(record: OfficeProfile, p: _Problems) -> None:
         p.add("letter_number_pattern", message)
     if record.email and not _EMAIL.match(record.email):
         p.add("email", _("Not an e-mail address."))
+    _currency(p, "gift_currency", record.gift_currency)
+    if record.gift_threshold is not None and record.gift_threshold < 0:
+        p.add("gift_threshold", _("Must be 0 or more."))
+    if record.gift_threshold is not None and not record.gift_currency:
+        p.add("gift_currency", _("Say in which currency the threshold is."))
+    if not 1 <= record.attachment_limit_mb <= ATTACHMENT_LIMIT_MAX:
+        p.add(
+            "attachment_limit_mb",
+            _("Between 1 and {limit} MB.").format(limit=ATTACHMENT_LIMIT_MAX),
+        )
 
 
 _RULES: dict[type[Any], Callable[[Any, _Problems], None]] = {
@@ -301,6 +343,7 @@ _RULES: dict[type[Any], Callable[[Any, _Problems], None]] = {
     ProgrammeItem: _programme_item,
     Guest: _guest,
     LetterTemplate: _letter_template,
+    Gift: _gift,
 }
 
 

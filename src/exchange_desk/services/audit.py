@@ -70,6 +70,9 @@ class Action(StrEnum):
     REVOKE = "revoke"
     # Personal data (a passport number) shown to someone: which fields, never their values.
     REVEAL = "reveal"
+    # A file attached to a record or removed from it (its name, size and hash).
+    ATTACH = "attach"
+    DETACH = "detach"
 
     def label(self) -> str:
         """The action in the user's language (History, the audit list)."""
@@ -89,6 +92,8 @@ class Action(StrEnum):
             Action.GRANT: _("role granted"),
             Action.REVOKE: _("role revoked"),
             Action.REVEAL: _("personal data revealed"),
+            Action.ATTACH: _("file attached"),
+            Action.DETACH: _("file removed"),
         }
         return labels[self]
 

@@ -9,7 +9,8 @@ cooperative cities the seed counts, and the "more than 20 delegations", sample r
 added with `is_sample=True`: they are never passed off as fact.
 
 `add_scale_load` adds a synthetic load for benchmarks, inserted in bulk. The people, the
-delegation members, programmes and guest lists are in `demo_people`.
+delegation members, programmes and guest lists are in `demo_people`; the gifts register and
+the files on the records (a scan, photos) in `demo_gifts`.
 """
 
 from __future__ import annotations
@@ -63,6 +64,7 @@ from exchange_desk.services.demo_cities import (
     SAMPLE_SISTER_CITIES,
     SampleCity,
 )
+from exchange_desk.services.demo_gifts import GIFT_CURRENCY, GIFT_THRESHOLD, add_gifts
 from exchange_desk.services.demo_people import VISIT_OF_INDEX, add_people
 from exchange_desk.services.office import save_office_profile
 from exchange_desk.services.records import create
@@ -246,6 +248,9 @@ def _add_facts(database: Database) -> int:
             phone="+86 531 0000 0000",
             email="waiban@jinan.example",
             letter_number_pattern="JNWB-{year}-{seq:03}",
+            # Gifts received from 200 CNY up are declared (`demo_gifts`).
+            gift_threshold=GIFT_THRESHOLD,
+            gift_currency=GIFT_CURRENCY,
         ),
     )
     create(
@@ -378,7 +383,7 @@ def _add_facts(database: Database) -> int:
         ),
     }
 
-    create(
+    culture_mou = create(
         database,
         Agreement(
             title_en="MOU on cultural exchange between the culture authorities of Jinan and "
@@ -405,7 +410,7 @@ def _add_facts(database: Database) -> int:
         ),
     )
 
-    create(
+    arts_festival = create(
         database,
         CulturalEvent(
             name_en="Arts festival in Kfar Saba",
@@ -436,11 +441,12 @@ def _add_facts(database: Database) -> int:
             description="Kfar Saba sent a choir.",
         ),
     )
+    celebrations = []
     for ordinal, (en, zh, he) in enumerate(
         (("first year", "第一年", "השנה הראשונה"), ("second year", "第二年", "השנה השנייה")),
         start=1,
     ):
-        create(
+        celebration = create(
             database,
             CulturalEvent(
                 name_en=f"New Year celebration for Jinan employees in Kfar Saba ({en})",
@@ -454,6 +460,8 @@ def _add_facts(database: Database) -> int:
             ),
         )
         assert ordinal in (1, 2)
+        assert celebration.id is not None
+        celebrations.append(celebration.id)
 
     cifcc = create(
         database,
@@ -528,6 +536,7 @@ def _add_facts(database: Database) -> int:
     )
     count = 22
     told: dict[int, int] = {}  # the visits told in full (`demo_people`): index -> id
+    visits: dict[int, tuple[int, PartialDate]] = {}  # every one: index -> (id, first day)
     language = active_language()
     for index in range(count):
         year = 2009 + index * 10 // count
@@ -566,17 +575,35 @@ def _add_facts(database: Database) -> int:
                 members=len(visit.members),
             )
         made = create(database, delegation)
-        if visit is not None and made.id is not None:
+        assert made.id is not None
+        assert made.start_date is not None
+        visits[index] = (made.id, made.start_date)
+        if visit is not None:
             told[index] = made.id
     ambassador = _add_office_awards(database, city, org)
     assert choral_festival.id is not None
-    add_people(
+    people = add_people(
         database,
         city=city,
         org=org,
         delegations=told,
         choral_festival=choral_festival.id,
         ambassador=ambassador,
+    )
+    assert arts_festival.id is not None
+    assert culture_mou.id is not None
+    add_gifts(
+        database,
+        city=city,
+        org=org,
+        people=people,
+        visits=visits,
+        events={
+            "arts_festival": arts_festival.id,
+            "choral_festival": choral_festival.id,
+            "new_year": celebrations[0],
+        },
+        agreements={"culture": culture_mou.id},
     )
     return count
 

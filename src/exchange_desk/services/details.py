@@ -20,6 +20,7 @@ from exchange_desk.domain.dates import PartialDate
 from exchange_desk.domain.declaration import Context, FieldType
 from exchange_desk.domain.enums import PartnershipStatus
 from exchange_desk.i18n.catalog import N_
+from exchange_desk.services.history_text import names_in
 from exchange_desk.services.kinds import kind_named
 from exchange_desk.services.people import reveal_record
 from exchange_desk.services.records import Names, get_listed, names_of_in, tier_history
@@ -110,6 +111,14 @@ def _related(
 
 def _names(listed_label: Names | None) -> Names:
     return listed_label or Names()
+
+
+def _title_of(database: Database, kind: str, record_id: int) -> Names:
+    """A record without names as the detail pane titles it (a gift's occasion, a delegation,
+    by its purpose), else by its kind and number."""
+    with database.reading() as session:
+        found = names_in(session, {kind: {record_id}}).get((kind, record_id))
+    return Names(found or f"{kind_named(kind).label()} {record_id}")
 
 
 def _partner_city(database: Database, partnership_id: int) -> Detail:
@@ -254,8 +263,10 @@ def _generic(database: Database, kind: str, record_id: int, *, reveal: bool = Fa
             detail.hidden.append(item.name)
             continue
         if item.type is FieldType.REFERENCE:
-            target = listed.labels.get(item.name)
-            detail.groups.append((label, [Related(item.kind or "", value, None, _names(target))]))
+            target = _names(listed.labels.get(item.name))
+            if not target.best() and item.kind:
+                target = _title_of(database, item.kind, value)
+            detail.groups.append((label, [Related(item.kind or "", value, None, target)]))
             continue
         if item.type is FieldType.COUNTRY:
             value = ("country", value)  # shown by its name in the user's language

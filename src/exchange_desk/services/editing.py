@@ -54,6 +54,7 @@ __all__ = [
     "UpdateStep",
     "delete_record",
     "deletion_preview",
+    "new_values",
     "save_profile",
     "save_record",
 ]
@@ -250,6 +251,18 @@ def save_record(
     return Saved(
         stored, Changes.of_updated(kind.name, record_id), UpdateStep(before, stored, history)
     )
+
+
+def new_values(database: Database, kind_name: str) -> dict[str, Any]:
+    """What a new record of the kind starts with beyond its declaration's defaults: the
+    office profile's values its declaration names (a gift's value is estimated in the
+    office's currency)."""
+    wanted = kind_named(kind_name).declaration.profile_defaults
+    if not wanted:
+        return {}
+    profile = office_profile(database)
+    found = {name: getattr(profile, column) for name, column in wanted.items()}
+    return {name: value for name, value in found.items() if value not in (None, "")}
 
 
 # --- deleting a record -----------------------------------------------------------------------

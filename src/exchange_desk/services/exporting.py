@@ -25,8 +25,10 @@ from exchange_desk.services.audit import log_export
 from exchange_desk.services.kinds import KINDS
 from exchange_desk.services.names import Names
 from exchange_desk.services.record_sheets import (
+    CITY_DATED_REFERENCES,
     DATED_REFERENCES,
     NameBook,
+    city_dated_name,
     importable_kinds,
     record_cells,
     sheet_name,
@@ -104,6 +106,15 @@ def export_tables(
         kind: records.all_records(database, kind) for kind in dict.fromkeys((*kinds, *referred))
     }
     read = {kind: _names(kind, stored[kind]) for kind in referred}
+    for kind in referred & CITY_DATED_REFERENCES:
+        cities = read["cities"][0] if "cities" in read else _names("cities", stored["cities"])[0]
+        read[kind] = (
+            {
+                item.id: city_dated_name(cities.get(item.city_id, Names()), item.start_date)
+                for item in stored[kind]
+            },
+            {},
+        )
     book = NameBook(
         {kind: names for kind, (names, _years) in read.items()},
         found.code,

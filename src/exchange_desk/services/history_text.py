@@ -202,8 +202,8 @@ def value_text(item: Field | None, value: Any, names: NameTable) -> str:
                 return format_number(value) if isinstance(value, int | float) else str(value)
             case FieldType.REFERENCE:
                 return _reference(item.kind, value, names)
-            case FieldType.IMAGE:
-                return f"#{value}"
+            case FieldType.IMAGE:  # an attached file, by its name while it is there
+                return names.get((ATTACHED, value)) or f"#{value}"
             case FieldType.REFERENCES:
                 return format_list(_reference(item.kind, one, names) for one in value)
             case FieldType.AREAS:
@@ -379,6 +379,10 @@ def _what(entry: AuditEntry, listed: str, user: str, keep: Callable[[str], str])
             return str(number), text.format(number=keep(str(number)), user=user)
         text = _("certificate issued by {user}") if issued else _("certificate printed by {user}")
         return "", text.format(user=user)
+    if action == Action.ATTACH and file:
+        return keep(file), _("{user} attached {file}").format(user=user, file=keep(file))
+    if action == Action.DETACH and file:
+        return keep(file), _("{user} removed the file {file}").format(user=user, file=keep(file))
     if action == Action.EXPORT and file:
         return file, _("exported by {user} to {file}").format(user=user, file=keep(file))
     sentence = _("{action} by {user}").format(action=entry.action_label(), user=user)
@@ -388,6 +392,10 @@ def _what(entry: AuditEntry, listed: str, user: str, keep: Callable[[str], str])
 
 
 # --- reading ---------------------------------------------------------------------------------
+
+
+# The key under which `names_in` keeps attached files' names (an image field's value).
+ATTACHED = "attachments"
 
 
 def _wanted(entries: Iterable[AuditEntry]) -> dict[str, set[int]]:
@@ -409,6 +417,8 @@ def _wanted(entries: Iterable[AuditEntry]) -> dict[str, set[int]]:
             for value in pair:
                 if item.type is FieldType.REFERENCE and isinstance(value, int):
                     wanted[item.kind or ""].add(value)
+                elif item.type is FieldType.IMAGE and isinstance(value, int):
+                    wanted[ATTACHED].add(value)
                 elif item.type is FieldType.REFERENCES and isinstance(value, list):
                     wanted[item.kind or ""].update(v for v in value if isinstance(v, int))
                 elif item.type is FieldType.PARTICIPANTS and isinstance(value, list):
@@ -425,6 +435,13 @@ def names_in(session: Session, wanted: Mapping[str, set[int]]) -> dict[tuple[str
     partnership by its partner city, a delegation by its purpose), a query per 500 records
     of a kind; a record that is gone has none."""
     found: dict[tuple[str, int], str] = {}
+    files = schema.attachments
+    attached = sorted(wanted.get(ATTACHED, ()))
+    for start in range(0, len(attached), 500):
+        statement = select(files.c.id, files.c.file_name).where(
+            files.c.id.in_(attached[start : start + 500])
+        )
+        found.update(((ATTACHED, row[0]), _shortened(row[1])) for row in session.execute(statement))
     for kind_name, ids in wanted.items():
         kind = KINDS.get(kind_name)
         if kind is None or not ids:

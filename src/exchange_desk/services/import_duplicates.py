@@ -135,6 +135,7 @@ def find_duplicates(known: Known, plan: SheetPlan, options: ImportOptions) -> No
             key = duplicate_key(kind, record)
             if key is not None:
                 keys.add(key, placeholder)
+            known.note_start(kind, placeholder, record)
 
 
 def _partial(kind: str, values: Mapping[str, Any]) -> Any:

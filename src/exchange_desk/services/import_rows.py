@@ -24,8 +24,10 @@ from exchange_desk.services.kinds import kind_named
 from exchange_desk.services.matching import NameIndex, fold_name
 from exchange_desk.services.record_sheets import (
     ANY_NAME,
+    CITY_DATED_REFERENCES,
     CITY_PREFIX,
     DATED_REFERENCES,
+    city_and_date,
     name_and_year,
     target,
 )
@@ -63,6 +65,8 @@ class Known:
     summaries: dict[int, str] = field(default_factory=dict)  # placeholder -> its row's record
     cities_of: dict[tuple[str, int], int] = field(default_factory=dict)  # keyed records' city
     years: dict[str, dict[int, int | None]] = field(default_factory=dict)  # DATED_REFERENCES
+    # CITY_DATED_REFERENCES: records by (partner city, start as written), stored and planned.
+    started: dict[str, dict[tuple[int, str], list[int]]] = field(default_factory=dict)
     next_placeholder: int = -1
 
     def placeholder(self, row: int) -> int:
@@ -90,6 +94,26 @@ class Known:
                 self.note_year(kind, item.id, item)
             self.names[kind] = found
         return found
+
+    def starts(self, kind: str) -> dict[tuple[int, str], list[int]]:
+        """The records of a kind referred to by city and start (`CITY_DATED_REFERENCES`),
+        read as stored text the first time a row refers to one."""
+        found = self.started.get(kind)
+        if found is None:
+            found = {}
+            for record_id, city_id, start in records.stored_values(
+                self.database, kind, ("city_id", "start_date")
+            ):
+                if city_id is not None and start:
+                    found.setdefault((int(city_id), str(start)), []).append(record_id)
+            self.started[kind] = found
+        return found
+
+    def note_start(self, kind: str, record_id: int, record: Any) -> None:
+        """A planned record that later rows may refer to by its city and start."""
+        city_id, start = getattr(record, "city_id", None), getattr(record, "start_date", None)
+        if kind in CITY_DATED_REFERENCES and city_id is not None and start is not None:
+            self.starts(kind).setdefault((city_id, date_key(start)), []).append(record_id)
 
     def note_year(self, kind: str, record_id: int, record: Any) -> None:
         field_name = DECLARED[kind].date_field
@@ -279,6 +303,8 @@ class RowReader:
         raise cv.CellProblem(_("this column cannot be imported."))
 
     def _reference(self, kind: str, name: str) -> int:
+        if kind in CITY_DATED_REFERENCES:
+            return self._city_dated(kind, name)
         index = self.known.index(kind)
         year = None
         if kind in DATED_REFERENCES:
@@ -298,6 +324,34 @@ class RowReader:
                 )
             )
         return candidates[0].record_id
+
+    def _city_dated(self, kind: str, text: str) -> int:
+        """A delegation named as its partner city and start ("Kfar Saba, 2018-06-11")."""
+        parts = city_and_date(text)
+        label = kind_named(kind).label()
+        if parts is None:
+            raise cv.CellProblem(
+                _("“{text}” does not name a {kind}: write its partner city and its start, "
+                  "as in “Kfar Saba, 2018-06-11”.").format(text=text, kind=label)
+            )  # fmt: skip
+        city, start = parts
+        starts = self.known.starts(kind)
+        cities = [c.record_id for c in self.known.index("cities").find_all([city])]
+        made = self.created_cities.get(fold_name(city))
+        if made is not None:
+            cities.append(made[0])
+        found = list(dict.fromkeys(r for c in cities for r in starts.get((c, start), ())))
+        if len(found) == 1:
+            return found[0]
+        if not found:
+            raise cv.CellProblem(
+                _("there is no {kind} of {city} starting on {date}: import or add it first.")
+                .format(kind=label, city=city, date=start)
+            )  # fmt: skip
+        raise cv.CellProblem(
+            _("{city} has more than one {kind} starting on {date}; link the right one in "
+              "the window.").format(city=city, kind=label, date=start)
+        )  # fmt: skip
 
     def _participant(self, text: str) -> EventParticipant:
         role = ParticipantRole.PARTICIPANT

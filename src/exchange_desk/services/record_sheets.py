@@ -584,6 +584,30 @@ def yes_no(value: bool, gettext: Callable[[str], str]) -> str:
 # Conference (2018)", and read back by name and year.
 DATED_REFERENCES = frozenset({"conferences"})
 _WITH_YEAR = re.compile(r"^(.*?)\s*[(（]\s*(\d{4})\s*[)）]$")
+# Kinds without names that other records refer to (a gift's occasion, a delegation): a
+# reference to one is written as its partner city and its start, "Kfar Saba, 2018-06-11",
+# and read back by both.
+CITY_DATED_REFERENCES = frozenset({"delegations"})
+_CITY_AND_DATE = re.compile(r"^(.*?)\s*[,，、]?\s*(\d{4}(?:-\d{2}(?:-\d{2})?)?)$")
+
+
+def city_and_date(text: str) -> tuple[str, str] | None:
+    """A reference's city name and its start as written (`2018`, `2018-06`, `2018-06-11`);
+    None if it does not end in a date."""
+    found = _CITY_AND_DATE.match(text.strip())
+    if found is None or not found.group(1):
+        return None
+    return found.group(1).strip(), found.group(2)
+
+
+def city_dated_name(city: Names, start: Any) -> Names:
+    """How a reference to a delegation is written: its city's name, then its start."""
+    when = start.isoformat() if start is not None else ""
+
+    def one(name: str) -> str:
+        return f"{name}, {when}" if name and when else name
+
+    return Names(one(city.en), one(city.zh), one(city.he))
 
 
 def name_and_year(text: str) -> tuple[str, int | None]:

@@ -602,6 +602,30 @@ def derived(kind: Kind, record: T) -> T:
     return replace(record, **values)  # type: ignore[type-var]
 
 
+def from_profile(session: Session, kind: Kind, records_: Sequence[T]) -> list[T]:
+    """`records_` with their empty fields that the office profile fills (a gift's currency
+    is the office's when none is said: a notebook or a sheet seldom says it)."""
+    wanted = kind.declaration.profile_defaults
+    if not wanted:
+        return list(records_)
+    profile = m.table_of(m.OfficeProfileRow)
+    row = session.execute(
+        select(*(profile.c[column] for column in wanted.values())).where(profile.c.id == 1)
+    ).first()
+    if row is None:
+        return list(records_)
+    values = dict(zip(wanted, row, strict=True))
+    filled = []
+    for record in records_:
+        empty = {
+            name: value
+            for name, value in values.items()
+            if value not in (None, "") and getattr(record, name) in (None, "")
+        }
+        filled.append(replace(record, **empty) if empty else record)  # type: ignore[type-var]
+    return filled
+
+
 def _prepare(session: Session, kind: Kind, record: Any) -> None:
     check_record(kind, record)
     missing = _check_references(session, kind, record)
@@ -670,7 +694,7 @@ def create_in(session: Session, record: T) -> T:
     kind = kind_of(record)
     if getattr(record, "id", None) is not None:
         raise InvalidInput([FieldProblem("id", _("A new record cannot have an id yet."))])
-    record = derived(kind, record)
+    record = from_profile(session, kind, [derived(kind, record)])[0]
     _prepare(session, kind, record)
     row: Any = kind.row(**{name: getattr(record, name) for name in kind.scalar_fields})
     session.add(row)
@@ -938,7 +962,7 @@ def create_many_in(session: Session, batch: Sequence[Any], *, checked: bool = Fa
     if not batch:
         return []
     kind = kind_of(batch[0])
-    batch = [derived(kind, record) for record in batch]
+    batch = from_profile(session, kind, [derived(kind, record) for record in batch])
     for index, record in enumerate(batch):
         if getattr(record, "id", None) is not None:
             raise InvalidInput([FieldProblem("id", _("A new record cannot have an id yet."))])
@@ -1085,7 +1109,7 @@ def update_in(
     unless `record_tier_change` is False (undo and redo put the history back themselves).
     `before`: the record as stored, read in this transaction already (not read again)."""
     kind = kind_of(record)
-    record = derived(kind, record)
+    record = from_profile(session, kind, [derived(kind, record)])[0]
     record_id = getattr(record, "id", None)
     if record_id is None:
         raise InvalidInput([FieldProblem("id", _("The record to change has no id."))])
@@ -1433,6 +1457,13 @@ def delete_record(
         return delete_record_in(session, kind_name, record_id, cascade=cascade, version=version)
 
 
+# Rows kept once per file content: put back only if no other attachment brought them back.
+_BY_HASH: dict[str, type[m.Base]] = {
+    "attachment_blobs": m.AttachmentBlobRow,
+    "attachment_previews": m.AttachmentPreviewRow,
+}
+
+
 def restore_in(session: Session, snapshot: Snapshot) -> None:
     """Put back what a delete removed, in the caller's transaction: rows parents first,
     then the cleared references."""
@@ -1442,10 +1473,7 @@ def restore_in(session: Session, snapshot: Snapshot) -> None:
     try:
         for name, values in rows:
             table = tables[name]
-            if (
-                name == "attachment_blobs"
-                and session.get(m.AttachmentBlobRow, values["sha256"]) is not None
-            ):
+            if name in _BY_HASH and session.get(_BY_HASH[name], values["sha256"]) is not None:
                 continue  # the same bytes are stored for another attachment
             session.execute(insert(table).values(values))
         # Last cleared first: a row cleared twice gets its oldest state back last.

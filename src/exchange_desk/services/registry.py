@@ -35,4 +35,6 @@ IMPORT_ORDER = (
     "events",
     "agreements",
     "awards",
+    # The office's notebook or sheet of gifts: after the partners and occasions it names.
+    "gifts",
 )

@@ -1,5 +1,6 @@
 """What the report dialogs offer before a report is made: the years that have anything to
-report, and a short line naming the city or delegation a document is about.
+report (gifts received, for their declaration), and a short line naming the city or
+delegation a document is about.
 
 These read through the Core tables, not the ORM, so opening a report dialog costs no more
 than a query.
@@ -13,7 +14,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import func, select, union
 
 from exchange_desk.domain.countries import country_name
-from exchange_desk.domain.enums import Direction
+from exchange_desk.domain.enums import Direction, GiftDirection
 from exchange_desk.domain.errors import NotFound
 from exchange_desk.i18n.catalog import _, active_language, ngettext
 from exchange_desk.i18n.formatting import format_partial_date
@@ -45,6 +46,21 @@ def report_years(database: Database) -> list[int]:
     with database.reading() as session:
         found = session.scalars(select(years.c.year).order_by(years.c.year.desc())).all()
     return [int(year) for year in found if str(year).isdigit()]
+
+
+def gift_years(database: Database) -> list[int]:
+    """Every year in which a gift was received, newest first: the years a declaration of
+    gifts can be asked for."""
+    gift = s.gifts
+    year = func.substr(gift.c.given_on, 1, 4)
+    with database.reading() as session:
+        found = session.scalars(
+            select(year)
+            .where(gift.c.direction == GiftDirection.RECEIVED)
+            .group_by(year)
+            .order_by(year.desc())
+        ).all()
+    return [int(value) for value in found if str(value).isdigit()]
 
 
 def default_report_year(years: list[int], today: dt.date | None = None) -> int:

@@ -96,6 +96,7 @@ class CityRow(Stamped, Base):
     formal_name_en: Mapped[str]
     formal_name_zh: Mapped[str]
     formal_name_he: Mapped[str]
+    photo_attachment_id: Mapped[int | None]
 
 
 class AttachmentRow(Base):
@@ -110,6 +111,21 @@ class AttachmentRow(Base):
     sha256: Mapped[str]
     description: Mapped[str]
     created_at: Mapped[dt.datetime]
+    caption_zh: Mapped[str]
+    caption_he: Mapped[str]
+    width: Mapped[int | None]
+    height: Mapped[int | None]
+
+
+class AttachmentPreviewRow(Base):
+    """An image attached, made smaller once: a thumbnail and a picture for documents."""
+
+    __table__ = schema.attachment_previews
+
+    sha256: Mapped[str]
+    thumbnail: Mapped[bytes]
+    picture: Mapped[bytes]
+    media_type: Mapped[str]
 
 
 class ConferenceRow(Stamped, Base):
@@ -250,6 +266,9 @@ class OfficeProfileRow(Base):
     email: Mapped[str]
     letter_number_pattern: Mapped[str]
     version: Mapped[int]
+    gift_threshold: Mapped[float | None]
+    gift_currency: Mapped[str]
+    attachment_limit_mb: Mapped[int]
 
 
 class PartnershipAreaRow(Base):

@@ -43,10 +43,14 @@ from exchange_desk.domain.certificate_numbers import (
 )
 from exchange_desk.domain.enums import (
     CooperationArea,
+    DeclarationStatus,
     DelegationStatus,
     Direction,
     DressCode,
     EventKind,
+    GiftCategory,
+    GiftDirection,
+    GiftDisposition,
     GuestSide,
     LanguageMode,
     LetterKind,
@@ -260,6 +264,8 @@ cities = Table(
     Column("population", Integer(), nullable=True),
     *_formal_names(),
     *_stamps(),
+    # The photo its dossier opens with (migration 0007): one of the city's attachments.
+    _reference("photo_attachment_id", "attachments", ondelete="SET NULL", index=False),
     UniqueConstraint("country", "name_en"),
     CheckConstraint("length(name_en) > 0", name="name_en"),
     CheckConstraint("latitude IS NULL OR (latitude >= -90 AND latitude <= 90)", name="latitude"),
@@ -288,8 +294,29 @@ attachments = Table(
     ),
     Column("description", String(NAME), nullable=False, default=""),
     Column("created_at", DateTime(), nullable=False, default=utcnow),
+    # Migration 0007: the caption in Chinese and Hebrew (`description` is the one typed, and
+    # the English), and an image's size in pixels.
+    *_text_columns("caption_zh", "caption_he"),
+    Column("width", Integer(), nullable=True),
+    Column("height", Integer(), nullable=True),
     not_negative("size"),
     Index("ix_attachments_owner", "owner_kind", "owner_id"),
+)
+
+# An image made smaller once, when it is attached: a thumbnail for the window and a picture
+# for the documents (a 12-megapixel photo would make every report that shows it 5 MB).
+attachment_previews = Table(
+    "attachment_previews",
+    metadata,
+    Column(
+        "sha256",
+        String(64),
+        ForeignKey("attachment_blobs.sha256", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column("thumbnail", LargeBinary(), nullable=False),
+    Column("picture", LargeBinary(), nullable=False),
+    Column("media_type", String(100), nullable=False),
 )
 
 conferences = Table(
@@ -466,7 +493,16 @@ office_profile = Table(
         server_default=DEFAULT_LETTER_PATTERN,
     ),
     version_column(),
+    # Migration 0007: the gift declaration threshold and its currency, and the largest file
+    # a record may have attached (megabytes).
+    Column("gift_threshold", Float(), nullable=True),
+    *_text_columns("gift_currency", length=3),
+    Column("attachment_limit_mb", Integer(), nullable=False, default=20, server_default="20"),
     CheckConstraint("id = 1", name="single_row"),
+    not_negative("gift_threshold"),
+    CheckConstraint(
+        "attachment_limit_mb >= 1 AND attachment_limit_mb <= 500", name="attachment_limit"
+    ),
 )
 
 partnership_areas = Table(
@@ -603,6 +639,37 @@ letters = Table(
     *_stamps(),
     UniqueConstraint("number"),
     CheckConstraint("length(number) > 0", name="number"),
+)
+
+gifts = Table(
+    "gifts",
+    metadata,
+    Column("id", Integer(), primary_key=True),
+    Column("given_on", PartialDateType(), nullable=False, index=True),
+    Column("direction", text_enum(GiftDirection, "direction"), nullable=False),
+    *_names("description"),
+    Column("category", text_enum(GiftCategory, "category"), nullable=False),
+    _reference("partner_city_id", "cities"),
+    _reference("partner_organization_id", "organizations"),
+    _reference("partner_person_id", "persons"),
+    _reference("official_person_id", "persons"),
+    _reference("delegation_id", "delegations"),
+    _reference("event_id", "cultural_events"),
+    Column("estimated_value", Float(), nullable=True),
+    Column("currency", String(3), nullable=False, default=""),
+    _reference("photo_attachment_id", "attachments", ondelete="SET NULL", index=False),
+    Column("disposition", text_enum(GiftDisposition, "disposition"), nullable=True),
+    Column(
+        "declaration_status",
+        text_enum(DeclarationStatus, "declaration_status"),
+        nullable=False,
+    ),
+    Column("declared_on", Date(), nullable=True),
+    Column("declaration_reference", String(80), nullable=False, default=""),
+    Column("notes", Text(), nullable=False, default=""),
+    *_stamps(),
+    CheckConstraint("length(description_en) > 0", name="description_en"),
+    not_negative("estimated_value"),
 )
 
 tier_changes = Table(

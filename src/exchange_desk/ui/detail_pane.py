@@ -9,7 +9,11 @@ desk shows up with the rest of the record.
 
 A person's passport data comes masked (`details.Hidden`: no value in it); Reveal reads the
 record again with it shown, which the services put on record, and Hide goes back to the
-masked detail. Showing another record, or this one changed, masks it again."""
+masked detail. Showing another record, or this one changed, masks it again.
+
+Under the facts, the record's Files (`ui.attachment_strip`): files dropped anywhere on the
+pane from the file manager are attached to the record shown; what is attached, removed or
+made the photo is a step for the window's undo history (`step_done`)."""
 
 from __future__ import annotations
 
@@ -18,8 +22,14 @@ import logging
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
+from PySide6.QtGui import (
+    QDragEnterEvent,
+    QDragLeaveEvent,
+    QDragMoveEvent,
+    QDropEvent,
+    QGuiApplication,
+)
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
@@ -34,6 +44,7 @@ from PySide6.QtWidgets import (
 
 from exchange_desk.domain.errors import NotAllowed, NotFound, StorageUnavailable
 from exchange_desk.i18n.catalog import _
+from exchange_desk.ui.attachment_strip import AttachmentStrip, RecordFiles, files_owner, local_paths
 from exchange_desk.ui.bidi import in_own_direction
 from exchange_desk.ui.formatting import show
 from exchange_desk.ui.forms import MASK
@@ -79,6 +90,8 @@ class DetailPane(QScrollArea):
     edit_requested = Signal()
 
     stale = Signal()  # what is shown changed: read it again
+    # A step done here (files attached or removed, a photo chosen): for the undo history.
+    step_done = Signal(object)
 
     def sizeHint(self) -> QSize:
         # Wide enough for a person's facts (labels like "Given names as in the passport"
@@ -105,6 +118,12 @@ class DetailPane(QScrollArea):
         self._masked: Detail | None = None
         self.revealing: CollectionOp[Any] | None = None
         self.reveal_button: QPushButton | None = None
+        # The shown record's Files, and the last files read (shown at once when the same
+        # record is shown again after a save, until the new read is in).
+        self.files: AttachmentStrip | None = None
+        self._files: RecordFiles | None = None
+        # Files dragged from the file manager may be dropped anywhere on the pane.
+        self.viewport().setAcceptDrops(True)
         self._layout = QVBoxLayout()
         self.show_nothing()
         change_hub().changed.connect(self._data_changed)
@@ -154,6 +173,7 @@ class DetailPane(QScrollArea):
         self._masked = None
         self.reveal_button = None
         self.history = None
+        self.files = None
         self._hint_is_default = text is None
         self._clear()
         hint = QLabel(text or _("Select a record to see its details."))
@@ -220,6 +240,7 @@ class DetailPane(QScrollArea):
         self._layout.addLayout(facts)
         if detail.hidden or detail.revealed:
             self._add_reveal(detail)
+        self._add_files(detail)
         for label, items in detail.groups:
             header = QLabel(f"<b>{html.escape(_(label))}</b>")
             header.setContentsMargins(0, 10, 0, 2)
@@ -242,6 +263,58 @@ class DetailPane(QScrollArea):
         self._layout.addWidget(self.history)
         self._layout.addStretch(1)
         self._read_history()
+
+    def _add_files(self, detail: Detail) -> None:
+        """The Files section, shown at once from the last read of the same record, then
+        read again in the background."""
+        owner = files_owner(detail.kind, detail.id, detail.groups)
+        body = self.widget()
+        assert body is not None
+        kept = self._files if self._files is not None and self._files.owner == owner else None
+        # Writes run over the pane and hand their steps to it: a page is rebuilt at every
+        # change, the pane stays.
+        strip = AttachmentStrip(owner, body, shown=kept, host=self, on_step=self.step_done.emit)
+        strip.files_read.connect(self._keep_files)
+        self._layout.addWidget(strip)
+        self.files = strip
+        strip.read()
+
+    def _keep_files(self, files: RecordFiles) -> None:
+        self._files = files
+
+    # --- files dropped on the pane --------------------------------------------------------
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if self.files is not None and local_paths(event.mimeData()):
+            event.setDropAction(Qt.DropAction.CopyAction)
+            event.accept()
+            self.files.set_dropping(True)
+        else:
+            event.ignore()
+
+    def dragMoveEvent(self, event: QDragMoveEvent) -> None:
+        if self.files is not None and local_paths(event.mimeData()):
+            event.setDropAction(Qt.DropAction.CopyAction)
+            event.accept()
+        else:
+            event.ignore()
+
+    def dragLeaveEvent(self, event: QDragLeaveEvent) -> None:
+        if self.files is not None:
+            self.files.set_dropping(False)
+        event.accept()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        paths = local_paths(event.mimeData())
+        if self.files is None or not paths:
+            event.ignore()
+            return
+        event.setDropAction(Qt.DropAction.CopyAction)
+        event.accept()
+        # The drag's source (the file manager) waits until the drop returns: what follows
+        # (a viewer's refusal, attaching in the background) comes after it.
+        strip = self.files
+        QTimer.singleShot(0, strip, lambda: strip.drop(paths))
 
     def _add_reveal(self, detail: Detail) -> None:
         """Reveal under masked passport data, or Hide once it is shown."""

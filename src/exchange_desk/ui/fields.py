@@ -287,7 +287,8 @@ class DecimalEdit(QLineEdit):
             raise Unparseable(_("Not a number: {value}").format(value=text)) from None
 
     def set_value(self, value: Any) -> None:
-        self.setText("" if value is None else str(value))
+        # A value of 800 reads "800", not Python's "800.0"; 36.65 stays 36.65.
+        self.setText("" if value is None else f"{value:.15g}")
 
 
 class CountSpin(QSpinBox):

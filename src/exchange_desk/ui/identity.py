@@ -34,6 +34,7 @@ NEEDS: dict[str, Role] = {
     "act_duplicate": Role.EDITOR,
     "act_delete": Role.EDITOR,
     "act_import": Role.EDITOR,
+    "act_attach": Role.EDITOR,
     "act_undo": Role.EDITOR,
     "act_redo": Role.EDITOR,
     "act_certificate": Role.EDITOR,  # a certificate printed is numbered and on the register

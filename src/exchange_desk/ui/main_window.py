@@ -4,7 +4,7 @@ undo and redo, and what it remembers between sessions (QSettings)."""
 from __future__ import annotations
 
 import html
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import shiboken6
@@ -174,8 +174,11 @@ class MainWindow(Retranslating, QMainWindow):
         self.act_batch = self._action(self.print_certificates, "Ctrl+Shift+P")
         self.act_register = self._action(self.show_register)
         self.act_annual_report = self._action(self.annual_report)
+        self.act_gift_declaration = self._action(self.gift_declaration)
         self.act_city_dossier = self._action(self.city_dossier_of_current)
         self.act_delegation_brief = self._action(self.delegation_brief_of_current)
+        # Files on the selected record (the detail pane's Files section).
+        self.act_attach = self._action(self.attach_to_current, "Ctrl+Shift+A")
         # A delegation's members, programme and documents; an event's guest list.
         self.act_visit = self._action(self.visit_of_current, "Ctrl+M")
         self.act_guest_list = self._action(self.guest_list_of_current)
@@ -246,6 +249,7 @@ class MainWindow(Retranslating, QMainWindow):
         self.menu_records.addActions(
             [self.act_new, self.act_edit, self.act_duplicate, self.act_delete]
         )
+        self.menu_records.addAction(self.act_attach)
         self.menu_records.addSeparator()
         self.menu_records.addActions([self.act_visit, self.act_guest_list, self.act_congratulation])
         self.menu_records.addSeparator()
@@ -254,7 +258,12 @@ class MainWindow(Retranslating, QMainWindow):
         self.menu_documents.addActions([self.act_certificate, self.act_batch, self.act_register])
         self.menu_documents.addSeparator()
         self.menu_documents.addActions(
-            [self.act_annual_report, self.act_city_dossier, self.act_delegation_brief]
+            [
+                self.act_annual_report,
+                self.act_city_dossier,
+                self.act_delegation_brief,
+                self.act_gift_declaration,
+            ]
         )
         self.menu_documents.addSeparator()
         self.menu_documents.addActions([self.act_statistics, self.act_anniversaries])
@@ -309,6 +318,7 @@ class MainWindow(Retranslating, QMainWindow):
             self.act_edit: _("&Edit…"),
             self.act_duplicate: _("D&uplicate…"),
             self.act_delete: _("&Delete…"),
+            self.act_attach: _("Attach &files…"),
             self.act_undo: _("&Undo"),
             self.act_redo: _("&Redo"),
             self.act_find: _("&Find"),
@@ -330,6 +340,7 @@ class MainWindow(Retranslating, QMainWindow):
             self.act_batch: _("&Print certificates…"),
             self.act_register: _("Certificate &register…"),
             self.act_annual_report: _("A&nnual report…"),
+            self.act_gift_declaration: _("Declaration of g&ifts…"),
             self.act_city_dossier: _("Partner city &dossier…"),
             self.act_delegation_brief: _("Dele&gation brief…"),
             self.act_visit: _("Members and &programme…"),
@@ -399,6 +410,8 @@ class MainWindow(Retranslating, QMainWindow):
             tab.counts_changed.connect(self._update_status)
             tab.failed.connect(self._report)
             tab.copy_requested.connect(self.copy_rows)
+            # Files attached or removed in the detail pane are steps of the undo history.
+            tab.detail.step_done.connect(self.history.push)
             tab.detail.setVisible(self.act_details.isChecked())
             tab.view.addActions([self.act_edit_enter, self.act_delete, self.act_copy_rows])
             tab.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
@@ -590,17 +603,19 @@ class MainWindow(Retranslating, QMainWindow):
             return None
         kinds = picker_kinds(kind)
 
-        def read(database: Database) -> tuple[Any, dict[str, list[tuple[int, str]]]]:
+        def read(database: Database) -> tuple[Any, dict[str, list[tuple[int, str]]], Any]:
+            from exchange_desk.services.editing import new_values
             from exchange_desk.services.records import get_record
             from exchange_desk.ui.fields import read_choices
 
             record = get_record(database, kind, record_id) if record_id is not None else None
-            return record, read_choices(database, kinds)
+            initial = new_values(database, kind) if record_id is None else {}
+            return record, read_choices(database, kinds), initial
 
-        def show(found: tuple[Any, dict[str, list[tuple[int, str]]]]) -> None:
+        def show(found: tuple[Any, dict[str, list[tuple[int, str]]], Any]) -> None:
             self._opening = None
-            record, choices = found
-            self._dialog(kind, record, duplicate=duplicate, choices=choices)
+            record, choices, initial = found
+            self._dialog(kind, record, duplicate=duplicate, choices=choices, initial=initial)
 
         self._opening = QueryOp(self, read).success(show).failure(self._read_failed)
         return self._opening.run_in_background()
@@ -616,6 +631,7 @@ class MainWindow(Retranslating, QMainWindow):
         *,
         duplicate: bool = False,
         choices: dict[str, list[tuple[int, str]]] | None = None,
+        initial: Mapping[str, Any] | None = None,
     ) -> Any | None:
         from exchange_desk.ui.record_dialog import edit_record
 
@@ -627,6 +643,7 @@ class MainWindow(Retranslating, QMainWindow):
             duplicate=duplicate,
             choices=choices,
             on_saved=self._saved,
+            initial=initial,
         )
 
     def _edit(self, kind: str, record_id: int) -> QueryOp[Any] | None:
@@ -727,6 +744,18 @@ class MainWindow(Retranslating, QMainWindow):
             ).failure(self._read_failed).run_in_background()
 
         return CollectionOp(self, delete).success(deleted).failure(refused).run_in_background()
+
+    def attach_to_current(self) -> Any:
+        """Records ▸ Attach files…: the file dialog of the selected record's Files."""
+        files = self.current_tab().detail.files
+        if files is None:
+            QMessageBox.information(
+                self,
+                _("Attach files"),
+                _("Select a record, then choose Attach files… again."),
+            )
+            return None
+        return files.choose_files()
 
     def undo(self) -> CollectionOp[Any] | None:
         return self.history.undo()
@@ -917,6 +946,10 @@ class MainWindow(Retranslating, QMainWindow):
 
     def annual_report(self, year: int | None = None) -> Any:
         return self._open_report("annual", year=year)
+
+    def gift_declaration(self, year: int | None = None) -> Any:
+        """The year's declaration of gifts received, per official (PDF or Excel)."""
+        return self._open_report("gifts", year=year)
 
     def city_dossier_of_current(self) -> Any:
         try:

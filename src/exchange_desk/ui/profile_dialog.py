@@ -42,6 +42,7 @@ from exchange_desk.domain.errors import (
     StorageUnavailable,
 )
 from exchange_desk.domain.records import OfficeProfile
+from exchange_desk.domain.validation import ATTACHMENT_LIMIT_MAX
 from exchange_desk.i18n.catalog import N_, _
 from exchange_desk.services.attachments import read_attachment
 from exchange_desk.services.database import Database
@@ -51,6 +52,8 @@ from exchange_desk.ui.fields import (
     PROBLEM_COLOR,
     CheckEdit,
     Choices,
+    CountSpin,
+    DecimalEdit,
     NamesGroup,
     ProblemBoard,
     ReferencePicker,
@@ -340,6 +343,7 @@ class OfficeProfileDialog(QDialog):
         self._add_row(form, "logo_attachment_id", _("Logo"), self.logo)
         self.logo.set_attachment(self.profile.logo_attachment_id)
         self._add_letterhead(form)
+        self._add_gifts_and_files(form)
 
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
@@ -367,16 +371,7 @@ class OfficeProfileDialog(QDialog):
     def _add_letterhead(self, form: QFormLayout) -> None:
         """What the office's letters print at the top and bottom besides its name, logo and
         seal: the address in each language, telephone and e-mail; and their numbering."""
-        heading = QLabel(_("Letterhead"))
-        font = heading.font()
-        font.setBold(True)
-        heading.setFont(font)
-        heading.setContentsMargins(0, 12, 0, 2)
-        # At the start of the line in the window's direction, whatever script the word is
-        # in (a label aligns by its own text's direction otherwise).
-        side = Qt.AlignmentFlag.AlignRight if self.isRightToLeft() else Qt.AlignmentFlag.AlignLeft
-        heading.setAlignment(Qt.AlignmentFlag.AlignAbsolute | side)
-        form.addRow(heading)
+        self._heading(form, _("Letterhead"))
         names = ("address_en", "address_zh", "address_he")
         group = NamesGroup(names)
         for name in names:
@@ -401,6 +396,53 @@ class OfficeProfileDialog(QDialog):
         self.letter_pattern.edit.textChanged.connect(
             lambda _text: self.problems.labels["letter_number_pattern"].hide()
         )
+
+    def _heading(self, form: QFormLayout, text: str) -> None:
+        # At the start of the line in the window's direction, whatever script the word is
+        # in (a label aligns by its own text's direction otherwise).
+        heading = QLabel(text)
+        font = heading.font()
+        font.setBold(True)
+        heading.setFont(font)
+        heading.setContentsMargins(0, 12, 0, 2)
+        side = Qt.AlignmentFlag.AlignRight if self.isRightToLeft() else Qt.AlignmentFlag.AlignLeft
+        heading.setAlignment(Qt.AlignmentFlag.AlignAbsolute | side)
+        form.addRow(heading)
+
+    def _add_gifts_and_files(self, form: QFormLayout) -> None:
+        """The gift declaration threshold and its currency, and the largest file a record
+        may have attached."""
+        self._heading(form, _("Gifts and attached files"))
+        threshold = DecimalEdit()
+        threshold.set_value(self.profile.gift_threshold)
+        threshold.setToolTip(
+            _(
+                "Gifts our officials receive at or above this value are listed in the yearly "
+                "declaration. Empty: every gift received is."
+            )
+        )
+        self.editors["gift_threshold"] = threshold
+        self._add_row(form, "gift_threshold", _("Declare gifts from"), threshold)
+        currency = TextEdit()
+        currency.setMaxLength(3)
+        currency.setMaximumWidth(currency.fontMetrics().horizontalAdvance("MMMM") + 24)
+        # A code reads left to right in a Hebrew window too, and is typed in capitals.
+        currency.setLayoutDirection(Qt.LayoutDirection.LeftToRight)
+        currency.setPlaceholderText("CNY")
+        currency.set_value(self.profile.gift_currency)
+        currency.textEdited.connect(lambda text: currency.setText(text.upper()))
+        currency.setToolTip(_("The three-letter code of the office's currency: CNY, ILS, EUR…"))
+        self.editors["gift_currency"] = currency
+        self._add_row(form, "gift_currency", _("Currency"), currency)
+        limit = CountSpin()
+        limit.setRange(1, ATTACHMENT_LIMIT_MAX)
+        limit.setSuffix(" MB")
+        limit.set_value(self.profile.attachment_limit_mb)
+        limit.setToolTip(
+            _("Larger files are refused when attached: every desk and every backup holds them.")
+        )
+        self.editors["attachment_limit_mb"] = limit
+        self._add_row(form, "attachment_limit_mb", _("Largest attached file"), limit)
 
     def _add_row(self, form: QFormLayout, field: str, text: str, widget: QWidget) -> None:
         problem = problem_label()
@@ -441,7 +483,16 @@ class OfficeProfileDialog(QDialog):
                 [FieldProblem("letter_number_pattern", message) for message in refused]
             )
             return False
-        values: dict[str, Any] = {name: editor.value() for name, editor in self.editors.items()}
+        values: dict[str, Any] = {}
+        unreadable = []
+        for name, editor in self.editors.items():
+            try:
+                values[name] = editor.value()
+            except Unparseable as exc:  # a threshold that is not a number
+                unreadable.append(FieldProblem(name, exc.message))
+        if unreadable:
+            self.problems.show(unreadable)
+            return False
         values["seal_attachment_id"] = self.seal.attachment_id
         values["logo_attachment_id"] = self.logo.attachment_id
         profile = replace(self.profile, home_city_id=home_city_id, **values)

@@ -176,9 +176,12 @@ class RecordDialog(QDialog):
         *,
         duplicate: bool = False,
         choices: Choices | Mapping[str, Sequence[tuple[int, str]]] | None = None,
+        initial: Mapping[str, Any] | None = None,
     ) -> None:
         super().__init__(parent)
         self.database = database
+        # What a new record starts with beyond its kind's defaults (a gift's currency).
+        self.initial = dict(initial or {})
         self.kind = kind
         self.saver = saver
         self.saved_record: Any | None = None
@@ -250,6 +253,13 @@ class RecordDialog(QDialog):
         layout.addWidget(self.buttons)
 
         self._load(record)
+        self.gift_history: QWidget | None = None
+        if kind == "gifts":
+            from exchange_desk.ui.gift_history import GiftHistoryPanel
+
+            # What the partner received before, and a warning for a repeat.
+            self.gift_history = GiftHistoryPanel(self)
+            layout.insertWidget(2, self.gift_history)
         self._connect_switches()
         self.setWindowTitle(self._title(record, duplicate))
         self._fit(content)
@@ -365,7 +375,7 @@ class RecordDialog(QDialog):
         if record is not None:
             values = {name: getattr(record, name) for name in self.editors}
         else:
-            defaults = _defaults(self._record_type)
+            defaults = {**_defaults(self._record_type), **self.initial}
             values = {name: defaults.get(name) for name in self.editors}
         for name, value in values.items():
             mask = self.masks.get(name)
@@ -719,8 +729,10 @@ class RecordDialog(QDialog):
         mine = [
             e
             for e in entries
-            # Someone seeing the passport data changes nothing.
-            if e.kind == self.kind and e.record_id == record_id and e.action != Action.REVEAL
+            # Someone seeing the passport data, or a file attached, changes no field.
+            if e.kind == self.kind
+            and e.record_id == record_id
+            and e.action not in (Action.REVEAL, Action.ATTACH, Action.DETACH)
         ]
         if not mine:
             return
@@ -780,11 +792,20 @@ def edit_record(
     duplicate: bool = False,
     choices: Mapping[str, Sequence[tuple[int, str]]] | None = None,
     on_saved: Callable[[Saved[Any]], Any] | None = None,
+    initial: Mapping[str, Any] | None = None,
 ) -> Any | None:
     """Open the dialog modally; return the saved record or None if cancelled. `on_saved`
-    hears of each record stored (a nested "New…" too), with its undo step."""
+    hears of each record stored (a nested "New…" too), with its undo step; a new record
+    starts with `initial` (`editing.new_values`)."""
     dialog = RecordDialog(
-        database, kind, record, saver, parent, duplicate=duplicate, choices=choices
+        database,
+        kind,
+        record,
+        saver,
+        parent,
+        duplicate=duplicate,
+        choices=choices,
+        initial=initial,
     )
     if on_saved is not None:
         dialog.saved.connect(on_saved)

@@ -274,7 +274,12 @@ class RecordTab(QWidget):
             "area": _("All areas"),
             "conference": _("All conferences"),
             "role": _("Given and received"),
+            "category": _("All categories"),
+            "declaration": _("Any declaration"),
         }
+        if self.tab == "gifts" and facet.key == "role":
+            # Awards are conferred and received, gifts given and received: other words.
+            return _("Gifts given and received")
         return labels.get(facet.key, _("All"))
 
     def _choices(self, facet: Facet, table: RecordTable) -> list[tuple[Any, str]]:

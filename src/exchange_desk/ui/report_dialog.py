@@ -1,5 +1,6 @@
-"""The report dialog: the annual report of a year, a partner city's dossier or a
-delegation's brief, in Chinese, English or Hebrew, saved as a PDF and opened.
+"""The report dialog: the annual report of a year, a partner city's dossier, a
+delegation's brief or the declaration of gifts received in a year (PDF or .xlsx), in
+Chinese, English or Hebrew, saved and opened.
 
 The report is gathered and drawn in the background with progress and Cancel; the file is
 written whole at the end, so a cancelled or failed report leaves nothing behind.
@@ -34,6 +35,7 @@ from exchange_desk.services.report_choices import (
     city_label,
     default_report_year,
     delegation_label,
+    gift_years,
     interface_language_of,
     report_language_of,
     report_years,
@@ -43,8 +45,9 @@ from exchange_desk.ui.operations import QueryOp
 from exchange_desk.ui.translated import Retranslating, set_form_labels
 from exchange_desk.ui.workers import Cancelled, notice
 
-ANNUAL, CITY, DELEGATION = "annual", "city", "delegation"
-KINDS = (ANNUAL, CITY, DELEGATION)
+ANNUAL, CITY, DELEGATION, GIFTS = "annual", "city", "delegation", "gifts"
+KINDS = (ANNUAL, CITY, DELEGATION, GIFTS)
+YEARLY = (ANNUAL, GIFTS)
 FOLDER_SETTING = "reports/folder"
 
 
@@ -68,7 +71,7 @@ class ReportDialog(Retranslating, QDialog):
         super().__init__(parent)
         if kind not in KINDS:
             raise ValueError(kind)
-        if kind != ANNUAL and record_id is None:
+        if kind not in YEARLY and record_id is None:
             raise ValueError(f"a {kind} report needs a record id")
         self.database = database
         self.kind = kind
@@ -80,8 +83,8 @@ class ReportDialog(Retranslating, QDialog):
         self.form = form = QFormLayout()
         self.year_box: QComboBox | None = None
         self.subject_label: QLabel | None = None
-        if kind == ANNUAL:
-            years = report_years(database)
+        if kind in YEARLY:
+            years = gift_years(database) if kind == GIFTS else report_years(database)
             chosen = year if year is not None else default_report_year(years)
             if chosen not in years:
                 # A year without records still has a report: short, but correct.
@@ -132,13 +135,15 @@ class ReportDialog(Retranslating, QDialog):
                 self.subject_label.setText(delegation_label(self.database, self.record_id))
                 labels.append((self.subject_label, _("Delegation:")))
         set_form_labels(self.form, labels)
-        self.save_button.setText(_("&Save PDF..."))
+        self.save_button.setText(_("&Save…") if self.kind == GIFTS else _("&Save PDF..."))
 
     def _title(self) -> str:
         if self.kind == ANNUAL:
             return _("Annual report")
         if self.kind == CITY:
             return _("Partner city dossier")
+        if self.kind == GIFTS:
+            return _("Declaration of gifts")
         return _("Delegation brief")
 
     def year(self) -> int | None:
@@ -152,6 +157,10 @@ class ReportDialog(Retranslating, QDialog):
         language = self.language()
         if self.kind == ANNUAL:
             stem = _("Annual report {year} ({language})").format(
+                year=self.year(), language=language
+            )
+        elif self.kind == GIFTS:
+            stem = _("Declaration of gifts {year} ({language})").format(
                 year=self.year(), language=language
             )
         elif self.kind == CITY:
@@ -183,14 +192,21 @@ class ReportDialog(Retranslating, QDialog):
             except ExchangeDeskError as exc:
                 self._notice(exc.user_message(), QMessageBox.Icon.Warning)
                 return
-            path, _filter = QFileDialog.getSaveFileName(
-                self, _("Save report"), str(folder / suggested), _("PDF files (*.pdf)")
+            filters = _("PDF files (*.pdf)")
+            if self.kind == GIFTS:
+                filters += ";;" + _("Excel workbook (*.xlsx)")
+            path, chosen_filter = QFileDialog.getSaveFileName(
+                self, _("Save report"), str(folder / suggested), filters
             )
             if not path:
                 return
             target = Path(path)
+            if self.kind == GIFTS and "xlsx" in chosen_filter and target.suffix != ".xlsx":
+                target = target.with_suffix(".xlsx")
+        # The declaration of gifts can also be a sheet; everything else is a PDF.
+        sheet = self.kind == GIFTS and target.suffix.lower() == ".xlsx"
         try:
-            chosen = checked_target(target)
+            chosen = target if sheet else checked_target(target)
         except ExchangeDeskError as exc:
             self._notice(exc.user_message(), QMessageBox.Icon.Warning)
             return
@@ -205,9 +221,17 @@ class ReportDialog(Retranslating, QDialog):
             from exchange_desk.services import reports
             from exchange_desk.services.report_output import write_report
 
+            if sheet:
+                assert year is not None
+                return reports.write_gift_declaration_sheet(database, year, language, chosen)
             if kind == ANNUAL:
                 assert year is not None
                 report = reports.annual_report(database, year, language, progress=operation.report)
+            elif kind == GIFTS:
+                assert year is not None
+                report = reports.gift_declaration(
+                    database, year, language, progress=operation.report
+                )
             elif kind == CITY:
                 assert record_id is not None
                 report = reports.city_dossier(

@@ -36,7 +36,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[2]
 sys.path.insert(0, str(ROOT / "src"))
 
-REVISIONS = ("0001", "0002", "0003", "0004", "0005")
+REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0006")
 
 
 @dataclass(frozen=True)
@@ -61,6 +61,9 @@ SCAN = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj << /Type /Catalog >> endobj\n\x00\
 SEAL = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00"
 SCAN_SHA = hashlib.sha256(SCAN).hexdigest()
 SEAL_SHA = hashlib.sha256(SEAL).hexdigest()
+# A person's photo (0006): the start of a JPEG, and bytes no text encoding reads.
+PHOTO = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00\xff\xd9"
+PHOTO_SHA = hashlib.sha256(PHOTO).hexdigest()
 
 T0 = "2018-11-16 10:00:00.000000"
 T1 = "2019-02-05 08:30:15.250000"
@@ -73,6 +76,13 @@ def stamps(created: str = T0, updated: str = T1, sample: int = 0) -> dict[str, A
     return {"created_at": created, "updated_at": updated, "is_sample": sample}
 
 
+def versioned(
+    created: str = T0, updated: str = T1, sample: int = 0, version: int = 1
+) -> dict[str, Any]:
+    """The stamps of a table made at 0005 or later, which has its version from the start."""
+    return {**stamps(created, updated, sample), "version": version}
+
+
 def formal(en: str = "", zh: str = "", he: str = "") -> dict[str, Any]:
     return {
         "formal_name_en": Since("0003", en),
@@ -81,13 +91,23 @@ def formal(en: str = "", zh: str = "", he: str = "") -> dict[str, Any]:
     }
 
 
-# (table, row) in an order that satisfies every reference. A table's first row at a
-# revision before the table existed is left out with the whole table (see TABLE_SINCE).
-TABLE_SINCE = {"certificate_printings": "0002", "repairs": "0004", "audit_log": "0005"}
+# (table, row) in an order that satisfies every reference. A table's rows at a revision
+# before the table existed are left out with the whole table (see TABLE_SINCE); a row that
+# only a later revision's file holds is given as Since(revision, row).
+TABLE_SINCE = {
+    "certificate_printings": "0002",
+    "repairs": "0004",
+    "audit_log": "0005",
+    **dict.fromkeys(
+        ("delegation_members", "programme_items", "guests", "letter_templates", "letters"),
+        "0006",
+    ),
+}
 
-ROWS: list[tuple[str, dict[str, Any]]] = [
+ROWS: list[tuple[str, dict[str, Any] | Since]] = [
     ("attachment_blobs", {"sha256": SCAN_SHA, "content": SCAN}),
     ("attachment_blobs", {"sha256": SEAL_SHA, "content": SEAL}),
+    ("attachment_blobs", Since("0006", {"sha256": PHOTO_SHA, "content": PHOTO})),
     (
         "cities",
         {
@@ -199,6 +219,24 @@ ROWS: list[tuple[str, dict[str, Any]]] = [
             "description": "logo",
             "created_at": T2,
         },
+    ),
+    (
+        "attachments",
+        Since(
+            "0006",
+            {
+                # A person's photo (persons.photo_attachment_id).
+                "id": 4,
+                "owner_kind": "persons",
+                "owner_id": 1,
+                "file_name": "王芳 ואנג פאנג.jpg",
+                "media_type": "image/jpeg",
+                "size": len(PHOTO),
+                "sha256": PHOTO_SHA,
+                "description": "Passport photo 护照照片",
+                "created_at": T3,
+            },
+        ),
     ),
     (
         "conferences",
@@ -438,6 +476,12 @@ ROWS: list[tuple[str, dict[str, Any]]] = [
             "foreword_zh": Since("0003", "友谊之年。"),
             "foreword_he": Since("0003", "שנה של ידידות."),
             "chinese_numeral_dates": Since("0003", 1),
+            "address_en": Since("0006", "1 Longao North Road, Lixia District, Jinan 250099"),
+            "address_zh": Since("0006", "济南市历下区龙奥北路1号\n邮编 250099"),
+            "address_he": Since("0006", "דרך לונגאו הצפונית 1, ג'ינאן"),
+            "phone": Since("0006", "+86 531 5555 0000"),
+            "email": Since("0006", "fao@jinan.example.cn"),
+            "letter_number_pattern": Since("0006", "JN-L{year}-{seq:03}"),
         },
     ),
     ("partnership_areas", {"partnership_id": 1, "area": "education"}),
@@ -455,6 +499,26 @@ ROWS: list[tuple[str, dict[str, Any]]] = [
             "email": "wang.fang@example.cn",
             "phone": "+86 531 0000 0000",
             **stamps(),
+            # Her passport's order (WANG Fang), a visa letter's data, a rank.
+            "family_name": Since("0006", "Wang"),
+            "given_name": Since("0006", "Fang"),
+            "title_zh": Since("0006", "主任"),
+            "title_he": Since("0006", "מנהלת"),
+            "passport_number": Since("0006", "E12345678"),
+            "nationality": Since("0006", "CN"),
+            "honorific_en": Since("0006", "Ms"),
+            "honorific_zh": Since("0006", "女士"),
+            "honorific_he": Since("0006", "גב'"),
+            "name_order": Since("0006", "family_first"),
+            "city_id": Since("0006", 1),
+            "rank": Since("0006", 2),
+            "category": Since("0006", "government"),
+            "photo_attachment_id": Since("0006", 4),
+            "notes": Since("0006", "Vegetarian. 素食\nצמחונית"),
+            "date_of_birth": Since("0006", "1975-02-28"),
+            "sex": Since("0006", "female"),
+            # What the program stores for 王芳 (domain.protocol.pinyin_keys).
+            "name_pinyin": Since("0006", "wang fang wangfang"),
         },
     ),
     (
@@ -469,6 +533,25 @@ ROWS: list[tuple[str, dict[str, Any]]] = [
             "email": "",
             "phone": "",
             **stamps(),
+            # No Chinese name, so no pinyin; the rest left empty or unknown.
+            "family_name": Since("0006", "Levi לוי"),
+            "given_name": Since("0006", "Dana דנה"),
+            "title_zh": Since("0006", ""),
+            "title_he": Since("0006", "סגנית ראש העירייה"),
+            "passport_number": Since("0006", ""),
+            "nationality": Since("0006", "IL"),
+            "honorific_en": Since("0006", ""),
+            "honorific_zh": Since("0006", ""),
+            "honorific_he": Since("0006", ""),
+            "name_order": Since("0006", "given_first"),
+            "city_id": Since("0006", None),
+            "rank": Since("0006", None),
+            "category": Since("0006", None),
+            "photo_attachment_id": Since("0006", None),
+            "notes": Since("0006", ""),
+            "date_of_birth": Since("0006", None),
+            "sex": Since("0006", None),
+            "name_pinyin": Since("0006", ""),
         },
     ),
     (
@@ -659,6 +742,237 @@ ROWS: list[tuple[str, dict[str, Any]]] = [
             "details": '{"fields": {"title": ["Mayor", "Mayor of Jinan"]}}',
         },
     ),
+    # 0006: who came with a delegation, its programme, the guest lists, letters.
+    (
+        "delegation_members",
+        {
+            "id": 1,
+            "delegation_id": 1,
+            "person_id": 2,
+            "role": "head",
+            "arrival": "2018-05-14",
+            "departure": "2018-05-20",
+            "notes": "Kosher meals 犹太洁食 כשר",
+            **versioned(T3, T3, version=3),
+        },
+    ),
+    (
+        "delegation_members",
+        {
+            "id": 2,
+            "delegation_id": 1,
+            "person_id": 1,
+            "role": "interpreter",
+            "arrival": None,
+            "departure": None,
+            "notes": "",
+            **versioned(T3, T3),
+        },
+    ),
+    (
+        "delegation_members",
+        {
+            # Arrives and leaves the same day.
+            "id": 3,
+            "delegation_id": 2,
+            "person_id": 1,
+            "role": "security",
+            "arrival": "2021-03-01",
+            "departure": "2021-03-01",
+            "notes": "",
+            **versioned(T3, T3, sample=1),
+        },
+    ),
+    (
+        "programme_items",
+        {
+            "id": 1,
+            "delegation_id": 1,
+            "day": "2018-05-15",
+            "starts_at": "09:30",
+            "ends_at": "11:00",
+            "activity_en": "Meeting with the Mayor",
+            "activity_zh": "会见市长",
+            "activity_he": "פגישה עם ראש העיר",
+            "place_en": "City Hall",
+            "place_zh": "市政府",
+            "place_he": "בניין העירייה",
+            "host_person_id": 1,
+            "interpreter_person_id": 2,
+            "dress_code": "business",
+            "is_reception": 0,
+            "notes_en": "Gifts exchanged.\nPhotographs.",
+            "notes_zh": "互赠礼品。",
+            "notes_he": "החלפת מתנות.",
+            **versioned(T3, T3, version=2),
+        },
+    ),
+    (
+        "programme_items",
+        {
+            "id": 2,
+            "delegation_id": 1,
+            "day": "2018-05-15",
+            "starts_at": "19:00",
+            "ends_at": None,
+            "activity_en": "Welcome dinner",
+            "activity_zh": "欢迎晚宴",
+            "activity_he": "ארוחת ערב לכבוד המשלחת",
+            "place_en": "",
+            "place_zh": "",
+            "place_he": "",
+            "host_person_id": None,
+            "interpreter_person_id": None,
+            "dress_code": "national",
+            "is_reception": 1,
+            "notes_en": "",
+            "notes_zh": "",
+            "notes_he": "",
+            **versioned(T3, T3),
+        },
+    ),
+    (
+        "programme_items",
+        {
+            "id": 3,
+            "delegation_id": 2,
+            "day": "2021-03-01",
+            "starts_at": None,
+            "ends_at": None,
+            "activity_en": "Free day",
+            "activity_zh": "",
+            "activity_he": "",
+            "place_en": "",
+            "place_zh": "",
+            "place_he": "",
+            "host_person_id": None,
+            "interpreter_person_id": None,
+            "dress_code": None,
+            "is_reception": 0,
+            "notes_en": "",
+            "notes_zh": "",
+            "notes_he": "",
+            **versioned(T3, T3, sample=1),
+        },
+    ),
+    # A guest list is an event's or a programme item's, never both.
+    (
+        "guests",
+        {
+            "id": 1,
+            "event_id": 1,
+            "programme_item_id": None,
+            "person_id": 1,
+            "side": "host",
+            "notes": "Table 1 第一桌 שולחן 1",
+            **versioned(T3, T3),
+        },
+    ),
+    (
+        "guests",
+        {
+            "id": 2,
+            "event_id": None,
+            "programme_item_id": 2,
+            "person_id": 2,
+            "side": "guest",
+            "notes": "",
+            **versioned(T3, T3, version=2),
+        },
+    ),
+    (
+        "guests",
+        {
+            "id": 3,
+            "event_id": None,
+            "programme_item_id": 2,
+            "person_id": 1,
+            "side": "host",
+            "notes": "",
+            **versioned(T3, T3),
+        },
+    ),
+    # The office's own wording: placeholders, a block alone in its paragraph, a brace printed.
+    (
+        "letter_templates",
+        {
+            "id": 1,
+            "letter": "invitation",
+            "language": "zh",
+            "subject": "邀请函",
+            "body": "尊敬的{head_addressed}：\n\n诚邀{delegation}于{arrival}至{departure}访问"
+            "{destination}。\n\n{members}\n\n此致\n敬礼\n\n{office}",
+            **versioned(T3, T3, version=2),
+        },
+    ),
+    (
+        "letter_templates",
+        {
+            "id": 2,
+            "letter": "visa",
+            "language": "en",
+            "subject": "",
+            "body": "To the Consular Section:\n\n{members}\n\n{{ref: {today}}}",
+            **versioned(T3, T3),
+        },
+    ),
+    (
+        "letter_templates",
+        {
+            "id": 3,
+            "letter": "congratulation",
+            "language": "he",
+            "subject": "ברכה",
+            "body": "לכבוד {partner_city_formal},\n\n{milestones}\n\nבכבוד רב,\n{signatory}",
+            **versioned(T3, T3, sample=1),
+        },
+    ),
+    (
+        "letters",
+        {
+            "id": 1,
+            "number": "JN-L2018-001",
+            "letter": "invitation",
+            "languages": "zh+en",
+            "delegation_id": 1,
+            "partnership_id": None,
+            "issued_on": "2018-04-02",
+            "issued_by": "Li Wei 李伟",
+            "subject": "邀请函 Invitation",
+            **versioned(T3, T3),
+        },
+    ),
+    (
+        "letters",
+        {
+            "id": 2,
+            "number": "JN-L2019-001",
+            "letter": "congratulation",
+            "languages": "he",
+            "delegation_id": None,
+            "partnership_id": 1,
+            "issued_on": "2019-04-12",
+            "issued_by": "",
+            "subject": "עשר שנות ידידות",
+            **versioned(T3, T3),
+        },
+    ),
+    (
+        "letters",
+        {
+            # Its delegation since deleted (SET NULL): the register keeps the letter.
+            "id": 3,
+            "number": "JN-L2020-001",
+            "letter": "visa",
+            "languages": "zh+en+he",
+            "delegation_id": None,
+            "partnership_id": None,
+            "issued_on": "2020-12-31",
+            "issued_by": "",
+            "subject": "",
+            **versioned(T3, T3, sample=1),
+        },
+    ),
 ]
 # What 0004 recorded of its repairs above, as it words them (old and new values as text).
 ROWS += [
@@ -678,6 +992,7 @@ ROWS += [
         (
             (table, row, column, value)
             for table, row in ROWS
+            if not isinstance(row, Since)  # a later row is stored as it is: nothing to repair
             for column, value in row.items()
             if isinstance(value, Repaired)
         ),
@@ -692,6 +1007,10 @@ def rows_at(revision: str) -> list[tuple[str, dict[str, Any]]]:
     for table, row in ROWS:
         if TABLE_SINCE.get(table, "0001") > revision:
             continue
+        if isinstance(row, Since):
+            if row.revision > revision:
+                continue
+            row = row.value
         values = {}
         for column, value in row.items():
             if isinstance(value, Since):

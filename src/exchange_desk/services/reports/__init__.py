@@ -11,6 +11,13 @@ own language (Chinese, English or Hebrew), whatever the window's language is.
   order of precedence, its programme day by day, the partner city and the exchanges with
   it before this visit; a compact report (no cover, no contents, two pages at most, never
   passport data).
+- `gift_declaration`: the gifts received in a year that the office's threshold asks to
+  declare, per official, and those whose value cannot be compared with it; also as one
+  sheet (`gift_declaration_sheet`, `write_gift_declaration_sheet`).
+
+The annual report shows the year's highlights in pictures (photos attached to the year's
+records, a dozen at most) and the dossier opens with the photo chosen for the city
+(`reports.photos`).
 
 Every report prints the office's foreword in its own language (none when that language has
 none), except the brief. Sample records are marked `*` in tables and headings with a note
@@ -48,6 +55,11 @@ from exchange_desk.services.reports.annual import (
 )
 from exchange_desk.services.reports.brief import MAX_PREVIOUS_EXCHANGES, delegation_brief
 from exchange_desk.services.reports.dossier import city_dossier
+from exchange_desk.services.reports.gifts import (
+    gift_declaration,
+    gift_declaration_sheet,
+    write_gift_declaration_sheet,
+)
 from exchange_desk.services.reports.shared import Progress
 
 __all__ = [
@@ -58,4 +70,7 @@ __all__ = [
     "annual_report",
     "city_dossier",
     "delegation_brief",
+    "gift_declaration",
+    "gift_declaration_sheet",
+    "write_gift_declaration_sheet",
 ]

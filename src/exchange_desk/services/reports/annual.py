@@ -1,6 +1,6 @@
-"""The annual report: key figures with the year before, charts, the partners active that
-year, next year's round anniversaries, and the year's delegations, cultural events,
-agreements and awards."""
+"""The annual report: key figures with the year before, the year's highlights in pictures,
+charts, the partners active that year, next year's round anniversaries, and the year's
+delegations, cultural events, agreements and awards."""
 
 from __future__ import annotations
 
@@ -31,6 +31,7 @@ from exchange_desk.domain.reports import (
     KeyFigure,
     Note,
     Paragraph,
+    Photos,
     Report,
     Subheading,
     Table,
@@ -38,6 +39,7 @@ from exchange_desk.domain.reports import (
 from exchange_desk.i18n.catalog import _
 from exchange_desk.i18n.document_language import DocumentLanguage
 from exchange_desk.services.names import Names
+from exchange_desk.services.reports.photos import year_pictures
 from exchange_desk.services.reports.shared import (
     City,
     Exchange,
@@ -975,6 +977,31 @@ def _awards_chapter(w: DocumentLanguage, year: int, rows: Sequence[Any], office:
     )
 
 
+def _pictures_chapter(session: Session, w: DocumentLanguage, year: int) -> Chapter | None:
+    """The year's highlights in pictures: photos attached to the year's records, a dozen at
+    most; None when the year's records have none."""
+    marks = Marks()
+    found = year_pictures(session, w, year, marks)
+    if not found.pictures:
+        return None
+    shown = len(found.pictures)
+    if found.available > shown:
+        # Never fewer than a dozen of more than a dozen: one plural form serves.
+        lead = w.gettext(
+            "A selection of {shown} of the {count} photos attached to the records of {year}."
+        ).format(shown=w.number(shown), count=w.number(found.available), year=year)
+    else:
+        lead = w.ngettext(
+            "The photo attached to the records of {year}.",
+            "The {count} photos attached to the records of {year}.",
+            shown,
+        ).format(count=w.number(shown), year=year)
+    return Chapter(
+        w.gettext("Highlights of the year in pictures"),
+        (Paragraph(lead), Photos(found.pictures, columns=3), *marks.notes(w)),
+    )
+
+
 def annual_report(
     database: Database,
     year: int,
@@ -991,6 +1018,8 @@ def annual_report(
         office = office_of(database, session, w)
         now = _year_figures(session, year, office.home_city_id)
         before = _year_figures(session, year - 1, office.home_city_id)
+        step(_("Choosing the year's photos…"))
+        pictures = _pictures_chapter(session, w, year)
         step(_("Drawing up the charts…"))
         charts = Chapter(
             w.gettext("Charts"),
@@ -1027,6 +1056,7 @@ def annual_report(
         subtitle=subtitle,
         chapters=(
             _figures_chapter(w, year, now, before),
+            *((pictures,) if pictures is not None else ()),
             charts,
             partners,
             _anniversaries_chapter(w, coming, year + 1),

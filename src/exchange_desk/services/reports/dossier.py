@@ -1,5 +1,5 @@
-"""The partner city's dossier: the relationship, every exchange in both directions, agreements,
-awards, contacts and the next round anniversary."""
+"""The partner city's dossier: the city's chosen photo, the relationship, every exchange in
+both directions, agreements, awards, contacts and the next round anniversary."""
 
 from __future__ import annotations
 
@@ -19,11 +19,21 @@ from exchange_desk.domain.enums import (
     PartnershipTier,
 )
 from exchange_desk.domain.errors import NotFound
-from exchange_desk.domain.reports import Block, Chapter, Facts, Paragraph, Report, Subheading, Table
+from exchange_desk.domain.reports import (
+    Block,
+    Chapter,
+    Facts,
+    Paragraph,
+    Photos,
+    Report,
+    Subheading,
+    Table,
+)
 from exchange_desk.i18n.catalog import _
 from exchange_desk.i18n.document_language import DocumentLanguage
 from exchange_desk.services.kinds import KINDS
 from exchange_desk.services.names import Names
+from exchange_desk.services.reports.photos import city_picture
 from exchange_desk.services.reports.shared import (
     SAMPLE_MARK,
     City,
@@ -358,9 +368,12 @@ def city_dossier(
             raise NotFound(KINDS["cities"].label(), city_id)
         office = office_of(database, session, w)
         facts_marks = Marks()
-        relationship: list[Block] = [
-            Facts(tuple(relationship_facts(session, w, city, today, facts_marks)))
-        ]
+        relationship: list[Block] = []
+        # The photo chosen for the dossier opens it, above the facts.
+        picture = city_picture(session, w, city_id, city.names, facts_marks, city.is_sample)
+        if picture is not None:
+            relationship.append(Photos((picture,), columns=1))
+        relationship.append(Facts(tuple(relationship_facts(session, w, city, today, facts_marks))))
         if city.is_sample:
             facts_marks.sample = True
             relationship.append(
