@@ -163,6 +163,8 @@ def leftovers(
     found = []
     # Languages are offered in their own names, the same in every language.
     for text in texts - LANGUAGE_NAMES - typed:
+        if _plain(text) in typed:  # a link named by a typed text
+            continue
         for line in [_plain(text), *_plain(text).splitlines()]:
             if line and pattern.fullmatch(line.strip()):
                 found.append(text)
@@ -258,6 +260,16 @@ def test_switching_leaves_nothing_of_the_language_before(
         if tab.detail.detail is not None
         for _label, value in tab.detail.detail.facts
         if isinstance(value, str)
+    }
+    # and the records they link to, named by what was typed (a gift's occasion: a purpose).
+    typed |= {
+        text
+        for tab in window.record_tabs.values()
+        if tab.detail.detail is not None
+        for _label, group in tab.detail.detail.groups
+        for related in group
+        for text in (related.title.en, related.title.zh, related.title.he)
+        if text
     }
     assert "Sample leader" in typed
     texts = set().union(*(shown_texts(root) for root in roots))
