@@ -25,6 +25,7 @@ from typing import Any
 
 import pytest
 from alembic import command
+from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, event, text
 
 from exchange_desk.storage.database import (
@@ -37,7 +38,9 @@ from exchange_desk.storage.database import (
 from test_storage import with_test_revision
 
 FIXTURES = Path(__file__).parent / "data" / "migrations"
-CHAIN = ("0001", "0002", "0003", "0004", "0005", "0006", "0007")
+# Every revision, oldest first, a migration not yet released included: each is a step.
+_SCRIPTS = ScriptDirectory.from_config(alembic_config())
+CHAIN = tuple(reversed([script.revision for script in _SCRIPTS.walk_revisions()]))
 WRITE = re.compile(r"\s*(CREATE|ALTER|DROP|INSERT|UPDATE|DELETE)\b", re.IGNORECASE)
 VERSION = re.compile(r"version_num\s*=\s*'(\d{4})'")
 

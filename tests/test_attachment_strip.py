@@ -109,6 +109,7 @@ def opened(monkeypatch: pytest.MonkeyPatch) -> Opened:
 def window(qtbot: QtBot, demo_db: Database) -> MainWindow:
     main_window = MainWindow(demo_db, remember=False)
     qtbot.addWidget(main_window)
+    main_window.show_tab("partner_cities")  # past the start screen
     main_window.resize(1200, 800)
     main_window.show()
     return main_window

@@ -55,6 +55,7 @@ def user(qtbot: QtBot, monkeypatch: pytest.MonkeyPatch) -> list[Script]:
 def window(qtbot: QtBot, demo_db: Database) -> MainWindow:
     window = MainWindow(demo_db, remember=False)
     qtbot.addWidget(window)
+    window.show_tab("partner_cities")  # past the start screen
     window.show()
     return window
 
@@ -72,7 +73,7 @@ def _saved(qtbot: QtBot, dialog: RecordDialog) -> bool:
 
 def _wait(qtbot: QtBot, window: MainWindow, tab: str) -> None:
     target = window.tab(tab)
-    window.tabs.setCurrentIndex([key for key, _t, name in _tabs()].index(target.tab))
+    window.show_tab(target.tab)
     target.load_all()
     qtbot.waitUntil(lambda: target.complete, timeout=20_000)
 

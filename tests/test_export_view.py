@@ -54,11 +54,12 @@ def window(qtbot: Any, demo_db: Database, tmp_path: Path) -> MainWindow:
     settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
     main_window = MainWindow(demo_db, settings, remember=False)
     qtbot.addWidget(main_window)
+    main_window.show_tab("partner_cities")  # past the start screen
     return main_window
 
 
 def show_tab(qtbot: Any, window: MainWindow, key: str) -> RecordTab:
-    window.tabs.setCurrentIndex(TAB_KEYS.index(key))
+    window.show_tab(key)
     tab = window.current_tab()
     qtbot.waitUntil(lambda: tab.complete and not tab._loading, timeout=20_000)
     return tab

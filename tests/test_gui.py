@@ -101,6 +101,7 @@ def settings(tmp_path: Path) -> QSettings:
 def window(qtbot: Any, demo_db: Database, settings: QSettings) -> MainWindow:
     main_window = MainWindow(demo_db, settings)
     qtbot.addWidget(main_window)
+    main_window.show_tab("partner_cities")  # past the start screen
     wait_loaded(qtbot, main_window.current_tab())
     return main_window
 
@@ -161,7 +162,7 @@ def wait_loaded(qtbot: Any, tab: RecordTab) -> RecordTab:
 
 def show_tab(qtbot: Any, window: MainWindow, key: str) -> RecordTab:
     """Switch to a tab as a click on it does; returns it with its complete table."""
-    window.tabs.setCurrentIndex(TAB_KEYS.index(key))
+    window.show_tab(key)
     tab = window.current_tab()
     assert tab is window.tab(key)
     return wait_loaded(qtbot, tab)
@@ -258,7 +259,7 @@ def test_every_tab_model_passes_the_model_tester(
     tester = QAbstractItemModelTester(tab.model, fatal)
     model = tab.model
     # The first page, then (once the tab is shown) the complete table, under the tester.
-    window.tabs.setCurrentIndex(TAB_KEYS.index(key))
+    window.show_tab(key)
     wait_loaded(qtbot, tab)
     total = DEMO_COUNTS[key]
     assert model.rowCount() == total == len(model.table)
@@ -295,9 +296,9 @@ def test_every_tab_model_passes_the_model_tester(
 
 
 def test_tab_titles_and_status_bar(qtbot: Any, window: MainWindow, demo_db: Database) -> None:
-    assert [window.tabs.tabText(i) for i in range(window.tabs.count())] == TITLES
+    assert [window.tabs.tabText(i) for i in range(window.tabs.count())] == ["Home", *TITLES]
     assert window.windowTitle() == "Exchange Desk"
-    assert window.tabs.currentIndex() == 0
+    assert window.current_key() == "partner_cities"
     assert window.current_tab() is window.tab("cities") is window.tab("partner_cities")
     cities = window.tab("cities")
     assert cities.model.table.kind == "partnerships"
@@ -315,7 +316,7 @@ def test_tab_titles_and_status_bar(qtbot: Any, window: MainWindow, demo_db: Data
         tab = show_tab(qtbot, window, key)
         assert tab.model.rowCount() == DEMO_COUNTS[key], key
         assert tab.model.table.tab == key
-    assert window.tabs.currentIndex() == TAB_KEYS.index("conferences")
+    assert window.current_key() == "conferences"
 
 
 def test_the_partner_cities_tab_lists_the_partnerships(window: MainWindow) -> None:
@@ -351,7 +352,7 @@ def test_a_first_page_then_the_complete_table(
     assert delegations.model.rowCount() == 10
     assert not delegations.complete
     with qtbot.waitSignal(delegations.loaded, timeout=15_000):
-        window.tabs.setCurrentIndex(1)
+        window.show_tab("delegations")
     assert delegations.complete
     assert delegations.model.rowCount() == 83
     assert delegations.count_label.text() == "83"
@@ -529,7 +530,7 @@ def test_detail_of_kfar_saba_and_its_links(
     tab.detail._follow(f"delegations:{target}")
     delegations_tab = wait_loaded(qtbot, window.tab("delegations"))
     assert window.current_tab() is delegations_tab
-    assert window.tabs.currentIndex() == 1
+    assert window.current_key() == "delegations"
     assert delegations_tab.model.rowCount() == 83
     assert delegations_tab.current_id() == target
     assert delegations_tab.detail.detail is not None
@@ -734,7 +735,7 @@ def test_settings_are_remembered(qtbot: Any, demo_db: Database, settings: QSetti
 
     again = MainWindow(demo_db, settings)
     qtbot.addWidget(again)
-    assert again.tabs.currentIndex() == TAB_KEYS.index("awards")
+    assert again.current_key() == "awards"
     assert again.current_tab().model.table.tab == "awards"
     assert not again.act_details.isChecked()
     assert again.current_tab().detail.isHidden()
@@ -750,15 +751,15 @@ def test_settings_are_remembered(qtbot: Any, demo_db: Database, settings: QSetti
 
     fresh = MainWindow(demo_db, settings, remember=False)
     qtbot.addWidget(fresh)
-    assert fresh.tabs.currentIndex() == 0
+    assert fresh.current_key() == "home"  # a window that remembers nothing opens on Home
     assert fresh.act_details.isChecked()
     assert not fresh.current_tab().detail.isHidden()
     assert fresh.tab("delegations").view.horizontalHeader().sortIndicatorSection() == -1
-    fresh.tabs.setCurrentIndex(TAB_KEYS.index("agreements"))
+    fresh.show_tab("agreements")
     wait_loaded(qtbot, fresh.current_tab())
     fresh.close()  # saves nothing
     settings.sync()
-    assert int(settings.value("main_window/tab")) == TAB_KEYS.index("awards")
+    assert settings.value("main_window/tab_key") == "awards"
 
 
 # --- 9. demo data ---------------------------------------------------------------------------
@@ -805,6 +806,7 @@ def test_a_full_database_is_not_offered_the_demo(
 def test_loading_the_demo_data(qtbot: Any, sqlite_db: Database, settings: QSettings) -> None:
     window = MainWindow(sqlite_db, settings)
     qtbot.addWidget(window)
+    window.show_tab("partner_cities")
     tab = wait_loaded(qtbot, window.current_tab())
     assert tab.model.rowCount() == 0
     assert "0 records" in status_texts(window)
@@ -904,7 +906,7 @@ def test_hebrew_is_right_to_left(qtbot: Any, demo_db: Database, settings: QSetti
         tab = wait_loaded(qtbot, window.current_tab())
         assert window.layoutDirection() == Qt.LayoutDirection.RightToLeft
         assert tab.view.layoutDirection() == Qt.LayoutDirection.RightToLeft
-        assert window.tabs.tabText(0) == "ערים שותפות"
+        assert window.tabs.tabText(1) == "ערים שותפות"
         assert window.windowTitle() == _("Exchange Desk")
         tab.search_box.setText("kfar")
         assert cells(tab, 0) == ["כפר סבא"]
@@ -928,7 +930,7 @@ def test_chinese_names(qtbot: Any, demo_db: Database, settings: QSettings) -> No
         assert "Kfar Saba" not in cells(tab, 0)
         tab.search_box.setText("克法")
         assert cells(tab, 0) == ["克法尔萨巴"]
-        assert window.tabs.tabText(0) == _("Partner cities") != "Partner cities"
+        assert window.tabs.tabText(1) == _("Partner cities") != "Partner cities"
     finally:
         make_application("en")
 
@@ -938,7 +940,7 @@ def test_retranslate_switches_the_language(window: MainWindow) -> None:
     assert "Kfar Saba" in cells(tab, 0)
     set_language("zh_CN")
     window.retranslate()
-    assert window.tabs.tabText(0) == _("Partner cities") != "Partner cities"
+    assert window.tabs.tabText(1) == _("Partner cities") != "Partner cities"
     assert tab.filters["tier"].itemText(0) == _("Both tiers") != "Both tiers"
     assert "克法尔萨巴" in cells(tab, 0)
     assert window.act_quit.text() == _("&Quit")

@@ -381,6 +381,7 @@ def window(qtbot: Any, sqlite_db: Database, tmp_path: Path) -> Iterator[Any]:
     settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
     made = MainWindow(sqlite_db, settings, remember=False)
     qtbot.addWidget(made)
+    made.show_tab("partner_cities")  # past the start screen
     qtbot.waitUntil(lambda: pending() == 0, timeout=20_000)
     yield made
     assert QThreadPool.globalInstance().waitForDone(30_000)
@@ -388,10 +389,9 @@ def window(qtbot: Any, sqlite_db: Database, tmp_path: Path) -> Iterator[Any]:
 
 def delegations_tab(qtbot: Any, window: Any, record_id: int) -> Any:
     """The delegations tab with `record_id` selected, its detail and History shown."""
-    from exchange_desk.ui.main_window import TABS
     from exchange_desk.ui.operations import pending
 
-    window.tabs.setCurrentIndex([key for key, _title, _name in TABS].index("delegations"))
+    window.show_tab("delegations")
     tab = window.current_tab()
     qtbot.waitUntil(lambda: tab.complete and not tab._loading and pending() == 0, timeout=20_000)
     assert tab.select_record(record_id)

@@ -78,6 +78,7 @@ def partners(tmp_path: Path) -> Path:
 def window(qtbot: Any, demo_db: Database, settings: QSettings) -> MainWindow:
     main_window = MainWindow(demo_db, settings, remember=False)
     qtbot.addWidget(main_window)
+    main_window.show_tab("partner_cities")  # past the start screen
     return main_window
 
 

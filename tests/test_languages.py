@@ -284,7 +284,8 @@ def test_switching_leaves_nothing_of_the_language_before(
         assert leftovers(texts, previous, code, typed) == [], (previous, code)
         # The menus, the tabs and each dialog's title really are in the new language.
         assert window.menu_file.title() == _("&File")
-        assert window.tabs.tabText(0) == _("Partner cities")
+        assert window.tabs.tabText(0) == _("Home")
+        assert window.tabs.tabText(1) == _("Partner cities")
         assert certificate.windowTitle().startswith(_("Certificate of honor: {award}")[:4])
         batch, report = dialogs[1], dialogs[3]
         assert batch.form.labelForField(batch.year_box).text() == _("&Year:")

@@ -86,6 +86,7 @@ def test_another_desks_change_reaches_the_window(
     window = MainWindow(demo_db, QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
     qtbot.addWidget(window)
     assert window.live_view.running
+    window.show_tab("partner_cities")
     tab = window.tab("partner_cities")
     settle(qtbot, tab)
     partnership_id = tab.model.table.ids[0]

@@ -5,7 +5,9 @@ made and raw SQL filled (see make_fixtures.py there). Each is upgraded as `db up
 upgrades a file, then every row of every table is compared with what the file held: columns
 added later hold their defaults (0005's versions: 1), the values migration 0004 repairs are
 spelled out, and the audit log 0005 adds starts empty (a migration writes no line). Each is
-also downgraded from the newest schema to 0006, to 0004 and to 0003 and upgraded again.
+also downgraded from the newest schema to the newest released one, to 0006, to 0004 and to
+0003 and upgraded again. A migration not released yet (no file of its own) needs nothing
+here: its tables start empty and its columns hold their server defaults.
 Also: the schema a new database gets equals what the migrations make of an old one (triggers
 included), and the checks 0004 adds hold on both backends.
 """
@@ -14,12 +16,14 @@ from __future__ import annotations
 
 import shutil
 import sqlite3
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 
 import pytest
 from alembic import command
-from sqlalchemy import Engine, Integer, create_engine, inspect, text
+from alembic.script import ScriptDirectory
+from sqlalchemy import Column, Engine, Integer, create_engine, inspect, text
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.schema import CreateTable
 
@@ -37,12 +41,70 @@ from exchange_desk.storage.database import (
 from exchange_desk.storage.types import PartialDateType
 
 FIXTURES = Path(__file__).parent / "data" / "migrations"
-RELEASED = ("0001", "0002", "0003", "0004", "0005", "0006")
-ORDER = (*RELEASED, "0007")
+# The revisions with a file in FIXTURES (make_fixtures.py's REVISIONS).
+RELEASED = ("0001", "0002", "0003", "0004", "0005", "0006", "0007")
+# Every revision, oldest first: the released ones, then any not released yet.
+_SCRIPTS = ScriptDirectory.from_config(alembic_config())
+CHAIN = tuple(reversed([script.revision for script in _SCRIPTS.walk_revisions()]))
+PENDING = CHAIN[len(RELEASED) :]
+
+
+def _columns_of(path: Path) -> dict[str, set[str]]:
+    """Each table's columns in a fixture file (read only: a missing file is not made)."""
+    with closing(sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)) as connection:
+        tables = [
+            name
+            for (name,) in connection.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table'"
+                " AND name NOT LIKE 'sqlite_%' AND name != 'alembic_version'"
+            )
+        ]
+        return {
+            table: {row[1] for row in connection.execute(f"PRAGMA table_info({table})")}
+            for table in tables
+        }
+
+
+def _server_default(column: Column[Any]) -> Any:
+    """What a column added to a table with rows holds in them: its server default as SQLite
+    reads it back (NULL without one; a required column without one is for NEW_COLUMNS)."""
+    default = column.server_default
+    if default is None:
+        return None
+    arg = getattr(default, "arg", None)
+    spelled = arg if isinstance(arg, str) else str(getattr(arg, "text", arg))
+    kind = column.type.python_type
+    if kind is bool:
+        return int(spelled.lower() in {"1", "true"})
+    return kind(spelled)
+
+
+def _pending() -> tuple[dict[str, str], dict[tuple[str, str], tuple[str, Any]]]:
+    """The tables and columns of the newest schema that the newest released file lacks: what
+    the migrations not released yet add, with the value an older row gets (their server
+    default). Once released, with a file of its own, a migration's are listed below."""
+    newest = FIXTURES / f"{RELEASED[-1]}.sqlite"
+    if not PENDING or not newest.exists():  # the latter: the fixtures test says which file
+        return {}, {}
+    released = _columns_of(newest)
+    tables = {name: PENDING[0] for name in schema.metadata.tables if name not in released}
+    columns = {
+        (table.name, column.name): (PENDING[0], _server_default(column))
+        for table in schema.metadata.tables.values()
+        if table.name in released
+        for column in table.columns
+        if column.name not in released[table.name]
+    }
+    return tables, columns
+
+
+PENDING_TABLES, PENDING_COLUMNS = _pending()
 
 # Tables and columns added after a revision, with the value an older row holds after the
-# upgrade. Keep in step with the migrations: a new migration that adds a column adds it here.
+# upgrade. A released migration that adds a table or a column adds it here (a test holds
+# these equal to what each released file adds to the one before).
 NEW_TABLES = {
+    **PENDING_TABLES,
     "certificate_printings": "0002",
     "repairs": "0004",
     "audit_log": "0005",
@@ -73,6 +135,7 @@ def PINYIN(row: dict[str, Any]) -> str:
 
 
 NEW_COLUMNS: dict[tuple[str, str], tuple[str, Any]] = {
+    **PENDING_COLUMNS,
     **{
         (table, f"formal_name_{language}"): ("0003", "")
         for table in ("cities", "organizations")
@@ -262,7 +325,11 @@ def triggers(engine: Engine) -> dict[str, list[tuple[str, str]]]:
 
 
 def test_the_fixtures_are_small_and_at_their_revision() -> None:
-    assert ORDER[-1] == SCHEMA_HEAD  # a new head needs its fixture (make_fixtures.py)
+    assert CHAIN[-1] == SCHEMA_HEAD
+    # Each released revision has its file (make_fixtures.py makes the missing ones), in the
+    # order the migrations run; what follows them is not released yet.
+    assert CHAIN[: len(RELEASED)] == RELEASED
+    assert sorted(path.stem for path in FIXTURES.glob("*.sqlite")) == list(RELEASED)
     for revision in RELEASED:
         path = FIXTURES / f"{revision}.sqlite"
         assert path.stat().st_size < 200_000
@@ -274,6 +341,27 @@ def test_the_fixtures_are_small_and_at_their_revision() -> None:
         assert set(tables) == expected_tables
         empty = sorted(name for name, rows in tables.items() if not rows)
         assert empty == [], f"{revision}: tables without a row: {empty}"
+
+
+def test_each_released_file_adds_what_the_lists_say() -> None:
+    """The tables and columns each file has beyond the file before are those NEW_TABLES and
+    NEW_COLUMNS give its revision: a released migration's are listed with their values."""
+    before: dict[str, set[str]] = {}
+    for revision in RELEASED:
+        after = _columns_of(FIXTURES / f"{revision}.sqlite")
+        added_tables = set(after) - set(before)
+        added_columns = {
+            (table, column)
+            for table in set(after) & set(before)
+            for column in after[table] - before[table]
+        }
+        if revision != RELEASED[0]:
+            assert added_tables == {t for t, since in NEW_TABLES.items() if since == revision}
+            assert added_columns == {
+                key for key, (since, _value) in NEW_COLUMNS.items() if since == revision
+            }, revision
+        assert all(before[table] <= after[table] for table in before), revision
+        before = after
 
 
 def test_the_0004_fixture_holds_what_0004_makes_of_the_0003_one(tmp_path: Path) -> None:
@@ -326,13 +414,17 @@ def test_an_upgraded_database_keeps_every_row(revision: str, tmp_path: Path) -> 
     with sqlite3.connect(path) as connection:
         assert connection.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
         assert connection.execute("PRAGMA foreign_key_check").fetchall() == []
-    # The copy made first holds the file as it was.
+    # The copy made first holds the file as it was; a file at the newest schema already is
+    # left alone, and no copy is made of it.
+    if revision == SCHEMA_HEAD:
+        assert backup is None
+        return
     assert backup is not None
     assert revision_of(backup) == revision
     assert dump(backup) == before
 
 
-@pytest.mark.parametrize("target", ["0006", "0004", "0003"])
+@pytest.mark.parametrize("target", sorted({RELEASED[-1], "0006", "0004", "0003"}, reverse=True))
 @pytest.mark.parametrize("revision", RELEASED)
 def test_downgrading_the_newest_schema_keeps_every_row(
     revision: str, target: str, tmp_path: Path
@@ -370,8 +462,10 @@ def test_downgrading_the_newest_schema_keeps_every_row(
         again = dump(path)
         assert again == upgraded(without(at_head, target), target)
         assert len(again["audit_log"]) == (len(at_head["audit_log"]) if target >= "0005" else 0)
-        if revision >= "0006":  # rows of its own in the tables 0006 adds: kept or gone
-            assert (again["guests"] == at_head["guests"]) == (target >= "0006")
+        # The rows of its own in the tables added since `target` are gone, the others kept.
+        for table, since in NEW_TABLES.items():
+            if since <= revision:
+                assert (again[table] == at_head[table]) == (target >= since), table
         assert set(triggers(database.engine)) == {"audit_log"}
     finally:
         database.dispose()

@@ -58,6 +58,7 @@ def window(qtbot: Any, demo_db: Database, tmp_path: Path) -> MainWindow:
     settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
     made = MainWindow(demo_db, settings, remember=False)
     qtbot.addWidget(made)
+    made.show_tab("partner_cities")  # past the start screen
     settle(qtbot, made.current_tab())
     return made
 
@@ -69,7 +70,7 @@ def settle(qtbot: Any, *tabs: RecordTab) -> None:
 
 
 def show_tab(qtbot: Any, window: MainWindow, key: str) -> RecordTab:
-    window.tabs.setCurrentIndex(TAB_KEYS.index(key))
+    window.show_tab(key)
     tab = window.current_tab()
     settle(qtbot, tab)
     return tab

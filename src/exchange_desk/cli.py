@@ -140,6 +140,15 @@ def _not_negative(text: str) -> int:
     return _whole_number(text, 0)
 
 
+def _day(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            _("not a date: {text} (write it as 2018-12-01)").format(text=text)
+        ) from None
+
+
 def build_parser() -> argparse.ArgumentParser:
     from exchange_desk.services.kinds import listable
 
@@ -177,6 +186,7 @@ def build_parser() -> argparse.ArgumentParser:
             if d.tab is not None
             for name in (d.name, d.tab.cli_name or d.name, d.tab.key)
         }
+        | {"home"}  # the start screen: what is due, the partnerships' health, the map
     )
     parser.add_argument(
         "--tab",
@@ -232,6 +242,33 @@ def build_parser() -> argparse.ArgumentParser:
     _common_options(anniversaries, top=False)
     anniversaries.add_argument("--year", type=int, required=True)
     anniversaries.add_argument("--json", action="store_true", help=_("print JSON"))
+
+    kit = commands.add_parser(
+        "anniversary-kit",
+        help=_(
+            "for a partnership's round anniversary: the letter of congratulation (draft), "
+            "the certificate (preview) and the partner's dossier, in a folder"
+        ),
+    )
+    kit.add_argument("partnership_id", type=int, metavar="PARTNERSHIP_ID")
+    kit.add_argument(
+        "--year", type=int, help=_("the anniversary's year (default: the next round one)")
+    )
+    _common_options(kit, top=False, language=False)
+    kit.add_argument(
+        "--lang",
+        dest="languages",
+        default=None,
+        metavar="LANGUAGES",
+        help=_(
+            "the documents' languages, e.g. zh+he (default: ours and the partner city's); "
+            "the dossier is in the first"
+        ),
+    )
+    kit.add_argument(
+        "--on", type=_day, metavar="DATE", help=_("the day taken as today (YYYY-MM-DD)")
+    )
+    kit.add_argument("-o", "--output", required=True, metavar="FOLDER", type=Path)
 
     certificate = commands.add_parser(
         "certificate", help=_("print the certificate of honor of one award to a PDF file")
@@ -302,6 +339,10 @@ def build_parser() -> argparse.ArgumentParser:
     from exchange_desk import cli_files
 
     cli_files.add_parsers(commands, _common_options, (*LISTABLE, *list_aliases()))
+
+    from exchange_desk import cli_home
+
+    cli_home.add_parsers(commands, _common_options)
 
     db = commands.add_parser("db", help=_("database upkeep"))
     db_commands = db.add_subparsers(dest="db_command", metavar="ACTION", required=True)
@@ -502,6 +543,42 @@ def _anniversaries(args: argparse.Namespace, out: TextIO) -> int:
         [[str(a.years), a.city.best(), a.tier.label, str(a.established)] for a in found],
         out,
     )
+    return 0
+
+
+def _anniversary_kit(args: argparse.Namespace, out: TextIO) -> int:
+    from exchange_desk.services.anniversary_kit import make_anniversary_kit
+
+    database = _open(args)  # the certificate's award is recorded
+    kit = make_anniversary_kit(
+        database,
+        args.partnership_id,
+        args.output,
+        year=args.year,
+        languages=args.languages.split("+") if args.languages else None,
+        on=args.on,
+        progress=lambda text: print(text, file=sys.stderr),
+    )
+    for warning in kit.warnings:
+        print(_("warning: {message}").format(message=warning), file=sys.stderr)
+    letter, certificate, dossier = kit.files
+    lines = [
+        _("Anniversary kit for {city}: {years} years of partnership in {year}.").format(
+            city=kit.city.best(), years=kit.years, year=kit.year
+        ),
+        _("Letter of congratulation (draft, not numbered): {path}").format(path=letter),
+        _("Certificate (preview, not numbered): {path}").format(path=certificate),
+        _("Dossier: {path}").format(path=dossier),
+        (
+            _(
+                "Award {id} was recorded for the certificate: issue the certificate from it "
+                "once the wording is approved."
+            )
+            if kit.award_created
+            else _("The certificate is of award {id}, recorded by an earlier kit.")
+        ).format(id=kit.award_id),
+    ]
+    out.write("\n".join(lines) + "\n")
     return 0
 
 
@@ -1039,6 +1116,12 @@ def _files(args: argparse.Namespace, out: TextIO) -> int:
     return cli_files.run(args, database, out)
 
 
+def _home(args: argparse.Namespace, out: TextIO) -> int:
+    from exchange_desk import cli_home
+
+    return cli_home.run(args, _open(args, read_only=True), out)
+
+
 # What a command opened, closed when it ends: run in-process (the tests, a script), the
 # command leaves no connection to a server behind.
 _opened: list[Any] = []
@@ -1121,6 +1204,7 @@ def main(
         "list": _list,
         "stats": _stats,
         "anniversaries": _anniversaries,
+        "anniversary-kit": _anniversary_kit,
         "db": _db,
         "certificate": _certificate,
         "certificates": _certificates,
@@ -1137,6 +1221,9 @@ def main(
         "attach": _files,
         "attachments": _files,
         "attachment": _files,
+        "due": _home,
+        "calendar": _home,
+        "health": _home,
     }
     from exchange_desk.domain.errors import ExchangeDeskError, StorageUnavailable
 

@@ -126,7 +126,7 @@ def main(database_path: str, out_path: str) -> int:
     window = MainWindow(database, remember=False)
     window.show()
     tab = window.tab("souvenirs")
-    window.tabs.setCurrentIndex([key for key, _t, _n in window_tabs()].index("souvenirs"))
+    window.show_tab("souvenirs")
     for _ in range(200):
         app.processEvents()
         if tab.complete:

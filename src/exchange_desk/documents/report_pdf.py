@@ -1,5 +1,6 @@
 """Multi-page reports as PDF: a cover, contents, chapters of text, facts, key figures,
-charts, tables and photos, with a running header and "page x of y" in the report's language.
+charts, tables, photos and a map of the partners (`documents/world_map.py`), with a running
+header and "page x of y" in the report's language.
 
 Everything is drawn with the text engine of `documents/text.py` (fonts by script, bidi
 lines, no markup). A Hebrew report is mirrored: text starts on the right, table columns run
@@ -37,6 +38,7 @@ from reportlab.platypus import (
 from exchange_desk import __version__
 from exchange_desk.documents.fonts import Family, FontLibrary, MissingGlyphs, font_library
 from exchange_desk.documents.text import Color, Line, Style, TextEngine, visual_order
+from exchange_desk.documents.world_map import WorldMapFlowable
 from exchange_desk.domain.reports import (
     Block,
     Chart,
@@ -44,6 +46,7 @@ from exchange_desk.domain.reports import (
     Figures,
     Note,
     Paragraph,
+    PartnerMap,
     Photos,
     Picture,
     Report,
@@ -88,6 +91,7 @@ PHOTO_GAP = 6 * MM  # between the pictures of a row
 PHOTO_BOX = 0.75
 FIGURE_HEIGHT = 85 * MM  # a lone picture (a dossier's photo) is a figure, not a poster
 FIGURE_WIDTH = 0.62  # of the frame
+MAP_ROOM = 290.0  # a partners' map with its title and legend, at an A4 frame's width
 
 
 @dataclass(slots=True)
@@ -907,6 +911,15 @@ def _block_flowables(layout: _Layout, block: Block) -> list[Flowable]:
         return [CondPageBreak(160), BarChart(layout, block)]
     if isinstance(block, Photos):
         return _photo_rows(layout, block)
+    if isinstance(block, PartnerMap):
+        # The title stays with the map: about the frame's width over 2.3, its legend and
+        # the title's line.
+        title = (
+            [TextBlock(layout, block.title, SUBHEAD, space_before=8, space_after=4)]
+            if block.title
+            else []
+        )
+        return [CondPageBreak(MAP_ROOM), *title, WorldMapFlowable(layout, block)]
     if isinstance(block, Table):
         if not block.rows:
             return [TextBlock(layout, block.empty_text, SMALL, space_after=8)]
@@ -951,6 +964,10 @@ def _texts(report: Report) -> Iterable[str]:
             elif isinstance(block, Photos):
                 for picture in block.pictures:
                     yield from (picture.caption, picture.detail)
+            elif isinstance(block, PartnerMap):
+                yield from (block.title, block.size_text, block.empty_text)
+                yield from (text for _key, text in block.tiers)
+                yield from (mark.label for mark in block.marks)
 
 
 def check_report(report: Report, engine: TextEngine | None = None) -> None:

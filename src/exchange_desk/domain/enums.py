@@ -271,6 +271,25 @@ class DeclarationStatus(Labelled):
     DECLARED = "declared"
 
 
+class DueKind(Labelled):
+    """What is coming that the office must act on (the start screen's "Due soon")."""
+
+    AGREEMENT_EXPIRING = "agreement_expiring"
+    AGREEMENT_EXPIRED = "agreement_expired"
+    ANNIVERSARY = "anniversary"
+    DELEGATION = "delegation"
+    EVENT = "event"
+    CERTIFICATE_UNPRINTED = "certificate_unprinted"
+
+
+class PartnershipSignal(Labelled):
+    """How a partnership is doing against the office's norm for its tier."""
+
+    DORMANT = "dormant"
+    BELOW_NORM = "below_norm"
+    UNBALANCED = "unbalanced"
+
+
 _LABELS: dict[tuple[str, str], str] = {
     ("Design", "formal"): N_("Formal"),
     ("Design", "modern"): N_("Modern"),
@@ -384,4 +403,13 @@ _LABELS: dict[tuple[str, str], str] = {
     ("DeclarationStatus", "not_required"): N_("no declaration needed"),
     ("DeclarationStatus", "to_declare"): N_("to be declared"),
     ("DeclarationStatus", "declared"): N_("declared"),
+    ("DueKind", "agreement_expiring"): N_("agreement expires"),
+    ("DueKind", "agreement_expired"): N_("agreement expired, not renewed"),
+    ("DueKind", "anniversary"): N_("round anniversary"),
+    ("DueKind", "delegation"): N_("delegation"),
+    ("DueKind", "event"): N_("cultural event"),
+    ("DueKind", "certificate_unprinted"): N_("certificate issued, not printed"),
+    ("PartnershipSignal", "dormant"): N_("dormant"),
+    ("PartnershipSignal", "below_norm"): N_("below the norm"),
+    ("PartnershipSignal", "unbalanced"): N_("one-sided"),
 }

@@ -436,6 +436,12 @@ class OfficeProfile:
     gift_currency: str = ""
     # The largest file that may be attached to a record, in megabytes.
     attachment_limit_mb: int = 20
+    # How often the office means to meet each tier of partner: exchanges a year (a sister
+    # city at least one, a friendly cooperative city one every two years), and after how
+    # many years without any exchange a partnership counts as dormant.
+    sister_city_norm: float = 1.0
+    friendly_city_norm: float = 0.5
+    dormant_after_years: int = 3
 
 
 @dataclass(kw_only=True, slots=True)

@@ -1,5 +1,5 @@
 """A report as data: a cover, then chapters of paragraphs, facts, key figures, charts,
-tables and photos, every text already in the report's own language.
+tables, photos and a map of the partners, every text already in the report's own language.
 
 The services build one (the annual report, a partner city's dossier, a delegation's brief)
 and `documents/` lays it out; the layout knows nothing of what the report is about, and the
@@ -10,6 +10,8 @@ report can be made from a Chinese window.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+
+from exchange_desk.domain.world_map import World
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,7 +109,40 @@ class Photos:
     columns: int = 3
 
 
-Block = Paragraph | Subheading | Note | Facts | Figures | Chart | Table | Photos
+@dataclass(frozen=True, slots=True)
+class MapMark:
+    """A partner city on a `PartnerMap`: its name as printed (in the report's language,
+    marked when it is sample data), where it is, the value its circle's area shows, its
+    tier (a `PartnershipTier` value: the colour) and whether it is printed in grey."""
+
+    label: str
+    longitude: float
+    latitude: float
+    value: int
+    tier: str
+    muted: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class PartnerMap:
+    """A world map of partner cities, the page's width: circles sized by `value`, coloured
+    by tier, the busiest `most_labels` named (fewer when they would overlap), and a legend
+    under it: each tier's colour with its name (`tiers`: tier value and text, in order),
+    and `size_text` beside circles of one and of the largest value. `world` is the
+    countries' outline, projected (`services.partner_map.load_world`); `title` is printed
+    over the map as a subheading, kept on its page; `empty_text` is printed over the map
+    when there is no mark."""
+
+    world: World
+    marks: tuple[MapMark, ...]
+    tiers: tuple[tuple[str, str], ...]
+    size_text: str
+    title: str = ""
+    empty_text: str = ""
+    most_labels: int = 8
+
+
+Block = Paragraph | Subheading | Note | Facts | Figures | Chart | Table | Photos | PartnerMap
 
 
 @dataclass(frozen=True, slots=True)

@@ -51,6 +51,9 @@ _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _CURRENCY = re.compile(r"^[A-Z]{3}$")
 # The largest file an office may allow to be attached, in megabytes (services.attachments).
 ATTACHMENT_LIMIT_MAX = 500
+# A partnership norm: at most weekly; dormant after 1 to 50 quiet years.
+NORM_MAX = 52
+DORMANT_YEARS_MAX = 50
 
 
 @dataclass
@@ -324,6 +327,15 @@ def _office(record: OfficeProfile, p: _Problems) -> None:
         p.add(
             "attachment_limit_mb",
             _("Between 1 and {limit} MB.").format(limit=ATTACHMENT_LIMIT_MAX),
+        )
+    for name in ("sister_city_norm", "friendly_city_norm"):
+        value = getattr(record, name)
+        if not 0 <= value <= NORM_MAX:
+            p.add(name, _("Between 0 and {most} exchanges a year.").format(most=NORM_MAX))
+    if not 1 <= record.dormant_after_years <= DORMANT_YEARS_MAX:
+        p.add(
+            "dormant_after_years",
+            _("Between 1 and {most} years.").format(most=DORMANT_YEARS_MAX),
         )
 
 

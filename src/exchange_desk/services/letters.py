@@ -1037,11 +1037,13 @@ def preview_letter(
     languages: Sequence[str] | str,
     *,
     fmt: str = "pdf",
+    today: dt.date | None = None,
 ) -> MadeLetter:
-    """The letter as it would be made now, without a number and without registering it
+    """The letter as it would be made now (or dated `today`: a draft for a coming
+    anniversary counts its years to that day), without a number and without registering it
     (for a preview beside the editor). Refuses a visa letter as `make_letter` does."""
     letter, codes, fmt = LetterKind(letter), _languages(languages), _format(fmt)
-    today = _today()
+    today = today or _today()
     facts, templates = _prepared(database, letter, target_id, codes, today)
     content, warnings = _content(facts, templates, codes, "", today)
     return MadeLetter("", _render(content, fmt), warnings)

@@ -269,6 +269,9 @@ class OfficeProfileRow(Base):
     gift_threshold: Mapped[float | None]
     gift_currency: Mapped[str]
     attachment_limit_mb: Mapped[int]
+    sister_city_norm: Mapped[float]
+    friendly_city_norm: Mapped[float]
+    dormant_after_years: Mapped[int]
 
 
 class PartnershipAreaRow(Base):

@@ -498,7 +498,18 @@ office_profile = Table(
     Column("gift_threshold", Float(), nullable=True),
     *_text_columns("gift_currency", length=3),
     Column("attachment_limit_mb", Integer(), nullable=False, default=20, server_default="20"),
+    # Migration 0008: the norm of exchanges a year per tier, and the years without an
+    # exchange after which a partnership is dormant (the start screen's health).
+    Column("sister_city_norm", Float(), nullable=False, default=1.0, server_default="1"),
+    Column("friendly_city_norm", Float(), nullable=False, default=0.5, server_default="0.5"),
+    Column("dormant_after_years", Integer(), nullable=False, default=3, server_default="3"),
     CheckConstraint("id = 1", name="single_row"),
+    CheckConstraint(
+        "sister_city_norm >= 0 AND sister_city_norm <= 52 "
+        "AND friendly_city_norm >= 0 AND friendly_city_norm <= 52",
+        name="partnership_norms",
+    ),
+    CheckConstraint("dormant_after_years >= 1 AND dormant_after_years <= 50", name="dormant_years"),
     not_negative("gift_threshold"),
     CheckConstraint(
         "attachment_limit_mb >= 1 AND attachment_limit_mb <= 500", name="attachment_limit"

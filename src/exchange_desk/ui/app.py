@@ -18,7 +18,7 @@ from exchange_desk.services.connections import remember_file
 from exchange_desk.services.database import Database, open_office_database
 from exchange_desk.ui import errors
 from exchange_desk.ui.language import apply_language, register_bundled_fonts, startup_language
-from exchange_desk.ui.main_window import TAB_FOR_CLI, TABS, MainWindow
+from exchange_desk.ui.main_window import MainWindow
 
 
 def app_icon() -> QIcon:
@@ -79,8 +79,7 @@ def run_gui(
     if database.path is not None and not screenshot:
         remember_file(database.path)  # File ▸ Recent connections leads back to it
     if tab and not screenshot:
-        key = TAB_FOR_CLI.get(tab, tab)
-        window.tabs.setCurrentIndex([name for name, _title, _cli in TABS].index(key))
+        window.show_tab(tab)
     window.show()
     if screenshot:
         window.screenshot_when_loaded(screenshot, tab)

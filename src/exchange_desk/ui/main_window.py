@@ -33,6 +33,7 @@ from exchange_desk.services.changes import Changes
 from exchange_desk.services.database import Database, check_database, is_empty
 from exchange_desk.services.tables import tab_specs
 from exchange_desk.ui.connect_dialog import install_connection_menu
+from exchange_desk.ui.home_tab import HomeTab
 from exchange_desk.ui.identity import apply_role
 from exchange_desk.ui.language import apply_language, remember_language
 from exchange_desk.ui.live_view import LiveView
@@ -54,6 +55,7 @@ TABS: tuple[tuple[str, str, str], ...] = tuple(
 TAB_OF_KIND = {**{spec.key: spec.key for spec in _SPECS}, **{s.kind: s.key for s in _SPECS}}
 TAB_FOR_CLI = {**{s.kind: s.key for s in _SPECS}, **{s.cli_name: s.key for s in _SPECS}}
 SETTINGS_GROUP = "main_window"
+HOME = "home"  # the start screen's key: first in the window, `--tab home`
 
 
 class MainWindow(Retranslating, QMainWindow):
@@ -82,6 +84,13 @@ class MainWindow(Retranslating, QMainWindow):
         # Tabs are built when first shown: the window appears as soon as its first tab can.
         self.record_tabs: dict[str, RecordTab] = {}
         self._pages: dict[str, QWidget] = {}
+        # The start screen first; the record tabs after it, in their declared order.
+        self.home = HomeTab(database)
+        self.home.open_record.connect(self.go_to)
+        self.home.action_requested.connect(self._home_action)
+        self._pages[HOME] = self.home
+        self.tabs.addTab(self.home, "")
+        self._last_record_tab = TABS[0][0]  # what Edit and Delete act on while Home shows
         for key, _title, _name in TABS:
             page = QWidget()
             page_layout = QVBoxLayout(page)
@@ -185,6 +194,8 @@ class MainWindow(Retranslating, QMainWindow):
         self.act_congratulation = self._action(self.congratulation_of_current)
         self.act_about = self._action(self.show_about)
         self.act_quit = self._action(self.close, QKeySequence.StandardKey.Quit)
+        # The start screen: Alt+Home, as a browser goes to its home page.
+        self.act_home = self._action(lambda: self.show_tab(HOME), "Alt+Home")
         self.tab_actions = []
         for index in range(len(TABS)):
             action = self._action(self._tab_switcher(index), f"Ctrl+{index + 1}")
@@ -211,7 +222,17 @@ class MainWindow(Retranslating, QMainWindow):
         self.act_redo.setEnabled(False)
 
     def _tab_switcher(self, index: int) -> Callable[[], None]:
-        return lambda: self.tabs.setCurrentIndex(index)
+        return lambda: self.tabs.setCurrentWidget(self._pages[TABS[index][0]])
+
+    def show_tab(self, key: str) -> None:
+        """Show the tab `key` (its key, kind or command-line name, or "home")."""
+        key = HOME if key == HOME else TAB_FOR_CLI.get(key, key)
+        self.tabs.setCurrentWidget(self._pages[key])
+
+    def current_key(self) -> str:
+        """The key of the tab shown: "home" or a record tab's."""
+        index = max(self.tabs.currentIndex(), 0)
+        return HOME if index == 0 else TABS[index - 1][0]
 
     def _make_menus(self) -> None:
 
@@ -242,6 +263,7 @@ class MainWindow(Retranslating, QMainWindow):
         self.menu_edit.addSeparator()
         self.menu_edit.addActions([self.act_copy_rows, self.act_find])
         self.menu_view = bar.addMenu("")
+        self.menu_view.addAction(self.act_home)
         self.menu_view.addActions(self.tab_actions)
         self.menu_view.addSeparator()
         self.menu_view.addActions([self.act_details, self.act_reload])
@@ -308,8 +330,10 @@ class MainWindow(Retranslating, QMainWindow):
         self._set_direction_icons()
 
         self.setWindowTitle(_("Exchange Desk"))
+        self.tabs.setTabText(0, _("Home"))
+        self.act_home.setText(_("&Home"))
         for index, (key, title, _name) in enumerate(TABS):
-            self.tabs.setTabText(index, _(title))
+            self.tabs.setTabText(index + 1, _(title))
             if key in self.record_tabs:
                 self.record_tabs[key].retranslate()
             self.tab_actions[index].setText(_(title))
@@ -394,10 +418,39 @@ class MainWindow(Retranslating, QMainWindow):
             backend=backend, where="\u2066" + self.database.describe() + "\u2069"
         )
 
+    # --- the start screen ---------------------------------------------------------------
+
+    def _home_action(self, action: Any, item: Any) -> Any:
+        """Do what a due item's button says, as the menus would for a chosen record."""
+        from exchange_desk.services.due import DueAction
+
+        if action is DueAction.KIT:
+            return self.anniversary_kit(item.record_id, item.date.year)
+        if action is DueAction.LETTER:
+            from exchange_desk.ui.congratulation_dialog import open_congratulation
+
+            return open_congratulation(self, self.database, item.record_id)
+        if action is DueAction.DOSSIER and item.city_id is not None:
+            return self._open_report("city", record_id=item.city_id)
+        if action is DueAction.BRIEF:
+            return self._open_report("delegation", record_id=item.record_id)
+        if action is DueAction.PRINT:
+            return self.open_certificate(item.record_id)
+        return self.go_to(item.record_kind, item.record_id)
+
+    def anniversary_kit(self, partnership_id: int, year: int | None = None) -> Any:
+        """The letter of congratulation, a certificate and the dossier for a partnership's
+        coming round anniversary, made into a folder the user chooses, which then opens."""
+        from exchange_desk.ui.anniversary_kit import make_kit
+
+        return make_kit(self, self.database, partnership_id, year, self.settings)
+
     # --- tabs ----------------------------------------------------------------------------
 
     def current_tab(self) -> RecordTab:
-        return self.tab(TABS[max(self.tabs.currentIndex(), 0)][0])
+        """The record tab shown, or while Home shows, the one shown last."""
+        key = self.current_key()
+        return self.tab(self._last_record_tab if key == HOME else key)
 
     def tab(self, key: str) -> RecordTab:
         """The tab `key` (or its `list` name), built on first use."""
@@ -464,12 +517,39 @@ class MainWindow(Retranslating, QMainWindow):
         menu.exec(view.mapToGlobal(point))
 
     def _tab_shown(self, index: int) -> None:
-        if index >= 0:
+        home = self.current_key() == HOME
+        if index >= 0 and not home:
+            self._last_record_tab = self.current_key()
             self.current_tab().load_all()
+        elif home:
+            self.home.load_if_stale()
+            # The record tab the record actions come back to is ready when it is chosen.
+            self.current_tab().load_all()
+        # On the start screen there is no record to edit or list to export.
+        for action in self._record_actions():
+            action.setEnabled(not home)
         self._update_status()
 
+    def _record_actions(self) -> list[QAction]:
+        return [
+            self.act_new,
+            self.act_edit,
+            self.act_edit_enter,
+            self.act_duplicate,
+            self.act_delete,
+            self.act_attach,
+            self.act_find,
+            self.act_export_view,
+            self.act_save_list_pdf,
+            self.act_print_list,
+            self.act_copy_rows,
+        ]
+
     def _update_status(self) -> None:
-        key = TABS[max(self.tabs.currentIndex(), 0)][0]
+        key = self.current_key()
+        if key == HOME:
+            self._counts.setText("")
+            return
         tab = self.record_tabs.get(key)
         if tab is None:
             return
@@ -1198,7 +1278,10 @@ class MainWindow(Retranslating, QMainWindow):
         state = s.value("state")
         if isinstance(state, QByteArray):
             self.restoreState(state)
-        self.tabs.setCurrentIndex(int(str(s.value("tab", 0) or 0)))
+        # The tab by its key: an index saved before the start screen came first means another.
+        key = str(s.value("tab_key", HOME) or HOME)
+        if key in self._pages:
+            self.tabs.setCurrentWidget(self._pages[key])
         self.act_details.setChecked(s.value("details", "true") in (True, "true"))
         s.endGroup()
 
@@ -1218,7 +1301,7 @@ class MainWindow(Retranslating, QMainWindow):
         s.beginGroup(SETTINGS_GROUP)
         s.setValue("geometry", self.saveGeometry())
         s.setValue("state", self.saveState())
-        s.setValue("tab", self.tabs.currentIndex())
+        s.setValue("tab_key", self.current_key())
         s.setValue("details", self.act_details.isChecked())
         for key, tab in self.record_tabs.items():
             s.setValue(f"{key}/splitter", tab.splitter.saveState())
@@ -1234,14 +1317,20 @@ class MainWindow(Retranslating, QMainWindow):
 
     def screenshot_when_loaded(self, path: str, tab: str | None) -> None:
         """Select `tab`, wait until its data is shown, save a picture, quit (for docs)."""
-        key = TAB_FOR_CLI.get(tab or "", tab or self.current_tab().tab)
-        target = self.tab(key)
 
         def shoot() -> None:
             QApplication.processEvents()
             if not self.grab().save(path):
                 self._report(OSError(path))
             QApplication.quit()
+
+        if tab == HOME or (tab is None and self.current_key() == HOME):
+            self.show_tab(HOME)
+            self.home.loaded.connect(lambda: QTimer.singleShot(400, shoot))
+            self.home.load()
+            return
+        key = TAB_FOR_CLI.get(tab or "", tab or self.current_tab().tab)
+        target = self.tab(key)
 
         def loaded() -> None:
             target.select_row(0)  # so the picture shows the detail pane too

@@ -20,6 +20,7 @@ from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
+    QDoubleSpinBox,
     QFileDialog,
     QFormLayout,
     QFrame,
@@ -42,7 +43,7 @@ from exchange_desk.domain.errors import (
     StorageUnavailable,
 )
 from exchange_desk.domain.records import OfficeProfile
-from exchange_desk.domain.validation import ATTACHMENT_LIMIT_MAX
+from exchange_desk.domain.validation import ATTACHMENT_LIMIT_MAX, DORMANT_YEARS_MAX, NORM_MAX
 from exchange_desk.i18n.catalog import N_, _
 from exchange_desk.services.attachments import read_attachment
 from exchange_desk.services.database import Database
@@ -287,6 +288,23 @@ class NumberPatternField(QWidget):
         )
 
 
+class NormSpin(QDoubleSpinBox):
+    """Exchanges a year: 0 to 52, in steps of a half (one every two years)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setRange(0, NORM_MAX)
+        self.setDecimals(2)
+        self.setSingleStep(0.5)
+        self.setSuffix(" " + _("a year"))
+
+    def value(self) -> float:
+        return float(super().value())
+
+    def set_value(self, value: Any) -> None:
+        self.setValue(float(value))
+
+
 class OfficeProfileDialog(QDialog):
     """Edits the office profile; `saved_profile` holds it after OK succeeded."""
 
@@ -443,6 +461,37 @@ class OfficeProfileDialog(QDialog):
         )
         self.editors["attachment_limit_mb"] = limit
         self._add_row(form, "attachment_limit_mb", _("Largest attached file"), limit)
+
+        self._heading(form, _("Partnerships: how often to meet"))
+        for name, label, tip in (
+            (
+                "sister_city_norm",
+                _("Sister cities"),
+                _("Exchanges a year the office means to have with each sister city."),
+            ),
+            (
+                "friendly_city_norm",
+                _("Friendly cooperative cities"),
+                _(
+                    "Exchanges a year with each friendly cooperative city "
+                    "(0.5: one every two years)."
+                ),
+            ),
+        ):
+            norm = NormSpin()
+            norm.set_value(getattr(self.profile, name))
+            norm.setToolTip(tip + " " + _("The start screen flags partnerships below it."))
+            self.editors[name] = norm
+            self._add_row(form, name, label, norm)
+        dormant = CountSpin()
+        dormant.setRange(1, DORMANT_YEARS_MAX)
+        dormant.setSuffix(" " + _("years"))
+        dormant.set_value(self.profile.dormant_after_years)
+        dormant.setToolTip(
+            _("A partnership with no exchange for this many years is flagged as dormant.")
+        )
+        self.editors["dormant_after_years"] = dormant
+        self._add_row(form, "dormant_after_years", _("Dormant after"), dormant)
 
     def _add_row(self, form: QFormLayout, field: str, text: str, widget: QWidget) -> None:
         problem = problem_label()

@@ -36,7 +36,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[2]
 sys.path.insert(0, str(ROOT / "src"))
 
-REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0006")
+REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0006", "0007")
 
 
 @dataclass(frozen=True)
@@ -64,12 +64,30 @@ SEAL_SHA = hashlib.sha256(SEAL).hexdigest()
 # A person's photo (0006): the start of a JPEG, and bytes no text encoding reads.
 PHOTO = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00\xff\xd9"
 PHOTO_SHA = hashlib.sha256(PHOTO).hexdigest()
+# A city's photo and a gift's (0007), each with its preview: JPEG bytes, NULs, lone
+# continuation bytes (0x80-0xbf) and 0xfe/0xff, which no text encoding round-trips.
+CITY_PHOTO = b"\xff\xd8\xff\xe1\x00\x16Exif\x00\x00MM\x00*\x00\x00\x00\x08\x01\x12\x00\x03\xff\xd9"
+CITY_PHOTO_SHA = hashlib.sha256(CITY_PHOTO).hexdigest()
+GIFT_PHOTO = b"\xff\xd8\xff\xdb\x00C\x00\x08\x06\x06\x07\x06\x05\x08\x80\xbf\xfe\x00\xff\xd9"
+GIFT_PHOTO_SHA = hashlib.sha256(GIFT_PHOTO).hexdigest()
+THUMBNAIL_JPEG = (
+    b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x02\x00\x00H\x00H\x00\x00\x80\x00\xfe\xff\xd9"
+)
+PICTURE_JPEG = (
+    b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x02\x00\x00\x01\x00\x01\xc3\x28\x00\xa0\xa1\xff\xd9"
+)
+# A seal keeps its transparency: its preview is a PNG.
+THUMBNAIL_PNG = (
+    SEAL[:16] + b"\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89\x00\xff"
+)
 
 T0 = "2018-11-16 10:00:00.000000"
 T1 = "2019-02-05 08:30:15.250000"
 T2 = "2020-12-31 23:59:59.999999"
 # When 0004 was run on the office's file.
 T3 = "2021-03-01 09:00:00.000000"
+# When the gifts register was begun (0007).
+T4 = "2022-06-30 16:45:30.500000"
 
 
 def stamps(created: str = T0, updated: str = T1, sample: int = 0) -> dict[str, Any]:
@@ -102,12 +120,163 @@ TABLE_SINCE = {
         ("delegation_members", "programme_items", "guests", "letter_templates", "letters"),
         "0006",
     ),
+    **dict.fromkeys(("gifts", "attachment_previews"), "0007"),
 }
+
+
+def sized(
+    zh: str = "", he: str = "", width: int | None = None, height: int | None = None
+) -> dict[str, Any]:
+    """The captions and pixel size 0007 adds to an attachment."""
+    return {
+        "caption_zh": Since("0007", zh),
+        "caption_he": Since("0007", he),
+        "width": Since("0007", width),
+        "height": Since("0007", height),
+    }
+
 
 ROWS: list[tuple[str, dict[str, Any] | Since]] = [
     ("attachment_blobs", {"sha256": SCAN_SHA, "content": SCAN}),
     ("attachment_blobs", {"sha256": SEAL_SHA, "content": SEAL}),
     ("attachment_blobs", Since("0006", {"sha256": PHOTO_SHA, "content": PHOTO})),
+    ("attachment_blobs", Since("0007", {"sha256": CITY_PHOTO_SHA, "content": CITY_PHOTO})),
+    ("attachment_blobs", Since("0007", {"sha256": GIFT_PHOTO_SHA, "content": GIFT_PHOTO})),
+    # The previews 0007 makes of an image when it is attached: not of the person's photo,
+    # attached before (the program shows a file icon for it).
+    (
+        "attachment_previews",
+        {
+            "sha256": SEAL_SHA,
+            # A 1x1 image: thumbnail and picture come out the same.
+            "thumbnail": THUMBNAIL_PNG,
+            "picture": THUMBNAIL_PNG,
+            "media_type": "image/png",
+        },
+    ),
+    (
+        "attachment_previews",
+        {
+            "sha256": CITY_PHOTO_SHA,
+            "thumbnail": THUMBNAIL_JPEG,
+            "picture": PICTURE_JPEG,
+            "media_type": "image/jpeg",
+        },
+    ),
+    (
+        "attachment_previews",
+        {
+            "sha256": GIFT_PHOTO_SHA,
+            "thumbnail": THUMBNAIL_JPEG[::-1],
+            "picture": PICTURE_JPEG[::-1],
+            "media_type": "image/jpeg",
+        },
+    ),
+    # Before the cities: a city's photo (0007) is one of them.
+    (
+        "attachments",
+        {
+            "id": 1,
+            "owner_kind": "agreement",
+            "owner_id": 1,
+            "file_name": "הסכם 协议 2009.pdf",
+            "media_type": "application/pdf",
+            "size": len(SCAN),
+            "sha256": SCAN_SHA,
+            "description": "Scan 扫描 סריקה",
+            "created_at": T0,
+            **sized("协议扫描件", "סריקת ההסכם"),
+        },
+    ),
+    (
+        "attachments",
+        {
+            "id": 2,
+            "owner_kind": "office",
+            "owner_id": 1,
+            "file_name": "seal.png",
+            "media_type": "image/png",
+            "size": len(SEAL),
+            "sha256": SEAL_SHA,
+            "description": "",
+            "created_at": T1,
+            **sized(width=1, height=1),  # the size its PNG header gives
+        },
+    ),
+    (
+        "attachments",
+        {
+            # The same stored file under a second name.
+            "id": 3,
+            "owner_kind": "office",
+            "owner_id": 1,
+            "file_name": "logo.png",
+            "media_type": "image/png",
+            "size": len(SEAL),
+            "sha256": SEAL_SHA,
+            "description": "logo",
+            "created_at": T2,
+            **sized(width=1, height=1),
+        },
+    ),
+    (
+        "attachments",
+        Since(
+            "0006",
+            {
+                # A person's photo (persons.photo_attachment_id).
+                "id": 4,
+                "owner_kind": "persons",
+                "owner_id": 1,
+                "file_name": "王芳 ואנג פאנג.jpg",
+                "media_type": "image/jpeg",
+                "size": len(PHOTO),
+                "sha256": PHOTO_SHA,
+                "description": "Passport photo 护照照片",
+                "created_at": T3,
+                # Attached before 0007: captioned since, its size never read.
+                **sized("护照照片", "תמונת דרכון"),
+            },
+        ),
+    ),
+    (
+        "attachments",
+        Since(
+            "0007",
+            {
+                # A city's photo (cities.photo_attachment_id), a landscape 12-megapixel one.
+                "id": 5,
+                "owner_kind": "cities",
+                "owner_id": 1,
+                "file_name": "泉城广场 כיכר.jpg",
+                "media_type": "image/jpeg",
+                "size": len(CITY_PHOTO),
+                "sha256": CITY_PHOTO_SHA,
+                "description": "Quancheng Square at dusk",
+                "created_at": T4,
+                **sized("黄昏时的泉城广场", "כיכר צ'ואנצ'נג בשעת בין הערביים", 4032, 3024),
+            },
+        ),
+    ),
+    (
+        "attachments",
+        Since(
+            "0007",
+            {
+                # A gift's photo (gifts.photo_attachment_id), upright.
+                "id": 6,
+                "owner_kind": "gifts",
+                "owner_id": 2,
+                "file_name": "מנורה 烛台.jpg",
+                "media_type": "image/jpeg",
+                "size": len(GIFT_PHOTO),
+                "sha256": GIFT_PHOTO_SHA,
+                "description": "",
+                "created_at": T4,
+                **sized("", "המנורה בלובי העירייה", 3000, 4000),
+            },
+        ),
+    ),
     (
         "cities",
         {
@@ -122,6 +291,7 @@ ROWS: list[tuple[str, dict[str, Any] | Since]] = [
             "longitude": 117.12,
             "population": 9_202_400,
             **formal("the City of Jinan", "中国济南市", "העיר ג'ינאן"),
+            "photo_attachment_id": Since("0007", 5),
             **stamps(),
         },
     ),
@@ -139,6 +309,7 @@ ROWS: list[tuple[str, dict[str, Any] | Since]] = [
             "longitude": 34.907,
             "population": 101_432,
             **formal("the City of Kfar Saba", "以色列克法尔萨巴市", "עיריית כפר סבא"),
+            "photo_attachment_id": Since("0007", None),
             **stamps(T0, T2),
         },
     ),
@@ -157,6 +328,7 @@ ROWS: list[tuple[str, dict[str, Any] | Since]] = [
             "longitude": None,
             "population": Repaired("0004", 3_000_000_000, None),
             **formal(),
+            "photo_attachment_id": Since("0007", None),
             **stamps(T1, T1),
         },
     ),
@@ -174,69 +346,9 @@ ROWS: list[tuple[str, dict[str, Any] | Since]] = [
             "longitude": 180.0,
             "population": None,
             **formal(),
+            "photo_attachment_id": Since("0007", None),
             **stamps(T2, T2, sample=1),
         },
-    ),
-    (
-        "attachments",
-        {
-            "id": 1,
-            "owner_kind": "agreement",
-            "owner_id": 1,
-            "file_name": "הסכם 协议 2009.pdf",
-            "media_type": "application/pdf",
-            "size": len(SCAN),
-            "sha256": SCAN_SHA,
-            "description": "Scan 扫描 סריקה",
-            "created_at": T0,
-        },
-    ),
-    (
-        "attachments",
-        {
-            "id": 2,
-            "owner_kind": "office",
-            "owner_id": 1,
-            "file_name": "seal.png",
-            "media_type": "image/png",
-            "size": len(SEAL),
-            "sha256": SEAL_SHA,
-            "description": "",
-            "created_at": T1,
-        },
-    ),
-    (
-        "attachments",
-        {
-            # The same stored file under a second name.
-            "id": 3,
-            "owner_kind": "office",
-            "owner_id": 1,
-            "file_name": "logo.png",
-            "media_type": "image/png",
-            "size": len(SEAL),
-            "sha256": SEAL_SHA,
-            "description": "logo",
-            "created_at": T2,
-        },
-    ),
-    (
-        "attachments",
-        Since(
-            "0006",
-            {
-                # A person's photo (persons.photo_attachment_id).
-                "id": 4,
-                "owner_kind": "persons",
-                "owner_id": 1,
-                "file_name": "王芳 ואנג פאנג.jpg",
-                "media_type": "image/jpeg",
-                "size": len(PHOTO),
-                "sha256": PHOTO_SHA,
-                "description": "Passport photo 护照照片",
-                "created_at": T3,
-            },
-        ),
     ),
     (
         "conferences",
@@ -482,6 +594,9 @@ ROWS: list[tuple[str, dict[str, Any] | Since]] = [
             "phone": Since("0006", "+86 531 5555 0000"),
             "email": Since("0006", "fao@jinan.example.cn"),
             "letter_number_pattern": Since("0006", "JN-L{year}-{seq:03}"),
+            "gift_threshold": Since("0007", 200.5),
+            "gift_currency": Since("0007", "CNY"),
+            "attachment_limit_mb": Since("0007", 25),
         },
     ),
     ("partnership_areas", {"partnership_id": 1, "area": "education"}),
@@ -971,6 +1086,90 @@ ROWS: list[tuple[str, dict[str, Any] | Since]] = [
             "issued_by": "",
             "subject": "",
             **versioned(T3, T3, sample=1),
+        },
+    ),
+    # 0007: the gifts register. Given and received, a day, a month and a year.
+    (
+        "gifts",
+        {
+            "id": 1,
+            "given_on": "2018-05-15",
+            "direction": "given",
+            "description_en": "Blue-and-white porcelain vase",
+            "description_zh": "青花瓷瓶",
+            "description_he": "אגרטל חרסינה כחול-לבן",
+            "category": "porcelain",
+            "partner_city_id": 2,
+            "partner_organization_id": 2,
+            "partner_person_id": 2,
+            "official_person_id": 1,
+            "delegation_id": 1,
+            "event_id": None,
+            "estimated_value": 1280.75,
+            "currency": "CNY",
+            "photo_attachment_id": None,
+            "disposition": None,
+            "declaration_status": "not_required",
+            "declared_on": None,
+            "declaration_reference": "",
+            "notes": "Chosen by the Director.\n主任亲选。\nנבחר על ידי המנהלת.",
+            **versioned(T4, T4, version=2),
+        },
+    ),
+    (
+        "gifts",
+        {
+            # Above the office's threshold: declared, with the declaration's reference.
+            "id": 2,
+            "given_on": "2019-02",
+            "direction": "received",
+            "description_en": "Menorah of Jerusalem stone",
+            "description_zh": "耶路撒冷石烛台",
+            "description_he": "מנורה מאבן ירושלמית",
+            "category": "craft",
+            "partner_city_id": 2,
+            "partner_organization_id": 2,
+            "partner_person_id": 2,
+            "official_person_id": 1,
+            "delegation_id": None,
+            "event_id": 1,
+            "estimated_value": 950.0,
+            "currency": "ILS",
+            "photo_attachment_id": 6,
+            "disposition": "displayed",
+            "declaration_status": "declared",
+            "declared_on": "2019-02-20",
+            "declaration_reference": "JN-DEC-2019/007 申报",
+            "notes": "",
+            **versioned(T4, T4),
+        },
+    ),
+    (
+        "gifts",
+        {
+            # No value known, no currency, no one named: still to declare.
+            "id": 3,
+            "given_on": "2020",
+            "direction": "received",
+            "description_en": "Book of photographs",
+            "description_zh": "摄影集",
+            "description_he": "",
+            "category": "book",
+            "partner_city_id": 3,
+            "partner_organization_id": None,
+            "partner_person_id": None,
+            "official_person_id": None,
+            "delegation_id": 2,
+            "event_id": None,
+            "estimated_value": None,
+            "currency": "",
+            "photo_attachment_id": None,
+            "disposition": "archived",
+            "declaration_status": "to_declare",
+            "declared_on": None,
+            "declaration_reference": "",
+            "notes": "",
+            **versioned(T4, T4, sample=1),
         },
     ),
 ]

@@ -1,11 +1,12 @@
 """The annual report: key figures with the year before, the year's highlights in pictures,
-charts, the partners active that year, next year's round anniversaries, and the year's
-delegations, cultural events, agreements and awards."""
+charts, the partners active that year (with a world map of the partners at the year's end),
+next year's round anniversaries, and the year's delegations, cultural events, agreements
+and awards."""
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -29,8 +30,10 @@ from exchange_desk.domain.reports import (
     Facts,
     Figures,
     KeyFigure,
+    MapMark,
     Note,
     Paragraph,
+    PartnerMap,
     Photos,
     Report,
     Subheading,
@@ -39,6 +42,7 @@ from exchange_desk.domain.reports import (
 from exchange_desk.i18n.catalog import _
 from exchange_desk.i18n.document_language import DocumentLanguage
 from exchange_desk.services.names import Names
+from exchange_desk.services.partner_map import load_world, read_points
 from exchange_desk.services.reports.photos import year_pictures
 from exchange_desk.services.reports.shared import (
     City,
@@ -614,12 +618,60 @@ def _exchanges(w: DocumentLanguage, rows: _YearRows) -> list[Exchange]:
     return found
 
 
+def _partner_map(session: Session, w: DocumentLanguage, year: int, marks: Marks) -> list[Block]:
+    """The partners at the end of the year on a world map, sized by the year's exchanges
+    with them (delegations not cancelled, cultural events, agreements signed), and a note
+    of what the circles mean."""
+    found = read_points(session, where=[_partner_at_end(year)], tier=tier_at_end(year), year=year)
+    without_place = (
+        w.ngettext(
+            "{count} partner city has no place recorded and is not shown.",
+            "{count} partner cities have no place recorded and are not shown.",
+            found.without_place,
+        ).format(count=w.number(found.without_place))
+        if found.without_place
+        else ""
+    )
+    if not found.points:
+        # No map of no partner: a year before the first, or partners with no place at all.
+        return [Note(without_place)] if without_place else []
+    tiers = tuple((tier.value, w.label(tier)) for tier in PartnershipTier)
+    partner_map = PartnerMap(
+        world=load_world(),
+        marks=tuple(
+            MapMark(
+                marks.sample_row(w.name(point.names), point.is_sample),
+                point.longitude,
+                point.latitude,
+                point.exchanges,
+                point.tier.value,
+                point.is_sample,
+            )
+            for point in found.points
+        ),
+        # A legend's entries start with a capital ("Sister city"), as the window's do.
+        tiers=tuple((key, text[:1].upper() + text[1:]) for key, text in tiers),
+        size_text=w.gettext("Circle size: exchanges"),
+        title=w.gettext("Our partners in the world"),
+        empty_text=w.gettext("There were no partner cities at the end of this year."),
+    )
+    note = w.gettext(
+        "The partner cities at the end of {year}, coloured by tier. A circle's area grows "
+        "with the year's exchanges with the partner: delegations (cancelled ones not "
+        "counted), cultural events and agreements signed."
+    ).format(year=year)
+    if without_place:
+        note += " " + without_place
+    return [partner_map, Note(note)]
+
+
 def _partners_chapter(
     w: DocumentLanguage,
     year: int,
     exchanges: list[Exchange],
     cities: dict[int, City],
     home_city_id: int | None,
+    map_blocks: Callable[[Marks], list[Block]] | None = None,
 ) -> Chapter:
     per_city: dict[int, list[Exchange]] = defaultdict(list)
     for exchange in exchanges:
@@ -641,6 +693,8 @@ def _partners_chapter(
         lead = w.gettext("No partner city had exchanges with the city this year.")
     blocks: list[Block] = [Paragraph(lead)]
     marks = Marks()
+    if map_blocks is not None:
+        blocks.extend(map_blocks(marks))
     for city_id in order[:MAX_PARTNER_SECTIONS]:
         city = cities[city_id]
         blocks.append(Subheading(marks.sample_row(w.name(city.names), city.is_sample)))
@@ -1039,7 +1093,14 @@ def annual_report(
         named |= {row.city_id for row in rows.undated_events}
         named |= {row.partner_city_id for row in rows.undated_events}
         cities = cities_of(session, (c for c in named if c is not None), tier_year=year)
-        partners = _partners_chapter(w, year, exchanges, cities, office.home_city_id)
+        partners = _partners_chapter(
+            w,
+            year,
+            exchanges,
+            cities,
+            office.home_city_id,
+            lambda marks: _partner_map(session, w, year, marks),
+        )
         conferences = _conferences_chapter(session, w, year)
     step(_("Looking up next year's anniversaries…"))
     coming = anniversaries(database, year + 1)

@@ -356,11 +356,13 @@ def city_dossier(
     language: str | DocumentLanguage,
     *,
     progress: Progress | None = None,
+    today: dt.date | None = None,
 ) -> Report:
-    """Everything about one partner city, in `language` ("zh", "en" or "he")."""
+    """Everything about one partner city, in `language` ("zh", "en" or "he"), as of `today`
+    (the real today unless planning: the anniversary kit dates it to the anniversary)."""
     w = report_language(language)
     step = progress or quiet
-    today = dt.date.today()
+    today = today or dt.date.today()
     step(_("Reading the partner city…"))
     with database.reading() as session:
         city = cities_of(session, [city_id]).get(city_id)
