@@ -219,7 +219,7 @@ def main() -> int:
 
     # Opening the tab: from the click to the first rows drawn, and to the whole table.
     start = time.perf_counter()
-    window.tabs.setCurrentIndex(1)
+    window.show_tab("delegations")
     tab = window.current_tab()
     app.processEvents()
     shown = time.perf_counter() - start

@@ -7,9 +7,20 @@
 ; database and settings live in %APPDATA%\ExchangeDesk and are never touched, and a `data`
 ; folder beside the program (a portable copy's) is left where it is.
 ;
+; Neither the installer nor the uninstaller touches the program while it runs: both programs
+; of the folder (ExchangeDesk.exe, exchange-desk.exe) are tried for writing, which Windows
+; refuses for a running program, and only that copy is asked about (another user's, or a
+; portable copy, is not in the way). A silent run (/S) never waits for an answer: every
+; message box has its /SD default, and a running program cancels a silent update (exit
+; code 2) instead of hanging it.
+;
 ; Built by packaging/build.py:
-;   makensis /DVERSION=0.1.0 /DBUNDLE=dist\ExchangeDesk /DOUTFILE=dist\ExchangeDesk-0.1.0-setup.exe
-;            packaging\installer.nsi
+;   makensis /DVERSION=0.2.0rc1 /DWINDOWS_VERSION=0.2.0.0 /DBUNDLE=dist\ExchangeDesk
+;            /DOUTFILE=dist\ExchangeDesk-0.2.0rc1-setup.exe packaging\installer.nsi
+; WINDOWS_VERSION is the four numbers a version resource takes (build.py's windows_version);
+; without it VERSION.0 is tried, which only a plain X.Y.Z version makes valid. TEST_BUILD marks
+; an installer made on Linux around Linux programs (a check that the script compiles), and
+; SIGN_INCLUDE has makensis sign what it writes (build.py, when a certificate is configured).
 
 Unicode true
 ManifestDPIAware true
@@ -21,8 +32,14 @@ RequestExecutionLevel user
 !ifndef BUNDLE
   !error "BUNDLE is not defined: the folder PyInstaller made (makensis /DBUNDLE=...)"
 !endif
+!ifndef WINDOWS_VERSION
+  !define WINDOWS_VERSION "${VERSION}.0"
+!endif
 !ifndef OUTFILE
   !define OUTFILE "ExchangeDesk-${VERSION}-setup.exe"
+!endif
+!ifdef SIGN_INCLUDE
+  !include "${SIGN_INCLUDE}"
 !endif
 !ifdef NOCOMPRESS
   SetCompress off
@@ -42,9 +59,13 @@ Name "${APP_NAME}"
 OutFile "${OUTFILE}"
 InstallDir "$LOCALAPPDATA\Programs\${APP_NAME}"
 InstallDirRegKey HKCU "${UNINSTALL_KEY}" "InstallLocation"
-BrandingText "${APP_NAME} ${VERSION}"
+!ifdef TEST_BUILD
+  BrandingText "${APP_NAME} ${VERSION} - Linux test build, not for Windows"
+!else
+  BrandingText "${APP_NAME} ${VERSION}"
+!endif
 
-VIProductVersion "${VERSION}.0"
+VIProductVersion "${WINDOWS_VERSION}"
 VIAddVersionKey /LANG=0 "ProductName" "${APP_NAME}"
 VIAddVersionKey /LANG=0 "ProductVersion" "${VERSION}"
 VIAddVersionKey /LANG=0 "FileVersion" "${VERSION}"
@@ -99,20 +120,27 @@ Function un.onInit
   !insertmacro MUI_UNGETLANGUAGE
 FunctionEnd
 
+; Stops here while this copy of a program runs: Windows refuses to open a running program for
+; writing. Asks to close it and retry; a silent run answers Cancel (/SD) and aborts.
+!macro WAIT_UNTIL_CLOSED PROGRAM ID
+  retry_${ID}:
+  IfFileExists "$INSTDIR\${PROGRAM}" 0 free_${ID}
+  ClearErrors
+  FileOpen $0 "$INSTDIR\${PROGRAM}" a
+  IfErrors 0 opened_${ID}
+  MessageBox MB_RETRYCANCEL|MB_ICONEXCLAMATION "$(RUNNING)" /SD IDCANCEL IDRETRY retry_${ID}
+  Abort
+  opened_${ID}:
+  FileClose $0
+  free_${ID}:
+!macroend
+
 Section "Exchange Desk" SectionProgram
   SectionIn RO
   SetOutPath "$INSTDIR"
   ; A running copy holds its files open: ask to close it rather than leave a half update.
-  retry:
-  IfFileExists "$INSTDIR\${APP_EXE}" 0 copy
-  ClearErrors
-  FileOpen $0 "$INSTDIR\${APP_EXE}" a
-  IfErrors 0 opened
-  MessageBox MB_RETRYCANCEL|MB_ICONEXCLAMATION "$(RUNNING)" IDRETRY retry
-  Abort
-  opened:
-  FileClose $0
-  copy:
+  !insertmacro WAIT_UNTIL_CLOSED "${APP_EXE}" window
+  !insertmacro WAIT_UNTIL_CLOSED "${CLI_EXE}" console
   ; An update replaces the program files whole; the user's data is elsewhere.
   RMDir /r "$INSTDIR\_internal"
   File /r "${BUNDLE}/*.*"
@@ -136,6 +164,9 @@ Section "Exchange Desk" SectionProgram
 SectionEnd
 
 Section "Uninstall"
+  ; Not while this copy runs (its files are in use): the same question as the installer's.
+  !insertmacro WAIT_UNTIL_CLOSED "${APP_EXE}" window
+  !insertmacro WAIT_UNTIL_CLOSED "${CLI_EXE}" console
   ; Only what the installer put there: never the user's data (in %APPDATA%\ExchangeDesk),
   ; nor a `data` folder beside the program.
   Delete "$SMPROGRAMS\${APP_NAME}.lnk"

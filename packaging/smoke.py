@@ -4,11 +4,16 @@
 
 Runs the console program: `--version`, `demo` into a temporary database, a certificate in
 Chinese, English and Hebrew, the Hebrew annual report, and a visit's visa letter, programme
-calendar and badges; each must succeed and write what
-it says (a PDF with its fonts embedded, a report of several pages). With `--gui`, the
-windowed program also opens the Hebrew window on the demo and saves a picture of it
-(offscreen). Needs only the standard library, so it runs with any Python beside the bundle
-(the Windows workflow, the Linux test, a developer's shell). Exit status 0 when all passed.
+calendar and badges; each must succeed and write what it says (a PDF with its fonts
+embedded, a report of several pages). Chinese and Hebrew output redirected to a file (`--lang
+zh_CN stats > out.txt`, `list cities --json > cities.json`) must be UTF-8 whatever the
+system's code page (the Windows runner's cp1252; on Linux the C locale, where Python may
+choose UTF-8 by itself, so the Windows run is the real test). Qt's own
+Chinese and Hebrew catalogs must be found where the frozen folder keeps them: the Save
+dialog's texts come out translated. With `--gui`, the windowed program also opens the
+Hebrew and the Chinese window on the demo and saves a picture of each (offscreen). Needs
+only the standard library, so it runs with any Python beside the bundle (the Windows
+workflow, the Linux test, a developer's shell). Exit status 0 when all passed.
 """
 
 from __future__ import annotations
@@ -51,6 +56,49 @@ def run(command: list[str | Path], *, env: dict[str, str] | None = None) -> str:
     return result.stdout
 
 
+def run_to_file(command: list[str | Path], target: Path) -> str:
+    """Run with standard output redirected to `target`, as `command > target` does, in the
+    system's own encoding (on Linux the C locale, standing in for a Windows code page that
+    is not UTF-8); the file's bytes must be UTF-8. Returns the text."""
+    env = dict(os.environ)
+    if os.name != "nt":
+        env.update(LC_ALL="C", LANG="C")
+    env.pop("PYTHONIOENCODING", None)
+    env.pop("PYTHONUTF8", None)
+    started = time.perf_counter()
+    with target.open("wb") as output:
+        result = subprocess.run(
+            [str(part) for part in command],
+            stdout=output,
+            stderr=subprocess.PIPE,
+            env=env,
+            timeout=300,
+            check=False,
+        )
+    shown = " ".join(str(part) for part in command[1:])
+    print(f"smoke: {shown} > {target.name} ({time.perf_counter() - started:.1f} s)")
+    if result.returncode != 0:
+        print(result.stderr.decode("utf-8", "replace"), file=sys.stderr)
+        raise SystemExit(f"smoke: failed: {shown} > {target.name}")
+    try:
+        return target.read_bytes().decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise SystemExit(f"smoke: {shown} > {target.name} is not UTF-8: {error}") from None
+
+
+def check_qt_translations(console: Path) -> None:
+    """Qt's own texts (the Save dialog) in Chinese and Hebrew, from the catalogs the frozen
+    folder carries, found the way the window finds them."""
+    for code, script in (("he", ("\u0590", "\u05ff")), ("zh_CN", ("\u4e00", "\u9fff"))):
+        found = json.loads(run([console, "--smoke-qt-translation", code]))
+        if not found["catalog"]:
+            raise SystemExit(f"smoke: no Qt catalog qtbase_{code}.qm in the frozen folder")
+        for source, text in found["texts"].items():
+            if text in ("", source) or not any(script[0] <= c <= script[1] for c in text):
+                raise SystemExit(f"smoke: Qt's {source!r} is not translated to {code}: {text!r}")
+        print(f"smoke: Qt's Save dialog in {code}: {found['texts']['&Save']!a}")
+
+
 def check_pdf(path: Path, *, pages_at_least: int) -> int:
     data = path.read_bytes()
     if not data.startswith(b"%PDF"):
@@ -85,6 +133,20 @@ def smoke(bundle: Path, gui: bool) -> None:
         )  # fmt: skip
         pages = check_pdf(report, pages_at_least=5)
         print(f"smoke: certificate and a {pages}-page Hebrew annual report written")
+        # Chinese and Hebrew on standard output, redirected to files as staff would.
+        for code, expected in (("zh_CN", "友好城市"), ("he", "עיר תאומה")):
+            command: list[str | Path] = [console, "--db", database, "--lang", code, "stats"]
+            stats = run_to_file(command, work / f"stats-{code}.txt")
+            if expected not in stats:
+                raise SystemExit(f"smoke: {code} statistics lack {expected}: {stats[:200]!r}")
+        listed = run_to_file(
+            [console, "--db", database, "list", "cities", "--json"], work / "cities.json"
+        )
+        names = {row["name_en"]: (row["name_zh"], row["name_he"]) for row in json.loads(listed)}
+        if names.get("Kfar Saba") != ("克法尔萨巴", "כפר סבא"):
+            raise SystemExit(f"smoke: list cities --json lost Kfar Saba's names: {names}")
+        print("smoke: Chinese and Hebrew output redirected to files, in UTF-8")
+        check_qt_translations(console)
         # Excel in and out: calamine, pypinyin, rapidfuzz and xlsxwriter in the frozen folder.
         sheet = work / "partners.xlsx"
         run([console, "--db", database, "export", "cities", "-o", sheet])
@@ -123,16 +185,17 @@ def smoke(bundle: Path, gui: bool) -> None:
         check_pdf(badges, pages_at_least=1)
         print("smoke: a visa letter (.docx), a programme (.ics) and badges written")
         if gui:
-            picture = work / "window-he.png"
             env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
-            run(
-                [program(bundle, "ExchangeDesk"), "--db", database, "--lang", "he",
-                 "--tab", "awards", "--screenshot", picture],
-                env=env,
-            )  # fmt: skip
-            if not picture.is_file() or picture.stat().st_size < 10_000:
-                raise SystemExit("smoke: the window's picture was not saved")
-            print("smoke: the windowed program opened the Hebrew window")
+            for code, tab in (("he", "awards"), ("zh_CN", "cities")):
+                picture = work / f"window-{code}.png"
+                run(
+                    [program(bundle, "ExchangeDesk"), "--db", database, "--lang", code,
+                     "--tab", tab, "--screenshot", picture],
+                    env=env,
+                )  # fmt: skip
+                if not picture.is_file() or picture.stat().st_size < 10_000:
+                    raise SystemExit(f"smoke: the {code} window's picture was not saved")
+            print("smoke: the windowed program opened the Hebrew and the Chinese window")
 
 
 def main() -> int:

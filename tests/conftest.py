@@ -109,9 +109,18 @@ def _qt_application_exists() -> bool:
 def _own_settings(
     tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The program's settings files (remembered import layouts) in a folder of the test's
-    own, never the user's."""
-    monkeypatch.setenv("EXCHANGE_DESK_SETTINGS_DIR", str(tmp_path_factory.mktemp("settings")))
+    """The program's settings in a folder of the test's own, never the user's: its settings
+    files (remembered import layouts), and Qt's settings (window, language, the printer's
+    offset) as an INI file there on every system. XDG_CONFIG_HOME above covers Linux only;
+    on Windows Qt's native store is the registry."""
+    from PySide6.QtCore import QSettings
+
+    folder = tmp_path_factory.mktemp("settings")
+    monkeypatch.setenv("EXCHANGE_DESK_SETTINGS_DIR", str(folder))
+    ini = QSettings.Format.IniFormat
+    QSettings.setDefaultFormat(ini)
+    QSettings.setPath(ini, QSettings.Scope.UserScope, str(folder))
+    QSettings.setPath(ini, QSettings.Scope.SystemScope, str(folder / "system"))
 
 
 @pytest.fixture(autouse=True)

@@ -374,8 +374,8 @@ def test_a_batch_names_every_record_that_cannot_be_drawn(demo_db: Database, tmp_
     with pytest.raises(CertificateProblem) as caught:
         print_batch(demo_db, [*AWARDS_2018, *bad], EN, FORMAL, LANDSCAPE, "li", folder / "all.pdf")
     message = caught.value.user_message()
-    assert f"award {bad[0]}" in message
-    assert f"award {bad[1]}" in message
+    assert "award “Emoji Award 1”" in message  # by their titles, never their numbers
+    assert "award “Emoji Award 2”" in message
     assert _counts(demo_db) == (0, 0)
     assert _left_in(folder) == []
 

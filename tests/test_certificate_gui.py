@@ -59,7 +59,7 @@ def test_a_received_award_is_refused_in_the_dialog(qtbot: Any, demo_db: Database
     qtbot.addWidget(dialog)
     qtbot.waitUntil(lambda: dialog.preview_ready, timeout=20_000)
     assert dialog.pdf is None
-    assert "received by our city" in dialog.preview.text()
+    assert "received by our city" in dialog.problem_label.text()  # a banner, not a caption
     assert not dialog.save_button.isEnabled()
     assert not dialog.print_button.isEnabled()
 

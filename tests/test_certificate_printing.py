@@ -123,7 +123,7 @@ def test_a_character_no_font_has_stops_printing_and_leaves_the_register_alone(
         )
     message = caught.value.user_message()
     assert "🎉" in message
-    assert f"award {award_id}" in message
+    assert "award “Friendship Award”" in message  # by its title, never its number
     assert "citation (Chinese)" in message
     assert certificate_for_award(demo_db, award_id) is None
     # Without the Chinese side the same award prints.

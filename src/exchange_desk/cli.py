@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
-from exchange_desk import __version__
+from exchange_desk import __version__, cli_args
 from exchange_desk.i18n import argparse_texts
 from exchange_desk.i18n.catalog import _, active_language, ngettext, set_language
 from exchange_desk.i18n.languages import find_language, language_codes
@@ -123,21 +123,11 @@ def _report_options(parser: argparse.ArgumentParser, output: str = "FILE.pdf") -
 
 
 def _whole_number(text: str, minimum: int) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            _("not a whole number: {text}").format(text=text)
-        ) from None
-    if value < minimum:
-        raise argparse.ArgumentTypeError(
-            _("must be {minimum} or more: {text}").format(minimum=minimum, text=text)
-        )
-    return value
+    return cli_args.whole_number(text, minimum)
 
 
 def _not_negative(text: str) -> int:
-    return _whole_number(text, 0)
+    return cli_args.count(text)
 
 
 def _day(text: str) -> dt.date:
@@ -219,7 +209,7 @@ def build_parser() -> argparse.ArgumentParser:
     _common_options(listing, top=False)
     # A tab's command-line name too: `list people` is `list persons`.
     listing.add_argument("kind", choices=(*LISTABLE, *list_aliases()))
-    listing.add_argument("--year", type=int, help=_("only records of this year"))
+    listing.add_argument("--year", type=cli_args.year, help=_("only records of this year"))
     listing.add_argument("--search", default="", help=_("only records whose names contain this"))
     listing.add_argument("--limit", type=_not_negative, help=_("at most this many records"))
     listing.add_argument("--json", action="store_true", help=_("print JSON"))
@@ -240,7 +230,7 @@ def build_parser() -> argparse.ArgumentParser:
         "anniversaries", help=_("partnerships reaching a round anniversary in a year")
     )
     _common_options(anniversaries, top=False)
-    anniversaries.add_argument("--year", type=int, required=True)
+    anniversaries.add_argument("--year", type=cli_args.year, required=True)
     anniversaries.add_argument("--json", action="store_true", help=_("print JSON"))
 
     kit = commands.add_parser(
@@ -250,9 +240,9 @@ def build_parser() -> argparse.ArgumentParser:
             "the certificate (preview) and the partner's dossier, in a folder"
         ),
     )
-    kit.add_argument("partnership_id", type=int, metavar="PARTNERSHIP_ID")
+    kit.add_argument("partnership_id", type=cli_args.record_id, metavar="PARTNERSHIP_ID")
     kit.add_argument(
-        "--year", type=int, help=_("the anniversary's year (default: the next round one)")
+        "--year", type=cli_args.year, help=_("the anniversary's year (default: the next round one)")
     )
     _common_options(kit, top=False, language=False)
     kit.add_argument(
@@ -273,7 +263,7 @@ def build_parser() -> argparse.ArgumentParser:
     certificate = commands.add_parser(
         "certificate", help=_("print the certificate of honor of one award to a PDF file")
     )
-    certificate.add_argument("award_id", type=int, metavar="AWARD_ID")
+    certificate.add_argument("award_id", type=cli_args.record_id, metavar="AWARD_ID")
     _certificate_options(certificate)
     certificate.add_argument(
         "--preview",
@@ -284,9 +274,12 @@ def build_parser() -> argparse.ArgumentParser:
         "certificates",
         help=_("print the certificates of a year's or a conference's awards"),
     )
-    certificates.add_argument("--year", type=int, help=_("the awards of this year"))
+    certificates.add_argument("--year", type=cli_args.year, help=_("the awards of this year"))
     certificates.add_argument(
-        "--conference", type=int, metavar="ID", help=_("the awards of this conference")
+        "--conference",
+        type=cli_args.record_id,
+        metavar="ID",
+        help=_("the awards of this conference"),
     )
     certificates.add_argument(
         "--each",
@@ -301,23 +294,25 @@ def build_parser() -> argparse.ArgumentParser:
     )
     documents = report.add_subparsers(dest="report_kind", metavar="DOCUMENT", required=True)
     annual = documents.add_parser("annual", help=_("the office's annual report of a year"))
-    annual.add_argument("--year", type=int, required=True, help=_("the year to report on"))
+    annual.add_argument(
+        "--year", type=cli_args.year, required=True, help=_("the year to report on")
+    )
     _report_options(annual)
     city = documents.add_parser(
         "city", help=_("a partner city's dossier: history, exchanges, contacts, agreements")
     )
-    city.add_argument("city_id", type=int, metavar="CITY_ID")
+    city.add_argument("city_id", type=cli_args.record_id, metavar="CITY_ID")
     _report_options(city)
     delegation = documents.add_parser(
         "delegation", help=_("a delegation's briefing sheet, with the city's earlier exchanges")
     )
-    delegation.add_argument("delegation_id", type=int, metavar="ID")
+    delegation.add_argument("delegation_id", type=cli_args.record_id, metavar="ID")
     _report_options(delegation)
     gifts = documents.add_parser(
         "gifts",
         help=_("the declaration of gifts received in a year, as PDF or as a sheet (.xlsx)"),
     )
-    gifts.add_argument("--year", type=int, required=True, help=_("the year to report on"))
+    gifts.add_argument("--year", type=cli_args.year, required=True, help=_("the year to report on"))
     _report_options(gifts, output="FILE.pdf|FILE.xlsx")
     _common_options(report, top=False, language=False)
 
@@ -625,8 +620,18 @@ def _certificate(args: argparse.Namespace, out: TextIO) -> int:
     from exchange_desk.domain.enums import Design, LanguageMode, Orientation
     from exchange_desk.services.certificate_content import preview_pdf
     from exchange_desk.services.certificate_issue import issue_certificate_pdf
-    from exchange_desk.services.output import write_whole
+    from exchange_desk.services.output import pdf_path, write_whole
 
+    if args.output.is_dir():
+        print(
+            "exchange-desk: "
+            + _("{path} is a folder: name the file to write, as in {example}.").format(
+                path=args.output, example=args.output / "certificate.pdf"
+            ),
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    args.output = pdf_path(args.output)  # "-o honour" writes honour.pdf, as reports do
     database = _open(args)
     mode = LanguageMode(args.languages)
     design, orientation = Design(args.design), Orientation(args.orientation)
@@ -1160,6 +1165,17 @@ class WindowRequest:
     tab: str | None
 
 
+def write_utf8() -> None:
+    """Make standard output and error write UTF-8, whatever the console's code page: a list
+    of Chinese and Hebrew names piped to a file on a Windows in cp1252, cp936 or cp1255 would
+    otherwise stop at the first character that code page lacks (UnicodeEncodeError)."""
+    for stream in (sys.stdout, sys.stderr):
+        encoding = (getattr(stream, "encoding", None) or "").lower().replace("-", "")
+        reconfigure = getattr(stream, "reconfigure", None)
+        if encoding != "utf8" and reconfigure is not None:
+            reconfigure(encoding="utf-8", errors="backslashreplace")
+
+
 def main(
     argv: Sequence[str] | None = None,
     out: TextIO | None = None,
@@ -1175,12 +1191,18 @@ def main(
     from exchange_desk.logs import configure_logging
 
     configure_logging()
+    write_utf8()
     out = out or sys.stdout
     arguments = list(sys.argv[1:] if argv is None else argv)
     set_language(_early_language(arguments))
     argparse_texts.install()  # argparse's own texts (usage, errors) in that language
     parser = build_parser()
     args = parser.parse_args(arguments)
+    refused = cli_args.argument_problems(args)
+    if refused:
+        for problem in refused:
+            print(f"exchange-desk: {problem}", file=sys.stderr)
+        return EXIT_USAGE
     if args.lang:
         args.lang = set_language(args.lang).code
     elif active_language() != system_language():

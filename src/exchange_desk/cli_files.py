@@ -30,6 +30,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
+from exchange_desk.cli_args import record_id
 from exchange_desk.i18n.catalog import _, ngettext
 
 if TYPE_CHECKING:
@@ -51,7 +52,7 @@ def add_parsers(commands: Any, common: Any, kinds: tuple[str, ...]) -> None:
     )
     common(attach, top=False)
     attach.add_argument("kind", choices=kinds, metavar="KIND", help=", ".join(kinds))
-    attach.add_argument("record_id", type=int, metavar="ID")
+    attach.add_argument("record_id", type=record_id, metavar="ID")
     attach.add_argument("files", nargs="+", type=Path, metavar="FILE")
     attach.add_argument(
         "--caption", default="", metavar="TEXT", help=_("the caption of each file (English)")
@@ -64,7 +65,7 @@ def add_parsers(commands: Any, common: Any, kinds: tuple[str, ...]) -> None:
     listing = commands.add_parser("attachments", help=_("list the files attached to a record"))
     common(listing, top=False)
     listing.add_argument("kind", choices=kinds, metavar="KIND", help=", ".join(kinds))
-    listing.add_argument("record_id", type=int, metavar="ID")
+    listing.add_argument("record_id", type=record_id, metavar="ID")
     listing.add_argument("--json", action="store_true", help=_("print JSON"))
 
     one = commands.add_parser(
@@ -74,7 +75,7 @@ def add_parsers(commands: Any, common: Any, kinds: tuple[str, ...]) -> None:
     actions = one.add_subparsers(dest="attachment_command", metavar="ACTION", required=True)
     get = actions.add_parser("get", help=_("write a copy of an attached file"))
     common(get, top=False)
-    get.add_argument("attachment_id", type=int, metavar="ATTACHMENT_ID")
+    get.add_argument("attachment_id", type=record_id, metavar="ATTACHMENT_ID")
     get.add_argument(
         "-o",
         "--output",
@@ -88,7 +89,7 @@ def add_parsers(commands: Any, common: Any, kinds: tuple[str, ...]) -> None:
     )
     remove = actions.add_parser("remove", help=_("remove an attached file from its record"))
     common(remove, top=False)
-    remove.add_argument("attachment_id", type=int, metavar="ATTACHMENT_ID")
+    remove.add_argument("attachment_id", type=record_id, metavar="ATTACHMENT_ID")
 
 
 def writes(args: argparse.Namespace) -> bool:

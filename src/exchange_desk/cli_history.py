@@ -20,6 +20,7 @@ import unicodedata
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, TextIO
 
+from exchange_desk.cli_args import count, record_id
 from exchange_desk.i18n.catalog import _
 
 if TYPE_CHECKING:
@@ -46,17 +47,7 @@ def _day(text: str) -> dt.date:
 
 
 def _count(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            _("not a whole number: {text}").format(text=text)
-        ) from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(
-            _("must be {minimum} or more: {text}").format(minimum=0, text=text)
-        )
-    return value
+    return count(text)
 
 
 def add_parsers(commands: Any, common: Any, kinds: tuple[str, ...]) -> None:
@@ -67,7 +58,7 @@ def add_parsers(commands: Any, common: Any, kinds: tuple[str, ...]) -> None:
     )
     common(history, top=False)
     history.add_argument("kind", choices=kinds, metavar="KIND", help=", ".join(kinds))
-    history.add_argument("record_id", type=int, metavar="ID")
+    history.add_argument("record_id", type=record_id, metavar="ID")
     history.add_argument("--json", action="store_true", help=_("print JSON"))
 
     log = commands.add_parser(

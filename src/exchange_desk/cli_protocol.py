@@ -17,6 +17,7 @@ import sys
 from pathlib import Path
 from typing import Any, TextIO
 
+from exchange_desk.cli_args import record_id
 from exchange_desk.i18n.catalog import _
 from exchange_desk.i18n.languages import find_language
 
@@ -65,7 +66,7 @@ def add_parsers(commands: Any, common: Any) -> None:
     letter.add_argument("letter", choices=("invitation", "visa", "congratulation"))
     letter.add_argument(
         "record_id",
-        type=int,
+        type=record_id,
         metavar="ID",
         help=_("the delegation (invitation, visa) or the partnership (congratulation)"),
     )
@@ -79,13 +80,13 @@ def add_parsers(commands: Any, common: Any) -> None:
         "programme", help=_("a delegation's visit programme, as a PDF or an .ics calendar")
     )
     common(programme, top=False, language=False)
-    programme.add_argument("delegation_id", type=int, metavar="DELEGATION_ID")
+    programme.add_argument("delegation_id", type=record_id, metavar="DELEGATION_ID")
     _languages_option(programme, "zh+en")
     programme.add_argument("-o", "--output", required=True, metavar="FILE.pdf|.ics", type=Path)
 
     badges = commands.add_parser("badges", help=_("name badges for a delegation's members"))
     common(badges, top=False, language=False)
-    badges.add_argument("delegation_id", type=int, metavar="DELEGATION_ID")
+    badges.add_argument("delegation_id", type=record_id, metavar="DELEGATION_ID")
     # The stocks are checked by the service: listing them here would load it (and ReportLab)
     # for every command.
     badges.add_argument(
@@ -102,10 +103,15 @@ def add_parsers(commands: Any, common: Any) -> None:
         help=_("folded place cards for a delegation, a cultural event's or a reception's guests"),
     )
     common(cards, top=False, language=False)
-    cards.add_argument("delegation_id", type=int, nargs="?", metavar="DELEGATION_ID")
-    cards.add_argument("--event", type=int, metavar="EVENT_ID", help=_("a cultural event's guests"))
+    cards.add_argument("delegation_id", type=record_id, nargs="?", metavar="DELEGATION_ID")
     cards.add_argument(
-        "--reception", type=int, metavar="ITEM_ID", help=_("a reception's guests (programme item)")
+        "--event", type=record_id, metavar="EVENT_ID", help=_("a cultural event's guests")
+    )
+    cards.add_argument(
+        "--reception",
+        type=record_id,
+        metavar="ITEM_ID",
+        help=_("a reception's guests (programme item)"),
     )
     _host_option(cards)
     cards.add_argument("-o", "--output", required=True, metavar="FILE.pdf", type=Path)

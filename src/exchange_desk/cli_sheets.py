@@ -18,6 +18,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
+from exchange_desk.cli_args import year
 from exchange_desk.i18n.catalog import _, active_language, ngettext
 
 if TYPE_CHECKING:
@@ -72,7 +73,7 @@ def add_parsers(commands: Any, common: Any, tabs: tuple[str, ...], kinds: tuple[
         help=_("a tab ({tabs}) or all").format(tabs=", ".join(tabs)),
     )
     exporting.add_argument("--format", choices=_FORMATS, help=_("default: the file's extension"))
-    exporting.add_argument("--year", type=int, help=_("only records of this year"))
+    exporting.add_argument("--year", type=year, help=_("only records of this year"))
     exporting.add_argument("--search", default="", help=_("only records containing this text"))
     exporting.add_argument(
         "--sensitive",

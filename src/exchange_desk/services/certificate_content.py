@@ -333,7 +333,8 @@ def _content(
         issued_on=day,
         seal_image=seal,
         number_label=NUMBER_LABEL[first],
-        record_label=_("award {id}: {title}").format(id=award.id, title=titles.best()),
+        # Messages name the award by its title, never by its number ("award 3").
+        record_label=_("award “{title}”").format(title=titles.best()),
         sample=award.is_sample,
         preview=preview,
         number_note=_NUMBER_NOTE[first] if preview and not number else "",

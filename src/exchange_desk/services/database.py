@@ -14,6 +14,7 @@ from sqlalchemy.engine import URL
 
 from exchange_desk.domain.declaration import FieldType
 from exchange_desk.domain.field_rules import row_problems
+from exchange_desk.domain.text_rules import TEXT_TYPES, direction_characters
 from exchange_desk.i18n.catalog import _, ngettext
 from exchange_desk.storage import schema
 from exchange_desk.storage.database import (
@@ -141,8 +142,11 @@ def _as_checked(kind: FieldType, value: Any) -> Any:
 
 def rule_breaches(session: Session, *, limit: int = 200) -> list[str]:
     """Rows that break their kind's declared rules (a date that is not one, a number out of
-    range, text too long or with a NUL): what an older version or another program stored.
-    At most `limit` are named."""
+    range, text too long or with a NUL), and text with hidden direction characters that a
+    save now removes (`domain.text_rules`): what an older version or another program
+    stored. At most `limit` are named."""
+    from exchange_desk.services.history_text import field_label
+    from exchange_desk.services.kinds import KINDS
     from exchange_desk.services.registry import DECLARED
 
     found: list[str] = []
@@ -162,20 +166,34 @@ def rule_breaches(session: Session, *, limit: int = 200) -> list[str]:
                 item.name: _as_checked(item.type, value)
                 for item, value in zip(items, values, strict=True)
             }
-            for name, problem in row_problems(declaration, row):
-                label = declaration.field(name).detail_label or declaration.field(name).label
+            problems: list[tuple[str, object]] = list(row_problems(declaration, row))
+            for item in items:
+                value = row[item.name]
+                if item.type in TEXT_TYPES and isinstance(value, str):
+                    hidden = direction_characters(value)
+                    if hidden:
+                        problems.append((item.name, _hidden_message(hidden)))
+            for name, problem in problems:
                 noun = declaration.noun
                 found.append(
                     _("{kind} {id}, {field}: {problem}").format(
                         kind=ngettext(noun.singular, noun.plural, 1),
                         id=record_id,
-                        field=_(label),
+                        # As the detail pane names it: "Name (English)", not "Name".
+                        field=field_label(KINDS.get(declaration.name), name),
                         problem=problem,
                     )
                 )
                 if len(found) >= limit:
                     return found
     return found
+
+
+def _hidden_message(codes: list[str]) -> str:
+    return _(
+        "Holds hidden direction characters ({codes}), which can make it read as something "
+        "else. Open the record and save it to remove them."
+    ).format(codes=", ".join(codes))
 
 
 def _repairs(session: Session) -> list[str]:

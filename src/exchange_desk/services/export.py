@@ -27,7 +27,14 @@ from exchange_desk.i18n.catalog import _, active_language
 from exchange_desk.i18n.languages import NAME_LANGUAGES, name_order
 from exchange_desk.services import audit
 from exchange_desk.services.kinds import KINDS, Collection, Kind, kind_named
-from exchange_desk.services.records import ListQuery, _filtered, _ordered, _table, label_key
+from exchange_desk.services.records import (
+    ListQuery,
+    _filtered,
+    _ordered,
+    _table,
+    label_key,
+    resolve_search,
+)
 from exchange_desk.services.registry import DECLARED
 
 if TYPE_CHECKING:
@@ -220,7 +227,7 @@ def json_records(
     personal = sensitive and bool(kind.declaration.sensitive_fields)
     if personal:
         check_may_list_personal_data(database)
-    query = query or ListQuery()
+    query = resolve_search(database, kind_name, query or ListQuery())  # folded, as the window
     json = _Json(database.backend)
     table = _table(kind)
     statement, sort_columns = _filtered(kind, query)

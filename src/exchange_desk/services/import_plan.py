@@ -104,6 +104,7 @@ class PlannedRow:
     placeholder: int | None = None  # the negative id other rows refer to it by
     values: dict[str, Any] = field(default_factory=dict)  # the fields as the row gives them
     incomplete: bool = False  # only required fields are missing: may still update a record
+    cleaned: int = 0  # cells read without the hidden direction characters they held
 
     @property
     def cells(self) -> list[str]:
@@ -150,6 +151,27 @@ class ImportPlan:
         for sheet in self.sheets:
             total.update(sheet.counts())
         return total
+
+    def cleaned_values(self) -> int:
+        """How many values of the rows to be written (new or updating) lose hidden direction
+        characters (`domain.text_rules`): each such row says which column in its notes."""
+        return sum(
+            row.cleaned
+            for sheet in self.sheets
+            for row in sheet.rows
+            if row.status in (RowStatus.NEW, RowStatus.UPDATE)
+        )
+
+    def cleaned_line(self) -> str:
+        """`cleaned_values` as a line for the import's result; "" when there were none."""
+        count = self.cleaned_values()
+        if not count:
+            return ""
+        return ngettext(
+            "Hidden direction characters were removed from {count} value.",
+            "Hidden direction characters were removed from {count} values.",
+            count,
+        ).format(count=count)
 
     @property
     def ok(self) -> bool:

@@ -17,6 +17,7 @@ from exchange_desk.domain.declaration import INT_MAX, Field, FieldType, record_c
 from exchange_desk.domain.enums import ParticipantRole, RecipientKind
 from exchange_desk.domain.errors import InvalidInput
 from exchange_desk.domain.records import City, EventParticipant
+from exchange_desk.domain.text_rules import has_direction_characters
 from exchange_desk.i18n.catalog import _
 from exchange_desk.services import cell_values as cv
 from exchange_desk.services import records
@@ -377,6 +378,12 @@ class RowReader:
             cell = cells[index] if index < len(cells) else None
             if cell is None or (isinstance(cell, str) and not cell.strip()):
                 continue
+            if isinstance(cell, str) and _stores_text(item) and has_direction_characters(cell):
+                # Read without them (`cell_values.read_text`): said, never silently.
+                planned.notes.append(
+                    _("Hidden direction characters were removed from {field}.").format(field=header)
+                )
+                planned.cleaned += 1
             try:
                 if item.key.startswith(ANY_NAME):
                     text = cv.read_text(cell)
@@ -597,6 +604,15 @@ class RowReader:
             return ""
         self.known.index("cities")
         return self.known.labels["cities"].get(city_id, "")
+
+
+def _stores_text(item: Any) -> bool:
+    """Whether a column's cells are stored as text (a name in any script, a text field, a
+    partner city's own name or region), rather than read as a number, a choice or the
+    name of another record."""
+    if item.key.startswith(ANY_NAME):
+        return True
+    return item.field is not None and item.field.type in (FieldType.TEXT, FieldType.MULTILINE)
 
 
 def _stand_in(value: int) -> int:

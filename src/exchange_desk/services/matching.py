@@ -34,6 +34,10 @@ __all__ = [
     "NameMatch",
     "fold_name",
     "pinyin_key",
+    "prepare_search",
+    "search_fold",
+    "search_pinyin",
+    "search_text",
     "similar_text",
 ]
 
@@ -96,6 +100,171 @@ _HAN_SUFFIXES = (
     "區",
     "州",
 )
+
+# --- search ---------------------------------------------------------------------------------
+#
+# A search box finds a name by what the user can type, which is less than what is stored:
+# `search_fold` reduces both the text searched and the text typed to the same form, and
+# `search_text` adds what a Chinese name is found by in Latin letters (its pinyin).
+
+# The apostrophes a keyboard gives for a Hebrew geresh (ג׳ינאן, ג'ינאן, ג’ינאן) are one
+# apostrophe; the quotation marks for a gershayim (צה״ל, צה"ל, צה”ל) are two, as many type
+# it. Two, not one quotation mark: what a prefix of the typed text finds must include what
+# the whole finds (the window narrows the rows it shows as each letter is typed), and "צה'"
+# is a prefix of "צה''ל".
+_GERESH = "\u05f3'\u2019\u2018\u201b`\u2032\u02bc"
+_GERSHAYIM = '\u05f4"\u201d\u201c\u201e\u201f\u2033'
+# Hyphens and middle dots inside a name tell nothing apart (Ben-Hamo, benhamo; the Hebrew
+# maqaf; 罗南·达甘, 罗南达甘); invisible characters are not typed (direction marks and
+# controls pasted from a web page or a Hebrew document, zero-width spaces, soft hyphens).
+_SEARCH_DROPPED = (
+    "-\u2010\u2011\u05be\u00b7\u30fb\u2027\u2022"
+    "\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e"
+    "\u2060\u2066\u2067\u2068\u2069\ufeff\u00ad\u061c"
+)
+_SEARCH_TABLE: dict[int, str | None] = {
+    **{ord(ch): "'" for ch in _GERESH},
+    **{ord(ch): "''" for ch in _GERSHAYIM},
+    **dict.fromkeys(map(ord, _SEARCH_DROPPED)),
+    **_PLAIN_LETTERS,
+}
+_ASCII_SEARCH_TABLE: dict[int, str | None] = {ord("-"): None, ord("`"): "'", ord('"'): "''"}
+
+
+@functools.cache
+def _simplified() -> dict[int, str]:
+    """Traditional Chinese characters to their simplified form (濟 to 济, 臺 to 台), one
+    character for one: OpenCC's table, as the opencc-python-reimplemented package ships it.
+    Empty if it is not installed: a traditional name is then still found by its pinyin."""
+    try:
+        from importlib.resources import files
+
+        text = files("opencc").joinpath("dictionary", "TSCharacters.txt").read_text("utf-8")
+    except (ImportError, OSError, ValueError):
+        return {}
+    table: dict[int, str] = {}
+    for line in text.splitlines():
+        traditional, _tab, simplified = line.partition("\t")
+        # The first of several is the usual one (乾 is 干 more often than 乾).
+        first = simplified.split(" ", 1)[0]
+        if len(traditional) == 1 and first and first != traditional:
+            table[ord(traditional)] = first
+    return table
+
+
+def search_fold(text: str) -> str:
+    """`text` as a search compares it, reduced to what a user types: NFKC (full-width
+    letters are plain ones), without case, accents, Hebrew points and cantillation,
+    hyphens, middle dots and invisible characters; every geresh an apostrophe and every
+    gershayim two; traditional Chinese characters simplified. "Łódź" is "lodz", "ZÜRICH"
+    "zurich", "שָׁלוֹם" "שלום", "ג׳ינאן" "ג'ינאן", "צה״ל" "צה''ל", "濟南" "济南"."""
+    if text.isascii():
+        return text.casefold().translate(_ASCII_SEARCH_TABLE)
+    # The acute accent alone (U+00B4), typed for a geresh, would become a space and a
+    # combining accent under NFKC.
+    text = unicodedata.normalize("NFKC", text.replace("\u00b4", "'")).casefold()
+    text = unicodedata.normalize("NFD", text)
+    text = _DIACRITICS.sub("", text).translate(_SEARCH_TABLE)
+    if _HAN.search(text):
+        text = text.translate(_simplified())
+    return unicodedata.normalize("NFC", text)
+
+
+def prepare_search() -> None:
+    """Load the tables search folds with (traditional characters, pinyin readings: a tenth
+    of a second, once): what a window can do in the background as it starts, rather than
+    in its first page of a tab with Chinese names."""
+    _simplified()
+    _readings()
+
+
+def search_text(text: str) -> str:
+    """What a text is found by: `search_fold(text)`, and for a text with Chinese characters
+    also its pinyin without tones or spaces (`search_pinyin`), each after a separator
+    (U+001F, which nobody types): "济南市" is found by "jinan" and 克法尔萨巴 by
+    "kefaersaba" or "ke fa er sa ba" (a search looks for the typed text without its spaces
+    too)."""
+    folded = search_fold(text)
+    if not _HAN.search(folded):
+        return folded
+    sound = search_pinyin(folded)
+    return f"{folded}\x1f{sound}" if sound else folded
+
+
+# At most this many spellings of one text in pinyin (see search_pinyin): each makes every
+# keystroke's scan of the rows longer.
+_SPELLINGS = 4
+
+
+@functools.cache
+def _readings() -> dict[int, tuple[str, ...]]:
+    """Each Chinese character's readings, toneless, the most common first: pypinyin's own
+    table (pinyin_dict.json), read without importing pypinyin, whose phrase dictionary costs
+    45 MB and a quarter of a second, holding the window's thread (the GIL) while the table
+    loads. Empty if the file cannot be found: `_pinyin_of` then does it all."""
+    import importlib.util
+    import json
+    from pathlib import Path
+
+    spec = importlib.util.find_spec("pypinyin")  # finds the package, does not import it
+    if spec is None or not spec.submodule_search_locations:
+        return {}
+    folder = Path(next(iter(spec.submodule_search_locations)))
+    try:
+        text = (folder / "pinyin_dict.json").read_text("utf-8")
+    except OSError:
+        return {}
+    # The tones off the whole file at once (its only letters beyond ASCII are pinyin's, ü
+    # too becomes u): one by one, the 40,000 characters' readings took a fifth of a second.
+    toneless = _DIACRITICS.sub("", unicodedata.normalize("NFD", text))
+    try:
+        raw = json.loads(toneless)
+    except ValueError:
+        return {}
+    table: dict[int, tuple[str, ...]] = {}
+    for code, readings in raw.items():
+        found = tuple(dict.fromkeys(filter(None, readings.split(","))))
+        if found:
+            table[int(code)] = found
+    return table
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def search_pinyin(folded: str) -> str:
+    """The pinyin a search finds a folded text with Chinese characters by, toneless and
+    without spaces: each character's most common reading, and one more spelling for each
+    character with a second reading (重 is zhong or chong: 重庆 is "zhongqing" and
+    "chongqing"), at most four, separated by U+001F. Latin letters and digits stay; "" for
+    none.
+
+    By character, not by phrase as `pinyin_key`: a search would rather find a name by a
+    reading it does not have than miss it by the one it has, and the phrase dictionary
+    that knows which is which is large and slow to load (`_readings`)."""
+    table = _readings()
+    if not table:
+        return _pinyin_of(folded)
+    base: list[str] = []
+    others: list[tuple[int, tuple[str, ...]]] = []
+    for character in folded:
+        readings = table.get(ord(character))
+        if readings:
+            if len(readings) > 1:
+                others.append((len(base), readings[1:2]))
+            base.append(readings[0])
+        elif character.isascii() and character.isalnum():
+            base.append(character)
+    if not base:
+        return ""
+    spellings = dict.fromkeys(["".join(base)])
+    for position, alternatives in others:
+        for reading in alternatives:
+            if len(spellings) >= _SPELLINGS:
+                break
+            spelling = base.copy()
+            spelling[position] = reading
+            spellings.setdefault("".join(spelling))
+    return "\x1f".join(spellings)
+
 
 # The kinds of evidence, strongest first: a match of a stronger kind beats any weaker one.
 _STRENGTH = {"same": 0, "pinyin": 1, "similar": 2}

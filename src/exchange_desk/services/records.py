@@ -17,7 +17,18 @@ from enum import StrEnum
 from functools import partial
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
-from sqlalchemy import Select, String, delete, func, insert, or_, select, type_coerce
+from sqlalchemy import (
+    Select,
+    String,
+    delete,
+    false,
+    func,
+    insert,
+    literal_column,
+    or_,
+    select,
+    type_coerce,
+)
 from sqlalchemy import update as sql_update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
@@ -33,6 +44,7 @@ from exchange_desk.domain.errors import (
 )
 from exchange_desk.domain.field_rules import field_problems
 from exchange_desk.domain.records import Partnership, TierChange
+from exchange_desk.domain.text_rules import cleaned_fields
 from exchange_desk.domain.validation import has_rules, require_valid
 from exchange_desk.i18n.catalog import _, ngettext
 from exchange_desk.services import audit
@@ -69,6 +81,7 @@ __all__ = [
     "get_record",
     "list_records",
     "put_tier_rows_in",
+    "resolve_search",
     "restore",
     "restore_in",
     "snapshot_changes",
@@ -89,7 +102,8 @@ class Listed(Generic[T]):
 
 @dataclass(slots=True)
 class ListQuery:
-    """What to list: a search text, a year, equality filters, order and a page."""
+    """What to list: a search text, a year, equality filters, order and a page. `ids`: only
+    these records (what `resolve_search` found for a search text)."""
 
     search: str = ""
     year: int | None = None
@@ -98,6 +112,7 @@ class ListQuery:
     descending: bool = False
     offset: int = 0
     limit: int | None = None
+    ids: tuple[int, ...] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -182,30 +197,52 @@ def _coerce_filter(kind: Kind, column: str, value: Any) -> Any:
     return value
 
 
-def _filtered(kind: Kind, query: ListQuery) -> tuple[Select[Any], dict[str, Any]]:
+def _filtered(
+    kind: Kind, query: ListQuery, *, searching: bool = False
+) -> tuple[Select[Any], dict[str, Any]]:
     """The SELECT of a list (the kind's columns, WHERE) and the column to sort each reference
     by. Referred tables are joined only when the search or the order needs their names:
-    fetching names separately is much faster for long lists."""
+    fetching names separately is much faster for long lists.
+
+    A search text not yet resolved into `ids` (see `resolve_search`) is looked for with the
+    database's own case-insensitive LIKE, which folds neither accents nor scripts.
+    `searching`: the columns searched are selected after the id instead of the kind's
+    (`resolve_search` reads them), and the text itself is not looked for."""
     table = _table(kind)
     columns: list[Any] = [table.c.id] + [table.c[name] for name in kind.scalar_fields]
     if kind.versioned:
         columns.append(table.c.version)  # after the fields: `_record` reads it there
-    statement = select(*columns).select_from(table)
     text = query.search.strip()
     sort_columns: dict[str, Any] = {}
     searchable = [table.c[name] for name in kind.search_columns]
+    joins: list[tuple[Any, Any]] = []
     for reference in kind.references:
-        if not text and query.order_by != reference.column:
+        if not text and not searching and query.order_by != reference.column:
             continue
         target = KINDS[reference.kind]
         alias = _table(target).alias(f"ref_{reference.column}")
-        statement = statement.outerjoin(alias, alias.c.id == table.c[reference.column])
+        joins.append((alias, alias.c.id == table.c[reference.column]))
         sort_columns[reference.column] = alias.c[target.name_columns[0]]
         searchable.extend(alias.c[name] for name in target.name_columns)
-    if text:
+    if searching:
+        columns = [table.c.id, *searchable]
+    statement = select(*columns).select_from(table)
+    for alias, on in joins:
+        statement = statement.outerjoin(alias, on)
+    if text and not searching:
         statement = statement.where(
             or_(*(column.icontains(text, autoescape=True) for column in searchable))
         )
+    if query.ids is None:
+        pass
+    elif not query.ids:
+        statement = statement.where(false())
+    else:
+        # Written out as numbers: a search may find 100,000 records, more than either
+        # backend takes as bound parameters, and SQLAlchemy's own inlining of them took
+        # longer than the query (ints only, so nothing else can get into the text).
+        listed = ",".join(str(int(record_id)) for record_id in query.ids)
+        statement = statement.where(table.c.id.op("IN")(literal_column(f"({listed})")))
     if query.year is not None:
         if kind.date_column is None:
             raise InvalidInput([FieldProblem("year", _("This list has no dates to filter by."))])
@@ -222,6 +259,46 @@ def _filtered(kind: Kind, query: ListQuery) -> tuple[Select[Any], dict[str, Any]
             )
         statement = statement.where(table.c[column] == _coerce_filter(kind, column, value))
     return statement, sort_columns
+
+
+def resolve_search(database: Database, kind_name: str, query: ListQuery) -> ListQuery:
+    """`query` with its search text turned into the ids of the records it finds, as the
+    window's search box finds them (`matching.search_fold`: any case, no accents, Hebrew
+    points, any geresh; a Chinese name by its pinyin or its traditional characters) in the
+    kind's searched fields and the names of the records it refers to.
+
+    Folding needs Python, not SQL: the searched columns of the records that the query's
+    other conditions leave are read once, each distinct value folded once."""
+    # Imported here: rapidfuzz, which the module loads, is for imports, not for every command.
+    from exchange_desk.services.matching import search_fold, search_text
+
+    needle = search_fold(query.search).strip()
+    if not needle:
+        return replace(query, search="")
+    joined = needle.replace(" ", "")
+    kind = kind_named(kind_name)
+    statement, _sort = _filtered(kind, query, searching=True)
+    folded: dict[Any, str] = {}
+    # Pinyin is Latin letters: text typed in another script never meets it, and is spared
+    # loading pypinyin's dictionaries (a quarter of a second).
+    fold = search_text if needle.isascii() else search_fold
+
+    def found(values: Sequence[Any]) -> bool:
+        pieces = []
+        for value in values:
+            if not value:
+                continue
+            piece = folded.get(value)
+            if piece is None:
+                piece = folded[value] = fold(str(value))
+            pieces.append(piece)
+        text = "\x1f".join(pieces)
+        return needle in text or joined in text
+
+    with database.reading() as session:
+        ids = tuple(row[0] for row in session.execute(statement) if found(row[1:]))
+    # The query's own `ids`, if any, were a condition of the statement already.
+    return replace(query, search="", ids=ids)
 
 
 _CHUNK = 500  # ids per IN (...): far below every backend's limit on bound parameters
@@ -307,9 +384,10 @@ def _collections_for(
 
 
 def list_records(database: Database, kind_name: str, query: ListQuery | None = None) -> Page[Any]:
-    """One page of records of a kind, filtered, searched and sorted in the database."""
+    """One page of records of a kind, filtered and sorted in the database, searched as the
+    window searches (`resolve_search`)."""
     kind = kind_named(kind_name)
-    query = query or ListQuery()
+    query = resolve_search(database, kind_name, query or ListQuery())
     statement, sort_columns = _filtered(kind, query)
     with database.reading() as session:
         total = session.scalar(select(func.count()).select_from(statement.subquery())) or 0
@@ -408,13 +486,16 @@ def get_listed(database: Database, kind_name: str, record_id: int) -> Listed[Any
 
 
 def names_of(database: Database, kind_name: str, record_id: int) -> Names:
-    """What a record is called: its names, a partnership by its partner city's."""
+    """What a record is called: its names, a partnership by its partner city's (see
+    `record_names_in` for kinds without names); NotFound for a record that is gone."""
     kind = kind_named(kind_name)
-    if kind_name == "partnerships":
-        partnership = get_record(database, kind_name, record_id)
-        return names_of(database, "cities", partnership.city_id)
     if not kind.name_columns:
-        return Names(f"{kind.label()} {record_id}")
+        with database.reading() as session:
+            exists = session.scalar(select(_table(kind).c.id).where(_table(kind).c.id == record_id))
+            found = record_names_in(session, kind.name, record_id)
+        if exists is None:
+            raise NotFound(kind.label(), record_id)
+        return found
     table = _table(kind)
     with database.reading() as session:
         row = session.execute(
@@ -440,12 +521,81 @@ def names_of_in(session: Session, kind_name: str, record_id: int) -> Names:
     """A record's names read in an open session; empty names for a record that is gone."""
     kind = kind_named(kind_name)
     if not kind.name_columns:
-        return Names(f"{kind.label()} {record_id}")
+        return record_names_in(session, kind.name, record_id)
     table = _table(kind)
     row = session.execute(
         select(*(table.c[name] for name in kind.name_columns)).where(table.c.id == record_id)
     ).first()
     return Names.of(row) if row is not None else Names()
+
+
+# --- what messages call a record -----------------------------------------------------------
+
+# Kinds without names of their own are called by the record they are about.
+_NAMED_BY = {
+    "partnerships": ("city_id", "cities"),  # by its partner city, as everywhere
+    "delegation_members": ("person_id", "persons"),
+    "guests": ("person_id", "persons"),
+}
+
+
+def record_names_in(session: Session, kind_name: str, record_id: int) -> Names:
+    """What messages call a record, in each language: the one function for refusals, undo
+    texts and status messages, which never say "delegation 84". Its own names (a city's,
+    an award's title); a partnership its partner city's; a delegation its partner city and
+    when it started ("Kfar Saba, June 2018"); a delegation member or a guest the person's.
+    Empty names for a record that is gone."""
+    kind = kind_named(kind_name)
+    table = _table(kind)
+    where = table.c.id == record_id
+    if kind.name_columns:
+        names = select(*(table.c[n] for n in kind.name_columns)).where(where)
+        found = session.execute(names).first()
+        return Names.of(found) if found is not None else Names()
+    if kind.name == "delegations":
+        row = session.execute(select(table.c.city_id, table.c.start_date).where(where)).first()
+        if row is None:
+            return Names()
+        return _dated(record_names_in(session, "cities", row[0]), row[1])
+    if kind.name in _NAMED_BY:
+        column, target = _NAMED_BY[kind.name]
+        other = session.scalar(select(table.c[column]).where(where))
+        return record_names_in(session, target, other) if other is not None else Names()
+    summary = kind.declaration.summary_field
+    if summary:
+        text = session.scalar(select(table.c[summary]).where(where))
+        return Names(str(text)[:NAME]) if text else Names()
+    return Names()
+
+
+def record_names(database: Database, kind_name: str, record_id: int) -> Names:
+    """`record_names_in` in a session of its own."""
+    with database.reading() as session:
+        return record_names_in(session, kind_name, record_id)
+
+
+def record_name(database: Database, kind_name: str, record_id: int) -> str:
+    """What messages call a record in the user's language ("" for one that is gone)."""
+    return record_names(database, kind_name, record_id).best()
+
+
+def _dated(city: Names, start: PartialDate | None) -> Names:
+    """A city's names with a date in each language, as precise as it is recorded: "Kfar
+    Saba, June 2018", "克法尔萨巴，2018年6月16日", "כפר סבא, 16 ביוני 2018" (two visits in one
+    month are told apart by their day)."""
+    if start is None:
+        return city
+    from exchange_desk.i18n.catalog import N_, translator
+    from exchange_desk.i18n.formatting import format_long_date
+
+    texts = []
+    for code in ("en", "zh", "he"):
+        name = city.best(code)
+        when = format_long_date(start, code)
+        # The comma and the order are the language's: 克法尔萨巴，2018年6月.
+        template = translator(code).gettext(N_("{city}, {date}"))
+        texts.append(template.format(city=name, date=when) if name else when)
+    return Names(*texts)
 
 
 # --- writing -----------------------------------------------------------------------------
@@ -510,9 +660,19 @@ def _check_unique(session: Session, kind: Kind, record: Any) -> list[FieldProble
         if other is not None:
             values = {name: getattr(record, name) for name in kind.scalar_fields}
             problems.append(
-                FieldProblem(rule.field, _(rule.message).format(other_id=other, **values))
+                FieldProblem(
+                    rule.field,
+                    _(rule.message).format(other_id=_other_name(session, kind, other), **values),
+                )
             )
     return problems
+
+
+def _other_name(session: Session, kind: Kind, record_id: int) -> str:
+    """The record a unique rule found already there, by name in quotes ("(partnership
+    “Kfar Saba”)"), never by its number."""
+    name = record_names_in(session, kind.name, record_id).best()
+    return f"“{name}”" if name else str(record_id)
 
 
 def _write_collections(
@@ -591,8 +751,35 @@ def _members_in(snapshot: Snapshot) -> set[int]:
     }
 
 
+def cleaned(kind: Kind, record: T) -> T:
+    """`record` without the hidden direction characters of its text fields (see
+    `domain.text_rules`): what every write stores, before any rule judges it."""
+    values = cleaned_fields(kind.declaration, record)
+    return replace(record, **values) if values else record  # type: ignore[type-var]
+
+
+def cleaned_text_fields(record: Any) -> tuple[str, ...]:
+    """The text fields of `record` that storing it will clean of hidden direction
+    characters: what the window tells the user after a save (`cleaning_notice`)."""
+    return tuple(cleaned_fields(kind_of(record).declaration, record))
+
+
+def cleaning_notice(kind_name: str, fields: Sequence[str]) -> str:
+    """The notice that hidden direction characters were removed from `fields` of a record
+    of `kind_name`, naming the fields as the detail pane does ("Name (English)")."""
+    from exchange_desk.i18n.formatting import format_list
+    from exchange_desk.services.history_text import field_label
+
+    kind = kind_named(kind_name)
+    return _("Hidden direction characters were removed from {field}.").format(
+        field=format_list(field_label(kind, name) for name in fields)
+    )
+
+
 def derived(kind: Kind, record: T) -> T:
-    """`record` with what the program keeps from its own fields (a name's pinyin) set."""
+    """`record` with what the program keeps from its own fields (a name's pinyin) set,
+    its text cleaned first (the pinyin is of the name as stored)."""
+    record = cleaned(kind, record)
     derive = kind.declaration.derive
     if derive is None:
         return record
@@ -780,6 +967,13 @@ def _summary_in(session: Session, kind: Kind, record_id: int, record: Any = None
     return found.get((kind.name, record_id)) or f"{kind.name} {record_id}"
 
 
+def _message_name(session: Session, kind: Kind, record_id: int, record: Any = None) -> str:
+    """What a message in the user's language calls a record (`record_names_in`); one that is
+    gone by what `record` or the log says of it."""
+    found = record_names_in(session, kind.name, record_id).best()
+    return found or _summary_in(session, kind, record_id, record)
+
+
 def record_in(
     session: Session, kind_name: str, record_id: int, *, for_update: bool = False
 ) -> Any | None:
@@ -814,7 +1008,7 @@ def stale(session: Session, kind: Kind, record: Any, *, deleting: bool = False) 
         .limit(1)
     ).first()
     who, when = (last[0], last[1]) if last is not None else ("", None)
-    name = _summary_in(session, kind, record_id, record)
+    name = _message_name(session, kind, record_id, record)
     if stored is None:
         message = _("The {kind} “{name}” was deleted by someone else meanwhile.").format(
             kind=kind.label(), name=name
@@ -947,7 +1141,12 @@ def _check_unique_many(
             if other is not None:
                 fields = {name: getattr(record, name) for name in kind.scalar_fields}
                 problems[index].append(
-                    FieldProblem(rule.field, _(rule.message).format(other_id=other, **fields))
+                    FieldProblem(
+                        rule.field,
+                        _(rule.message).format(
+                            other_id=_other_name(session, kind, other), **fields
+                        ),
+                    )
                 )
     return problems
 
@@ -1429,8 +1628,8 @@ def delete_record_in(
     found = dependents(session, kind, record_id)
     if found and not cascade:
         raise Conflict(
-            _("The {kind} {id} cannot be deleted: other records depend on it.").format(
-                kind=kind.label(), id=record_id
+            _("The {kind} “{name}” cannot be deleted: other records depend on it.").format(
+                kind=kind.label(), name=_message_name(session, kind, record_id)
             ),
             dependents=[dependent.describe() for dependent in found],
         )

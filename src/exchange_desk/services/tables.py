@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import String, select, type_coerce
 
 from exchange_desk.domain.declaration import Context, FieldType, Filter, KindDeclaration
+from exchange_desk.services.matching import search_fold, search_text
 from exchange_desk.services.names import Names
 from exchange_desk.services.registry import DECLARED
 from exchange_desk.storage import schema as s
@@ -83,14 +84,15 @@ class RecordTable:
     def matching(
         self, order: Sequence[int], search: str = "", filters: dict[str, Any] | None = None
     ) -> list[int]:
-        """The row numbers of `order` that contain `search` (in any language, any case) and
-        have every filter's value; `year` matches the year of the tab's date."""
+        """The row numbers of `order` that contain `search` (in any language, any case, as
+        `matching.search_fold` folds it; a Chinese name by its pinyin too) and have every
+        filter's value; `year` matches the year of the tab's date."""
         found = list(order)
         for key, wanted in (filters or {}).items():
             values = self.facet_values.get(key)
             if wanted is not None and values is not None:
                 found = [i for i in found if values[i] == wanted]
-        needle = search_key(search.strip())
+        needle = search_key(search).strip()
         if needle:
             texts = self.search_text
             # "ben hamo" finds Ben-Hamo (kept as "benhamo"), as "kfar saba" finds Kfar Saba.
@@ -121,7 +123,7 @@ def _names_by_id(session: Session, table: Any, columns: Sequence[str]) -> dict[i
 class _Cities:
     names: dict[int, Names]
     country: dict[int, str]
-    folded: dict[int, str]  # what a row is found by through its city
+    local: dict[int, str]  # the name in its own language: a row is found by it too
 
     def name(self, city_id: int | None) -> Names:
         return self.names.get(city_id, _NO_NAMES) if city_id is not None else _NO_NAMES
@@ -130,7 +132,7 @@ class _Cities:
 def _cities(session: Session) -> _Cities:
     names: dict[int, Names] = {}
     country: dict[int, str] = {}
-    folded: dict[int, str] = {}
+    local: dict[int, str] = {}
     for city_id, en, zh, he, own, code in session.execute(
         select(
             s.cities.c.id,
@@ -143,43 +145,46 @@ def _cities(session: Session) -> _Cities:
     ):
         names[city_id] = Names(en, zh, he)
         country[city_id] = code
-        folded[city_id] = _fold(names[city_id], own)
-    return _Cities(names, country, folded)
+        local[city_id] = own
+    return _Cities(names, country, local)
 
 
 _NO_NAMES = Names()
 
 
-# What a search does not tell apart: the hyphen or middle dot inside a name from nothing
-# (Ben-Hamo, benhamo; the Hebrew maqaf too; 罗南·达甘, 罗南达甘).
-_SEARCH_FOLD = str.maketrans(
-    {
-        "-": "",
-        "\u2010": "",
-        "\u2011": "",
-        "\u05be": "",
-        "\u00b7": "",
-        "\u30fb": "",
-        "\u2027": "",
-        "\u2022": "",
-    }
-)
-
-
 def search_key(text: str) -> str:
-    """`text` as the search box compares it: any case, no hyphens or middle dots."""
-    return text.casefold().translate(_SEARCH_FOLD)
+    """`text` as the search box compares it (`matching.search_fold`): any case, no accents,
+    Hebrew points, hyphens or middle dots, one geresh and one gershayim, simplified Chinese."""
+    return search_fold(text)
 
 
 def _fold(*parts: Any) -> str:
-    """One lower-case text of everything a row can be found by."""
+    """One text of everything a row can be found by, each part as `matching.search_text`
+    makes it (folded, a Chinese name's pinyin beside it)."""
     pieces: list[str] = []
     for part in parts:
         if isinstance(part, Names):
-            pieces.extend((part.en, part.zh, part.he))
+            pieces.extend(search_text(text) for text in (part.en, part.zh, part.he) if text)
         elif part:
-            pieces.append(str(part))
-    return "\x1f".join(pieces).casefold()
+            pieces.append(search_text(str(part)))
+    return "\x1f".join(pieces)
+
+
+def _folded_column(values: Sequence[Any]) -> list[str]:
+    """`_fold` of each value of a column, computed once per distinct value: a tab of
+    100,000 rows names a few hundred cities and repeats its leaders and purposes."""
+    seen: dict[Any, str] = {}
+    found: list[str] = []
+    for value in values:
+        try:
+            folded = seen.get(value)
+        except TypeError:  # a computed value that cannot be a key: folded every time
+            found.append(_fold(value))
+            continue
+        if folded is None:
+            folded = seen[value] = _fold(value)
+        found.append(folded)
+    return found
 
 
 def _columns(rows: Sequence[Sequence[Any]], width: int) -> list[list[Any]]:
@@ -210,7 +215,7 @@ class _Lookups(Context):
         self.session = session
         self.cities = _cities(session)
         self._names: dict[str, dict[int, Names]] = {"cities": self.cities.names}
-        self._folded: dict[str, dict[int, str]] = {"cities": self.cities.folded}
+        self._folded: dict[str, dict[int, str]] = {}
         self._home: tuple[int | None] | None = None
         self._year = dt.date.today().year
 
@@ -221,10 +226,18 @@ class _Lookups(Context):
             self._names[kind] = _names_by_id(self.session, table, declaration.name_columns)
         return self._names[kind]
 
-    def folded(self, kind: str) -> dict[int, str]:
-        if kind not in self._folded:
-            self._folded[kind] = {key: _fold(value) for key, value in self.names(kind).items()}
-        return self._folded[kind]
+    def folded(self, kind: str, record_id: int | None) -> str:
+        """What a row is found by through the record it names: folded when first asked
+        (a first page names a few of the 1,000 cities)."""
+        if record_id is None:
+            return ""
+        folded = self._folded.setdefault(kind, {})
+        found = folded.get(record_id)
+        if found is None:
+            local = self.cities.local.get(record_id, "") if kind == "cities" else ""
+            found = _fold(self.name_of(kind, record_id), local)
+            folded[record_id] = found
+        return found
 
     def name_of(self, kind: str, record_id: int | None) -> Names:
         if record_id is None:
@@ -318,16 +331,11 @@ def _search_parts(
         if source.endswith("->"):
             field_name = source[:-2]
             target = declaration.field(field_name).kind or ""
-            folded = lookups.folded(target)
-            parts.append(
-                [folded.get(ref, "") if ref is not None else "" for ref in raw[field_name]]
-            )
-        elif column.shows == "names":
-            parts.append([_fold(value) for value in cache[source]])
-        elif column.shows in ("text", "country"):
-            parts.append([(value or "").casefold() for value in cache[source]])
+            parts.append([lookups.folded(target, ref) for ref in raw[field_name]])
+        elif column.shows in ("names", "text", "country"):
+            parts.append(_folded_column(cache[source]))
     for name in declaration.tab.search_also:
-        parts.append([(value or "").casefold() for value in raw[name]])
+        parts.append(_folded_column(raw[name]))
     return parts
 
 
@@ -362,9 +370,7 @@ def _load_declared(
     table.sample = [bool(value) for value in sample]
     parts = _search_parts(declaration, raw, lookups, cache)
     table.search_text = (
-        ["\x1f".join(texts).translate(_SEARCH_FOLD) for texts in zip(*parts, strict=True)]
-        if parts
-        else [""] * len(ids)
+        ["\x1f".join(texts) for texts in zip(*parts, strict=True)] if parts else [""] * len(ids)
     )
     for facet in declaration.tab.filters:
         table.facet_values[facet.key] = _values(declaration, facet.source, raw, lookups, cache)

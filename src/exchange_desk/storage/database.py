@@ -730,9 +730,21 @@ class Database:
 
     def schema_state(self) -> SchemaState:
         from alembic.runtime.migration import MigrationContext
+        from alembic.util.exc import CommandError
 
         with self._explained(), self.engine.connect() as connection:
-            current = MigrationContext.configure(connection).get_current_revision()
+            try:
+                current = MigrationContext.configure(connection).get_current_revision()
+            except CommandError:
+                # Two rows in alembic_version: written by hand or by another program.
+                raise StorageUnavailable(
+                    StorageProblem.CORRUPT,
+                    _(
+                        "The database records more than one schema version, so it cannot be "
+                        "read safely. Restore a backup, or ask whoever keeps the database to "
+                        "leave one row in its table alembic_version."
+                    ),
+                ) from None
             tables = set(inspect(connection).get_table_names()) - {"alembic_version"}
         return SchemaState(current=current, head=head_revision(), has_tables=bool(tables))
 

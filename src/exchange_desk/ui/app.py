@@ -4,21 +4,27 @@ error handler (ui/errors.py), the main window, and the first-start offer of demo
 from __future__ import annotations
 
 import logging
+import os
 import sys
+from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QSettings, QTimer
-from PySide6.QtGui import QIcon
+from PySide6.QtGui import QGuiApplication, QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from exchange_desk.domain.errors import ExchangeDeskError
 from exchange_desk.i18n.catalog import _
 from exchange_desk.logs import configure_logging
-from exchange_desk.paths import portable_data_dir, resources_dir
+from exchange_desk.paths import portable_data_dir, resources_dir, settings_dir
 from exchange_desk.services.connections import remember_file
 from exchange_desk.services.database import Database, open_office_database
 from exchange_desk.ui import errors
 from exchange_desk.ui.language import apply_language, register_bundled_fonts, startup_language
 from exchange_desk.ui.main_window import MainWindow
+
+# paths.settings_dir's override, which tests set: Qt's settings file goes there too.
+SETTINGS_OVERRIDE = "EXCHANGE_DESK_SETTINGS_DIR"
+ON_WINDOWS = os.name == "nt"
 
 
 def app_icon() -> QIcon:
@@ -29,6 +35,46 @@ def app_icon() -> QIcon:
     return icon
 
 
+def use_settings_file() -> None:
+    """Keep Qt's settings (window, language, folders, the printer's offset) in an INI file,
+    never in the registry: on Windows `%APPDATA%\\ExchangeDesk\\Exchange Desk.ini`, beside
+    the program's other settings (paths.settings_dir); a portable copy's in its own
+    `data\\settings` folder. Elsewhere Qt's native store is such a file already
+    (`~/.config/ExchangeDesk/Exchange Desk.conf` on Linux), and stays where it was."""
+    portable = portable_data_dir()
+    forced = os.environ.get(SETTINGS_OVERRIDE)
+    if portable is not None:
+        root = portable / "settings"  # a portable copy leaves nothing on the machine
+    elif not ON_WINDOWS:
+        return
+    elif forced:
+        root = Path(forced)  # the tests' own folder
+    else:
+        root = settings_dir().parent  # %APPDATA%: Qt adds ExchangeDesk\Exchange Desk.ini
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(root))
+    if portable is None and not forced:
+        _move_from_registry()
+
+
+def _move_from_registry(source: QSettings | None = None) -> None:
+    """An earlier version kept these settings in the registry: copied to the file once, so an
+    update keeps the language, the window and the printer's calibrated offset."""
+    target = QSettings()
+    if Path(target.fileName()).exists():
+        return
+    if source is None:
+        source = QSettings(
+            QSettings.Format.NativeFormat,
+            QSettings.Scope.UserScope,
+            QCoreApplication.organizationName(),
+            QCoreApplication.applicationName(),
+        )
+    for key in source.allKeys():
+        target.setValue(key, source.value(key))
+    target.sync()
+
+
 def make_application(language: str | None = None) -> QApplication:
     """The QApplication in `language` (else the remembered or the system's), with its
     direction, Qt's own translations and the bundled fonts; errors nothing caught are
@@ -36,14 +82,7 @@ def make_application(language: str | None = None) -> QApplication:
     configure_logging()
     QCoreApplication.setOrganizationName("ExchangeDesk")
     QCoreApplication.setApplicationName("Exchange Desk")
-    portable = portable_data_dir()
-    if portable is not None:
-        # A portable copy leaves nothing in the registry or the user's folders: its
-        # settings are an INI file in its own data folder.
-        QSettings.setDefaultFormat(QSettings.Format.IniFormat)
-        QSettings.setPath(
-            QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(portable / "settings")
-        )
+    use_settings_file()
     app = QApplication.instance() or QApplication(sys.argv)
     assert isinstance(app, QApplication)
     errors.install(app)
@@ -72,6 +111,11 @@ def run_gui(
         errors.set_database(database.describe())
         window = MainWindow(database, remember=not screenshot)
         _keep(window)
+        if screenshot and QGuiApplication.platformName() == "offscreen":
+            # The offscreen platform's screen (800×800) is nobody's: pictures made on it
+            # for the docs keep the size they always had.
+            window.setMinimumSize(0, 0)
+            window.resize(1280, 800)
     except ExchangeDeskError as exc:
         logging.getLogger("exchange_desk.ui").warning("Not opened: %s", exc.user_message())
         QMessageBox.critical(None, _("Exchange Desk"), exc.user_message())

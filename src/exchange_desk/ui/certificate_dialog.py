@@ -7,6 +7,10 @@ it takes the next number of the office's pattern, later it is logged as a reprin
 the services' (`certificate_issue.issue_certificate_pdf`: number, register line and file, all
 or nothing), run as an operation off the GUI thread; the dialog then prints what it returns,
 and a print job that fails is logged as failed by the services (`record_printing_failed`).
+
+What stops the certificate from being drawn (a character no font has, named with the award
+and the field that holds it; an award the city received) stands out as an error banner
+beside the options, where the preview would be says only that there is none.
 """
 
 from __future__ import annotations
@@ -202,6 +206,18 @@ class CertificateDialog(Retranslating, QDialog):
             " border: 1px solid #e8c98a; border-radius: 4px; padding: 6px; }"
         )
         self.warning_label.hide()
+        # What stops the certificate from being drawn: an error, not a caption of the preview.
+        self.problem_label = QLabel()
+        self.problem_label.setWordWrap(True)
+        self.problem_label.setObjectName("certificateProblem")
+        self.problem_label.setTextFormat(Qt.TextFormat.PlainText)  # quotes the record's text
+        self.problem_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.problem_label.setStyleSheet(
+            # The same on every side: a style sheet's left border would not follow Hebrew.
+            "QLabel#certificateProblem { color: #8b1a1a; background: #fdecea;"
+            " border: 1px solid #c62828; border-radius: 4px; padding: 6px; }"
+        )
+        self.problem_label.hide()
         self.save_button = QPushButton()
         self.print_button = QPushButton()
         self.offset_button = QPushButton()
@@ -215,6 +231,7 @@ class CertificateDialog(Retranslating, QDialog):
         side.addSpacing(8)
         side.addWidget(self.register_label)
         side.addSpacing(6)
+        side.addWidget(self.problem_label)
         side.addWidget(self.warning_label)
         side.addStretch(1)
         for button in (self.save_button, self.print_button, self.offset_button):
@@ -347,11 +364,17 @@ class CertificateDialog(Retranslating, QDialog):
                 return
             self.pdf = None
             self.show_warnings([])
-            self.preview.show_page(None, error_text(error))
+            self.show_problem(error_text(error))
+            self.preview.show_page(None, _("No preview"))
             self.preview_ready = True
             self._set_enabled(False)
 
         QueryOp(self, lambda _database: work()).success(done).failure(failed).run_in_background()
+
+    def show_problem(self, message: str) -> None:
+        """Why the certificate cannot be drawn (empty: it can)."""
+        self.problem_label.setText(message)
+        self.problem_label.setVisible(bool(message))
 
     def show_warnings(self, warnings: list[str]) -> None:
         self.warnings = list(warnings)
@@ -360,6 +383,7 @@ class CertificateDialog(Retranslating, QDialog):
 
     def _show_pdf(self, data: bytes) -> None:
         self.pdf = data
+        self.show_problem("")
         pages = PdfPages(data)
         try:
             width, height = pages.page_size_points(0)

@@ -29,6 +29,7 @@ from PySide6.QtGui import (
     QDragMoveEvent,
     QDropEvent,
     QGuiApplication,
+    QResizeEvent,
 )
 from PySide6.QtWidgets import (
     QFrame,
@@ -38,6 +39,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPushButton,
     QScrollArea,
+    QStyle,
     QVBoxLayout,
     QWidget,
 )
@@ -55,6 +57,11 @@ if TYPE_CHECKING:
     from exchange_desk.services.changes import Changes
     from exchange_desk.services.details import Detail, Related
     from exchange_desk.services.history_text import HistoryLine
+
+# Facts' labels stand beside their values when the pane has room for the widest label (up
+# to LABEL_MOST, longer ones wrap) and VALUE_LEAST for the value; else above them.
+LABEL_MOST, VALUE_LEAST = 180, 200
+QWIDGETSIZE_MAX = 16777215  # Qt's "no maximum"
 
 
 # The records whose history a record's History shows with its own: a partnership is shown
@@ -125,6 +132,11 @@ class DetailPane(QScrollArea):
         # Files dragged from the file manager may be dropped anywhere on the pane.
         self.viewport().setAcceptDrops(True)
         self._layout = QVBoxLayout()
+        # The shown record's facts: (label, value) widgets, in a grid arranged for the
+        # pane's width; whether each label stands above its value now.
+        self._facts = QGridLayout()
+        self._fact_labels: list[tuple[QLabel, QLabel]] = []
+        self._stacked: bool | None = None
         self.show_nothing()
         change_hub().changed.connect(self._data_changed)
 
@@ -164,6 +176,7 @@ class DetailPane(QScrollArea):
     def _clear(self) -> None:
         # A new page each time: the scroll area deletes the old one with all it held.
         body = QWidget()
+        self._fact_labels = []  # deleted with the old page
         self._layout = QVBoxLayout(body)
         self._layout.setContentsMargins(12, 10, 12, 10)
         self.setWidget(body)
@@ -190,9 +203,17 @@ class DetailPane(QScrollArea):
         self.detail = detail
         self.reveal_button = None
         self._clear()
+        # The title and every value stand at the window's reading edge, the right one in
+        # Hebrew, even when their own text runs the other way (an English purpose); each
+        # paragraph still reads in its text's direction (a label finds it from the first
+        # letter).
+        edge = Qt.AlignmentFlag.AlignAbsolute | (
+            Qt.AlignmentFlag.AlignRight if self.isRightToLeft() else Qt.AlignmentFlag.AlignLeft
+        )
         title = QLabel(detail.title.best())
         title.setTextFormat(Qt.TextFormat.PlainText)  # names are shown as typed, never as markup
         title.setWordWrap(True)
+        title.setAlignment(edge | Qt.AlignmentFlag.AlignVCenter)
         title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         font = title.font()
         font.setPointSizeF(font.pointSizeF() * 1.35)
@@ -209,35 +230,29 @@ class DetailPane(QScrollArea):
             self._layout.addWidget(badge)
         # A grid rather than a form: a long label ("Given names as in the passport") wraps
         # in a narrow pane instead of pushing its value out of sight, and each row is as
-        # tall as its wrapped label or value.
-        facts = QGridLayout()
-        facts.setHorizontalSpacing(10)
-        facts.setVerticalSpacing(4)
-        facts.setColumnStretch(1, 1)
-        for row, (label, value) in enumerate(detail.facts):
+        # tall as its wrapped label or value. In a narrow pane each label stands above its
+        # value (`_arrange_facts`), so that notes are not one word a line.
+        self._facts = QGridLayout()
+        self._facts.setHorizontalSpacing(10)
+        self._facts.setVerticalSpacing(4)
+        for label, value in detail.facts:
             hidden = _is_hidden(value)
             text = QLabel(MASK if hidden else show(value))
             text.setTextFormat(Qt.TextFormat.PlainText)
             text.setWordWrap(True)
+            text.setAlignment(edge | Qt.AlignmentFlag.AlignTop)
             if hidden:
                 text.setStyleSheet("color: palette(mid);")
                 text.setToolTip(_("Hidden: press Reveal to see it."))
-                # Dots have no direction of their own: they stand where a value would.
-                side = (
-                    Qt.AlignmentFlag.AlignRight
-                    if self.isRightToLeft()
-                    else Qt.AlignmentFlag.AlignLeft
-                )
-                text.setAlignment(Qt.AlignmentFlag.AlignAbsolute | side)
             else:
                 text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             name = QLabel(_("{label}:").format(label=_(label)))
             name.setStyleSheet("color: palette(dark);")
             name.setWordWrap(True)
-            # The value fills its cell: a Hebrew one then stands at the right, as typed.
-            facts.addWidget(name, row, 0, Qt.AlignmentFlag.AlignLeading | Qt.AlignmentFlag.AlignTop)
-            facts.addWidget(text, row, 1, Qt.AlignmentFlag.AlignTop)
-        self._layout.addLayout(facts)
+            self._fact_labels.append((name, text))
+        self._stacked = None
+        self._arrange_facts()
+        self._layout.addLayout(self._facts)
         if detail.hidden or detail.revealed:
             self._add_reveal(detail)
         self._add_files(detail)
@@ -263,6 +278,52 @@ class DetailPane(QScrollArea):
         self._layout.addWidget(self.history)
         self._layout.addStretch(1)
         self._read_history()
+
+    def _arrange_facts(self) -> None:
+        """Labels beside their values where the pane is wide enough for both (the widest
+        label, at most LABEL_MOST, and VALUE_LEAST for the value), else each above its value."""
+        # The pane's width less its margins and a scroll bar (most records need one): known
+        # at once when the pane is resized, before the viewport follows.
+        scroll_bar = self.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent, None, self)
+        room = self.maximumViewportSize().width() - scroll_bar - 24
+        # Labels on one line (a wrapping label's size hint is narrower than its text).
+        labels = [name for name, _text in self._fact_labels]
+        widest = max((n.fontMetrics().horizontalAdvance(n.text()) for n in labels), default=0)
+        label_width = min(widest + 2, LABEL_MOST)
+        stacked = label_width + 10 + VALUE_LEAST > room
+        if stacked == self._stacked:
+            return
+        self._stacked = stacked
+        facts = self._facts
+        for name, text in self._fact_labels:
+            facts.removeWidget(name)
+            facts.removeWidget(text)
+        top = Qt.AlignmentFlag.AlignTop
+        # Labels and values fill their cells (a label given only its size hint would wrap
+        # and be cut), so their own alignment says where their text stands.
+        for row, (name, text) in enumerate(self._fact_labels):
+            name.setAlignment(Qt.AlignmentFlag.AlignLeading | top)
+            if stacked:
+                # A little air above each label but the first.
+                name.setContentsMargins(0, 6 if row else 0, 0, 0)
+                name.setMaximumWidth(QWIDGETSIZE_MAX)
+                facts.addWidget(name, 2 * row, 0, top)
+                facts.addWidget(text, 2 * row + 1, 0, top)
+            else:
+                name.setContentsMargins(0, 0, 0, 0)
+                name.setMaximumWidth(LABEL_MOST)  # a longer one wraps
+                facts.addWidget(name, row, 0)
+                facts.addWidget(text, row, 1)
+        # Beside the values, the labels' column is as wide as the widest label.
+        facts.setColumnMinimumWidth(0, 0 if stacked else label_width)
+        facts.setColumnStretch(0, 1 if stacked else 0)
+        facts.setColumnStretch(1, 0 if stacked else 1)
+        facts.setVerticalSpacing(2 if stacked else 4)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if self.detail is not None and self._fact_labels:
+            self._arrange_facts()
 
     def _add_files(self, detail: Detail) -> None:
         """The Files section, shown at once from the last read of the same record, then
@@ -394,7 +455,7 @@ class DetailPane(QScrollArea):
             # A title against the pane's direction (an English one in Hebrew) keeps its own
             # order inside the line, as in the tables.
             title = in_own_direction(item.title.best(), QGuiApplication.isRightToLeft()) or "—"
-            style = ' style="font-style: italic; color: #696969;"' if item.is_sample else ""
+            style = ' style="color: #696969;"' if item.is_sample else ""
             parts.append(f'<a href="{item.kind}:{item.id}"{style}>{html.escape(title)}</a>')
             if item.note is not None:
                 parts.append(f'<span style="color: #555;">({html.escape(show(item.note))})</span>')

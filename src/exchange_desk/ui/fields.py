@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Protocol
 
 from PySide6.QtCore import QDate, QLocale, QObject, QSize, Qt, Signal
+from PySide6.QtGui import QCloseEvent, QKeyEvent, QKeySequence, QShowEvent, QTextCursor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCalendarWidget,
@@ -21,6 +22,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QCompleter,
     QDateEdit,
+    QDialog,
     QGridLayout,
     QHBoxLayout,
     QHeaderView,
@@ -29,6 +31,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QMenu,
+    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QSizePolicy,
@@ -149,6 +152,18 @@ class ProblemBoard:
     def show_general(self, message: str) -> None:
         self._append(self.general, message)
 
+    def clear_field(self, field: str) -> None:
+        """The field was changed: what was said about it no longer holds."""
+        label = self.labels.get(field)
+        if label is not None:
+            label.clear()
+            label.hide()
+
+    def showing(self, field: str) -> bool:
+        """Whether a problem is shown under the field."""
+        label = self.labels.get(field)
+        return label is not None and not label.isHidden()
+
     def text(self, field: str) -> str:
         label = self.labels.get(field)
         return label.text() if label is not None and not label.isHidden() else ""
@@ -169,6 +184,9 @@ class TextEdit(QLineEdit):
 
     def set_value(self, value: Any) -> None:
         self.setText("" if value is None else str(value))
+        # A long name opens at its beginning (in a Hebrew one, at its right edge), not at
+        # its end, where setText leaves the cursor.
+        self.setCursorPosition(0)
 
 
 class MultilineEdit(QPlainTextEdit):
@@ -199,6 +217,7 @@ class MultilineEdit(QPlainTextEdit):
 
     def set_value(self, value: Any) -> None:
         self.setPlainText("" if value is None else str(value))
+        self.moveCursor(QTextCursor.MoveOperation.Start)  # a long text opens at its start
 
 
 class PartialDateEdit(QLineEdit):
@@ -235,6 +254,7 @@ class PartialDateEdit(QLineEdit):
 
     def set_value(self, value: Any) -> None:
         self.setText("" if value is None else value.isoformat())
+        self.setCursorPosition(0)
 
     def _tidy(self) -> None:
         # Show what will be stored ("2018/11/6" becomes "2018-11-06"); leave a wrong
@@ -268,6 +288,7 @@ class NumberEdit(QLineEdit):
 
     def set_value(self, value: Any) -> None:
         self.setText("" if value is None else str(value))
+        self.setCursorPosition(0)
 
 
 class DecimalEdit(QLineEdit):
@@ -289,6 +310,7 @@ class DecimalEdit(QLineEdit):
     def set_value(self, value: Any) -> None:
         # A value of 800 reads "800", not Python's "800.0"; 36.65 stays 36.65.
         self.setText("" if value is None else f"{value:.15g}")
+        self.setCursorPosition(0)
 
 
 class CountSpin(QSpinBox):
@@ -386,6 +408,7 @@ class OptionalDayEdit(QWidget):
 
     def set_value(self, value: Any) -> None:
         self.edit.setText(value.isoformat() if isinstance(value, dt.date) else "")
+        self.edit.setCursorPosition(0)
 
     def _tidy(self) -> None:
         try:
@@ -445,6 +468,7 @@ class TimeEdit(QLineEdit):
 
     def set_value(self, value: Any) -> None:
         self.setText("" if value is None else str(value))
+        self.setCursorPosition(0)
 
     def _tidy(self) -> None:
         found = parse_time(self.text()) if self.text().strip() else None
@@ -619,6 +643,14 @@ class Choices(QObject):
         self.added.emit(kind, record.id)
 
 
+def show_start(combo: QComboBox) -> None:
+    """An editable combo's text scrolled to its start (setCurrentIndex leaves its cursor at
+    the end, which shows the tail of a long name)."""
+    line = combo.lineEdit()
+    if line is not None:
+        line.setCursorPosition(0)
+
+
 class SearchCombo(QComboBox):
     """An editable combo that finds an item by any part of its text, whatever the case."""
 
@@ -688,6 +720,7 @@ class CountryCombo(SearchCombo):
             self.addItem(str(value), str(value))  # an unknown code stays visible to be fixed
             index = self.count() - 1
         self.setCurrentIndex(index)
+        show_start(self)
 
 
 class ReferencePicker(QWidget):
@@ -749,6 +782,7 @@ class ReferencePicker(QWidget):
             self.combo.addItem(self.choices.text(self.kind, int(value)), int(value))
             index = self.combo.count() - 1
         self.combo.setCurrentIndex(index)
+        show_start(self.combo)  # a long organization's name opens at its start
 
     def create_new(self) -> None:
         """Open the dialog for a new record of the kind; choose the record it stores."""
@@ -1026,3 +1060,127 @@ class NamesGroup(QWidget):
             self.problem_labels[field] = problem
             self.language_labels[field] = label
         self.setFocusProxy(next(iter(self.editors.values())))
+
+
+# --- what the user changed -----------------------------------------------------------------
+
+
+def on_change(editor: Any, slot: Callable[[], None]) -> None:
+    """Call `slot` whenever what `editor` holds changes (typed, chosen, pasted or set), so
+    that a field's problem can go as soon as the field is fixed."""
+
+    def changed(*_args: Any) -> None:
+        slot()
+
+    if isinstance(editor, MaskedField):
+        editor = editor.editor
+    own = getattr(editor, "changed", None)  # an image field says so itself
+    if own is not None and hasattr(own, "connect"):
+        own.connect(changed)
+    elif isinstance(editor, OptionalDayEdit):
+        editor.edit.textChanged.connect(changed)
+    elif isinstance(editor, (QLineEdit, QPlainTextEdit)):
+        editor.textChanged.connect(changed)
+    elif isinstance(editor, QComboBox):
+        editor.currentIndexChanged.connect(changed)
+        if editor.isEditable():
+            editor.editTextChanged.connect(changed)
+    elif isinstance(editor, QCheckBox):
+        editor.toggled.connect(changed)
+    elif isinstance(editor, QDateEdit):
+        editor.dateChanged.connect(changed)
+    elif isinstance(editor, QSpinBox):
+        editor.valueChanged.connect(changed)
+    elif isinstance(editor, ReferencePicker):
+        on_change(editor.combo, slot)
+    elif isinstance(editor, ReferenceListEdit):
+        model = editor.list.model()
+        model.rowsInserted.connect(changed)
+        model.rowsRemoved.connect(changed)
+        on_change(editor.picker, slot)
+    elif isinstance(editor, ParticipantsEdit):
+        model = editor.table.model()
+        model.rowsInserted.connect(changed)
+        model.rowsRemoved.connect(changed)
+        on_change(editor.picker, slot)
+    elif isinstance(editor, AreasEdit):
+        for box in editor.boxes.values():
+            box.toggled.connect(changed)
+    elif hasattr(editor, "valueChanged"):  # other spin boxes (exchanges a year)
+        editor.valueChanged.connect(changed)
+
+
+def editor_state(editor: Any) -> Any:
+    """What an editor holds, to tell whether the user changed it since the dialog opened:
+    its value, or for one that cannot be read, what is typed (by its message, which quotes
+    it); an image field also by the file chosen for it."""
+    try:
+        value = editor.value()
+    except Unparseable as problem:
+        value = ("unreadable", problem.message)
+    pending = getattr(editor, "pending", None)
+    return (value, pending.file_name) if pending is not None else value
+
+
+def ask_discard(parent: QWidget) -> bool:
+    """Escape or Cancel on a dialog with typed changes: True when the user lets them go.
+    Keep editing is the default, so a second Escape or Enter loses nothing."""
+    box = QMessageBox(parent)
+    box.setIcon(QMessageBox.Icon.Question)
+    box.setWindowTitle(_("Discard changes"))
+    box.setText(_("Discard your changes?"))
+    box.setInformativeText(_("What you typed in this dialog has not been saved."))
+    discard = box.addButton(_("Discard"), QMessageBox.ButtonRole.DestructiveRole)
+    keep = box.addButton(_("Keep editing"), QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(keep)
+    box.setEscapeButton(keep)
+    box.setObjectName("discardChanges")
+    try:
+        box.exec()
+        return box.clickedButton() is discard
+    finally:
+        box.deleteLater()
+
+
+class GuardedDialog(QDialog):
+    """A dialog whose Escape, Cancel and close button ask before throwing away what was
+    typed (`has_changes`). `reject()` itself does not ask: the program closes dialogs
+    with it too. Connect the Cancel button to `cancel`. What the fields hold when the
+    dialog is first shown is what a subclass compares with (`remember_opening`): values
+    its caller set after building it are not the user's changes."""
+
+    _remembered = False
+
+    def has_changes(self) -> bool:
+        return False
+
+    def remember_opening(self) -> None:
+        """Keep what the fields hold now as the state to compare with."""
+
+    def showEvent(self, event: QShowEvent) -> None:
+        if not self._remembered:
+            self._remembered = True
+            self.remember_opening()
+        super().showEvent(event)
+
+    def cancel(self) -> bool:
+        """Close unless the user keeps editing; True when the dialog was closed."""
+        if self.has_changes() and not ask_discard(self):
+            return False
+        self.reject()
+        return True
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.matches(QKeySequence.StandardKey.Cancel):
+            event.accept()
+            self.cancel()
+            return
+        super().keyPressEvent(event)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        # The title bar's close button (a spontaneous close) asks as Cancel does.
+        asked = event.spontaneous() and self.isVisible() and self.has_changes()
+        if asked and not ask_discard(self):
+            event.ignore()
+            return
+        super().closeEvent(event)

@@ -3,13 +3,31 @@ undo and redo, and what it remembers between sessions (QSettings)."""
 
 from __future__ import annotations
 
+import contextlib
 import html
 from collections.abc import Callable, Mapping
 from typing import Any
 
 import shiboken6
-from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
-from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QIcon, QKeySequence
+from PySide6.QtCore import (
+    QByteArray,
+    QDataStream,
+    QIODevice,
+    QPoint,
+    QRect,
+    QSettings,
+    QSize,
+    Qt,
+    QTimer,
+)
+from PySide6.QtGui import (
+    QAction,
+    QActionGroup,
+    QCloseEvent,
+    QGuiApplication,
+    QIcon,
+    QKeySequence,
+)
 from PySide6.QtWidgets import (
     QApplication,
     QLabel,
@@ -24,7 +42,6 @@ from PySide6.QtWidgets import (
 )
 
 from exchange_desk import __version__
-from exchange_desk.domain.enums import Direction
 from exchange_desk.domain.errors import ConflictError, ExchangeDeskError, StorageUnavailable
 from exchange_desk.i18n.catalog import _, active_language, ngettext
 from exchange_desk.i18n.formatting import format_number
@@ -56,6 +73,69 @@ TAB_OF_KIND = {**{spec.key: spec.key for spec in _SPECS}, **{s.kind: s.key for s
 TAB_FOR_CLI = {**{s.kind: s.key for s in _SPECS}, **{s.cli_name: s.key for s in _SPECS}}
 SETTINGS_GROUP = "main_window"
 HOME = "home"  # the start screen's key: first in the window, `--tab home`
+
+# --- the window's size on the screen ---------------------------------------------------
+#
+# 1366×768 is the commonest office laptop screen, often at 125 % or 150 %. Qt counts in
+# logical pixels: at 125 % it is 1093×614, 1093×574 above Windows 10's taskbar (40) and
+# 1093×566 above Windows 11's (48); at 150 % 911×512, 911×472 and 911×464. A window's frame
+# takes 16×32 more: a title bar of 31 and a border of 1, and Windows' invisible resizing
+# borders of 7 each side (the bottom one may lie over the taskbar). The smallest window
+# fits the smallest of these, frame included: 880×430, 896×462 with its frame.
+MINIMUM_SIZE = QSize(880, 430)
+FRAME_ALLOWANCE = QSize(16, 32)
+# A window opened for the first time fills a screen with less room than 1280×800, takes
+# nine tenths of a larger one, and at most 1600×1000.
+FIRST_SIZE, LARGEST_FIRST_SIZE = QSize(1280, 800), QSize(1600, 1000)
+# How far a restored window's frame may stick out of the screen and still count as on it
+# (Windows counts invisible resizing borders, 7 px, into the frame of a maximized window).
+FRAME_SLACK = 10
+_GEOMETRY_MAGIC = 0x1D9D0CB  # what the data of QWidget.saveGeometry starts with
+
+
+def minimum_size(available: QSize) -> QSize:
+    """The window's minimum on a screen whose available area (without the taskbar) is
+    `available`: MINIMUM_SIZE, or less on a screen too small for it."""
+    return MINIMUM_SIZE.boundedTo(available - FRAME_ALLOWANCE)
+
+
+def first_size(available: QSize) -> QSize:
+    """The size of a window opened with nothing remembered, on a screen whose available
+    area is `available` (logical pixels): it and its frame stay within that area."""
+    room = available - FRAME_ALLOWANCE
+
+    def part(room: int, usual: int, largest: int) -> int:
+        if room <= usual:
+            return room
+        return min(largest, max(usual, round(room * 0.9)))
+
+    size = QSize(
+        part(room.width(), FIRST_SIZE.width(), LARGEST_FIRST_SIZE.width()),
+        part(room.height(), FIRST_SIZE.height(), LARGEST_FIRST_SIZE.height()),
+    )
+    return size.expandedTo(minimum_size(available))
+
+
+def fits(saved: QRect, available: QRect) -> bool:
+    """Whether a window's saved frame lies within a screen's available area."""
+    slack = FRAME_SLACK
+    return saved.isValid() and available.adjusted(-slack, -slack, slack, slack).contains(saved)
+
+
+def saved_geometry(state: QByteArray) -> tuple[QRect, QRect] | None:
+    """The frame and the normal geometry kept in the data of QWidget.saveGeometry (the
+    format every Qt since 4.3 writes), or None if `state` is not such data."""
+    stream = QDataStream(state, QIODevice.OpenModeFlag.ReadOnly)
+    if stream.readUInt32() != _GEOMETRY_MAGIC:
+        return None
+    stream.readUInt16()  # the format's major and minor version: both rectangles come first
+    stream.readUInt16()
+    frame, normal = QRect(), QRect()
+    stream >> frame
+    stream >> normal
+    if stream.status() != QDataStream.Status.Ok:
+        return None
+    return frame, normal
 
 
 class MainWindow(Retranslating, QMainWindow):
@@ -111,7 +191,7 @@ class MainWindow(Retranslating, QMainWindow):
         if remember:
             self._restore_settings()
         else:
-            self.resize(1280, 800)
+            self.size_to_screen()
         self.tabs.currentChanged.connect(self._tab_shown)
         self._tab_shown(self.tabs.currentIndex())
         # Other desks' changes reach the screens as this desk's own do (ui.live_view).
@@ -258,6 +338,10 @@ class MainWindow(Retranslating, QMainWindow):
         # Connect to office database… and Recent connections, at the top (they translate
         # themselves when the language changes).
         self.connections_menu = install_connection_menu(self, self.menu_file)
+        # New database from demo…, after Recent connections (translates itself).
+        from exchange_desk.ui.demo_database import install_demo_database_action
+
+        install_demo_database_action(self)
         self.menu_edit = bar.addMenu("")
         self.menu_edit.addActions([self.act_undo, self.act_redo])
         self.menu_edit.addSeparator()
@@ -274,8 +358,8 @@ class MainWindow(Retranslating, QMainWindow):
         self.menu_records.addAction(self.act_attach)
         self.menu_records.addSeparator()
         self.menu_records.addActions([self.act_visit, self.act_guest_list, self.act_congratulation])
-        self.menu_records.addSeparator()
-        self.menu_records.addAction(self.act_demo)
+        # The demo is File ▸ New database from demo… (a file of its own); act_demo stays for
+        # the first-start offer on an empty database.
         self.menu_documents = bar.addMenu("")
         self.menu_documents.addActions([self.act_certificate, self.act_batch, self.act_register])
         self.menu_documents.addSeparator()
@@ -293,6 +377,10 @@ class MainWindow(Retranslating, QMainWindow):
         self.menu_language.addActions(list(self.language_actions.values()))
         self.menu_help = bar.addMenu("")
         self.menu_help.addAction(self.act_about)
+        # User guide (F1) and Report a problem…, before About (they translate themselves).
+        from exchange_desk.ui.help_window import install_help_actions
+
+        install_help_actions(self)
 
     def _make_toolbar(self) -> None:
         self.toolbar = QToolBar()
@@ -805,8 +893,17 @@ class MainWindow(Retranslating, QMainWindow):
             return delete_record(database, kind, record_id, cascade=cascade, version=version)
 
         def deleted(result: Any) -> None:
-            self.history.push(result.step)
-            self.statusBar().showMessage(_("Deleted. Ctrl+Z brings it back."), 5000)
+            from exchange_desk.ui.undo import name_step
+
+            # The Edit menu's Undo names the record; the hint comes once Undo can take it.
+            self.history.push(name_step(result.step, name))
+            if self.undo_stack.canUndo():
+                self.statusBar().showMessage(
+                    _("Deleted the {kind} “{name}”. Ctrl+Z brings it back.").format(
+                        kind=label, name=name
+                    ),
+                    5000,
+                )
 
         def refused(error: BaseException) -> None:
             if not isinstance(error, ConflictError) or error.stored is None:
@@ -838,6 +935,8 @@ class MainWindow(Retranslating, QMainWindow):
         return files.choose_files()
 
     def undo(self) -> CollectionOp[Any] | None:
+        # "Ctrl+Z brings it back" has been taken up: it must not stay after the undo.
+        self.statusBar().clearMessage()
         return self.history.undo()
 
     def redo(self) -> CollectionOp[Any] | None:
@@ -1131,81 +1230,19 @@ class MainWindow(Retranslating, QMainWindow):
         dialog.show()
         return dialog
 
-    def show_statistics(self) -> QueryOp[Any]:
-        def read(database: Database) -> Any:
-            from exchange_desk.services.statistics import statistics
+    def show_statistics(self) -> Any:
+        """Documents ▸ Statistics…: the figures' window (one per main window), which reads
+        them in the background."""
+        from exchange_desk.ui.statistics_window import open_statistics
 
-            return statistics(database)
+        return open_statistics(self)
 
-        return (
-            QueryOp(self, read)
-            .success(self._show_statistics)
-            .failure(self._report)
-            .run_in_background()
-        )
+    def show_anniversaries(self) -> Any:
+        """Documents ▸ Anniversaries…: next year's round anniversaries (another year can be
+        chosen); a double-clicked row is shown in the Partner cities tab."""
+        from exchange_desk.ui.anniversaries_window import open_anniversaries
 
-    def _show_statistics(self, figures: Any) -> None:
-        direction_labels = {
-            Direction.OUTGOING: _("Outgoing delegations"),
-            Direction.INCOMING: _("Incoming delegations"),
-        }
-        per_year = _("Delegations per year")
-        rows = [(tier.label, count) for tier, count in figures.partnerships_by_tier.items()] + [
-            (direction_labels[d], count) for d, count in figures.delegations_by_direction.items()
-        ]
-        table = "".join(
-            f"<tr><td>{html.escape(label)}</td><td align=right>{format_number(count)}</td></tr>"
-            for label, count in rows
-        )
-        years = "".join(
-            f"<tr><td>{year}</td><td align=right>{format_number(sum(counts.values()))}</td></tr>"
-            for year, counts in list(figures.delegations_by_year.items())[-10:]
-        )
-        QMessageBox.information(
-            self,
-            _("Statistics"),
-            f"<table cellspacing=6>{table}</table><p><b>{html.escape(per_year)}</b></p>"
-            f"<table cellspacing=4>{years}</table>",
-        )
-
-    def show_anniversaries(self) -> QueryOp[Any]:
-        import datetime as dt
-
-        year = dt.date.today().year
-
-        def read(database: Database) -> list[Any]:
-            from exchange_desk.services.statistics import anniversaries
-
-            return anniversaries(database, year) + anniversaries(database, year + 1)
-
-        return (
-            QueryOp(self, read)
-            .success(lambda found: self._show_anniversaries(year, found))
-            .failure(self._report)
-            .run_in_background()
-        )
-
-    def _show_anniversaries(self, year: int, found: list[Any]) -> None:
-        sample = _("sample")
-        lines = []
-        for anniversary in found:
-            years = ngettext("{years} year", "{years} years", anniversary.years).format(
-                years=anniversary.years
-            )
-            marker = f" ({sample})" if anniversary.is_sample else ""
-            lines.append(
-                f"<li>{anniversary.established.year + anniversary.years}: "
-                f"{html.escape(anniversary.city.best())} — {html.escape(years)}"
-                f"{html.escape(marker)}</li>"
-            )
-        if not lines:
-            lines.append(f"<li>{html.escape(_('None'))}</li>")
-        heading = _("Round anniversaries in {this} and {next}:").format(this=year, next=year + 1)
-        QMessageBox.information(
-            self,
-            _("Anniversaries"),
-            f"<p>{html.escape(heading)}</p><ul>{''.join(lines)}</ul>",
-        )
+        return open_anniversaries(self)
 
     def show_about(self) -> None:
         from PySide6 import __version__ as pyside_version
@@ -1258,6 +1295,9 @@ class MainWindow(Retranslating, QMainWindow):
         text = error_text(error)
         if context:
             text = f"{text}\n\n{context}"
+        from exchange_desk.ui.help_window import remember_error
+
+        remember_error(text)  # for Help ▸ Report a problem
         title = (
             _("Database unavailable")
             if isinstance(error, StorageUnavailable)
@@ -1271,10 +1311,7 @@ class MainWindow(Retranslating, QMainWindow):
         s = self.settings
         s.beginGroup(SETTINGS_GROUP)
         geometry = s.value("geometry")
-        if isinstance(geometry, QByteArray):
-            self.restoreGeometry(geometry)
-        else:
-            self.resize(1280, 800)
+        self.size_to_screen(geometry if isinstance(geometry, QByteArray) else None)
         state = s.value("state")
         if isinstance(state, QByteArray):
             self.restoreState(state)
@@ -1285,15 +1322,49 @@ class MainWindow(Retranslating, QMainWindow):
         self.act_details.setChecked(s.value("details", "true") in (True, "true"))
         s.endGroup()
 
+    def size_to_screen(self, saved: QByteArray | None = None) -> None:
+        """Restore the `saved` geometry if it still fits the screen it would open on (a
+        window saved on a large monitor does not open beyond a laptop's screen), else size
+        the window from the available area of its screen and centre it there."""
+        geometry = saved_geometry(saved) if saved is not None else None
+        if saved is not None and geometry is not None:
+            frame, normal = geometry
+            screen = QGuiApplication.screenAt(frame.center())
+            if screen is not None:
+                available = screen.availableGeometry()
+                if fits(frame, available) and fits(normal, available):
+                    self.setMinimumSize(minimum_size(available.size()))
+                    self.restoreGeometry(saved)
+                    return
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        available = screen.availableGeometry()
+        self.setMinimumSize(minimum_size(available.size()))
+        size = first_size(available.size())
+        self.resize(size)
+        # Centred: where a system puts a new window (cascading from the top left), one
+        # nearly as tall as the screen would reach under the taskbar.
+        frame_size = size + FRAME_ALLOWANCE
+        self.move(
+            available.topLeft()
+            + QPoint(
+                max(0, (available.width() - frame_size.width()) // 2),
+                max(0, (available.height() - frame_size.height()) // 2),
+            )
+        )
+
     def _restore_tab(self, key: str, tab: RecordTab) -> None:
         s = self.settings
         s.beginGroup(SETTINGS_GROUP)
-        splitter = s.value(f"{key}/splitter")
-        if isinstance(splitter, QByteArray):
-            tab.splitter.restoreState(splitter)
+        # The detail pane's share and the columns' widths only as the user chose them (the
+        # splitter's state saved by earlier versions is not read: it was rarely chosen).
+        share = s.value(f"{key}/detail_share")
+        if share is not None:
+            with contextlib.suppress(TypeError, ValueError):  # not a number: the default
+                tab.restore_split(float(share))
         header = s.value(f"{key}/header")
         if isinstance(header, QByteArray):
-            tab.restore_header(header)
+            by_hand = s.value(f"{key}/widths_by_hand", False) in (True, "true")
+            tab.restore_header(header, widths_by_hand=by_hand)
         s.endGroup()
 
     def save_settings(self) -> None:
@@ -1304,8 +1375,11 @@ class MainWindow(Retranslating, QMainWindow):
         s.setValue("tab_key", self.current_key())
         s.setValue("details", self.act_details.isChecked())
         for key, tab in self.record_tabs.items():
-            s.setValue(f"{key}/splitter", tab.splitter.saveState())
+            s.remove(f"{key}/splitter")  # an earlier version's; the share replaces it
+            if tab.detail_share is not None:
+                s.setValue(f"{key}/detail_share", tab.detail_share)
             s.setValue(f"{key}/header", tab.view.horizontalHeader().saveState())
+            s.setValue(f"{key}/widths_by_hand", tab.widths_by_hand)
         s.endGroup()
         s.sync()
 

@@ -5,20 +5,21 @@ are numbered).
 What is entered here is printed on every certificate, report and letter. The seal and logo
 images are stored as attachments of the office only when OK is pressed, with the profile in one
 transaction (`services.editing.save_profile`, run off the GUI thread), so that Cancel leaves
-no stray files in the database.
+no stray files in the database. A field's problem goes as soon as the field is changed;
+Escape, Cancel and the close button ask before throwing away what was typed.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtWidgets import (
-    QDialog,
     QDialogButtonBox,
     QDoubleSpinBox,
     QFileDialog,
@@ -55,11 +56,14 @@ from exchange_desk.ui.fields import (
     Choices,
     CountSpin,
     DecimalEdit,
+    GuardedDialog,
     NamesGroup,
     ProblemBoard,
     ReferencePicker,
     TextEdit,
     Unparseable,
+    editor_state,
+    on_change,
     plain_button,
     problem_label,
 )
@@ -89,6 +93,7 @@ class ImageField(QWidget):
     """An image of the office (seal or logo): a preview, "Choose image…" and "Remove"."""
 
     problem_found = Signal(str)
+    changed = Signal()  # an image chosen or removed: the field's problem goes, Cancel asks
 
     def __init__(
         self,
@@ -170,6 +175,7 @@ class ImageField(QWidget):
         if self.accept_pdf and content.startswith(_PDF):
             self.pending = NewAttachment(path.name, content, "application/pdf")
             self._show_document(path.name)
+            self.changed.emit()
             return True
         media_type = image_type(content)
         image = QImage.fromData(content)
@@ -178,12 +184,14 @@ class ImageField(QWidget):
             return False
         self.pending = NewAttachment(path.name, content, media_type)
         self._show_image(image)
+        self.changed.emit()
         return True
 
     def remove(self) -> None:
         self.attachment_id = None
         self.pending = None
         self._show_image(None)
+        self.changed.emit()
 
     def _show_document(self, name: str) -> None:
         self.preview.setPixmap(QPixmap())
@@ -305,7 +313,7 @@ class NormSpin(QDoubleSpinBox):
         self.setValue(float(value))
 
 
-class OfficeProfileDialog(QDialog):
+class OfficeProfileDialog(GuardedDialog):
     """Edits the office profile; `saved_profile` holds it after OK succeeded."""
 
     def __init__(self, database: Database, parent: QWidget | None = None) -> None:
@@ -367,7 +375,7 @@ class OfficeProfileDialog(QDialog):
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
         self.buttons.accepted.connect(self.save)
-        self.buttons.rejected.connect(self.reject)
+        self.buttons.rejected.connect(self.cancel)
         # The profile is long (names, forewords, images): it scrolls on a small screen
         # rather than pushing OK and Cancel below its edge.
         content = QWidget()
@@ -385,6 +393,50 @@ class OfficeProfileDialog(QDialog):
         screen = self.screen().availableGeometry() if self.screen() else None
         height = min(wanted.height(), int(screen.height() * 0.9)) if screen else wanted.height()
         self.resize(max(620, wanted.width()), height)
+        for field, widget in self._fields().items():
+            on_change(widget, partial(self._edited, field))
+        # What the fields held when the dialog opened: Cancel asks only if that changed.
+        self._opened = self._state()
+
+    def _fields(self) -> dict[str, QWidget]:
+        """Each field's editor, by the name its problems are shown under."""
+        return {
+            **self.editors,
+            "home_city_id": self.home_city,
+            "seal_attachment_id": self.seal,
+            "logo_attachment_id": self.logo,
+        }
+
+    def _state(self) -> dict[str, Any]:
+        state = {name: editor_state(editor) for name, editor in self.editors.items()}
+        state["home_city_id"] = editor_state(self.home_city)
+        for name, image in (("seal", self.seal), ("logo", self.logo)):
+            chosen = image.pending.file_name if image.pending is not None else None
+            state[name] = (image.attachment_id, chosen)
+        return state
+
+    def remember_opening(self) -> None:
+        self._opened = self._state()
+
+    def has_changes(self) -> bool:
+        return self._state() != self._opened
+
+    def cancel(self) -> bool:
+        if self.saving is not None:
+            return False  # being stored: wait for it
+        return super().cancel()
+
+    def _edited(self, field: str) -> None:
+        """A changed field's problem goes; one it still has (it cannot be read) comes back."""
+        if not self.problems.showing(field):
+            return
+        self.problems.clear_field(field)
+        editor = self._fields()[field]
+        try:
+            if hasattr(editor, "value"):
+                editor.value()
+        except Unparseable as exc:
+            self.problems.show([FieldProblem(field, exc.message)])
 
     def _add_letterhead(self, form: QFormLayout) -> None:
         """What the office's letters print at the top and bottom besides its name, logo and

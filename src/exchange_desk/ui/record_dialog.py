@@ -6,7 +6,9 @@ so the same dialog serves the main window, the nested "New…" of a picker and t
 record stored is announced by `saved`, for the window's undo history, and its changes on the
 operations' change hub. What the user typed is never lost to an error: a field that cannot be
 read, a rule the services refuse, a duplicate or a locked database all leave the dialog open
-with every field as it was, the message next to the field it concerns.
+with every field as it was, the message next to the field it concerns; the message goes as
+soon as the field is changed, and comes back at once only if the field is still wrong.
+Escape, Cancel and the close button ask before throwing away what was typed.
 
 A person's passport data (the declaration's sensitive fields) that is stored is shown as
 hidden: no widget holds it until Reveal asks `services.people.reveal_record`, which puts
@@ -18,6 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import MISSING, fields, replace
+from functools import partial
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
@@ -62,6 +65,7 @@ from exchange_desk.services.conflicts import (
 from exchange_desk.services.database import Database
 from exchange_desk.services.editing import NewAttachment, Saved, save_record
 from exchange_desk.services.kinds import kind_named
+from exchange_desk.services.records import cleaned_text_fields, cleaning_notice, record_name
 from exchange_desk.ui.conflict_dialog import ConflictDialog
 from exchange_desk.ui.fields import (
     AreasEdit,
@@ -73,6 +77,7 @@ from exchange_desk.ui.fields import (
     DecimalEdit,
     EnumCombo,
     FieldEditor,
+    GuardedDialog,
     MaskedField,
     MultilineEdit,
     NamesGroup,
@@ -86,6 +91,8 @@ from exchange_desk.ui.fields import (
     TextEdit,
     TimeEdit,
     Unparseable,
+    editor_state,
+    on_change,
     plain_button,
     problem_label,
 )
@@ -100,11 +107,15 @@ from exchange_desk.ui.forms import (
 )
 from exchange_desk.ui.operations import CollectionOp, QueryOp, change_hub
 from exchange_desk.ui.profile_dialog import ImageEdit
+from exchange_desk.ui.undo import name_step
 
 Saver = Callable[[Any], Any]
 """Stores a record (creates it when its id is None, else updates it), off the GUI thread, and
 returns `editing.Saved` (or the record as stored); raises InvalidInput, Conflict,
 StorageUnavailable or NotFound. The dialog's own is `editing.save_record`."""
+
+# The notices shown after a save (hidden characters removed), until each is closed.
+_NOTICES: set[QMessageBox] = set()
 
 
 def picker_kinds(kind: str) -> list[str]:
@@ -158,7 +169,7 @@ def _defaults(record_type: type[Any]) -> dict[str, Any]:
     return found
 
 
-class RecordDialog(QDialog):
+class RecordDialog(GuardedDialog):
     """Edits one record; `saved_record` holds the stored record after OK succeeded.
 
     `choices` are the pickers' lists: a `Choices` to share (a nested dialog shares its
@@ -186,6 +197,8 @@ class RecordDialog(QDialog):
         self.saver = saver
         self.saved_record: Any | None = None
         self.saving: CollectionOp[Any] | None = None
+        # The text fields the save being made cleans of hidden direction characters.
+        self.cleaned: tuple[str, ...] = ()
         self.specs = form_of(kind)
         self._record_type = kind_named(kind).record
         if record is not None and duplicate:
@@ -222,7 +235,7 @@ class RecordDialog(QDialog):
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
         self.buttons.accepted.connect(self.save)
-        self.buttons.rejected.connect(self.reject)
+        self.buttons.rejected.connect(self.cancel)
         ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
         ok.setDefault(True)
         # Another desk's change to this record: who and when, and Reload.
@@ -265,6 +278,11 @@ class RecordDialog(QDialog):
         self._fit(content)
         change_hub().changed.connect(self._data_changed)
         change_hub().remote.connect(self._remote)
+        self._spec_of = {name: spec for spec in self.specs for name in spec.fields}
+        for name, editor in self.editors.items():
+            on_change(editor, partial(self._edited, name))
+        # What the fields held when the dialog opened: Cancel asks only if that changed.
+        self._opened = self._state()
 
     # --- building ------------------------------------------------------------------------
 
@@ -433,6 +451,8 @@ class RecordDialog(QDialog):
         for name in self.masked:
             self.editors[name].set_value(values.get(name))
             self.masks[name].show_value()
+            # Revealing shows what is stored: not a change for Cancel to ask about.
+            self._opened[name] = editor_state(self.editors[name])
         self._show_reveal_row()
         first = next((n for spec in self.specs for n in spec.fields if n in self.masks), None)
         if first is not None:
@@ -586,12 +606,20 @@ class RecordDialog(QDialog):
             self._show(refused)
             return False
         attachments = self.new_attachments()
-        saver = self.saver
+        saver, kind = self.saver, self.kind
+        # The services remove them whoever saves; the dialog says so once it is stored.
+        self.cleaned = cleaned_text_fields(record)
 
         def store(database: Database) -> Any:
-            if saver is not None:
-                return saver(record)
-            return save_record(database, record, attachments=attachments)
+            result = (
+                saver(record)
+                if saver is not None
+                else save_record(database, record, attachments=attachments)
+            )
+            if isinstance(result, Saved):
+                # The Edit menu's Undo names the record ("Undo edit of city “Jinan”").
+                name_step(result.step, record_name(database, kind, result.record.id))
+            return result
 
         self.buttons.setEnabled(False)
         self.saving = CollectionOp(self, store, database=self.database)
@@ -599,10 +627,62 @@ class RecordDialog(QDialog):
         return True
 
     def reject(self) -> None:
-        """Cancel, Esc or the close button; not while the record is being stored (its undo
-        step would be lost with the dialog)."""
+        """Close without saving; not while the record is being stored (its undo step would
+        be lost with the dialog). Cancel, Escape and the close button ask first (`cancel`)."""
         if self.saving is None:
             super().reject()
+
+    def cancel(self) -> bool:
+        if self.saving is not None:
+            return False  # being stored: nothing to discard, nothing to close yet
+        return super().cancel()
+
+    def _state(self) -> dict[str, Any]:
+        """What each field holds (a hidden one: nothing the user can have changed)."""
+        masked = self.masked
+        return {
+            name: editor_state(editor)
+            for name, editor in self.editors.items()
+            if name not in masked
+        }
+
+    def remember_opening(self) -> None:
+        # Shown at last: what a caller preset (a member's delegation) is not a change.
+        self._opened = self._state()
+
+    def has_changes(self) -> bool:
+        """Whether anything was typed or chosen since the dialog opened."""
+        return self._state() != self._opened
+
+    # --- a field's problem goes when the field is changed ---------------------------------
+
+    def _edited(self, name: str) -> None:
+        """The field `name` changed: what was said about it goes; what is still wrong with
+        it (read again, with the domain's rules: no database) comes back at once."""
+        if not self.problems.showing(name):
+            return
+        self.problems.clear_field(name)
+        still = self._field_problems(name)
+        if still:
+            self.problems.show(still)
+
+    def _field_problems(self, name: str) -> list[FieldProblem]:
+        spec = self._spec_of.get(name)
+        if spec is None or name in self.masked or self._switched_off(spec):
+            return []
+        try:
+            value = self.editors[name].value()
+        except Unparseable as exc:
+            return [FieldProblem(name, exc.message)]
+        if spec.required and (value is None or value == ""):
+            return [FieldProblem(name, _("This field is required."))]
+        record, found = self.build_record()
+        if record is not None:
+            try:
+                found = rule_problems(record)
+            except (TypeError, ValueError, AttributeError):
+                found = []
+        return [problem for problem in found if problem.field == name]
 
     def new_attachments(self) -> dict[str, NewAttachment]:
         """The files chosen for image fields, to be stored with the record."""
@@ -621,6 +701,25 @@ class RecordDialog(QDialog):
         else:
             self.saved_record = result
         self.accept()
+        self._tell_cleaned()
+
+    def _tell_cleaned(self) -> None:
+        """Say which fields lost hidden direction characters on the way to the database:
+        what the field showed ("live name") is not what is stored ("evil name")."""
+        if not self.cleaned:
+            return
+        box = QMessageBox(
+            QMessageBox.Icon.Information,
+            _("Hidden characters removed"),
+            cleaning_notice(self.kind, self.cleaned),
+            QMessageBox.StandardButton.Ok,
+            self.parentWidget(),
+        )
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        # Held until it is closed: a box without a parent would go with this reference.
+        _NOTICES.add(box)
+        box.finished.connect(lambda _result: _NOTICES.discard(box))
+        box.open()  # not exec(): the window goes on, the box stays until it is read
 
     def _refused(self, error: BaseException) -> None:
         self.saving = None
@@ -687,6 +786,7 @@ class RecordDialog(QDialog):
                 if dialog.took_theirs:
                     self._base = plan.theirs
                     self._load(plan.theirs)
+                    self._opened = self._state()  # what is stored now, nothing of the user's
                     return
                 choices = dialog.choices()
             finally:

@@ -22,7 +22,7 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QBrush, QColor, QFont, QGuiApplication
+from PySide6.QtGui import QBrush, QColor, QGuiApplication
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -123,8 +123,6 @@ class RegisterModel(QAbstractTableModel):
         super().__init__()
         self._entries: list[RegisterEntry] = list(entries)
         self._sort: tuple[int, Qt.SortOrder] | None = None
-        self._italic = QFont()
-        self._italic.setItalic(True)
         self._grey = QBrush(QColor(105, 105, 105))
 
     def set_entries(self, entries: Sequence[RegisterEntry]) -> None:
@@ -170,9 +168,8 @@ class RegisterModel(QAbstractTableModel):
             return int(Qt.AlignmentFlag.AlignTrailing | Qt.AlignmentFlag.AlignVCenter)
         if not entry.certificate.is_sample:
             return None
-        # As in the main window: invented records must never pass for facts.
-        if role == Qt.ItemDataRole.FontRole:
-            return self._italic
+        # As in the main window: invented records must never pass for facts; grey, not
+        # slanted (synthetic italics make Chinese and Hebrew look cheap).
         if role == Qt.ItemDataRole.ForegroundRole:
             return self._grey
         if role == Qt.ItemDataRole.ToolTipRole:

@@ -8,10 +8,11 @@ delegations holds a few thousand distinct dates and a handful of kinds.
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Iterable
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QBrush, QColor, QFont, QGuiApplication
+from PySide6.QtGui import QBrush, QColor, QGuiApplication
 
 from exchange_desk.domain.countries import country_name
 from exchange_desk.domain.dates import PartialDate
@@ -36,28 +37,31 @@ _ROLES: dict[Any, int] = {
 # Qt may pass a role as a plain int or as its enum: both must find the entry.
 _ROLES.update({int(role): handled for role, handled in list(_ROLES.items())})
 _TRAILING = int(Qt.AlignmentFlag.AlignTrailing | Qt.AlignmentFlag.AlignVCenter)
+SAMPLE_GREY = "#696969"  # the text of sample rows, and of the legend that explains it
 
 
 class RecordTableModel(QAbstractTableModel):
     """The visible rows of a tab, in the chosen order, found by the search and filters."""
 
-    def __init__(self, table: RecordTable) -> None:
+    def __init__(self, table: RecordTable, default_column: int | None = None) -> None:
         super().__init__()
         self.table = table
-        self._order: list[int] = list(range(len(table)))  # rows of `table` in sort order
-        self._visible: list[int] = list(self._order)
+        # The column whose names give the rows their order until a header is clicked (the
+        # database orders by the English name, which in Chinese or Hebrew looks random);
+        # None: the database's order (a date, which reads the same in every language).
+        self.default_column = default_column
         self._search = ""
         self._filters: dict[str, Any] = {}
         self._sort: tuple[int, Qt.SortOrder] | None = None
         self._texts: dict[tuple[int, Any], str] = {}
         self._keys: dict[int, list[Any]] = {}
         self._found: dict[str, list[int]] = {}  # search text -> rows, for this order and filters
-        self._italic = QFont()
-        self._italic.setItalic(True)
-        self._grey = QBrush(QColor(105, 105, 105))
+        self._grey = QBrush(QColor(SAMPLE_GREY))
         self._sample_tip = _("Sample record: invented for the demo, not a fact")
         # Cells whose text runs against the window are shown in their own direction.
         self._right_to_left = QGuiApplication.isRightToLeft()
+        self._order: list[int] = self._ordered()  # rows of `table` in sort order
+        self._visible: list[int] = list(self._order)
 
     # --- what is shown ----------------------------------------------------------------
 
@@ -68,9 +72,7 @@ class RecordTableModel(QAbstractTableModel):
         self.table = table
         self._keys.clear()
         self._found.clear()
-        self._order = list(range(len(table)))
-        if self._sort is not None:
-            self._order = self._sorted(self._order, *self._sort)
+        self._order = self._ordered()
         self._visible = table.matching(self._order, self._search, self._filters)
         self.endResetModel()
 
@@ -103,12 +105,27 @@ class RecordTableModel(QAbstractTableModel):
         self.endResetModel()
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        # Column -1 (no sort indicator): the tab's default order again.
+        self._sort = (column, order) if 0 <= column < len(self.table.columns) else None
+        self._reorder()
+
+    def _ordered(self) -> list[int]:
+        """The table's rows in the chosen order, else in the default one."""
+        rows = list(range(len(self.table)))
+        if self._sort is not None:
+            return self._sorted(rows, *self._sort)
+        if self.default_column is not None:
+            # Stable: rows with the same name keep the database's order.
+            return self._sorted(rows, self.default_column, Qt.SortOrder.AscendingOrder)
+        return rows
+
+    def _reorder(self) -> None:
+        """Put the rows in order again, keeping the selection on the same records."""
         self.layoutAboutToBeChanged.emit()
         persistent = self.persistentIndexList()
         old_rows = [self._visible[index.row()] for index in persistent]
-        self._sort = (column, order)
         self._found.clear()
-        self._order = self._sorted(list(range(len(self.table))), column, order)
+        self._order = self._ordered()
         self._visible = self.table.matching(self._order, self._search, self._filters)
         # Only the few rows Qt keeps track of (the selection) are looked up again.
         position: dict[int, int] = {}
@@ -198,9 +215,10 @@ class RecordTableModel(QAbstractTableModel):
             return self.table.ids[row]
         if not self.table.sample[row]:
             return None
-        # Invented records must never pass for facts: grey, italic, and said so.
+        # Invented records must never pass for facts: grey, said so, and explained by the
+        # tab's legend; never slanted (synthetic italics make Chinese and Hebrew look cheap).
         if handled == _FONT:
-            return self._italic
+            return None
         if handled == _FOREGROUND:
             return self._grey
         return self._sample_tip
@@ -208,7 +226,8 @@ class RecordTableModel(QAbstractTableModel):
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
-        if role != Qt.ItemDataRole.DisplayRole:
+        # The tool tip: the whole header where a narrow window shortens it.
+        if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             return None
         if orientation == Qt.Orientation.Horizontal:
             return _(self.table.columns[section].header)
@@ -238,6 +257,11 @@ class RecordTableModel(QAbstractTableModel):
         """The table's row numbers shown, in the order shown (a copy)."""
         return list(self._visible)
 
+    def cell_texts(self, column: int, rows: Iterable[int]) -> set[str]:
+        """The distinct texts `column` shows for these rows of the table (to measure it)."""
+        values = self.table.data[column]
+        return {self._text(column, values[row]) for row in rows}
+
     def forget_texts(self) -> None:
         """Drop formatted texts (after the language changed)."""
         self._texts.clear()
@@ -248,8 +272,8 @@ class RecordTableModel(QAbstractTableModel):
     def retranslate(self) -> None:
         """The language changed: cells and headers in its words, rows in its order."""
         self.forget_texts()
-        if self._sort is not None:
-            self.sort(*self._sort)
+        if self._sort is not None or self.default_column is not None:
+            self._reorder()
         columns = self.columnCount()
         if columns:
             self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, columns - 1)

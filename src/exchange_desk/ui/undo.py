@@ -6,6 +6,10 @@ run as operations: the step works off the GUI thread, and only once it has succe
 the stack move (a `StepCommand`'s own `undo()` and `redo()` do nothing). A step that fails
 (someone changed the records meanwhile) no longer fits the history: it is cleared, and
 `failed` says why.
+
+The Edit menu names what a step takes back ("Undo delete of delegation “Kfar Saba, June
+2018”"): `name_step` words a record's step with the record's name (`records.record_name`),
+which the operation that made the step reads off the GUI thread.
 """
 
 from __future__ import annotations
@@ -16,12 +20,34 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 from PySide6.QtWidgets import QWidget
 
+from exchange_desk.i18n.catalog import _
 from exchange_desk.ui.operations import CollectionOp
 
 if TYPE_CHECKING:
     from exchange_desk.services.changes import Changes
     from exchange_desk.services.database import Database
     from exchange_desk.services.editing import Step
+
+
+def name_step(step: Step, name: str) -> Step:
+    """Word a step of one record (created, edited or deleted) with the record's `name`, as
+    the Edit menu shows it after "Undo" and "Redo"; other steps, or no name, keep their
+    text. Plain Python: callable off the GUI thread, before the step is pushed."""
+    from exchange_desk.services.editing import CreateStep, DeleteStep, UpdateStep
+    from exchange_desk.services.kinds import kind_named
+
+    if not name:
+        return step
+    if isinstance(step, DeleteStep):
+        kind, template = step.deletion.kind, _("delete of {kind} “{name}”")
+    elif isinstance(step, UpdateStep):
+        kind, template = step.kind, _("edit of {kind} “{name}”")
+    elif isinstance(step, CreateStep):
+        kind, template = step.kind, _("new {kind} “{name}”")
+    else:
+        return step
+    step.text = template.format(kind=kind_named(kind).label(), name=name)
+    return step
 
 
 class StepCommand(QUndoCommand):

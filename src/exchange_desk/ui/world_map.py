@@ -189,7 +189,7 @@ class WorldMap(Retranslating, QWidget):
         return QSize(900, 450)
 
     def minimumSizeHint(self) -> QSize:
-        return QSize(320, 180)
+        return QSize(320, 176)
 
     def hasHeightForWidth(self) -> bool:
         return True
