@@ -27,20 +27,12 @@ import random
 import sys
 import tempfile
 import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from _timing import best_of
+
 OUT = Path(__file__).resolve().parent / "out"
-
-
-def _best(action: Callable[[], Any], repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        action()
-        times.append(time.perf_counter() - started)
-    return min(times)
 
 
 def _photo(seed: int) -> bytes:
@@ -134,16 +126,16 @@ def main() -> int:
         gifts = records.list_records(database, "gifts", ListQuery(limit=1)).total
         cities = records.list_records(database, "partnerships", ListQuery(limit=1)).total
 
-        cities_tab = _best(lambda: load_table(database, "partner_cities"), 3)
-        gifts_tab = _best(lambda: load_table(database, "gifts"), 3)
+        cities_tab = best_of(lambda: load_table(database, "partner_cities"), 3)
+        gifts_tab = best_of(lambda: load_table(database, "gifts"), 3)
         partner_gifts = len(gift_history(database, partner_city_id=busiest).gifts)
-        warning = _best(
+        warning = best_of(
             lambda: gift_history(
                 database, partner_city_id=busiest, description=Names(en="Synthetic gift 000042")
             ),
             5,
         )
-        declaration = _best(lambda: declarations(database, 2025), 3)
+        declaration = best_of(lambda: declarations(database, 2025), 3)
         declared = declarations(database, 2025).count
 
         photo = _photo(1)
@@ -152,7 +144,7 @@ def main() -> int:
             with Image.open(io.BytesIO(photo)) as image:
                 image.load()
 
-        decoded = _best(decode, 3)
+        decoded = best_of(decode, 3)
         owner = records.list_records(database, "delegations", ListQuery(limit=1)).rows[0].record
         # Each attach of different bytes: the same bytes would be stored once and not redone.
         photos = [_photo(seed) for seed in range(2, 14)]
@@ -162,7 +154,7 @@ def main() -> int:
             attach_files(database, "delegations", owner.id, [NewFile(f"p{index}.jpg", content)])
             times.append(time.perf_counter() - began)
         attach_one = min(times)
-        thumbnails = _best(lambda: thumbnails_of(database, "delegations", owner.id), 5)
+        thumbnails = best_of(lambda: thumbnails_of(database, "delegations", owner.id), 5)
         database.dispose()
 
     per_row = (gifts_tab / max(gifts, 1)) / (cities_tab / max(cities, 1))

@@ -23,21 +23,12 @@ import os
 import sys
 import tempfile
 import time
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+
+from _timing import best_of
 
 OUT = Path(__file__).resolve().parent / "out"
 TARGET_S = 0.3
-
-
-def _best(action: Callable[[], Any], repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        action()
-        times.append(time.perf_counter() - started)
-    return min(times)
 
 
 def main() -> int:
@@ -62,8 +53,8 @@ def main() -> int:
         add_scale_load(database, scale)
         built = time.perf_counter() - started
 
-        baseline = _best(lambda: load_table(database, "partner_cities"), 3)
-        read = _best(lambda: home_view(database), 5)
+        baseline = best_of(lambda: load_table(database, "partner_cities"), 3)
+        read = best_of(lambda: home_view(database), 5)
         view = home_view(database)
 
         from PySide6.QtWidgets import QApplication

@@ -24,20 +24,11 @@ import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+
+from _timing import best_of
 
 OUT = Path(__file__).resolve().parent / "out"
-
-
-def _best(action: Callable[[], Any], repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        action()
-        times.append(time.perf_counter() - started)
-    return min(times)
 
 
 def main() -> int:
@@ -66,15 +57,15 @@ def main() -> int:
         people = records.list_records(database, "persons", ListQuery(limit=1)).total
         cities = records.list_records(database, "partnerships", ListQuery(limit=1)).total
 
-        cities_tab = _best(lambda: load_table(database, "partner_cities"), 3)
-        people_tab = _best(lambda: load_table(database, "people"), 3)
-        pinyin = _best(
+        cities_tab = best_of(lambda: load_table(database, "partner_cities"), 3)
+        people_tab = best_of(lambda: load_table(database, "people"), 3)
+        pinyin = best_of(
             lambda: records.list_records(database, "persons", ListQuery(search="wangzhe")), 3
         )
         # The demo's incoming visit from Kfar Saba: six members, a two-day programme.
         visit = 22
         language = document_language("zh_CN")
-        brief = _best(lambda: reports.delegation_brief(database, visit, language), 3)
+        brief = best_of(lambda: reports.delegation_brief(database, visit, language), 3)
         documents = {
             "programme_pdf": lambda: programme.programme_pdf(database, visit, ["zh", "en"]),
             "programme_ics": lambda: programme.programme_ics(database, visit, "zh"),
@@ -82,7 +73,7 @@ def main() -> int:
             "badges": lambda: badges.badges_pdf(database, visit),
             "place_cards": lambda: badges.place_cards_pdf(database, delegation_id=visit),
         }
-        timed = {name: _best(action, 3) for name, action in documents.items()}
+        timed = {name: best_of(action, 3) for name, action in documents.items()}
         database.dispose()
 
     per_row = (people_tab / max(people, 1)) / (cities_tab / max(cities, 1))

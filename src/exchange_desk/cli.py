@@ -122,23 +122,6 @@ def _report_options(parser: argparse.ArgumentParser, output: str = "FILE.pdf") -
     parser.add_argument("-o", "--output", required=True, metavar=output, type=Path)
 
 
-def _whole_number(text: str, minimum: int) -> int:
-    return cli_args.whole_number(text, minimum)
-
-
-def _not_negative(text: str) -> int:
-    return cli_args.count(text)
-
-
-def _day(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            _("not a date: {text} (write it as 2018-12-01)").format(text=text)
-        ) from None
-
-
 def build_parser() -> argparse.ArgumentParser:
     from exchange_desk.services.kinds import listable
 
@@ -197,7 +180,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     demo.add_argument(
         "--scale",
-        type=_not_negative,
+        type=cli_args.count,
         default=0,
         metavar="N",
         help=_("also add N synthetic delegations, with cities, events and awards in proportion"),
@@ -211,7 +194,7 @@ def build_parser() -> argparse.ArgumentParser:
     listing.add_argument("kind", choices=(*LISTABLE, *list_aliases()))
     listing.add_argument("--year", type=cli_args.year, help=_("only records of this year"))
     listing.add_argument("--search", default="", help=_("only records whose names contain this"))
-    listing.add_argument("--limit", type=_not_negative, help=_("at most this many records"))
+    listing.add_argument("--limit", type=cli_args.count, help=_("at most this many records"))
     listing.add_argument("--json", action="store_true", help=_("print JSON"))
     listing.add_argument(
         "--sensitive",
@@ -256,7 +239,7 @@ def build_parser() -> argparse.ArgumentParser:
         ),
     )
     kit.add_argument(
-        "--on", type=_day, metavar="DATE", help=_("the day taken as today (YYYY-MM-DD)")
+        "--on", type=cli_args.day, metavar="DATE", help=_("the day taken as today (YYYY-MM-DD)")
     )
     kit.add_argument("-o", "--output", required=True, metavar="FOLDER", type=Path)
 

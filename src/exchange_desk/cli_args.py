@@ -12,6 +12,7 @@ import argparse
 import datetime as dt
 
 from exchange_desk.domain.declaration import INT_MAX
+from exchange_desk.domain.text_rules import DIRECTION_CONTROLS
 from exchange_desk.i18n.catalog import _
 
 YEAR_MIN, YEAR_MAX = 1, 9999  # what a date can hold
@@ -59,11 +60,6 @@ def day(text: str) -> dt.date:
         ) from None
 
 
-# Characters that change how text around them is shown without being seen: a name with them
-# reads as something else ("‮evil‬" shows as "live"). Never in a name that goes on record.
-BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
-
-
 def _text_problem(text: str) -> str | None:
     if any("\udc80" <= letter <= "\udcff" for letter in text):
         # Bytes the system's encoding could not read, kept as stand-ins by Python.
@@ -91,7 +87,7 @@ def argument_problems(args: argparse.Namespace) -> list[str]:
     if (
         isinstance(by, str)
         and not _text_problem(by)
-        and any(letter in BIDI_CONTROLS or letter < " " or letter == "\x7f" for letter in by)
+        and any(letter in DIRECTION_CONTROLS or letter < " " or letter == "\x7f" for letter in by)
     ):
         problems.append(
             _("--by: a name for the register cannot hold control or text-direction characters.")

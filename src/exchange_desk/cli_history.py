@@ -46,10 +46,6 @@ def _day(text: str) -> dt.date:
         ) from None
 
 
-def _count(text: str) -> int:
-    return count(text)
-
-
 def add_parsers(commands: Any, common: Any, kinds: tuple[str, ...]) -> None:
     """Add `history` and `audit` to the command line's subcommands; `kinds` are the kinds
     `list` takes."""
@@ -79,7 +75,7 @@ def add_parsers(commands: Any, common: Any, kinds: tuple[str, ...]) -> None:
     log.add_argument("--kind", choices=kinds, metavar="KIND", help=_("only records of this kind"))
     log.add_argument(
         "--limit",
-        type=_count,
+        type=count,
         default=DEFAULT_LIMIT,
         metavar="N",
         help=_("the newest N lines (default: {count}; 0: all)").format(count=DEFAULT_LIMIT),

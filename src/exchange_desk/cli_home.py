@@ -12,10 +12,10 @@ delegations and events 60 days). All three only read the database.
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
+from exchange_desk.cli_args import day
 from exchange_desk.i18n.catalog import _
 
 if TYPE_CHECKING:
@@ -25,15 +25,6 @@ if TYPE_CHECKING:
 
 COMMANDS = ("due", "calendar", "health")
 DAYS_MAX = 3660  # ten years ahead: more is a typing slip, and dates past 9999 do not exist
-
-
-def _day(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            _("not a date: {text} (write it as 2018-12-01)").format(text=text)
-        ) from None
 
 
 def _days(text: str) -> int:
@@ -63,7 +54,7 @@ def add_parsers(commands: Any, common: Any) -> None:
     common(health, top=False)
     for parser in (due, calendar, health):
         parser.add_argument(
-            "--on", type=_day, metavar="DATE", help=_("the day taken as today (YYYY-MM-DD)")
+            "--on", type=day, metavar="DATE", help=_("the day taken as today (YYYY-MM-DD)")
         )
     for parser in (due, calendar):
         parser.add_argument(

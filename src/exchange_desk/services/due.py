@@ -180,7 +180,7 @@ def due_items(database: Database, *, on: dt.date | None = None, days: int | None
 
 
 def _agreements(session: Any, on: dt.date, until: dt.date) -> Iterable[DueItem]:
-    agreement, city = s.agreements, s.cities
+    agreement, city, partnership = s.agreements, s.cities, s.partnerships
     later = agreement.alias("later")
     # Renewed: a later agreement with the same partner, in the same area (or either without
     # one), that runs longer than this one or without an end.
@@ -208,11 +208,15 @@ def _agreements(session: Any, on: dt.date, until: dt.date) -> Iterable[DueItem]:
             city.c.name_zh.label("city_name_zh"),
             city.c.name_he.label("city_name_he"),
             renewed.label("renewed"),
+            partnership.c.id.label("partnership_id"),  # a city has at most one
         )
-        .select_from(agreement.outerjoin(city, city.c.id == agreement.c.city_id))
+        .select_from(
+            agreement.outerjoin(city, city.c.id == agreement.c.city_id).outerjoin(
+                partnership, partnership.c.city_id == agreement.c.city_id
+            )
+        )
         .where(agreement.c.expires_on.is_not(None), agreement.c.expires_on <= until.isoformat())
     )
-    partnerships = _partnership_ids(session)
     for row in session.execute(statement).mappings():
         expires = row["expires_on"]
         if expires.latest() < on:
@@ -223,7 +227,7 @@ def _agreements(session: Any, on: dt.date, until: dt.date) -> Iterable[DueItem]:
             kind = DueKind.AGREEMENT_EXPIRING
         else:
             continue
-        partnership = partnerships.get(row["city_id"])
+        partnership_id = row["partnership_id"]
         yield DueItem(
             kind=kind,
             record_kind="agreements",
@@ -233,16 +237,10 @@ def _agreements(session: Any, on: dt.date, until: dt.date) -> Iterable[DueItem]:
             title=Names(row["title_en"], row["title_zh"], row["title_he"]),
             city=_names(row, "city_"),
             city_id=row["city_id"],
-            partnership_id=partnership,
+            partnership_id=partnership_id,
             is_sample=bool(row["is_sample"]),
-            actions=(DueAction.OPEN, DueAction.DOSSIER) if partnership else (DueAction.OPEN,),
+            actions=(DueAction.OPEN, DueAction.DOSSIER) if partnership_id else (DueAction.OPEN,),
         )
-
-
-def _partnership_ids(session: Any) -> dict[int, int]:
-    """Partner city -> its partnership (a city has at most one)."""
-    partnership = s.partnerships
-    return dict(session.execute(select(partnership.c.city_id, partnership.c.id)).all())
 
 
 def _anniversaries(session: Any, on: dt.date, until: dt.date) -> Iterable[DueItem]:
@@ -291,7 +289,7 @@ def _anniversaries(session: Any, on: dt.date, until: dt.date) -> Iterable[DueIte
 
 
 def _delegations(session: Any, on: dt.date, until: dt.date) -> Iterable[DueItem]:
-    delegation, city = s.delegations, s.cities
+    delegation, city, partnership = s.delegations, s.cities, s.partnerships
     statement = (
         select(
             delegation.c.id,
@@ -302,20 +300,19 @@ def _delegations(session: Any, on: dt.date, until: dt.date) -> Iterable[DueItem]
             city.c.name_en,
             city.c.name_zh,
             city.c.name_he,
+            partnership.c.id.label("partnership_id"),
         )
         .join(city, city.c.id == delegation.c.city_id)
+        .outerjoin(partnership, partnership.c.city_id == delegation.c.city_id)
         .where(
             delegation.c.status != DelegationStatus.CANCELLED,
             _text_range(delegation.c.start_date, on, until),
         )
     )
-    partnerships = None
     for row in session.execute(statement).mappings():
         start = row["start_date"]
         if not _within(start, on, until):
             continue
-        if partnerships is None:
-            partnerships = _partnership_ids(session)
         yield DueItem(
             kind=DueKind.DELEGATION,
             record_kind="delegations",
@@ -325,7 +322,7 @@ def _delegations(session: Any, on: dt.date, until: dt.date) -> Iterable[DueItem]
             title=_names(row),
             city=_names(row),
             city_id=row["city_id"],
-            partnership_id=partnerships.get(row["city_id"]),
+            partnership_id=row["partnership_id"],
             direction=Direction(row["direction"]),
             is_sample=bool(row["is_sample"]),
             actions=(DueAction.OPEN, DueAction.BRIEF),

@@ -162,10 +162,26 @@ def partnership_health(database: Database, *, on: dt.date | None = None) -> list
                 sent[city_id] += count
             else:
                 received[city_id] += count
+        partnership, city, areas = s.partnerships, s.cities, s.partnership_areas
+        partners = session.execute(
+            select(
+                partnership.c.id,
+                partnership.c.city_id,
+                partnership.c.tier,
+                partnership.c.status,
+                partnership.c.established,
+                partnership.c.is_sample,
+                city.c.name_en,
+                city.c.name_zh,
+                city.c.name_he,
+                city.c.country,
+            )
+            .join(city, city.c.id == partnership.c.city_id)
+            .where(partnership.c.status != PartnershipStatus.ENDED)
+        ).all()
         # A city without a delegation in those years: its last one before them, looked up
         # by city (an index), not by a scan of every delegation ever.
-        partner_cities = list(session.scalars(select(s.partnerships.c.city_id)))
-        unheard = [city_id for city_id in partner_cities if city_id not in latest]
+        unheard = [row.city_id for row in partners if row.city_id not in latest]
         for chunk in range(0, len(unheard), 500):
             for city_id, last in session.execute(
                 select(delegation.c.city_id, func.max(started))
@@ -194,27 +210,10 @@ def partnership_health(database: Database, *, on: dt.date | None = None) -> list
             for city_id, year, count, last in rows:
                 counts[city_id][int(year)] += count
                 _latest_of(latest, city_id, last)
-        partnership, city, areas = s.partnerships, s.cities, s.partnership_areas
         area_rows = session.execute(select(areas.c.partnership_id, areas.c.area)).all()
         areas_of: dict[int, list[CooperationArea]] = defaultdict(list)
         for partnership_id, area in area_rows:
             areas_of[partnership_id].append(CooperationArea(area))
-        partners = session.execute(
-            select(
-                partnership.c.id,
-                partnership.c.city_id,
-                partnership.c.tier,
-                partnership.c.status,
-                partnership.c.established,
-                partnership.c.is_sample,
-                city.c.name_en,
-                city.c.name_zh,
-                city.c.name_he,
-                city.c.country,
-            )
-            .join(city, city.c.id == partnership.c.city_id)
-            .where(partnership.c.status != PartnershipStatus.ENDED)
-        ).all()
     years = tuple(range(first_year, on.year + 1))
     found = []
     for row in partners:

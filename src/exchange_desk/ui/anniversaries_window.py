@@ -22,11 +22,9 @@ from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QDialog,
-    QDialogButtonBox,
     QHBoxLayout,
     QLabel,
     QMessageBox,
-    QPushButton,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -42,7 +40,7 @@ from exchange_desk.ui.collation import rank_keys
 from exchange_desk.ui.errors import error_text
 from exchange_desk.ui.formatting import babel_locale
 from exchange_desk.ui.operations import QueryOp, change_hub
-from exchange_desk.ui.statistics_window import FigureColumn, FigureTable, save_tables
+from exchange_desk.ui.statistics_window import FigureColumn, FigureTable, TableButtons, save_tables
 from exchange_desk.ui.translated import Retranslating
 from exchange_desk.ui.visit_dialog import one_window
 
@@ -108,28 +106,8 @@ class AnniversariesWindow(Retranslating, QDialog):
         self.legend.setWordWrap(True)
         self.legend.hide()
 
-        self.note = QLabel()
-        self.note.setWordWrap(True)
-        self.note.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.export_button = QPushButton()
-        self.export_button.clicked.connect(lambda _checked=False: self.export())
-        self.copy_button = QPushButton()
-        self.copy_button.clicked.connect(lambda _checked=False: self.copy())
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        self.buttons.rejected.connect(self.reject)
-        # Enter in a table is the table's (it opens the row), never a button's.
-        for button in (
-            self.export_button,
-            self.copy_button,
-            self.buttons.button(QDialogButtonBox.StandardButton.Close),
-        ):
-            button.setAutoDefault(False)
-            button.setDefault(False)
-        bottom = QHBoxLayout()
-        bottom.addWidget(self.export_button)
-        bottom.addWidget(self.copy_button)
-        bottom.addWidget(self.note, 1)
-        bottom.addWidget(self.buttons)
+        bottom = self.bar = TableButtons(self, export=self.export, copy=self.copy)
+        self.note, self.export_button, self.copy_button = bottom.note, bottom.export, bottom.copy
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
         layout.addWidget(self.table, 1)

@@ -122,12 +122,14 @@ def error_text(error: BaseException) -> str:
     return _("Something went wrong: {error}").format(error=error)
 
 
-def failure_report(exc: BaseException) -> str:
-    """The text a user copies and sends: what failed, where, and on what."""
+def about_this_copy(database: str) -> list[str]:
+    """The lines that say which Exchange Desk, on what, wrote a report: version, time,
+    Python, Qt, system, language, `database` (as much of it as the report may tell) and
+    the log file. In English, for whoever supports it."""
     import platform  # 3 ms of regular expressions, paid when a report is written
 
     log_file = log_path()
-    lines = [
+    return [
         f"Exchange Desk {__version__}",
         f"Time: {dt.datetime.now().astimezone().isoformat(timespec='seconds')}",
         f"Python: {platform.python_version()} ({platform.python_implementation()})"
@@ -135,10 +137,14 @@ def failure_report(exc: BaseException) -> str:
         f"PySide6: {pyside_version}, Qt: {qVersion()}",
         f"System: {platform.platform()}",
         f"Language: {active_language()}",
-        f"Database: {_database_description or '(none open)'}",
+        f"Database: {database}",
         f"Log file: {log_file if log_file is not None else '(none)'}",
-        "",
     ]
+
+
+def failure_report(exc: BaseException) -> str:
+    """The text a user copies and sends: what failed, where, and on what."""
+    lines = [*about_this_copy(_database_description or "(none open)"), ""]
     lines.extend(
         line.rstrip("\n") for line in traceback.format_exception(type(exc), exc, exc.__traceback__)
     )

@@ -39,11 +39,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from exchange_desk import __version__
 from exchange_desk.i18n.catalog import _, active_language
 from exchange_desk.logs import log_path
 from exchange_desk.paths import resources_dir
 from exchange_desk.ui.bidi import isolated
+from exchange_desk.ui.errors import about_this_copy
 from exchange_desk.ui.translated import Retranslating, plain_label
 
 __all__ = [
@@ -131,28 +131,12 @@ def keep_errors() -> None:
 def problem_report(database: Any = None) -> str:
     """The lines Report a problem copies: versions, system, language, database kind, log
     file, last error. In English, as the failure reports are: for whoever supports it."""
-    import platform
-
-    from PySide6 import __version__ as pyside_version
-    from PySide6.QtCore import qVersion
-
     backend = getattr(database, "backend", None)
+    # The kind only: a path or a server's address is not for an e-mail.
     kind = {"postgresql": "PostgreSQL (shared)", "sqlite": "SQLite file"}.get(
         str(backend), "(none open)"
     )
-    log_file = log_path()
-    lines = [
-        f"Exchange Desk {__version__}",
-        f"Time: {dt.datetime.now().astimezone().isoformat(timespec='seconds')}",
-        f"Python: {platform.python_version()} ({platform.python_implementation()})"
-        + (", frozen" if getattr(sys, "frozen", False) else ""),
-        f"PySide6: {pyside_version}, Qt: {qVersion()}",
-        f"System: {platform.platform()}",
-        f"Language: {active_language()}",
-        f"Database: {kind}",
-        f"Log file: {log_file if log_file is not None else '(none)'}",
-        f"Last error: {last_error() or '(none in this session)'}",
-    ]
+    lines = [*about_this_copy(kind), f"Last error: {last_error() or '(none in this session)'}"]
     return "\n".join(lines) + "\n"
 
 

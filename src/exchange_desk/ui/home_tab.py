@@ -90,11 +90,37 @@ def action_label(action: DueAction) -> str:
     }[action]
 
 
-class DueModel(QAbstractTableModel):
+class _Rows(QAbstractTableModel):
+    """A flat table of `columns` columns, headed by its `headers()` in the active language."""
+
+    columns = 0
+
+    def headers(self) -> list[str]:
+        raise NotImplementedError
+
+    def row_count(self) -> int:
+        raise NotImplementedError
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else self.row_count()
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else self.columns
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation is Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.headers()[section]
+        return None
+
+
+class DueModel(_Rows):
     """The due items: date, how far away, what, and (a painted button) what to do. The texts
     are made once per item when set: a view asks for them at every paint."""
 
     ACTION = 4
+    columns = 5
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -129,18 +155,8 @@ class DueModel(QAbstractTableModel):
     def headers(self) -> list[str]:
         return [_("Date"), _("When"), _("What"), _("Kind"), _("Action")]
 
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.items)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else 5
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation is Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.headers()[section]
-        return None
+    def row_count(self) -> int:
+        return len(self.items)
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
@@ -159,10 +175,11 @@ class DueModel(QAbstractTableModel):
         return None
 
 
-class HealthModel(QAbstractTableModel):
+class HealthModel(_Rows):
     """Each partnership: its last exchange, the last five years, the balance and signals."""
 
     TREND = 3
+    columns = 7
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -225,18 +242,8 @@ class HealthModel(QAbstractTableModel):
             _("To notice"),
         ]
 
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else 7
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation is Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.headers()[section]
-        return None
+    def row_count(self) -> int:
+        return len(self.rows)
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():

@@ -369,6 +369,32 @@ def save_tables(
 # --- the window --------------------------------------------------------------------------------
 
 
+class TableButtons(QHBoxLayout):
+    """The row under a window of tables: Export…, Copy, a note of what was done, and Close.
+    Enter in a table is the table's (it opens the row), never a button's."""
+
+    def __init__(
+        self, window: QDialog, *, export: Callable[[], Any], copy: Callable[[], Any]
+    ) -> None:
+        super().__init__()
+        self.note = QLabel()
+        self.note.setWordWrap(True)
+        self.note.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.export = QPushButton()
+        self.export.clicked.connect(lambda _checked=False: export())
+        self.copy = QPushButton()
+        self.copy.clicked.connect(lambda _checked=False: copy())
+        close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        close.rejected.connect(window.reject)
+        for button in (self.export, self.copy, close.button(QDialogButtonBox.StandardButton.Close)):
+            button.setAutoDefault(False)
+            button.setDefault(False)
+        self.addWidget(self.export)
+        self.addWidget(self.copy)
+        self.addWidget(self.note, 1)
+        self.addWidget(close)
+
+
 class StatisticsWindow(Retranslating, QDialog):
     """The office's figures, one sortable table per group. `loaded` fires each time they
     have been read and shown."""
@@ -430,28 +456,8 @@ class StatisticsWindow(Retranslating, QDialog):
         grid.setColumnStretch(1, 1)
         grid.setColumnStretch(2, 1)
 
-        self.note = QLabel()
-        self.note.setWordWrap(True)
-        self.note.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.export_button = QPushButton()
-        self.export_button.clicked.connect(lambda _checked=False: self.export())
-        self.copy_button = QPushButton()
-        self.copy_button.clicked.connect(lambda _checked=False: self.copy())
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        self.buttons.rejected.connect(self.reject)
-        # Enter in a table is the table's (it opens the row), never a button's.
-        for button in (
-            self.export_button,
-            self.copy_button,
-            self.buttons.button(QDialogButtonBox.StandardButton.Close),
-        ):
-            button.setAutoDefault(False)
-            button.setDefault(False)
-        bottom = QHBoxLayout()
-        bottom.addWidget(self.export_button)
-        bottom.addWidget(self.copy_button)
-        bottom.addWidget(self.note, 1)
-        bottom.addWidget(self.buttons)
+        bottom = self.bar = TableButtons(self, export=self.export, copy=self.copy)
+        self.note, self.export_button, self.copy_button = bottom.note, bottom.export, bottom.copy
         layout = QVBoxLayout(self)
         layout.addLayout(grid, 1)
         layout.addLayout(bottom)
