@@ -26,7 +26,8 @@ lint: $(VENV)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
-	$(BIN)/mypy --strict packaging/build.py packaging/smoke.py packaging/launch.py packaging/make_icons.py
+	$(BIN)/mypy --strict packaging/build.py packaging/smoke.py packaging/launch.py packaging/make_icons.py \
+		tools/dev.py
 
 # Extract marked strings to the .pot, update the .po files, compile them with statistics.
 catalogs: $(VENV)/.installed
@@ -47,6 +48,8 @@ screenshots: $(VENV)/.installed
 			--tab $$tab --screenshot build/screenshots/$$tab-$$lang.png || exit 1; \
 	done; done
 
+# Every benchmark but the frozen program's (bench/frozen_startup.py, after `make bundle`);
+# the live-changes and save benchmarks take --pg URL for PostgreSQL too.
 bench: $(VENV)/.installed
 	$(BIN)/python bench/list_delegations.py
 	$(BIN)/python bench/startup.py
@@ -54,9 +57,18 @@ bench: $(VENV)/.installed
 	$(BIN)/python bench/certificates.py
 	$(BIN)/python bench/reports.py
 	$(BIN)/python bench/language_switch.py
+	$(BIN)/python bench/export_xlsx.py
+	$(BIN)/python bench/import_xlsx.py
+	$(BIN)/python bench/save_version.py
+	$(BIN)/python bench/live_changes.py
+	$(BIN)/python bench/people.py
+	$(BIN)/python bench/gifts.py
+	QT_QPA_PLATFORM=offscreen $(BIN)/python bench/home.py
 
 # The frozen one-folder program (dist/ExchangeDesk), smoke-tested; `installer` also wraps it
-# with NSIS (makensis) into dist/ExchangeDesk-VERSION-setup.exe.
+# with NSIS (makensis) into dist/ExchangeDesk-VERSION-setup.exe on Windows. On Linux the
+# programs inside are Linux ones: the file is named ExchangeDesk-VERSION-linux-test-build.exe,
+# never like a release. On Windows without make: `python tools/dev.py installer`.
 $(VENV)/.packaging: $(VENV)/.installed
 	$(BIN)/python -m pip install --quiet -e '.[test,package]'
 	touch $@

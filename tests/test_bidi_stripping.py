@@ -27,6 +27,11 @@ from exchange_desk.domain.text_rules import clean_text, direction_characters
 from exchange_desk.services import records
 from exchange_desk.services.database import check_database
 from exchange_desk.services.importing import ImportOptions, apply_import, plan_import, read_import
+from exchange_desk.services.office import (
+    cleaned_profile_fields,
+    office_profile,
+    save_office_profile,
+)
 from exchange_desk.services.records import ListQuery, list_records
 from exchange_desk.storage.database import Database
 
@@ -185,6 +190,54 @@ def test_the_dialog_says_nothing_when_nothing_was_removed(qtbot: Any, demo_db: D
     assert dialog.saved_record is not None
     assert dialog.saved_record.name_en == f"ORT{RLM} כפר סבא"
     assert [b for b in _boxes() if b not in before] == []
+
+
+# --- the office profile --------------------------------------------------------------------
+
+
+def test_the_office_profile_is_cleaned_too(db: Database) -> None:
+    # The signatory's name is on every certificate: an override would print it reversed.
+    typed = replace(
+        office_profile(db),
+        signatory_he=f"{RLO}דנה לוי{PDF} ",
+        foreword_en=f"Our year.\n{LRE}Kfar Saba{PDF} and Jinan.\n",
+        phone="+972 9 123 4567",
+    )
+    assert cleaned_profile_fields(typed) == {
+        "signatory_he": "דנה לוי",
+        "foreword_en": "Our year.\nKfar Saba and Jinan.\n",  # its lines kept as typed
+    }
+    save_office_profile(db, typed)
+    stored = office_profile(db)
+    assert stored.signatory_he == "דנה לוי"
+    assert stored.foreword_en == "Our year.\nKfar Saba and Jinan.\n"
+    assert stored.phone == "+972 9 123 4567"
+
+
+@pytest.mark.qt_log_ignore(r"This plugin does not support propagateSizeHints")
+def test_the_profile_dialog_tells_which_field_was_cleaned(qtbot: Any, demo_db: Database) -> None:
+    from exchange_desk.ui.profile_dialog import OfficeProfileDialog
+
+    dialog = OfficeProfileDialog(demo_db)
+    qtbot.addWidget(dialog)
+    dialog.editors["signatory_he"].setText(f"{RLO}דנה לוי{PDF}")
+    dialog.editors["office_name_en"].setText(f"{LRE}Foreign Affairs Office{PDF}")
+    before = set(_boxes())
+    assert dialog.save()
+    deadline = time.monotonic() + 20
+    while dialog.saving is not None:
+        assert time.monotonic() < deadline
+        QTest.qWait(10)
+    assert dialog.saved_profile is not None
+    assert office_profile(demo_db).signatory_he == "דנה לוי"
+    shown = [b for b in _boxes() if b not in before]
+    assert len(shown) == 1
+    assert shown[0].text() == (
+        "Hidden direction characters were removed from Office name (English), "
+        "Signatory's name (Hebrew)."
+    )
+    shown[0].close()
+    QCoreApplication.processEvents()
 
 
 # --- importing -----------------------------------------------------------------------------

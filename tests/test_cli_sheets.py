@@ -87,6 +87,32 @@ def test_a_dry_run_writes_nothing(demo_path: Path, tmp_path: Path) -> None:
     assert not list(tmp_path.glob("*.backup.sqlite"))
 
 
+def test_the_result_says_how_many_values_lost_hidden_direction_characters(
+    demo_path: Path, tmp_path: Path
+) -> None:
+    # An override that shows "evil name" as "live name", and an isolate around a name.
+    path = tmp_path / "cities.csv"
+    path.write_text(
+        "Name,Country\n\u202eeman live\u202c,DE\nTampere,FI\n\u2067Oulu\u2069,FI\n",
+        encoding="utf-8",
+    )
+    code, out = run("--db", str(demo_path), "import", str(path), "--kind", "cities")
+    assert code == 0, out
+    lines = out.splitlines()
+    counts = lines.index("3 created, 0 updated, 0 duplicates skipped, 0 errors.")
+    # Under the counts, before the backup's path.
+    assert lines[counts + 1] == "Hidden direction characters were removed from 2 values."
+    assert lines[counts + 2].startswith("Backup copy: ")
+    code, out = run(
+        "--db", str(demo_path), "import", str(path), "--kind", "cities", "--dry-run", "--json"
+    )
+    assert code == 0
+    report = json.loads(out)
+    # The same names are duplicates now: nothing of them would be written again.
+    assert report["cleaned_values"] == 0
+    assert report["counts"]["duplicate"] == 3
+
+
 def test_home_city_on_an_empty_database(tmp_path: Path) -> None:
     empty = tmp_path / "new.sqlite"
     sheet = office_partner_sheet(tmp_path / "partners.xlsx")

@@ -27,7 +27,13 @@ from exchange_desk.services.records import ListQuery, get_record, list_records, 
 from exchange_desk.services.tables import load_table
 from exchange_desk.storage.database import Database
 from exchange_desk.ui.certificate_dialog import CertificateDialog
-from exchange_desk.ui.fields import CountryCombo, DecimalEdit, ReferencePicker, TextEdit
+from exchange_desk.ui.fields import (
+    CountryCombo,
+    DecimalEdit,
+    ReferencePicker,
+    TextEdit,
+    read_choices,
+)
 from exchange_desk.ui.main_window import MainWindow
 from exchange_desk.ui.operations import change_hub
 from exchange_desk.ui.profile_dialog import OfficeProfileDialog
@@ -97,6 +103,32 @@ def test_a_partnership_a_member_and_a_guest_are_named_by_whom_they_are_about(
     person = record_names(demo_db, "persons", member.record.person_id)
     assert record_names(demo_db, "delegation_members", member.record.id) == person
     assert record_names(demo_db, "delegations", 10**9).best() == ""  # gone: no name
+
+
+@pytest.mark.parametrize(
+    "kind", ["delegations", "partnerships", "delegation_members", "guests", "persons", "cities"]
+)
+def test_a_picker_names_each_record_as_messages_do(demo_db: Database, kind: str) -> None:
+    # A letter's partnership was "partnership 3" and a gift's delegation its purpose
+    # ("Government visit", one of many): now what the record is about, as everywhere.
+    (choices,) = read_choices(demo_db, [kind]).values()
+    assert len(choices) == list_records(demo_db, kind).total
+    for record_id, label in choices:
+        assert label == record_names(demo_db, kind, record_id).best()
+        assert label
+    noun = {"partnerships": "partnership", "delegations": "delegation"}.get(kind)
+    if noun is not None:
+        assert not any(label.startswith(noun) for _id, label in choices)
+
+
+def test_a_delegation_picker_reads_in_hebrew(demo_db: Database) -> None:
+    delegation = kfar_saba_delegation(demo_db)
+    set_language("he")
+    try:
+        labels = dict(read_choices(demo_db, ["delegations"])["delegations"])
+    finally:
+        set_language("en")
+    assert labels[delegation.id].startswith("כפר סבא, ")
 
 
 def test_a_refused_delete_names_the_record_in_the_users_language(demo_db: Database) -> None:

@@ -48,6 +48,7 @@ from exchange_desk.services.records import ListQuery, list_records
 from exchange_desk.ui.fields import (
     AreasEdit,
     CountryCombo,
+    DayEdit,
     EnumCombo,
     MultilineEdit,
     NumberEdit,
@@ -928,3 +929,21 @@ def test_a_wrong_date_names_the_forms_of_the_language(qtbot: Any, dialog_of: Any
         assert field.text() == "31.2.2018"  # kept as typed, to be corrected
     finally:
         set_language("en")
+
+
+@pytest.mark.usefixtures("hebrew")
+def test_a_day_reads_left_to_right_in_a_hebrew_window(qtbot: Any) -> None:
+    # A right-to-left line showed the ISO date 2018-12-01 as "01-12-2018".
+    edit = DayEdit()
+    qtbot.addWidget(edit)
+    edit.set_value(dt.date(2018, 12, 1))
+    edit.show()
+    line = edit.lineEdit()
+    assert line.text() == "2018-12-01"
+    # Where the cursor is drawn after the year and after the day: the year first, at left.
+    line.setCursorPosition(4)
+    after_year = line.cursorRect().x()
+    line.setCursorPosition(10)
+    after_day = line.cursorRect().x()
+    assert after_year < after_day
+    assert edit.calendarWidget().isRightToLeft()

@@ -25,6 +25,7 @@ from exchange_desk.i18n.catalog import set_language
 from exchange_desk.services import audit
 from exchange_desk.services.editing import delete_record, save_record
 from exchange_desk.services.history_text import describe, office_log, record_history
+from exchange_desk.services.records import get_record
 from exchange_desk.storage.database import Database, open_database
 
 LONG_PURPOSE = "Signing the memorandum on school exchanges and visiting three schools " * 3
@@ -132,6 +133,41 @@ def test_an_update_names_each_field_with_its_old_and_new_value(
     assert "Leader: Zhang Wei → Li Na" in changed.changed
     assert lines[-1].sentence == f"created by {user}"
     assert lines[-1].changes == ()
+
+
+def test_a_reference_to_a_deleted_record_keeps_its_name(
+    db: Database, office: dict[str, Any]
+) -> None:
+    # The delegation is moved to Eilat's twin, then that city deleted: the line still says
+    # where it went, by the name the log last gave the city, never "city 12".
+    town = stored(db, City(name_en="Mitzpe Ramon", country="IL"))
+    moved = save_record(
+        db, replace(get_record(db, "delegations", office["delegation"].id), city_id=town.id)
+    )
+    save_record(db, replace(moved.record, city_id=office["kfar"].id))
+    delete_record(db, "cities", town.id)
+    lines = record_history(db, "delegations", office["delegation"].id)
+    shown = [
+        (change.old, change.new)
+        for line in lines
+        for change in line.changes
+        if change.label == "Partner city"
+    ]
+    assert ("Haifa", "Mitzpe Ramon") in shown
+    assert ("Mitzpe Ramon", "Kfar Saba") in shown
+    assert not any(str(town.id) == part.split()[-1] for pair in shown for part in pair)
+
+
+def test_a_delegation_is_named_by_its_city_and_date_in_the_log(
+    db: Database, office: dict[str, Any]
+) -> None:
+    # A gift's occasion, a programme item's delegation: named as messages name it, not by
+    # its purpose.
+    delegation = office["delegation"]
+    (line, *_rest) = (
+        line for line in office_log(db, kind="delegations") if line.entry.record_id == delegation.id
+    )
+    assert line.record == "Haifa, March 15, 2026"
 
 
 def test_an_undo_shows_the_values_put_back(db: Database, office: dict[str, Any]) -> None:

@@ -33,7 +33,8 @@ from exchange_desk.ui.operations import change_hub, pending
 
 HEADERS = ["城市", "国家", "关系类别", "结好日期", "备注"]
 ROWS = [
-    ["Tromsø", "挪威", "友好城市", "2019-06-12", "新的伙伴"],
+    # A direction override around the name, pasted from a web page: removed on import.
+    ["\u202aTromsø\u202c", "挪威", "友好城市", "2019-06-12", "新的伙伴"],
     ["Kfar Saba", "以色列", "友好城市", "2009-03-01", "已有"],  # in the demo data already
     ["Nowhere", "Atlantis", "友好合作城市", "2015", "国家不对"],  # no such country
     ["Oulu", "芬兰", "友好合作城市", "2021-05", ""],
@@ -193,6 +194,9 @@ def test_a_sheet_is_imported_and_one_undo_takes_it_back(
     assert "4 records imported from partners.xlsx" in wizard.done_page.headline.text()
     assert "partnerships" in wizard.done_page.details.text()
     assert "1 duplicate was left out" in wizard.done_page.details.text()
+    assert (
+        "Hidden direction characters were removed from 1 value." in wizard.done_page.details.text()
+    )
     assert wizard.imported.backup is not None
     assert wizard.imported.backup.exists()
     assert "Undo" in wizard.done_page.undo.text()

@@ -7,6 +7,7 @@ alike, on both backends."""
 from __future__ import annotations
 
 import io
+import json
 import subprocess
 import sys
 
@@ -16,7 +17,7 @@ from exchange_desk.cli import main
 from exchange_desk.domain.enums import OrganizationKind
 from exchange_desk.domain.records import City, Organization
 from exchange_desk.services import records
-from exchange_desk.services.matching import search_fold, search_text
+from exchange_desk.services.matching import search_fold, search_needle, search_text
 from exchange_desk.services.records import ListQuery, list_records
 from exchange_desk.services.tables import load_table
 from exchange_desk.storage.database import Database
@@ -60,16 +61,79 @@ def test_what_stays_apart() -> None:
     assert search_fold("が") != search_fold("か")
 
 
-def test_a_chinese_name_is_found_by_its_pinyin() -> None:
-    assert search_text("济南").split("\x1f")[:2] == ["济南", "jinan"]
-    assert search_text("濟南").split("\x1f")[:2] == ["济南", "jinan"]
-    assert search_text("克法尔萨巴").split("\x1f") == ["克法尔萨巴", "kefaersaba"]
-    # A character read two ways gives two spellings: the name is found by the right one.
-    assert "chongqing" in search_text("重庆").split("\x1f")
-    assert "xiamen" in search_text("厦门").split("\x1f")
-    assert "changsha" in search_text("长沙").split("\x1f")
-    assert "luliang" in search_text("吕梁").split("\x1f")  # ü as Latin names write it
+def finds(typed: str, text: str) -> bool:
+    """Whether the search box's `typed` finds a row holding `text` (`matching`)."""
+    needle = search_needle(typed)
+    assert needle is not None
+    return needle.found_in(search_text(text))
+
+
+@pytest.mark.parametrize(
+    ("typed", "text"),
+    [
+        ("jinan", "济南"),
+        ("jinan", "濟南"),
+        ("JiNan", "济南市"),
+        ("ji nan", "济南"),
+        ("jin", "济南市"),  # a beginning, as each letter is typed
+        ("kefaersaba", "克法尔萨巴"),
+        ("ke fa er sa ba", "克法尔萨巴"),
+        ("dagan", "罗南·达甘"),  # from each word of a name on
+        ("luonan da", "罗南·达甘"),
+        ("dana", "达娜 夏皮拉"),
+        ("kefa", "克法尔萨巴"),  # a beginning, as each letter is typed
+        ("chongqing", "重庆"),  # a character read two ways: the name by the right one
+        ("zhongqing", "重庆"),
+        ("xiamen", "厦门"),
+        ("changsha", "长沙"),
+        ("luliang", "吕梁"),  # ü as Latin names write it
+        ("xi'an", "西安"),  # the apostrophe pinyin writes between syllables
+        ("wangzhe", "王喆"),
+        ("2018nian", "2018年"),  # a run of digits is one syllable
+    ],
+)
+def test_a_chinese_name_is_found_by_its_pinyin(typed: str, text: str) -> None:
+    assert finds(typed, text)
+
+
+@pytest.mark.parametrize(
+    ("typed", "text"),
+    [
+        # Pinyin is typed from the start of a name or of a word in it: the per-character
+        # readings joined and searched anywhere found "zhe" in 张鹤 (zhang he) and nine
+        # people for one; from any syllable on, every body named 市政府 (shi zheng fu).
+        ("zhe", "张鹤"),
+        ("zhe", "王喆"),  # the given name alone: found by the Latin one where there is one
+        ("zhengfu", "克法尔萨巴市政府"),
+        ("ina", "济南"),
+        ("nan", "济南"),
+        ("efa", "克法尔萨巴"),
+        ("saba", "克法尔萨巴"),
+        ("ngqing", "重庆"),
+        ("018nian", "2018年"),
+        ("nandagan", "罗南·达甘"),
+    ],
+)
+def test_pinyin_is_found_only_from_the_start_of_a_word(typed: str, text: str) -> None:
+    assert not finds(typed, text)
+
+
+def test_pinyin_does_not_meet_what_was_typed_in_other_letters() -> None:
+    # Pinyin is kept in capitals after a separator nobody types: a folded text never holds it.
+    assert search_text("济南").split("\x1f")[0] == "济南"
     assert search_text("Kfar Saba") == "kfar saba"
+    assert "jinan" not in search_text("济南")  # only SearchNeedle.pinyin meets it
+    # Hebrew or Chinese typed text is never looked for as pinyin.
+    needle = search_needle("济南")
+    assert needle is not None
+    assert needle.pinyin == ""
+
+
+def test_a_sentence_is_found_by_its_characters_not_by_pinyin() -> None:
+    purpose = "双方就经贸合作文化交流青年互访和友好城市关系进行了深入交流"
+    assert finds("经贸合作", purpose)
+    assert not finds("jingmao", purpose)
+    assert finds("jingmao", "经贸合作")
 
 
 def test_searching_never_loads_pypinyin() -> None:
@@ -77,7 +141,7 @@ def test_searching_never_loads_pypinyin() -> None:
     code = (
         "import sys\n"
         "from exchange_desk.services.matching import search_text\n"
-        "assert 'kefaersaba' in search_text('克法尔萨巴')\n"
+        "assert 'KEFAERSABA' in search_text('克法尔萨巴')\n"
         "assert 'pypinyin' not in sys.modules\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
@@ -217,6 +281,30 @@ def test_the_demo_is_found_by_pinyin_in_the_window(demo_db: Database) -> None:
     city = table.column_index("city")
     found = {table.data[city][row].en for row in table.matching(range(len(table)), "kefaersaba")}
     assert found == {"Kfar Saba"}
+
+
+@pytest.mark.parametrize(
+    ("typed", "wanted"),
+    [
+        ("Zhe", {"Wang Zhe"}),
+        ("wangzhe", {"Wang Zhe"}),
+        ("dagan", {"Ronen Dagan"}),
+        ("luonandagan", {"Ronen Dagan"}),
+        ("zhanghuimin", {"Zhang Huimin"}),
+    ],
+)
+def test_a_short_name_finds_only_whom_it_names(
+    demo_db: Database, typed: str, wanted: set[str]
+) -> None:
+    # The People tab searches names, positions and each person's organization and city:
+    # "Zhe" once also found everyone at the 克法尔萨巴市政府 (shi zheng fu) and more.
+    table = load_table(demo_db, "people")
+    name = table.column_index("name")
+    found = {table.data[name][row].en for row in table.matching(range(len(table)), typed)}
+    assert found == wanted
+    code, text = _list(demo_db, "people", "--json", "--search", typed)
+    assert code == 0, text
+    assert {person["name"] for person in json.loads(text)} == wanted
 
 
 def test_the_demo_is_found_by_pinyin_on_the_command_line(demo_db: Database) -> None:

@@ -578,3 +578,28 @@ def test_dev_reinstalls_when_the_project_changed(tmp_path: Path) -> None:
 def test_dev_without_a_command_shows_how_to_use_it(capsys: pytest.CaptureFixture[str]) -> None:
     assert dev["main"]([]) == 2
     assert "python tools/dev.py test" in capsys.readouterr().err
+
+
+def test_dev_builds_the_installer_as_make_does(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    ran: list[list[str]] = []
+
+    class Finished:
+        returncode = 0
+
+    def record(command: list[Any], **_options: Any) -> Finished:
+        ran.append([str(part) for part in command])
+        return Finished()
+
+    python = tmp_path / "python"
+    # runpy gives a copy of the script's globals: its functions look names up in their own.
+    monkeypatch.setitem(dev["installer"].__globals__, "ensure_environment", lambda: python)
+    monkeypatch.setattr(dev["subprocess"], "run", record)
+    assert dev["main"](["installer", "--no-smoke"]) == 0
+    install, build = ran
+    assert install[:2] == [str(python), "-m"]
+    assert install[-1] == ".[test,package]"
+    assert build[0] == str(python)
+    assert Path(build[1]) == dev["ROOT"] / "packaging" / "build.py"
+    assert build[2:] == ["--gui", "--installer", "--no-smoke"]

@@ -2,6 +2,8 @@
 
     python tools/dev.py run [ARGS...]     like `make run`: Exchange Desk on the demo database
     python tools/dev.py test [ARGS...]    like `make test`: the whole test suite, on every core
+    python tools/dev.py installer         like `make installer`: the frozen program and its
+                                          installer (needs NSIS: packaging/README)
 
 Each first creates the virtual environment `.venv` from `pyproject.toml` when it is missing
 or stale, exactly as the Makefile does (the same `.venv/.installed` marker), so the two ways
@@ -68,9 +70,18 @@ def test(arguments: list[str]) -> int:
     return subprocess.run(command, cwd=ROOT, check=False).returncode
 
 
+def installer(arguments: list[str]) -> int:
+    python = ensure_environment()
+    # PyInstaller and the rest of the packaging extra, as the Makefile's .packaging step.
+    call([python, "-m", "pip", "install", "--quiet", "-e", ".[test,package]"])
+    build = ROOT / "packaging" / "build.py"
+    command = [str(python), str(build), "--gui", "--installer", *arguments]
+    return subprocess.run(command, cwd=ROOT, check=False).returncode
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
-    commands = {"run": run, "test": test}
+    commands = {"run": run, "test": test, "installer": installer}
     if not argv or argv[0] not in commands:
         print(__doc__.strip(), file=sys.stderr)
         return 2

@@ -182,6 +182,8 @@ def run_import(args: argparse.Namespace, database: Any, out: TextIO) -> int:
     if result.dry_run:
         line = _("Dry run, nothing written: {counts}").format(counts=line)
     out.write(line + "\n")
+    if cleaned := plan.cleaned_line():
+        out.write(cleaned + "\n")
     if result.backup is not None:
         out.write(_("Backup copy: {path}").format(path=result.backup) + "\n")
     return 0

@@ -103,6 +103,7 @@ def main(database_path: str, out_path: str) -> int:
     from exchange_desk.services.details import record_detail
     from exchange_desk.services.export import json_records
     from exchange_desk.services.kinds import KINDS
+    from exchange_desk.ui.app import use_settings_file
     from exchange_desk.ui.main_window import MainWindow
     from exchange_desk.ui.record_dialog import RecordDialog
 
@@ -122,6 +123,9 @@ def main(database_path: str, out_path: str) -> int:
     )
     found: dict[str, object] = {}
 
+    # Settings as the program keeps them: an INI file (in the tests' folder on Windows), never
+    # the registry (`ui.app.use_settings_file`).
+    use_settings_file()
     app = QApplication.instance() or QApplication(sys.argv)
     window = MainWindow(database, remember=False)
     window.show()

@@ -33,6 +33,7 @@ from exchange_desk.services.records import (
     _ordered,
     _table,
     label_key,
+    resolve_search,
 )
 from exchange_desk.services.registry import DECLARED
 
@@ -226,7 +227,7 @@ def json_records(
     personal = sensitive and bool(kind.declaration.sensitive_fields)
     if personal:
         check_may_list_personal_data(database)
-    query = query or ListQuery()
+    query = resolve_search(database, kind_name, query or ListQuery())  # folded, as the window
     json = _Json(database.backend)
     table = _table(kind)
     statement, sort_columns = _filtered(kind, query)

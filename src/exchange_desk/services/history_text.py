@@ -39,7 +39,6 @@ from exchange_desk.i18n.languages import find_language
 from exchange_desk.services import audit
 from exchange_desk.services.audit import Action, AuditEntry
 from exchange_desk.services.kinds import KINDS, Kind
-from exchange_desk.services.names import Names
 from exchange_desk.storage import schema
 
 if TYPE_CHECKING:
@@ -398,6 +397,24 @@ def _what(entry: AuditEntry, listed: str, user: str, keep: Callable[[str], str])
 ATTACHED = "attachments"
 
 
+def _last_names(session: Session, kind_name: str, ids: set[int]) -> dict[int, str]:
+    """The name the office log last gave each of `ids` (records of `kind_name` deleted since:
+    their delete line keeps their summary)."""
+    log = schema.audit_log
+    chosen = sorted(ids)
+    found: dict[int, str] = {}
+    for start in range(0, len(chosen), 500):
+        statement = (
+            select(log.c.record_id, log.c.summary)
+            .where(log.c.kind == kind_name, log.c.record_id.in_(chosen[start : start + 500]))
+            .order_by(log.c.id)
+        )
+        for record_id, summary in session.execute(statement):
+            if summary:
+                found[record_id] = _shortened(summary)  # the newest wins
+    return found
+
+
 def _wanted(entries: Iterable[AuditEntry]) -> dict[str, set[int]]:
     """The records whose names the lines show: each entry's own, and those its changes
     refer to."""
@@ -431,9 +448,10 @@ def _wanted(entries: Iterable[AuditEntry]) -> dict[str, set[int]]:
 
 
 def names_in(session: Session, wanted: Mapping[str, set[int]]) -> dict[tuple[str, int], str]:
-    """The records' names in the active language, as the detail pane titles them (a
-    partnership by its partner city, a delegation by its purpose), a query per 500 records
-    of a kind; a record that is gone has none."""
+    """The records' names in the active language, as messages name them
+    (`records.named_rows_in`: a partnership by its partner city, a delegation by its city
+    and date), a query per 500 records of a kind; a record that is gone by the name the log
+    last gave it."""
     found: dict[tuple[str, int], str] = {}
     files = schema.attachments
     attached = sorted(wanted.get(ATTACHED, ()))
@@ -442,31 +460,22 @@ def names_in(session: Session, wanted: Mapping[str, set[int]]) -> dict[tuple[str
             files.c.id.in_(attached[start : start + 500])
         )
         found.update(((ATTACHED, row[0]), _shortened(row[1])) for row in session.execute(statement))
+    # Imported here: records imports this module's labels.
+    from exchange_desk.services.records import named_rows_in
+
     for kind_name, ids in wanted.items():
-        kind = KINDS.get(kind_name)
-        if kind is None or not ids:
+        if KINDS.get(kind_name) is None or not ids:
             continue
-        table = schema.metadata.tables[kind.declaration.table]
-        if kind.name_columns:
-            columns = [table.c[name] for name in kind.name_columns]
-            source: Any = table
-        elif kind.name == "partnerships":  # called by its partner city, as everywhere
-            cities = schema.metadata.tables[KINDS["cities"].declaration.table]
-            columns = [cities.c[name] for name in KINDS["cities"].name_columns]
-            source = table.join(cities, table.c.city_id == cities.c.id)
-        elif kind.declaration.summary_field:  # titled by a text (a delegation's purpose)
-            columns = [table.c[kind.declaration.summary_field]]
-            source = table
-        else:
-            continue
-        chosen = sorted(ids)
-        for start in range(0, len(chosen), 500):  # under SQLite's limit of bound values
-            chunk = chosen[start : start + 500]
-            statement = select(table.c.id, *columns).select_from(source)
-            for row in session.execute(statement.where(table.c.id.in_(chunk))):
-                name = _shortened(Names.of(tuple(row[1:])).best())
-                if name:
-                    found[(kind_name, row[0])] = name
+        for row in named_rows_in(session, kind_name, ids):
+            name = _shortened(row.names.best() or row.summary)
+            if name:
+                found[(kind_name, row.id)] = name
+        # A record deleted since is called by the name the log last gave it, not "city 12".
+        gone = ids - {key[1] for key in found if key[0] == kind_name}
+        found.update(
+            ((kind_name, record_id), name)
+            for record_id, name in _last_names(session, kind_name, gone).items()
+        )
     return found
 
 

@@ -378,7 +378,9 @@ class RowReader:
             cell = cells[index] if index < len(cells) else None
             if cell is None or (isinstance(cell, str) and not cell.strip()):
                 continue
-            if isinstance(cell, str) and _stores_text(item) and has_direction_characters(cell):
+            # A partner city's name is stored too: as the name of the city the row creates.
+            stored = _stores_text(item) or (self.kind == "partnerships" and item.key == "city_id")
+            if isinstance(cell, str) and stored and has_direction_characters(cell):
                 # Read without them (`cell_values.read_text`): said, never silently.
                 planned.notes.append(
                     _("Hidden direction characters were removed from {field}.").format(field=header)

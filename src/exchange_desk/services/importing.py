@@ -339,6 +339,8 @@ def plan_report(plan: ImportPlan) -> dict[str, Any]:
         ],
         "problems": plan.problems,
         "counts": {str(status): counts[status] for status in RowStatus},
+        # Values of the rows to be written that lose hidden direction characters.
+        "cleaned_values": plan.cleaned_values(),
         "rows": rows,
     }
 

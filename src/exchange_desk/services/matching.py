@@ -21,7 +21,7 @@ import functools
 import math
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
@@ -32,10 +32,12 @@ __all__ = [
     "PINYIN_SCORE",
     "NameIndex",
     "NameMatch",
+    "SearchNeedle",
     "fold_name",
     "pinyin_key",
     "prepare_search",
     "search_fold",
+    "search_needle",
     "search_pinyin",
     "search_text",
     "similar_text",
@@ -178,16 +180,39 @@ def prepare_search() -> None:
     _readings()
 
 
+# Pinyin is kept in capitals after U+001E, one copy from each word of a name on ("济南" is
+# "\x1eJINAN", "罗南·达甘" "\x1eLUONANDAGAN\x1eDAGAN"): a folded text has no capitals, so what is
+# typed (folded, small letters) meets pinyin only as `SearchNeedle.pinyin` looks for it, from
+# the start of a name or of a word in it, as a name is typed. Each character's reading joined
+# and searched as plain text found "zhe" inside "zhang he" and nine people for one; from the
+# start of any syllable, "zhe" still found every body named 市政府 (shi zheng fu).
+_SYLLABLE = "\x1e"
+# What separates the words of a name before folding drops it: spaces, hyphens, the maqaf and
+# the middle dots of transliterated names (达娜·夏皮拉), and punctuation.
+_WORD_BREAK = re.compile(
+    r"[\s\-\u2010\u2011\u05be\u00b7\u30fb\u2027\u2022/,;:()\uff08\uff09\u3001\uff0c]+"
+)
+# Text with more Chinese characters than this is a sentence (a purpose, a note), not a name:
+# found by its characters, not by pinyin, which nobody types from a sentence's start.
+_PINYIN_LONGEST = 16
+
+
 def search_text(text: str) -> str:
     """What a text is found by: `search_fold(text)`, and for a text with Chinese characters
-    also its pinyin without tones or spaces (`search_pinyin`), each after a separator
-    (U+001F, which nobody types): "济南市" is found by "jinan" and 克法尔萨巴 by
-    "kefaersaba" or "ke fa er sa ba" (a search looks for the typed text without its spaces
-    too)."""
+    (a name: at most sixteen of them) also its pinyin from each of its words on, without tones
+    or spaces (`search_pinyin`), after a separator (U+001F, which nobody types): "济南市" is
+    found by "jinan", "ji nan" or "jin", 罗南·达甘 by "luonan" or "dagan", and 王喆 by
+    "wangzhe" but not by "zhe" alone, nor 克法尔萨巴 by "efa"."""
     folded = search_fold(text)
-    if not _HAN.search(folded):
+    if not _HAN.search(folded) or len(_HAN.findall(folded)) > _PINYIN_LONGEST:
         return folded
-    sound = search_pinyin(folded)
+    words = [word for word in map(search_fold, _WORD_BREAK.split(text)) if word]
+    # From each word on to the end: 罗南·达甘 is typed "luonandagan" or "dagan".
+    sound = "".join(
+        search_pinyin("".join(words[start:]))
+        for start, word in enumerate(words)
+        if _HAN.search(word)
+    )
     return f"{folded}\x1f{sound}" if sound else folded
 
 
@@ -201,7 +226,7 @@ def _readings() -> dict[int, tuple[str, ...]]:
     """Each Chinese character's readings, toneless, the most common first: pypinyin's own
     table (pinyin_dict.json), read without importing pypinyin, whose phrase dictionary costs
     45 MB and a quarter of a second, holding the window's thread (the GIL) while the table
-    loads. Empty if the file cannot be found: `_pinyin_of` then does it all."""
+    loads. Empty if the file cannot be found: `_syllables_of` then asks pypinyin itself."""
     import importlib.util
     import json
     from pathlib import Path
@@ -231,39 +256,90 @@ def _readings() -> dict[int, tuple[str, ...]]:
 
 @functools.lru_cache(maxsize=1 << 16)
 def search_pinyin(folded: str) -> str:
-    """The pinyin a search finds a folded text with Chinese characters by, toneless and
-    without spaces: each character's most common reading, and one more spelling for each
-    character with a second reading (重 is zhong or chong: 重庆 is "zhongqing" and
-    "chongqing"), at most four, separated by U+001F. Latin letters and digits stay; "" for
-    none.
+    """The pinyin a search finds a folded word with Chinese characters by: each spelling's
+    toneless syllables in capitals after U+001E ("济南" is "\\x1eJINAN"); "" for none. A
+    spelling is each character's most common reading, and one more for each character with
+    a second reading (重 is zhong or chong: 重庆 is "ZHONGQING" and "CHONGQING"), at most
+    four. A run of Latin letters or digits in the word is one syllable.
 
     By character, not by phrase as `pinyin_key`: a search would rather find a name by a
     reading it does not have than miss it by the one it has, and the phrase dictionary
     that knows which is which is large and slow to load (`_readings`)."""
+    spellings = dict.fromkeys("".join(syllables) for syllables in _spellings(folded))
+    return "".join(_SYLLABLE + spelling.upper() for spelling in spellings)
+
+
+def _spellings(folded: str) -> list[list[str]]:
+    """The ways `search_pinyin` spells `folded`, as syllables: [] if nothing has a reading."""
     table = _readings()
     if not table:
-        return _pinyin_of(folded)
+        whole = _syllables_of(folded)
+        return [whole] if whole else []
     base: list[str] = []
-    others: list[tuple[int, tuple[str, ...]]] = []
+    others: list[tuple[int, str]] = []
+    latin = False  # whether the last syllable is a run of Latin letters and digits
     for character in folded:
         readings = table.get(ord(character))
         if readings:
             if len(readings) > 1:
-                others.append((len(base), readings[1:2]))
+                others.append((len(base), readings[1]))
             base.append(readings[0])
+            latin = False
         elif character.isascii() and character.isalnum():
-            base.append(character)
+            if latin:
+                base[-1] += character
+            else:
+                base.append(character)
+            latin = True
+        else:
+            latin = False
     if not base:
-        return ""
-    spellings = dict.fromkeys(["".join(base)])
-    for position, alternatives in others:
-        for reading in alternatives:
-            if len(spellings) >= _SPELLINGS:
-                break
-            spelling = base.copy()
-            spelling[position] = reading
-            spellings.setdefault("".join(spelling))
-    return "\x1f".join(spellings)
+        return []
+    spellings = [base]
+    for position, reading in others[: _SPELLINGS - 1]:
+        spelling = base.copy()
+        spelling[position] = reading
+        spellings.append(spelling)
+    return spellings
+
+
+@dataclass(frozen=True, slots=True)
+class SearchNeedle:
+    """What a search looks for in `search_text`s, made once from the typed text
+    (`search_needle`): the folded text; the same without its spaces ("ben hamo" finds
+    Ben-Hamo, kept as "benhamo"); and, for Latin letters, the same as pinyin from the start
+    of a word ("jinan", "ji nan" and "xi'an" as "\\x1eJINAN" and "\\x1eXIAN")."""
+
+    folded: str
+    joined: str
+    pinyin: str
+
+    def found_in(self, text: str) -> bool:
+        return (
+            self.folded in text
+            or self.joined in text
+            or (self.pinyin != "" and self.pinyin in text)
+        )
+
+    def rows(self, texts: Sequence[str], among: Iterable[int]) -> list[int]:
+        """The rows of `among` whose text in `texts` holds what is looked for: one loop in a
+        list comprehension, a keystroke's whole cost on a tab of 100,000 rows."""
+        folded, joined, pinyin = self.folded, self.joined, self.pinyin
+        if not pinyin:
+            return [i for i in among if folded in texts[i] or joined in texts[i]]
+        return [i for i in among if folded in texts[i] or joined in texts[i] or pinyin in texts[i]]
+
+
+def search_needle(typed: str) -> SearchNeedle | None:
+    """What `typed` is looked for as (`SearchNeedle`); None for blank text, which finds
+    everything."""
+    folded = search_fold(typed).strip()
+    if not folded:
+        return None
+    joined = folded.replace(" ", "")
+    sound = joined.replace("'", "")  # "xi'an" is how pinyin writes 西安 apart from 先
+    pinyin = _SYLLABLE + sound.upper() if sound.isascii() and sound.isalnum() else ""
+    return SearchNeedle(folded, joined, pinyin)
 
 
 # The kinds of evidence, strongest first: a match of a stronger kind beats any weaker one.
@@ -352,6 +428,14 @@ def _pinyin_of(folded: str) -> str:
     # style, which strips them one syllable at a time. _ascii_key strips them all at once, and
     # 吕's "lǚ" becomes "lu" as Latin names spell it (the toneless style's "lv" would meet none).
     return _ascii_key("".join(lazy_pinyin(folded, style=Style.TONE)))
+
+
+def _syllables_of(folded: str) -> list[str]:
+    """`folded`'s pinyin syllables by pypinyin itself (a run of other letters is one), for
+    when its table cannot be read alone (`_readings`)."""
+    from pypinyin import Style, lazy_pinyin
+
+    return [key for key in map(_ascii_key, lazy_pinyin(folded, style=Style.TONE)) if key]
 
 
 def _ascii_key(text: str) -> str:

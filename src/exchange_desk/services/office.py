@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import fields
+from dataclasses import fields, replace
 from typing import TYPE_CHECKING
 
 from exchange_desk.domain.errors import FieldProblem, InvalidInput
 from exchange_desk.domain.records import OfficeProfile
+from exchange_desk.domain.text_rules import clean_text
 from exchange_desk.domain.validation import require_valid
 from exchange_desk.i18n.catalog import _
 from exchange_desk.storage import models as m
@@ -17,6 +18,25 @@ if TYPE_CHECKING:
     from exchange_desk.storage.database import Database
 
 _FIELDS = tuple(f.name for f in fields(OfficeProfile))
+# The profile's texts of several lines: the others lose the spaces hidden controls left at
+# their ends, as a record's one-line fields do (`domain.text_rules.cleaned_fields`).
+_MULTILINE = frozenset(
+    {"foreword_en", "foreword_zh", "foreword_he", "address_en", "address_zh", "address_he"}
+)
+
+
+def cleaned_profile_fields(profile: OfficeProfile) -> dict[str, str]:
+    """The profile's texts that lose hidden direction characters on save (a signatory's
+    name that an override shows reversed on every certificate), with their cleaned values:
+    the profile's part of what `records.derived` does for every record."""
+    found: dict[str, str] = {}
+    for name in _FIELDS:
+        value = getattr(profile, name)
+        if isinstance(value, str):
+            cleaned, removed = clean_text(value)
+            if removed:
+                found[name] = cleaned if name in _MULTILINE else cleaned.strip()
+    return found
 
 
 def office_profile(database: Database) -> OfficeProfile:
@@ -29,6 +49,11 @@ def office_profile(database: Database) -> OfficeProfile:
 
 
 def save_office_profile(database: Database, profile: OfficeProfile) -> OfficeProfile:
+    """Store the profile, its texts without hidden direction characters
+    (`cleaned_profile_fields`); the profile as stored."""
+    cleaned = cleaned_profile_fields(profile)
+    if cleaned:
+        profile = replace(profile, **cleaned)  # type: ignore[arg-type]
     require_valid(profile)
     with database.unit_of_work() as session:
         problems = []

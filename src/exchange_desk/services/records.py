@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
@@ -270,18 +270,17 @@ def resolve_search(database: Database, kind_name: str, query: ListQuery) -> List
     Folding needs Python, not SQL: the searched columns of the records that the query's
     other conditions leave are read once, each distinct value folded once."""
     # Imported here: rapidfuzz, which the module loads, is for imports, not for every command.
-    from exchange_desk.services.matching import search_fold, search_text
+    from exchange_desk.services.matching import search_fold, search_needle, search_text
 
-    needle = search_fold(query.search).strip()
-    if not needle:
+    needle = search_needle(query.search)
+    if needle is None:
         return replace(query, search="")
-    joined = needle.replace(" ", "")
     kind = kind_named(kind_name)
     statement, _sort = _filtered(kind, query, searching=True)
     folded: dict[Any, str] = {}
     # Pinyin is Latin letters: text typed in another script never meets it, and is spared
     # loading pypinyin's dictionaries (a quarter of a second).
-    fold = search_text if needle.isascii() else search_fold
+    fold = search_text if needle.pinyin else search_fold
 
     def found(values: Sequence[Any]) -> bool:
         pieces = []
@@ -292,8 +291,7 @@ def resolve_search(database: Database, kind_name: str, query: ListQuery) -> List
             if piece is None:
                 piece = folded[value] = fold(str(value))
             pieces.append(piece)
-        text = "\x1f".join(pieces)
-        return needle in text or joined in text
+        return needle.found_in("\x1f".join(pieces))
 
     with database.reading() as session:
         ids = tuple(row[0] for row in session.execute(statement) if found(row[1:]))
@@ -504,6 +502,68 @@ def names_of(database: Database, kind_name: str, record_id: int) -> Names:
     if row is None:
         raise NotFound(kind.label(), record_id)
     return Names.of(row)
+
+
+@dataclass(frozen=True, slots=True)
+class NamedRow:
+    """A record as a picker lists it: its id, names and, for a kind told by a text rather
+    than names, that text (a delegation's purpose)."""
+
+    id: int
+    names: Names
+    summary: str = ""
+
+
+def named_rows(database: Database, kind_name: str) -> list[NamedRow]:
+    """Every record of a kind with what names it (`named_rows_in`): what a dialog's pickers
+    choose from. 25,000 people read whole took a second; their names alone a tenth of it."""
+    with database.reading() as session:
+        return named_rows_in(session, kind_name)
+
+
+def named_rows_in(
+    session: Session, kind_name: str, ids: Collection[int] | None = None
+) -> list[NamedRow]:
+    """The records of a kind (all, or those of `ids` that are stored) with what names them,
+    as `record_names_in` names one: its own names; a delegation its partner city and when it
+    started; a partnership, a delegation member or a guest whom it is about. A query of
+    those columns alone, one per 500 ids."""
+    kind = kind_named(kind_name)
+    table = _table(kind)
+    summary = kind.declaration.summary_field
+    extra = (table.c[summary],) if summary else ()
+    joined: Any = table
+    when: tuple[Any, ...] = ()
+    if kind.name_columns:
+        names: tuple[Any, ...] = tuple(table.c[name] for name in kind.name_columns)
+    elif kind.name == "delegations" or kind.name in _NAMED_BY:
+        column, target = _NAMED_BY.get(kind.name, ("city_id", "cities"))
+        other = _table(kind_named(target))
+        names = tuple(other.c[name] for name in kind_named(target).name_columns)
+        joined = table.outerjoin(other, other.c.id == table.c[column])
+        if kind.name == "delegations":
+            when = (table.c.start_date,)
+    else:
+        names = ()
+    statement = select(table.c.id, *names, *when, *extra).select_from(joined)
+    if ids is None:
+        chunks: list[Any] = [statement]
+    else:
+        chosen = sorted(ids)
+        chunks = [
+            statement.where(table.c.id.in_(chosen[start : start + _CHUNK]))
+            for start in range(0, len(chosen), _CHUNK)
+        ]
+    size = len(names)
+    found = []
+    for chunk in chunks:
+        for row in session.execute(chunk):
+            named = Names.of(tuple(value or "" for value in row[1 : 1 + size]))
+            if when:
+                named = _dated(named, row[1 + size])
+            text = str(row[1 + size + len(when)] or "") if summary else ""
+            found.append(NamedRow(row[0], named, text))
+    return found
 
 
 def version_of(database: Database, kind_name: str, record_id: int) -> int | None:

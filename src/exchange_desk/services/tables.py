@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import String, select, type_coerce
 
 from exchange_desk.domain.declaration import Context, FieldType, Filter, KindDeclaration
-from exchange_desk.services.matching import search_fold, search_text
+from exchange_desk.services.matching import search_needle, search_text
 from exchange_desk.services.names import Names
 from exchange_desk.services.registry import DECLARED
 from exchange_desk.storage import schema as s
@@ -92,12 +92,9 @@ class RecordTable:
             values = self.facet_values.get(key)
             if wanted is not None and values is not None:
                 found = [i for i in found if values[i] == wanted]
-        needle = search_key(search).strip()
-        if needle:
-            texts = self.search_text
-            # "ben hamo" finds Ben-Hamo (kept as "benhamo"), as "kfar saba" finds Kfar Saba.
-            joined = needle.replace(" ", "")
-            found = [i for i in found if needle in texts[i] or joined in texts[i]]
+        needle = search_needle(search)
+        if needle is not None:
+            found = needle.rows(self.search_text, found)
         return found
 
 
@@ -150,12 +147,6 @@ def _cities(session: Session) -> _Cities:
 
 
 _NO_NAMES = Names()
-
-
-def search_key(text: str) -> str:
-    """`text` as the search box compares it (`matching.search_fold`): any case, no accents,
-    Hebrew points, hyphens or middle dots, one geresh and one gershayim, simplified Chinese."""
-    return search_fold(text)
 
 
 def _fold(*parts: Any) -> str:

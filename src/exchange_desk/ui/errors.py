@@ -114,6 +114,24 @@ def report_failure(exc: BaseException, parent: QWidget | None = None) -> None:
     _show(exc, parent)
 
 
+# Notices open until each is closed (`show_notice`): a box without a parent would go with the
+# last reference to it.
+_NOTICES: set[QMessageBox] = set()
+
+
+def show_notice(parent: QWidget | None, title: str, text: str) -> None:
+    """Say something the user should know after a save (hidden characters removed) in a box
+    that does not hold the window up (`open`, not `exec`): the window goes on, the box stays
+    until it is read."""
+    box = QMessageBox(
+        QMessageBox.Icon.Information, title, text, QMessageBox.StandardButton.Ok, parent
+    )
+    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    _NOTICES.add(box)
+    box.finished.connect(lambda _result: _NOTICES.discard(box))
+    box.open()
+
+
 def error_text(error: BaseException) -> str:
     """What a dialog says of its own work that failed: the program's message for its own
     errors (`ExchangeDeskError`), else a line naming the error."""

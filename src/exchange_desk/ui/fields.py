@@ -9,12 +9,20 @@ off the GUI thread: `read_choices`), and again when the records of a list change
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Protocol
 
 from PySide6.QtCore import QDate, QLocale, QObject, QSize, Qt, Signal
-from PySide6.QtGui import QCloseEvent, QKeyEvent, QKeySequence, QShowEvent, QTextCursor
+from PySide6.QtGui import (
+    QCloseEvent,
+    QGuiApplication,
+    QKeyEvent,
+    QKeySequence,
+    QShowEvent,
+    QTextCursor,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCalendarWidget,
@@ -56,9 +64,10 @@ from exchange_desk.i18n.formatting import day_comes_first, typed_date_example
 from exchange_desk.i18n.languages import LANGUAGES, find_language
 from exchange_desk.services.database import Database
 from exchange_desk.services.kinds import kind_named
-from exchange_desk.services.records import list_records, names_of
+from exchange_desk.services.records import named_rows, names_of
+from exchange_desk.services.registry import DECLARED
 from exchange_desk.ui.collation import sorted_by_text
-from exchange_desk.ui.forms import MASK, record_label
+from exchange_desk.ui.forms import MASK, label_of, record_label
 from exchange_desk.ui.operations import QueryOp, change_hub
 
 if TYPE_CHECKING:
@@ -333,8 +342,14 @@ class DayEdit(QDateEdit):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setCalendarPopup(True)
-        # The same ISO form as the partial dates next to it, whatever the language.
+        # The same ISO form as the partial dates next to it, whatever the language, and in
+        # the same order: a right-to-left date edit reverses its sections, "2018-12-01"
+        # became "01-12-2018". The calendar it opens keeps the window's direction.
+        self.setLayoutDirection(Qt.LayoutDirection.LeftToRight)  # first: the format reads it
         self.setDisplayFormat("yyyy-MM-dd")
+        self.calendarWidget().setLayoutDirection(QGuiApplication.layoutDirection())
+        # A date's width, with room for the arrow, as the optional dates and the times.
+        self.setMaximumWidth(self.fontMetrics().horizontalAdvance("0000-00-00" + "0" * 6) + 24)
 
     def value(self) -> dt.date:
         day = self.date()
@@ -567,8 +582,8 @@ def read_choices(database: Database, kinds: Iterable[str]) -> dict[str, list[tup
     choose from, read at once (off the GUI thread: 2,000 organizations take 20 ms)."""
     return {
         kind: [
-            (listed.record.id, record_label(kind, listed.record))
-            for listed in list_records(database, kind).rows
+            (row.id, label_of(kind, row.id, row.names, row.summary))
+            for row in named_rows(database, kind)
         ]
         for kind in kinds
     }
@@ -637,7 +652,11 @@ class Choices(QObject):
         return names.best() or f"{kind_named(kind).label()} {record_id}"
 
     def add(self, kind: str, record: Any) -> None:
+        # Named as `read_choices` names the others: a delegation by its city and date.
         text = record_label(kind, record)
+        if not DECLARED[kind].name_columns:
+            with contextlib.suppress(NotFound):
+                text = names_of(self.database, kind, record.id).best() or text
         self.of(kind).append((record.id, text))
         self._texts[kind][record.id] = text
         self.added.emit(kind, record.id)

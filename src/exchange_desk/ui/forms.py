@@ -151,10 +151,18 @@ def record_label(kind: str, record: Any) -> str:
     """The record's name in the user's language, as pickers and titles show it."""
     declaration = DECLARED[kind]
     values = tuple(getattr(record, column) for column in declaration.name_columns)
-    text = Names.of(values).best() if values else ""
-    if not text and declaration.summary_field:
-        # A kind without names is told by its summary (a delegation by its purpose).
-        text = str(getattr(record, declaration.summary_field, "") or "")
-    # Kinds without names (a delegation) are still told apart by their number.
-    noun = declaration.noun
-    return text or f"{ngettext(noun.singular, noun.plural, 1)} {record.id}"
+    summary = declaration.summary_field
+    return label_of(
+        kind,
+        record.id,
+        Names.of(values) if values else Names(),
+        str(getattr(record, summary, "") or "") if summary else "",
+    )
+
+
+def label_of(kind: str, record_id: int, names: Names, summary: str = "") -> str:
+    """`record_label` of a record read as its names and summary alone (`records.named_rows`)."""
+    # A kind without names is told by its summary (a delegation by its purpose), and still
+    # told apart by its number without one.
+    noun = DECLARED[kind].noun
+    return names.best() or summary or f"{ngettext(noun.singular, noun.plural, 1)} {record_id}"

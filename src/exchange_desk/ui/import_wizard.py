@@ -1922,6 +1922,8 @@ class DonePage(_Page):
                     errors,
                 ).format(count=format_number(errors))
             )
+        if wizard.plan is not None and (cleaned := wizard.plan.cleaned_line()):
+            lines.append(cleaned)
         self.details.setText("\n".join(lines))
         if result.backup is not None:
             self.backup.setText(

@@ -46,10 +46,12 @@ from exchange_desk.domain.errors import (
 from exchange_desk.domain.records import OfficeProfile
 from exchange_desk.domain.validation import ATTACHMENT_LIMIT_MAX, DORMANT_YEARS_MAX, NORM_MAX
 from exchange_desk.i18n.catalog import N_, _
+from exchange_desk.i18n.formatting import format_list
 from exchange_desk.services.attachments import read_attachment
 from exchange_desk.services.database import Database
 from exchange_desk.services.editing import NewAttachment, ProfileSaved, save_profile
-from exchange_desk.services.office import office_profile
+from exchange_desk.services.office import cleaned_profile_fields, office_profile
+from exchange_desk.ui.errors import show_notice
 from exchange_desk.ui.fields import (
     PROBLEM_COLOR,
     CheckEdit,
@@ -72,6 +74,12 @@ from exchange_desk.ui.operations import CollectionOp
 THUMBNAIL = QSize(160, 100)
 _PDF = b"%PDF-"
 _SIGNATURES = {b"\x89PNG\r\n\x1a\n": "image/png", b"\xff\xd8\xff": "image/jpeg"}
+# As the detail pane names a field of one language (`history_text`).
+_LANGUAGE_LABELS = {
+    "en": N_("{label} (English)"),
+    "zh": N_("{label} (Chinese)"),
+    "he": N_("{label} (Hebrew)"),
+}
 _NAME_GROUPS = (
     ("office_name", N_("Office name")),
     ("signatory", N_("Signatory's name")),
@@ -322,6 +330,7 @@ class OfficeProfileDialog(GuardedDialog):
         self.profile = office_profile(database)
         self.saved_profile: OfficeProfile | None = None
         self.saving: CollectionOp[ProfileSaved] | None = None
+        self.cleaned: tuple[str, ...] = ()  # the fields that lose hidden characters on save
         self.setWindowTitle(_("Office profile"))
         self.choices = Choices(database, self)
         self.general = problem_label()
@@ -597,6 +606,7 @@ class OfficeProfileDialog(GuardedDialog):
         values["seal_attachment_id"] = self.seal.attachment_id
         values["logo_attachment_id"] = self.logo.attachment_id
         profile = replace(self.profile, home_city_id=home_city_id, **values)
+        self.cleaned = tuple(cleaned_profile_fields(profile))
         images = {
             field: image.pending
             for field, image in (
@@ -617,6 +627,24 @@ class OfficeProfileDialog(GuardedDialog):
         self.buttons.setEnabled(True)
         self.profile = self.saved_profile = result.profile
         self.accept()
+        if self.cleaned:
+            # What a field showed ("live name") is not what was stored ("evil name").
+            show_notice(
+                self.parentWidget(),
+                _("Hidden characters removed"),
+                _("Hidden direction characters were removed from {field}.").format(
+                    field=format_list(self._label(name) for name in self.cleaned)
+                ),
+            )
+
+    def _label(self, name: str) -> str:
+        """A profile field's label as the dialog shows it, a name's with its language."""
+        prefix, _sep, language = name.rpartition("_")
+        label = self.row_labels.get(prefix if language in _LANGUAGE_LABELS else name)
+        text = label.text().replace("&", "").rstrip(":") if label is not None else name
+        if language in _LANGUAGE_LABELS:
+            return _(_LANGUAGE_LABELS[language]).format(label=text)
+        return text
 
     def _refused(self, error: BaseException) -> None:
         self.saving = None

@@ -67,6 +67,7 @@ from exchange_desk.services.editing import NewAttachment, Saved, save_record
 from exchange_desk.services.kinds import kind_named
 from exchange_desk.services.records import cleaned_text_fields, cleaning_notice, record_name
 from exchange_desk.ui.conflict_dialog import ConflictDialog
+from exchange_desk.ui.errors import show_notice
 from exchange_desk.ui.fields import (
     AreasEdit,
     CheckEdit,
@@ -113,9 +114,6 @@ Saver = Callable[[Any], Any]
 """Stores a record (creates it when its id is None, else updates it), off the GUI thread, and
 returns `editing.Saved` (or the record as stored); raises InvalidInput, Conflict,
 StorageUnavailable or NotFound. The dialog's own is `editing.save_record`."""
-
-# The notices shown after a save (hidden characters removed), until each is closed.
-_NOTICES: set[QMessageBox] = set()
 
 
 def picker_kinds(kind: str) -> list[str]:
@@ -708,18 +706,11 @@ class RecordDialog(GuardedDialog):
         what the field showed ("live name") is not what is stored ("evil name")."""
         if not self.cleaned:
             return
-        box = QMessageBox(
-            QMessageBox.Icon.Information,
+        show_notice(
+            self.parentWidget(),
             _("Hidden characters removed"),
             cleaning_notice(self.kind, self.cleaned),
-            QMessageBox.StandardButton.Ok,
-            self.parentWidget(),
         )
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        # Held until it is closed: a box without a parent would go with this reference.
-        _NOTICES.add(box)
-        box.finished.connect(lambda _result: _NOTICES.discard(box))
-        box.open()  # not exec(): the window goes on, the box stays until it is read
 
     def _refused(self, error: BaseException) -> None:
         self.saving = None
