@@ -55,7 +55,7 @@ def _model(cities: list[Names | None], leaders: list[str]) -> RecordTableModel:
         ids=list(range(1, len(leaders) + 1)),
         data=[list(cities), list(leaders)],
         sample=[False] * len(leaders),
-        search_text=[""] * len(leaders),
+        search_parts=[],
     )
     return RecordTableModel(table)
 

@@ -65,7 +65,12 @@ class RecordTable:
     ids: list[int] = field(default_factory=list)
     data: list[list[Any]] = field(default_factory=list)
     sample: list[bool] = field(default_factory=list)
-    search_text: list[str] = field(default_factory=list)
+    # What each row is found by, a list per searched column (names, texts, the names of the
+    # records it refers to), each value folded (`matching.search_text`) and shared by the
+    # rows that hold it; and each column's distinct values, searched first. Kept apart, not
+    # joined per row: 100,000 joined texts took 36 MB.
+    search_parts: list[list[str]] = field(default_factory=list)
+    search_values: list[list[str]] = field(default_factory=list)
     facet_values: dict[str, list[Any]] = field(default_factory=dict)
     complete: bool = True
 
@@ -94,7 +99,7 @@ class RecordTable:
                 found = [i for i in found if values[i] == wanted]
         needle = search_needle(search)
         if needle is not None:
-            found = needle.rows(self.search_text, found)
+            found = needle.rows_among(self.search_parts, self.search_values, found)
         return found
 
 
@@ -359,10 +364,8 @@ def _load_declared(
         for column in declaration.tab.columns
     ]
     table.sample = [bool(value) for value in sample]
-    parts = _search_parts(declaration, raw, lookups, cache)
-    table.search_text = (
-        ["\x1f".join(texts) for texts in zip(*parts, strict=True)] if parts else [""] * len(ids)
-    )
+    table.search_parts = _search_parts(declaration, raw, lookups, cache)
+    table.search_values = [list(dict.fromkeys(part)) for part in table.search_parts]
     for facet in declaration.tab.filters:
         table.facet_values[facet.key] = _values(declaration, facet.source, raw, lookups, cache)
 
