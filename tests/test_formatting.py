@@ -8,7 +8,12 @@ import pytest
 
 from exchange_desk.domain.dates import PartialDate
 from exchange_desk.i18n.catalog import set_language
-from exchange_desk.i18n.formatting import format_day, format_number, format_partial_date
+from exchange_desk.i18n.formatting import (
+    format_conjunction,
+    format_day,
+    format_number,
+    format_partial_date,
+)
 
 
 @pytest.mark.parametrize(
@@ -69,3 +74,20 @@ def test_a_list_is_written_as_its_language_writes_one() -> None:
     assert format_list(["农业", "政府"], "zh_CN") == "农业、政府"
     assert format_list(["agriculture", "government"], "en") == "agriculture, government"
     assert format_list(["חקלאות", "ממשל"], "he") == "חקלאות, ממשל"
+
+
+@pytest.mark.parametrize(
+    ("items", "language", "expected"),
+    [
+        (["2 cities", "2 partnerships"], "en", "2 cities and 2 partnerships"),
+        (["a", "b", "c"], "en", "a, b, and c"),
+        (["2 个城市", "2 个友城关系"], "zh_CN", "2 个城市和2 个友城关系"),
+        # Hebrew's ו is joined to a Hebrew word, and hyphened before a digit or Latin.
+        (["2 ערים", "2 קשרי ערים"], "he", "2 ערים ו-2 קשרי ערים"),
+        (["ערים", "Kfar Saba"], "he", "ערים ו-Kfar Saba"),
+        (["2 ערים", "שתי תוכניות"], "he", "2 ערים ושתי תוכניות"),
+        (["ערים"], "he", "ערים"),
+    ],
+)
+def test_a_list_with_and_in_each_language(items: list[str], language: str, expected: str) -> None:
+    assert format_conjunction(items, language) == expected

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Iterable
+import re
+from collections.abc import Iterable, Sequence
 
 from babel.dates import format_date, format_skeleton, get_date_format
+from babel.lists import format_list as babel_format_list
 from babel.numbers import format_decimal
 
 from exchange_desk.domain.dates import DatePrecision, PartialDate
@@ -20,6 +22,10 @@ from exchange_desk.i18n.languages import find_language
 # Babel puts bidirectional marks into some Hebrew formats; the callers that draw text
 # themselves (PDF) strip them, Qt lays them out correctly.
 _DIRECTION_MARKS = dict.fromkeys(map(ord, "\u200e\u200f\u061c"), None)
+
+
+# A Hebrew letter (or a Hebrew presentation form) first: the conjunction ו joins it directly.
+_HEBREW_START = re.compile("[\u0590-\u05ff\ufb1d-\ufb4f]")
 
 
 def _locale(language: str | None) -> str:
@@ -33,6 +39,18 @@ def format_list(items: Iterable[str], language: str | None = None) -> str:
     found = find_language(language or active_language())
     separator = "、" if found is not None and found.short_code == "zh" else ", "
     return separator.join(items)
+
+
+def format_conjunction(items: Sequence[str], language: str | None = None) -> str:
+    """Items as the language lists them with its "and" (CLDR, through Babel): "2 cities
+    and 2 partnerships", "2 个城市和 2 个友城关系", "2 ערים ו-2 קשרי ערים". In Hebrew the
+    conjunction ו is joined to a Hebrew word but takes a hyphen before a digit or a Latin
+    letter, which CLDR's "{0} ו{1}" leaves out ("ו2")."""
+    parts = list(items)
+    locale = _locale(language)
+    if locale.startswith("he") and len(parts) > 1 and not _HEBREW_START.match(parts[-1]):
+        parts[-1] = "-" + parts[-1]
+    return str(babel_format_list(parts, style="standard", locale=locale))
 
 
 def format_partial_date(

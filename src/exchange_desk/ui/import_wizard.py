@@ -27,7 +27,6 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
-from babel.lists import format_list
 from PySide6.QtCore import (
     QAbstractTableModel,
     QItemSelection,
@@ -80,7 +79,7 @@ from PySide6.QtWidgets import (
 
 from exchange_desk.domain.errors import ExchangeDeskError
 from exchange_desk.i18n.catalog import _, ngettext
-from exchange_desk.i18n.formatting import format_number
+from exchange_desk.i18n.formatting import format_conjunction, format_number
 from exchange_desk.services.importing import (
     ImportFailed,
     ImportOptions,
@@ -101,7 +100,6 @@ from exchange_desk.services.importing import (
 from exchange_desk.services.sheet_files import CSV_ENCODINGS, SourceFile
 from exchange_desk.ui.bidi import in_own_direction, isolated
 from exchange_desk.ui.fields import PROBLEM_COLOR, CountryCombo, Unparseable
-from exchange_desk.ui.formatting import babel_locale
 from exchange_desk.ui.operations import CollectionOp, QueryOp
 from exchange_desk.ui.translated import Retranslating
 from exchange_desk.ui.workers import Cancelled
@@ -242,7 +240,7 @@ def counts_text(plan: ImportPlan) -> str:
         parts.append(words.format(count=format_number(errors)))
     if not parts:
         return _("No rows to import.")
-    return format_list(parts, style="standard", locale=babel_locale())
+    return format_conjunction(parts)
 
 
 def _cell_text(value: Any) -> str:
@@ -1894,15 +1892,13 @@ class DonePage(_Page):
         )
         lines = []
         if created:
-            kinds = format_list(
-                [self._count(kind, count) for kind, count in result.created.items()],
-                locale=babel_locale(),
+            kinds = format_conjunction(
+                [self._count(kind, count) for kind, count in result.created.items()]
             )
             lines.append(_("Created: {kinds}.").format(kinds=kinds))
         if updated:
-            kinds = format_list(
-                [self._count(kind, count) for kind, count in result.updated.items()],
-                locale=babel_locale(),
+            kinds = format_conjunction(
+                [self._count(kind, count) for kind, count in result.updated.items()]
             )
             lines.append(_("Updated: {kinds}.").format(kinds=kinds))
         if result.skipped:
