@@ -20,10 +20,15 @@ from exchange_desk.domain.dates import PartialDate
 from exchange_desk.domain.declaration import Context, FieldType
 from exchange_desk.domain.enums import PartnershipStatus
 from exchange_desk.i18n.catalog import N_
-from exchange_desk.services.history_text import names_in
 from exchange_desk.services.kinds import kind_named
 from exchange_desk.services.people import reveal_record
-from exchange_desk.services.records import Names, get_listed, names_of_in, tier_history
+from exchange_desk.services.records import (
+    Names,
+    get_listed,
+    named_rows_in,
+    names_of_in,
+    tier_history,
+)
 from exchange_desk.storage import models as m
 
 if TYPE_CHECKING:
@@ -117,8 +122,16 @@ def _title_of(database: Database, kind: str, record_id: int) -> Names:
     """A record without names as the detail pane titles it (a gift's occasion, a delegation,
     by its purpose), else by its kind and number."""
     with database.reading() as session:
-        found = names_in(session, {kind: {record_id}}).get((kind, record_id))
-    return Names(found or f"{kind_named(kind).label()} {record_id}")
+        found = named_rows_in(session, kind, {record_id})
+    if found:
+        # What the visit was reads better beside a gift than its city and date, which the
+        # gift shows already; a record without a summary by what names it.
+        (row,) = found
+        if row.summary:
+            return Names(row.summary)
+        if row.names.best():
+            return row.names
+    return Names(f"{kind_named(kind).label()} {record_id}")
 
 
 def _partner_city(database: Database, partnership_id: int) -> Detail:
