@@ -129,6 +129,25 @@ def test_pinyin_does_not_meet_what_was_typed_in_other_letters() -> None:
     assert needle.pinyin == ""
 
 
+def test_rows_are_found_in_any_column_in_the_order_asked() -> None:
+    # Two searched columns, a city and a leader, each value folded as the table keeps it.
+    cities = [search_text(name) for name in ("Kfar Saba", "济南", "Kfar Saba", "Augsburg")]
+    leaders = [search_text(name) for name in ("Dana", "Li Na", "Kfar Yona", "Nadav")]
+    parts = [cities, leaders]
+    values = [list(dict.fromkeys(column)) for column in parts]
+
+    def rows(typed: str, among: list[int]) -> list[int]:
+        needle = search_needle(typed)
+        assert needle is not None
+        return needle.rows_among(parts, values, among)
+
+    assert rows("kfar", [3, 2, 1, 0]) == [2, 0]  # from either column, in the order given
+    assert rows("jinan", [0, 1, 2, 3]) == [1]
+    assert rows("na", [0, 1, 2, 3]) == [0, 1, 2, 3]  # Dana, Li Na, Kfar Yona, Nadav
+    assert rows("na", [1, 3]) == [1, 3]  # a narrowed list stays narrowed
+    assert rows("zurich", [0, 1, 2, 3]) == []
+
+
 def test_a_sentence_is_found_by_its_characters_not_by_pinyin() -> None:
     purpose = "双方就经贸合作文化交流青年互访和友好城市关系进行了深入交流"
     assert finds("经贸合作", purpose)
