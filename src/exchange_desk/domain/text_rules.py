@@ -36,6 +36,7 @@ __all__ = [
     "TEXT_TYPES",
     "clean_text",
     "cleaned_fields",
+    "cleaned_value",
     "direction_characters",
     "has_direction_characters",
     "text_fields",
@@ -142,7 +143,16 @@ def cleaned_fields(declaration: KindDeclaration, record: Any) -> dict[str, str]:
             continue
         value = getattr(record, item.name, None)
         if isinstance(value, str):
-            cleaned, removed = clean_text(value)
-            if removed:
-                found[item.name] = cleaned.strip() if item.type is FieldType.TEXT else cleaned
+            cleaned = cleaned_value(value, one_line=item.type is FieldType.TEXT)
+            if cleaned is not None:
+                found[item.name] = cleaned
     return found
+
+
+def cleaned_value(value: str, *, one_line: bool) -> str | None:
+    """`value` as it is stored (`clean_text`), None when nothing is removed. A one-line value
+    loses the spaces the controls hid at its ends too."""
+    cleaned, removed = clean_text(value)
+    if not removed:
+        return None
+    return cleaned.strip() if one_line else cleaned

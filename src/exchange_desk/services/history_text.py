@@ -47,6 +47,7 @@ if TYPE_CHECKING:
     from exchange_desk.storage.database import Database
 
 __all__ = [
+    "LANGUAGE_LABELS",
     "FieldChange",
     "HistoryLine",
     "describe",
@@ -63,7 +64,14 @@ __all__ = [
 SHORT_TEXT = 60
 EMPTY = "—"
 # The name group's columns in the order English, Chinese, Hebrew (see `declaration.names`).
-_LANGUAGE_LABELS = (N_("{label} (English)"), N_("{label} (Chinese)"), N_("{label} (Hebrew)"))
+# A label of a field of one language, by the language's code (the suffix of its column:
+# name_en is "Name (English)"); a group of three is in this order.
+LANGUAGE_LABELS = {
+    "en": N_("{label} (English)"),
+    "zh": N_("{label} (Chinese)"),
+    "he": N_("{label} (Hebrew)"),
+}
+_LANGUAGE_LABELS = tuple(LANGUAGE_LABELS.values())
 # Bidirectional marks around the arrow: it stands in the line's direction, whatever the
 # direction of the values on each side of it.
 _LRM, _RLM = "\u200e", "\u200f"

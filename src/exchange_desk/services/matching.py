@@ -205,7 +205,7 @@ def search_text(text: str) -> str:
     found by "jinan", "ji nan" or "jin", 罗南·达甘 by "luonan" or "dagan", and 王喆 by
     "wangzhe" but not by "zhe" alone, nor 克法尔萨巴 by "efa"."""
     folded = search_fold(text)
-    if not _HAN.search(folded) or len(_HAN.findall(folded)) > _PINYIN_LONGEST:
+    if not 0 < len(_HAN.findall(folded)) <= _PINYIN_LONGEST:
         return folded
     words = [word for word in map(search_fold, _WORD_BREAK.split(text)) if word]
     # From each word on to the end: 罗南·达甘 is typed "luonandagan" or "dagan".

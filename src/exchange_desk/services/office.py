@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from exchange_desk.domain.errors import FieldProblem, InvalidInput
 from exchange_desk.domain.records import OfficeProfile
-from exchange_desk.domain.text_rules import clean_text
+from exchange_desk.domain.text_rules import cleaned_value
 from exchange_desk.domain.validation import require_valid
 from exchange_desk.i18n.catalog import _
 from exchange_desk.storage import models as m
@@ -33,9 +33,9 @@ def cleaned_profile_fields(profile: OfficeProfile) -> dict[str, str]:
     for name in _FIELDS:
         value = getattr(profile, name)
         if isinstance(value, str):
-            cleaned, removed = clean_text(value)
-            if removed:
-                found[name] = cleaned if name in _MULTILINE else cleaned.strip()
+            cleaned = cleaned_value(value, one_line=name not in _MULTILINE)
+            if cleaned is not None:
+                found[name] = cleaned
     return found
 
 

@@ -484,24 +484,12 @@ def get_listed(database: Database, kind_name: str, record_id: int) -> Listed[Any
 
 
 def names_of(database: Database, kind_name: str, record_id: int) -> Names:
-    """What a record is called: its names, a partnership by its partner city's (see
-    `record_names_in` for kinds without names); NotFound for a record that is gone."""
-    kind = kind_named(kind_name)
-    if not kind.name_columns:
-        with database.reading() as session:
-            exists = session.scalar(select(_table(kind).c.id).where(_table(kind).c.id == record_id))
-            found = record_names_in(session, kind.name, record_id)
-        if exists is None:
-            raise NotFound(kind.label(), record_id)
-        return found
-    table = _table(kind)
+    """What a record is called (`record_names_in`); NotFound for a record that is gone."""
     with database.reading() as session:
-        row = session.execute(
-            select(*(table.c[name] for name in kind.name_columns)).where(table.c.id == record_id)
-        ).first()
-    if row is None:
-        raise NotFound(kind.label(), record_id)
-    return Names.of(row)
+        found = _names_of_row(session, kind_name, record_id)
+    if found is None:
+        raise NotFound(kind_named(kind_name).label(), record_id)
+    return found
 
 
 @dataclass(frozen=True, slots=True)
@@ -558,7 +546,7 @@ def named_rows_in(
     found = []
     for chunk in chunks:
         for row in session.execute(chunk):
-            named = Names.of(tuple(value or "" for value in row[1 : 1 + size]))
+            named = Names.of(row[1 : 1 + size])
             if when:
                 named = _dated(named, row[1 + size])
             text = str(row[1 + size + len(when)] or "") if summary else ""
@@ -578,15 +566,9 @@ def version_of(database: Database, kind_name: str, record_id: int) -> int | None
 
 
 def names_of_in(session: Session, kind_name: str, record_id: int) -> Names:
-    """A record's names read in an open session; empty names for a record that is gone."""
-    kind = kind_named(kind_name)
-    if not kind.name_columns:
-        return record_names_in(session, kind.name, record_id)
-    table = _table(kind)
-    row = session.execute(
-        select(*(table.c[name] for name in kind.name_columns)).where(table.c.id == record_id)
-    ).first()
-    return Names.of(row) if row is not None else Names()
+    """A record's names read in an open session (`record_names_in`); empty names for a
+    record that is gone."""
+    return record_names_in(session, kind_name, record_id)
 
 
 # --- what messages call a record -----------------------------------------------------------
@@ -605,27 +587,21 @@ def record_names_in(session: Session, kind_name: str, record_id: int) -> Names:
     an award's title); a partnership its partner city's; a delegation its partner city and
     when it started ("Kfar Saba, June 2018"); a delegation member or a guest the person's.
     Empty names for a record that is gone."""
+    found = _names_of_row(session, kind_name, record_id)
+    return found if found is not None else Names()
+
+
+def _names_of_row(session: Session, kind_name: str, record_id: int) -> Names | None:
+    """`record_names_in`, None for a record that is gone."""
+    found = named_rows_in(session, kind_name, {record_id})
+    if not found:
+        return None
+    (row,) = found
     kind = kind_named(kind_name)
-    table = _table(kind)
-    where = table.c.id == record_id
-    if kind.name_columns:
-        names = select(*(table.c[n] for n in kind.name_columns)).where(where)
-        found = session.execute(names).first()
-        return Names.of(found) if found is not None else Names()
-    if kind.name == "delegations":
-        row = session.execute(select(table.c.city_id, table.c.start_date).where(where)).first()
-        if row is None:
-            return Names()
-        return _dated(record_names_in(session, "cities", row[0]), row[1])
-    if kind.name in _NAMED_BY:
-        column, target = _NAMED_BY[kind.name]
-        other = session.scalar(select(table.c[column]).where(where))
-        return record_names_in(session, target, other) if other is not None else Names()
-    summary = kind.declaration.summary_field
-    if summary:
-        text = session.scalar(select(table.c[summary]).where(where))
-        return Names(str(text)[:NAME]) if text else Names()
-    return Names()
+    if kind.name_columns or kind.name == "delegations" or kind.name in _NAMED_BY:
+        return row.names
+    # A kind told by a text (none today but a delegation, named above by city and date).
+    return Names(row.summary[:NAME]) if row.summary else Names()
 
 
 def record_names(database: Database, kind_name: str, record_id: int) -> Names:

@@ -50,6 +50,7 @@ from exchange_desk.i18n.formatting import format_list
 from exchange_desk.services.attachments import read_attachment
 from exchange_desk.services.database import Database
 from exchange_desk.services.editing import NewAttachment, ProfileSaved, save_profile
+from exchange_desk.services.history_text import LANGUAGE_LABELS
 from exchange_desk.services.office import cleaned_profile_fields, office_profile
 from exchange_desk.ui.errors import show_notice
 from exchange_desk.ui.fields import (
@@ -74,12 +75,6 @@ from exchange_desk.ui.operations import CollectionOp
 THUMBNAIL = QSize(160, 100)
 _PDF = b"%PDF-"
 _SIGNATURES = {b"\x89PNG\r\n\x1a\n": "image/png", b"\xff\xd8\xff": "image/jpeg"}
-# As the detail pane names a field of one language (`history_text`).
-_LANGUAGE_LABELS = {
-    "en": N_("{label} (English)"),
-    "zh": N_("{label} (Chinese)"),
-    "he": N_("{label} (Hebrew)"),
-}
 _NAME_GROUPS = (
     ("office_name", N_("Office name")),
     ("signatory", N_("Signatory's name")),
@@ -640,10 +635,10 @@ class OfficeProfileDialog(GuardedDialog):
     def _label(self, name: str) -> str:
         """A profile field's label as the dialog shows it, a name's with its language."""
         prefix, _sep, language = name.rpartition("_")
-        label = self.row_labels.get(prefix if language in _LANGUAGE_LABELS else name)
+        label = self.row_labels.get(prefix if language in LANGUAGE_LABELS else name)
         text = label.text().replace("&", "").rstrip(":") if label is not None else name
-        if language in _LANGUAGE_LABELS:
-            return _(_LANGUAGE_LABELS[language]).format(label=text)
+        if language in LANGUAGE_LABELS:
+            return _(LANGUAGE_LABELS[language]).format(label=text)
         return text
 
     def _refused(self, error: BaseException) -> None:
