@@ -20,16 +20,15 @@ under 50 ms; attaching a photo within 3x one decode of it; twelve thumbnails und
 
 from __future__ import annotations
 
-import argparse
 import io
 import json
 import random
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
+from _scaled import scale_from_arguments, scaled_database
 from _timing import best_of
 
 OUT = Path(__file__).resolve().parent / "out"
@@ -96,11 +95,7 @@ def _add_gifts(database: Any, count: int) -> int:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--scale", type=int, default=100_000)
-    parser.add_argument("--quick", action="store_true", help="a 10,000-delegation database")
-    args = parser.parse_args()
-    scale = 10_000 if args.quick else args.scale
+    scale = scale_from_arguments()
 
     from PIL import Image
 
@@ -108,19 +103,14 @@ def main() -> int:
     from exchange_desk.services import records
     from exchange_desk.services.attaching import NewFile, attach_files
     from exchange_desk.services.attachments import thumbnails_of
-    from exchange_desk.services.database import open_office_database
-    from exchange_desk.services.demo import add_scale_load, fill_demo
     from exchange_desk.services.gifts import declarations, gift_history
     from exchange_desk.services.names import Names
     from exchange_desk.services.records import ListQuery
     from exchange_desk.services.tables import load_table
 
     set_language("en")
-    with tempfile.TemporaryDirectory() as folder:
-        database = open_office_database(Path(folder) / "office.sqlite")
-        started = time.perf_counter()
-        fill_demo(database)
-        add_scale_load(database, scale)
+    started = time.perf_counter()
+    with scaled_database(scale) as database:
         busiest = _add_gifts(database, scale // 5)
         built = time.perf_counter() - started
         gifts = records.list_records(database, "gifts", ListQuery(limit=1)).total

@@ -17,14 +17,13 @@ a slower or faster machine.
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import sys
-import tempfile
 import time
 from pathlib import Path
 
+from _scaled import scale_from_arguments, scaled_database
 from _timing import best_of
 
 OUT = Path(__file__).resolve().parent / "out"
@@ -32,25 +31,16 @@ TARGET_S = 0.3
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--scale", type=int, default=100_000)
-    parser.add_argument("--quick", action="store_true", help="a 10,000-delegation database")
-    args = parser.parse_args()
-    scale = 10_000 if args.quick else args.scale
+    scale = scale_from_arguments()
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
     from exchange_desk.i18n.catalog import set_language
-    from exchange_desk.services.database import open_office_database
-    from exchange_desk.services.demo import add_scale_load, fill_demo
     from exchange_desk.services.home import home_view
     from exchange_desk.services.tables import load_table
 
     set_language("en")
-    with tempfile.TemporaryDirectory() as folder:
-        database = open_office_database(Path(folder) / "office.sqlite")
-        started = time.perf_counter()
-        fill_demo(database)
-        add_scale_load(database, scale)
+    started = time.perf_counter()
+    with scaled_database(scale) as database:
         built = time.perf_counter() - started
 
         baseline = best_of(lambda: load_table(database, "partner_cities"), 3)

@@ -18,41 +18,31 @@ document under 2 s.
 
 from __future__ import annotations
 
-import argparse
 import json
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
+from _scaled import scale_from_arguments, scaled_database
 from _timing import best_of
 
 OUT = Path(__file__).resolve().parent / "out"
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--scale", type=int, default=100_000)
-    parser.add_argument("--quick", action="store_true", help="a 10,000-delegation database")
-    args = parser.parse_args()
-    scale = 10_000 if args.quick else args.scale
+    scale = scale_from_arguments()
 
     from exchange_desk.domain.enums import LetterKind
     from exchange_desk.i18n.catalog import set_language
     from exchange_desk.i18n.document_language import document_language
     from exchange_desk.services import badges, letters, programme, records, reports
-    from exchange_desk.services.database import open_office_database
-    from exchange_desk.services.demo import add_scale_load, fill_demo
     from exchange_desk.services.records import ListQuery
     from exchange_desk.services.tables import load_table
 
     set_language("en")
-    with tempfile.TemporaryDirectory() as folder:
-        database = open_office_database(Path(folder) / "office.sqlite")
-        started = time.perf_counter()
-        fill_demo(database)
-        add_scale_load(database, scale)
+    started = time.perf_counter()
+    with scaled_database(scale) as database:
         built = time.perf_counter() - started
         people = records.list_records(database, "persons", ListQuery(limit=1)).total
         cities = records.list_records(database, "partnerships", ListQuery(limit=1)).total
